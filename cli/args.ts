@@ -1,0 +1,67 @@
+// Command-line parsing shared by the subcommands: flags via node:util parseArgs, and one error type whose
+// message is printed on one line of stderr with exit code 2.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import fs from 'node:fs';
+
+/** A usage error: bad flags, malformed payload, missing file. Exit code 2. */
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+export function parseFlags<T extends ParseArgsConfig['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+}
+
+/** Parses repeated `k=v` flags into an object. */
+export function parsePairs(flag: string, values: string[] | undefined): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const eq = value.indexOf('=');
+    if (eq <= 0) throw new CliUsageError(`--${flag} expects key=value, got '${value}'`);
+    pairs[value.slice(0, eq)] = value.slice(eq + 1);
+  }
+  return pairs;
+}
+
+/** Reads `--flag JSON` or `--flag @file.json` into a JSON object. */
+export function parseJsonObjectFlag(flag: string, value: string | undefined): Record<string, unknown> {
+  if (value === undefined) return {};
+  let text = value;
+  if (value.startsWith('@')) {
+    const file = value.slice(1);
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliUsageError(`cannot read --${flag} file '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`malformed --${flag} JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new CliUsageError(`--${flag} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads a source file named on the command line. */
+export function readSourceFile(file: string | undefined, command: string): string {
+  if (!file) throw new CliUsageError(`${command}: missing FILE argument`);
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliUsageError(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(error)}`);
+  }
+}
+
+/** The database file: --db, or .cloudfn/local.db under the current folder. */
+export const defaultDbPath = '.cloudfn/local.db';

@@ -1,0 +1,42 @@
+// The `cloudfn` command line: run, db (and, as they land, check and stubs). Exit codes: 0 ok, 1 the function
+// failed (or a check found errors), 2 usage errors with a one-line message on stderr.
+
+// Functions run as in the cloud: in UTC. Set before anything reads the clock.
+process.env.TZ = 'UTC';
+
+import { CliUsageError } from './args';
+import { runCommand, runUsage } from './runCommand';
+import { dbCommand, dbUsage } from './dbCommand';
+import { version } from './version';
+
+const help = `cloudfn ${version} — run and check CocoBASE cloud functions locally
+
+${runUsage}
+${dbUsage}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'run': return runCommand(args);
+    case 'db': return dbCommand(args);
+    case '--version': case 'version': process.stdout.write(version + '\n'); return 0;
+    case undefined: case '--help': case '-h': case 'help': process.stdout.write(help); return command ? 0 : 2;
+    default: throw new CliUsageError(`unknown command '${command}' (run, db, help)`);
+  }
+}
+
+/** Exits once stdout has been written: process.exit() alone can cut a piped stdout short. */
+function exit(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exit, (error: unknown) => {
+  if (error instanceof CliUsageError) {
+    process.stderr.write(`cloudfn: ${error.message}\n`);
+    exit(2);
+  } else {
+    process.stderr.write(`cloudfn: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    exit(70);
+  }
+});

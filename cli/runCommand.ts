@@ -1,0 +1,86 @@
+// `cloudfn run FILE.py`: runs a CocoBASE cloud function on the local database and reports the result,
+// as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live.
+
+import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, readSourceFile } from './args';
+import { RuntimeHost } from '../runtime/host';
+import type { RunResult } from '../runtime/protocol';
+import { UsageError } from '../runtime/protocol';
+import { version } from './version';
+
+export const runUsage = `usage: cloudfn run FILE.py [--db PATH] [--payload JSON | --payload @file.json] [--query k=v]...
+       [--header k=v]... [--user EMAIL_OR_ID] [--method M] [--timeout SECONDS] [--memory MB] [--json]`;
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    db: { type: 'string' },
+    payload: { type: 'string' },
+    query: { type: 'string', multiple: true },
+    header: { type: 'string', multiple: true },
+    user: { type: 'string' },
+    method: { type: 'string' },
+    timeout: { type: 'string' },
+    memory: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length > 1) throw new CliUsageError(`run takes one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
+  const file = positionals[0];
+  const source = readSourceFile(file, 'run');
+  const payload = parseJsonObjectFlag('payload', values.payload);
+  const query = parsePairs('query', values.query);
+  const headers = { 'content-type': 'application/json', 'user-agent': `cloudfn/${version}`, ...lowerKeys(parsePairs('header', values.header)) };
+  const method = (values.method ?? 'POST').toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new CliUsageError(`--method must be an HTTP method name, got '${values.method}'`);
+  const timeoutSeconds = positiveNumber('timeout', values.timeout, 20);
+  const memoryLimitMb = positiveNumber('memory', values.memory, 512);
+  if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
+  const dbPath = values.db ?? defaultDbPath;
+  const json = values.json === true;
+
+  const host = new RuntimeHost({ dbPath, memoryLimitMb });
+  if (!json) process.stdout.write(`▶ ${file}  (database ${dbPath})\n`);
+  let result: RunResult;
+  try {
+    result = await host.run({
+      source, filename: file!, user: values.user ?? null, timeoutMs: timeoutSeconds * 1000,
+      request: { payload, query, headers, method, timestamp: new Date().toISOString() },
+    }, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
+  } catch (error) {
+    if (error instanceof UsageError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  process.stdout.write(json ? JSON.stringify(result) + '\n' : formatReport(result));
+  return result.success ? 0 : 1;
+}
+
+function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
+  return number;
+}
+
+function lowerKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** The readable report of a run (without --json). */
+export function formatReport(result: RunResult): string {
+  const lines: string[] = [];
+  const time = `${result.execution_time.toFixed(1)} ms`;
+  if (result.success) {
+    lines.push(`✔ returned in ${time}${result.status_code !== null ? ` with HTTP status ${result.status_code}` : ''}`);
+    lines.push(JSON.stringify(result.result, null, 2));
+  } else {
+    lines.push(`✘ ${result.error}${result.error_line !== null ? ` (line ${result.error_line})` : ''} after ${time}`);
+    if (result.traceback) lines.push(result.traceback.trimEnd());
+  }
+  const { created, updated, deleted, truncated, items } = result.changes;
+  if (created + updated + deleted > 0) {
+    lines.push(`database: ${created} created, ${updated} updated, ${deleted} deleted`);
+    for (const item of items.slice(0, 10)) lines.push(`  ${item.op} ${item.kind}${item.collection ? ` ${item.collection}` : ''} ${item.id}`);
+    if (truncated || items.length > 10) lines.push('  …');
+  } else if (!result.success) {
+    lines.push('database: unchanged (a failed run writes nothing)');
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,43 @@
+// Where the runtime's assets live: Pyodide's and sql.js's wasm/stdlib files and the Python prelude.
+// Bundles in dist/ find them beside themselves; sources run by tsx (tests, bench) fall back to node_modules.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The folder of the running bundle (dist/) or of this source file (runtime/). */
+const here = __dirname;
+/** Resolves a package file; a variable id keeps bundlers from trying to inline it. */
+const resolvePackage = (id: string): string => require.resolve(id);
+
+function firstExisting(candidates: string[]): string {
+  for (const candidate of candidates) if (fs.existsSync(candidate)) return candidate;
+  throw new Error(`runtime asset not found; looked in:\n  ${candidates.join('\n  ')}\nrun \`npm run build\` first`);
+}
+
+/** The dist/ folder: beside a bundle, or the repository's dist/ when running from sources. */
+export const distDir: string = fs.existsSync(path.join(here, 'runtimeWorker.js')) ? here : path.resolve(here, '..', 'dist');
+
+/** Folder holding sql-wasm.wasm. */
+export function sqlJsDir(): string {
+  return path.dirname(firstExisting([
+    path.join(distDir, 'sqljs', 'sql-wasm.wasm'),
+    path.join(path.dirname(resolvePackage('sql.js')), 'sql-wasm.wasm'),
+  ]));
+}
+
+/** Pyodide's indexURL: the folder of pyodide.asm.wasm, python_stdlib.zip and pyodide-lock.json. */
+export function pyodideDir(): string {
+  return path.dirname(firstExisting([
+    path.join(distDir, 'pyodide', 'pyodide.asm.wasm'),
+    path.join(path.dirname(resolvePackage('pyodide/package.json')), 'pyodide.asm.wasm'),
+  ]));
+}
+
+/** The compiled runtime worker bundle (always from dist/: worker threads need plain JavaScript). */
+export function workerBundle(): string {
+  return firstExisting([path.join(distDir, 'runtimeWorker.js')]);
+}
+
+/** The Pyodide memory snapshot written by the build, and its key file (pyodide version + prelude hash). */
+export const snapshotFile = (): string => path.join(distDir, 'python.snapshot');
+export const snapshotKeyFile = (): string => path.join(distDir, 'python.snapshot.key');

@@ -1,0 +1,92 @@
+// The typed messages between a client (the CLI, later the editor) and the runtime host, and between the host
+// and its Pyodide worker. One definition, so that what the CLI's tests prove holds for every client.
+
+/** The request a function sees as `request`/`req`. */
+export interface RequestSpec {
+  payload: Record<string, unknown>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  method: string;
+  /** ISO 8601 UTC time the request was received. */
+  timestamp: string;
+}
+
+/** One run of a cloud function. */
+export interface RunRequest {
+  source: string;
+  /** The file name shown in tracebacks (as the user gave it). */
+  filename: string;
+  request: RequestSpec;
+  /** App user for `request.user`, by email or id; null for an anonymous request. */
+  user: string | null;
+  timeoutMs: number;
+}
+
+/** A change the run made to the database (see runtime/store). */
+export interface ChangeItem {
+  op: 'create' | 'update' | 'delete';
+  kind: 'document' | 'app_user' | 'collection';
+  collection?: string;
+  id: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface RunChanges {
+  created: number;
+  updated: number;
+  deleted: number;
+  items: ChangeItem[];
+  truncated: boolean;
+}
+
+export interface RunError {
+  type: string;
+  message: string;
+  line: number | null;
+  column: number | null;
+  traceback: string;
+}
+
+/** The outcome of a run, a superset of CocoBASE's `{success, result, output, error, execution_time}`. */
+export interface RunResult {
+  success: boolean;
+  result: unknown;
+  output: string;
+  error: string | null;
+  /** Milliseconds spent running the function (compile + execute + commit). */
+  execution_time: number;
+  /** HTTP status when the function returned a `(body, status)` tuple. */
+  status_code: number | null;
+  error_type: string | null;
+  error_line: number | null;
+  traceback: string | null;
+  /** What the run changed in the database; empty when the run failed (its writes were rolled back). */
+  changes: RunChanges;
+  /** True when the run's writes were committed to the database file. */
+  committed: boolean;
+}
+
+/** A problem with the run's inputs rather than with the function (unknown user, unreadable database). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+// Messages between the host (main thread) and the worker.
+
+export interface WorkerData {
+  dbPath: string;
+  interruptBuffer: SharedArrayBuffer;
+}
+
+export type HostToWorker = { type: 'run'; id: number; run: RunRequest };
+
+export type WorkerToHost =
+  | { type: 'ready'; bootMs: number; snapshot: boolean }
+  | { type: 'fatal'; usage: boolean; message: string }
+  | { type: 'output'; id: number; line: string }
+  | { type: 'result'; id: number; result: RunResult }
+  | { type: 'usage-error'; id: number; message: string };
+
+/** Changes of a run that changed nothing. */
+export const noChanges = (): RunChanges => ({ created: 0, updated: 0, deleted: 0, items: [], truncated: false });
