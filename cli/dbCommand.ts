@@ -2,7 +2,6 @@
 // as a JSON fixture (collections with their documents, app users without passwords).
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { CliUsageError, defaultDbPath, parseFlags } from './args';
 import { Store, DatabaseFileError } from '../runtime/store/store';
 import { exportFixture, importFixture, FixtureError } from '../runtime/store/fixtures';
@@ -33,11 +32,7 @@ export async function dbCommand(args: string[]): Promise<number> {
     case 'reset': {
       expectPositionals('reset', positionals, 0);
       // A reset starts a new file: it never needs to read (or refuse) the old one.
-      fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
-      const store = await Store.open(path.join(fs.mkdtempSync(path.join(path.dirname(path.resolve(dbPath)), '.reset-')), 'new.db'));
-      store.reset();
-      store.saveAs(dbPath);
-      fs.rmSync(path.dirname(store.file), { recursive: true, force: true });
+      (await Store.createEmpty(dbPath)).save();
       process.stderr.write(`reset ${dbPath}: empty database with one local project\n`);
       return 0;
     }
@@ -59,7 +54,7 @@ export async function dbCommand(args: string[]): Promise<number> {
       try {
         fixture = JSON.parse(fs.readFileSync(file, 'utf8'));
       } catch (error) {
-        throw new CliUsageError(`cannot read fixture '${file}': ${(error as Error).message}`);
+        throw new CliUsageError(`cannot read fixture '${file}': ${error instanceof Error ? error.message : String(error)}`);
       }
       const store = await openStore(dbPath);
       try {

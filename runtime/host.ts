@@ -164,6 +164,7 @@ export class RuntimeHost {
       execution_time: Math.round((performance.now() - run.started) * 1000) / 1000,
       status_code: null, error_type: errorType, error_line: null,
       traceback: `${errorType}: ${message}\n`, changes: noChanges(), committed: false,
+      timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
     });
   }
 

@@ -65,6 +65,8 @@ export interface RunResult {
   changes: RunChanges;
   /** True when the run's writes were committed to the database file. */
   committed: boolean;
+  /** Where the time went, in ms: the function itself (with its db calls), the commit, writing the file. */
+  timings: { run_ms: number; commit_ms: number; save_ms: number };
 }
 
 /** A problem with the run's inputs rather than with the function (unknown user, unreadable database). */

@@ -83,8 +83,10 @@ async function main(): Promise<void> {
     } catch (error) {
       outcome = { ok: false, error: { type: 'RuntimeError', message: `the runtime failed: ${String(error)}`, line: null, column: null, traceback: '' } };
     }
+    const t1 = performance.now();
     let changes: RunChanges = noChanges();
     let committed = false;
+    let t2 = t1;
     if (outcome.ok && Atomics.load(signals, 1) !== 0) {
       // The function swallowed the time limit's interrupt and finished late: it timed out all the same.
       outcome = { ok: false, error: { type: 'TimeoutError', message: 'the function was stopped by its time limit', line: null, column: null, traceback: '' } };
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     if (outcome.ok) {
       store.commit();
       changes = service.takeChanges();
+      t2 = performance.now();
       if (store.dirty) {
         store.save();
         committed = true;
@@ -99,11 +102,14 @@ async function main(): Promise<void> {
     } else {
       store.rollback();
       service.takeChanges();
+      t2 = performance.now();
     }
-    const executionTime = performance.now() - t0;
+    const t3 = performance.now();
+    const timings = { run_ms: round(t1 - t0), commit_ms: round(t2 - t1), save_ms: round(t3 - t2) };
+    const executionTime = t3 - t0;
     const output = current.lines.length ? current.lines.join('\n') + '\n' : '';
     current = null;
-    post({ type: 'result', id, result: toRunResult(outcome, output, executionTime, changes, committed) });
+    post({ type: 'result', id, result: toRunResult(outcome, output, executionTime, changes, committed, timings) });
   };
 
   port.on('message', (message: HostToWorker) => {
@@ -118,20 +124,24 @@ function findUser(service: DataService, reference: string): unknown {
   return JSON.parse(service.call('get_app_user', JSON.stringify({ user_id: reference }))) as unknown;
 }
 
-function toRunResult(outcome: Outcome, output: string, executionTime: number, changes: RunChanges, committed: boolean): RunResult {
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+function toRunResult(outcome: Outcome, output: string, executionTime: number, changes: RunChanges, committed: boolean,
+  timings: RunResult['timings']): RunResult {
   const error = outcome.error;
   return {
     success: outcome.ok,
     result: outcome.ok ? outcome.result ?? null : null,
     output,
     error: error ? `${error.type}: ${error.message}` : null,
-    execution_time: Math.round(executionTime * 1000) / 1000,
+    execution_time: round(executionTime),
     status_code: outcome.status ?? null,
     error_type: error?.type ?? null,
     error_line: error?.line ?? null,
     traceback: error?.traceback || null,
     changes,
     committed,
+    timings,
   };
 }
 

@@ -1,0 +1,36 @@
+// `cloudfn check FILE...`: runs the language server's analysis on files from the command line, for CI. Prints
+// `file:line:col: severity code message` lines (or one JSON object with --json); exit 1 when any error is found,
+// 0 otherwise; usage errors (no files, a missing file, an unknown flag) are CliUsageError (exit 2).
+
+import fs from 'node:fs';
+import { CliUsageError, parseFlags } from './args';
+import { checkSource, type CheckedDiagnostic } from '../server/analysis/checkSource';
+
+export const checkUsage = `cloudfn check FILE... [--json]
+  Checks cloud-function files with the language server's diagnostics; exit 1 when any error is found.`;
+
+export async function checkCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
+  if (positionals.length === 0) throw new CliUsageError('check: missing FILE argument');
+  const sources = positionals.map((file) => {
+    try {
+      return { file, text: fs.readFileSync(file, 'utf8') };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CliUsageError(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(error)}`);
+    }
+  });
+  const files = sources.map(({ file, text }) => ({ file, diagnostics: checkSource(text) }));
+  const count = (severity: CheckedDiagnostic['severity']) =>
+    files.reduce((sum, f) => sum + f.diagnostics.filter((d) => d.severity === severity).length, 0);
+  const errors = count('error');
+  const warnings = count('warning');
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ files, errors, warnings }) + '\n');
+  } else {
+    const lines = files.flatMap(({ file, diagnostics }) =>
+      diagnostics.map((d) => `${file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}\n`));
+    process.stdout.write(lines.join(''));
+  }
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,67 @@
+// Reading the language server's test fixtures: `$0` marks the cursor; annotation lines under a code line
+// (`#    ^^^^ error[code]: message`, or `# <- error[code]: message` for a diagnostic starting at column 1)
+// state the diagnostics expected on it. Annotations are stripped before the code is analysed.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const fixturesDir = path.join(__dirname, 'fixtures');
+
+export interface ExpectedDiagnostic {
+  line: number;
+  column: number;
+  /** Number of carets, when given: the length of a one-line range. */
+  length?: number;
+  severity: string;
+  code: string;
+  message?: string;
+}
+
+const annotationPattern = /^\s*#(\s*)(\^+|<-)\s+(error|warning|information)\[([a-z-]+)\](?::\s(.*))?$/;
+
+/** Splits a fixture into the code to analyse and the diagnostics its annotations expect (1-based lines/columns). */
+export function parseAnnotatedSource(source: string): { code: string; expected: ExpectedDiagnostic[] } {
+  const codeLines: string[] = [];
+  const expected: ExpectedDiagnostic[] = [];
+  for (const line of source.split('\n')) {
+    const match = annotationPattern.exec(line);
+    if (!match) {
+      codeLines.push(line);
+      continue;
+    }
+    const [, , marker, severity, code, message] = match;
+    const isCaret = marker!.startsWith('^');
+    expected.push({
+      line: codeLines.length,
+      column: isCaret ? line.indexOf('^') + 1 : 1,
+      length: isCaret ? marker!.length : undefined,
+      severity: severity!,
+      code: code!,
+      message,
+    });
+  }
+  return { code: codeLines.join('\n'), expected };
+}
+
+/** A fixture with one `$0` cursor marker: the text without it and the cursor offset. */
+export function parseCursorSource(source: string): { code: string; offset: number } {
+  const offset = source.indexOf('$0');
+  if (offset < 0) throw new Error('fixture has no $0 cursor marker');
+  return { code: source.slice(0, offset) + source.slice(offset + 2), offset };
+}
+
+/** Header lines `# key: value` at the top of a fixture. */
+export function fixtureHeaders(source: string): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const line of source.split('\n')) {
+    const match = /^# ([a-z-]+): (.*)$/.exec(line);
+    if (!match) break;
+    headers.set(match[1]!, match[2]!);
+  }
+  return headers;
+}
+
+export function listFixtures(folder: string): string[] {
+  const dir = path.join(fixturesDir, folder);
+  return fs.readdirSync(dir).filter((name) => name.endsWith('.py')).sort().map((name) => path.join(dir, name));
+}
