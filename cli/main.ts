@@ -1,4 +1,4 @@
-// The `cloudfn` command line: run, db (and, as they land, check and stubs). Exit codes: 0 ok, 1 the function
+// The `cloudfn` command line: run, db, check and stubs. Exit codes: 0 ok, 1 the function
 // failed (or a check found errors), 2 usage errors with a one-line message on stderr.
 
 // Functions run as in the cloud: in UTC. Set before anything reads the clock.
@@ -7,12 +7,16 @@ process.env.TZ = 'UTC';
 import { CliUsageError } from './args';
 import { runCommand, runUsage } from './runCommand';
 import { dbCommand, dbUsage } from './dbCommand';
+import { checkCommand, checkUsage } from './checkCommand';
+import { stubsCommand, stubsUsage } from './stubsCommand';
 import { version } from './version';
 
 const help = `cloudfn ${version} — run and check CocoBASE cloud functions locally
 
 ${runUsage}
 ${dbUsage}
+${checkUsage}
+${stubsUsage}
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -20,9 +24,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run': return runCommand(args);
     case 'db': return dbCommand(args);
+    case 'check': return checkCommand(args);
+    case 'stubs': return stubsCommand(args);
     case '--version': case 'version': process.stdout.write(version + '\n'); return 0;
     case undefined: case '--help': case '-h': case 'help': process.stdout.write(help); return command ? 0 : 2;
-    default: throw new CliUsageError(`unknown command '${command}' (run, db, help)`);
+    default: throw new CliUsageError(`unknown command '${command}' (run, db, check, stubs, help)`);
   }
 }
 

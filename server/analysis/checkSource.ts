@@ -1,0 +1,28 @@
+// One-call diagnostics of a source text with 1-based line/column positions, shared by `cloudfn check` and the
+// tests; the language server converts the same diagnostics to LSP ranges instead.
+
+import { analyzeDocument } from './documentAnalysis';
+import { computeDiagnostics, type CloudDiagnostic } from './diagnostics';
+
+export interface CheckedDiagnostic {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: CloudDiagnostic['severity'];
+  code: CloudDiagnostic['code'];
+  message: string;
+}
+
+/** The diagnostics of a text, positions 1-based (end exclusive), sorted by position. */
+export function checkSource(text: string): CheckedDiagnostic[] {
+  const analysis = analyzeDocument(text);
+  return computeDiagnostics(analysis).map((d) => {
+    const start = analysis.lines.positionAt(d.from);
+    const end = analysis.lines.positionAt(d.to);
+    return {
+      line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1,
+      severity: d.severity, code: d.code, message: d.message,
+    };
+  });
+}

@@ -1,0 +1,211 @@
+// The diagnostics of a cloud-function file, computed from its analysis snapshot and the API model. Each has a
+// stable code (syntax-error, disallowed-import, forbidden-builtin, unknown-member, wrong-arguments,
+// missing-entry-point, undefined-name, private-attribute, private-name) so that editors, `cloudfn check` and
+// tests can refer to it. Offsets are into the document's text; callers convert them to positions.
+
+import type { ApiFunction } from '../../runtime/api/model';
+import {
+  allowedDunders, allowedModules, forbiddenAttributeNames, forbiddenBuiltinReasons, functionOf, hasClosedMembers,
+  injectedGlobals, isPredefinedName, memberNames, memberOf, moduleByName, nearestName, targetOwner, type ApiTarget,
+} from './apiIndex';
+import { mayBeStarImported, resolveName, type AttributeChain, type CallSite, type DocumentAnalysis, type NameReference } from './documentAnalysis';
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'information';
+
+export type DiagnosticCode =
+  | 'syntax-error' | 'disallowed-import' | 'forbidden-builtin' | 'unknown-member' | 'wrong-arguments'
+  | 'missing-entry-point' | 'undefined-name' | 'private-attribute' | 'private-name';
+
+export interface CloudDiagnostic {
+  from: number;
+  to: number;
+  severity: DiagnosticSeverity;
+  code: DiagnosticCode;
+  message: string;
+  /** For unknown-member: the nearest existing name, offered as a quick fix. */
+  suggestion?: string;
+  /** For disallowed-import: the span of the whole import statement, removed by the quick fix. */
+  statement?: { from: number; to: number };
+}
+
+/** What the root name of a chain stands for in the API, unless the file shadows it with its own definition. */
+export function rootTarget(analysis: DocumentAnalysis, ref: NameReference): ApiTarget | undefined {
+  const symbol = resolveName(ref.scope, ref.name);
+  if (symbol) {
+    // `import json` (or `import json as j`) still names the allowed module.
+    if (symbol.kind === 'import' && symbol.importedFrom && !symbol.importedFrom.member) {
+      const module = moduleByName.get(symbol.importedFrom.module);
+      return module ? { kind: 'module', module } : undefined;
+    }
+    return undefined;
+  }
+  if (mayBeStarImported(ref.scope)) return undefined;
+  void analysis;
+  return injectedGlobals.get(ref.name);
+}
+
+/** What each step of an attribute chain stands for, as far as the model knows (undefined from the first unknown). */
+export function chainTargets(analysis: DocumentAnalysis, chain: AttributeChain): (ApiTarget | undefined)[] {
+  const targets: (ApiTarget | undefined)[] = [rootTarget(analysis, chain.root)];
+  for (const property of chain.properties) {
+    const owner = targets[targets.length - 1];
+    targets.push(owner ? memberOf(owner, property.name) : undefined);
+  }
+  return targets;
+}
+
+/** The API function a call site calls (db.* or request.*), with its display owner. */
+export function calledFunction(analysis: DocumentAnalysis, call: CallSite): { owner: string; fn: ApiFunction } | undefined {
+  if (!call.calleeChain || call.calleeChain.properties.length === 0) return undefined;
+  const targets = chainTargets(analysis, call.calleeChain);
+  const last = targets[targets.length - 1];
+  const fn = functionOf(last);
+  if (!fn || last?.kind !== 'member') return undefined;
+  return { owner: last.owner, fn };
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+  let lastLine = -1;
+  for (const problem of analysis.syntaxProblems) {
+    const line = analysis.lines.positionAt(problem.from).line;
+    if (line === lastLine) continue;
+    // The parser's mark at the very end of the file repeats an earlier problem (an unclosed bracket or block).
+    if (problem.from === analysis.text.length && out.length > 0) continue;
+    lastLine = line;
+    let { from, to } = problem;
+    if (from === to) {
+      // An empty error mark: underline the word after it, else the character before it.
+      const text = analysis.text;
+      while (to < text.length && /[A-Za-z0-9_]/.test(text[to]!)) to++;
+      if (to === from) {
+        const lineStart = analysis.lines.lineStarts[line]!;
+        if (from > lineStart && /\S/.test(text[from - 1] ?? '')) from -= 1;
+        else to = Math.min(from + 1, text.length);
+      }
+    }
+    out.push({ from, to, severity: 'error', code: 'syntax-error', message: problem.message });
+  }
+}
+
+function checkImports(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+  const allowed = [...allowedModules].join(', ');
+  for (const imported of analysis.imports) {
+    const statement = { from: imported.statementFrom, to: imported.statementTo };
+    if (imported.relative) {
+      out.push({ from: imported.statementFrom, to: imported.statementTo, severity: 'error', code: 'disallowed-import', statement,
+        message: 'relative imports are not available in cloud functions' });
+    } else if (imported.module && !allowedModules.has(imported.module)) {
+      out.push({ from: imported.from, to: imported.to, severity: 'error', code: 'disallowed-import', statement,
+        message: `import of '${imported.module}' is not allowed in cloud functions (allowed modules: ${allowed})` });
+    }
+  }
+}
+
+function checkNames(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+  for (const ref of analysis.references) {
+    const name = ref.name;
+    if (!name) continue;
+    const defined = resolveName(ref.scope, name) !== undefined;
+    const reason = forbiddenBuiltinReasons.get(name);
+    if (reason !== undefined && !defined) {
+      out.push({ from: ref.from, to: ref.to, severity: 'error', code: 'forbidden-builtin',
+        message: `'${name}' is not available in cloud functions: ${reason}` });
+      continue;
+    }
+    if (name.startsWith('__') && name !== '__name__') {
+      out.push({ from: ref.from, to: ref.to, severity: 'error', code: 'private-name',
+        message: `name '${name}' is not allowed in cloud functions` });
+      continue;
+    }
+    if (defined || ref.isStore || isPredefinedName(name) || mayBeStarImported(ref.scope)) continue;
+    out.push({ from: ref.from, to: ref.to, severity: 'error', code: 'undefined-name', message: `name '${name}' is not defined` });
+  }
+}
+
+function checkAttributes(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+  for (const property of analysis.properties) {
+    const name = property.name;
+    if (name.startsWith('_') && !allowedDunders.has(name)) {
+      out.push({ from: property.from, to: property.to, severity: 'error', code: 'private-attribute',
+        message: `access to private attribute '${name}' is not allowed in cloud functions` });
+    } else if (forbiddenAttributeNames.has(name)) {
+      out.push({ from: property.from, to: property.to, severity: 'error', code: 'private-attribute',
+        message: `attribute '${name}' is not allowed in cloud functions` });
+    }
+  }
+  for (const chain of analysis.chains) {
+    const targets = chainTargets(analysis, chain);
+    chain.properties.forEach((property, index) => {
+      const owner = targets[index];
+      if (!owner || !property.name || targets[index + 1] || !hasClosedMembers(owner)) return;
+      if (property.name.startsWith('_')) return;
+      const suggestion = nearestName(property.name, memberNames(owner) ?? []);
+      const ownerLabel = targetOwner(owner);
+      out.push({ from: property.from, to: property.to, severity: 'error', code: 'unknown-member', suggestion,
+        message: `'${ownerLabel}' has no member '${property.name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` });
+    });
+  }
+}
+
+function checkCalls(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+  for (const call of analysis.calls) {
+    const called = calledFunction(analysis, call);
+    if (!called) continue;
+    const { owner, fn } = called;
+    const label = `${owner}.${fn.name}()`;
+    const params = fn.params;
+    const hasUnpacking = call.args.some((arg) => arg.kind === 'star' || arg.kind === 'doubleStar');
+    const positional = call.args.filter((arg) => arg.kind === 'positional' || arg.kind === 'generator');
+    const keywords = call.args.filter((arg) => arg.kind === 'keyword');
+    const calleeSpan = { from: call.calleeChain!.properties[call.calleeChain!.properties.length - 1]!.from, to: call.calleeTo };
+    if (!call.args.some((arg) => arg.kind === 'star') && positional.length > params.length) {
+      const extra = positional[params.length]!;
+      out.push({ from: extra.from, to: positional[positional.length - 1]!.to, severity: 'error', code: 'wrong-arguments',
+        message: `${label} takes ${plural(params.length, 'positional argument')} but ${positional.length} ${positional.length === 1 ? 'was' : 'were'} given` });
+    }
+    const covered = new Set(params.slice(0, positional.length).map((p) => p.name));
+    for (const keyword of keywords) {
+      const name = keyword.name!;
+      const range = { from: keyword.nameFrom ?? keyword.from, to: keyword.nameTo ?? keyword.to };
+      if (!params.some((p) => p.name === name)) {
+        const suggestion = nearestName(name, params.map((p) => p.name));
+        out.push({ ...range, severity: 'error', code: 'wrong-arguments', suggestion,
+          message: `${label} got an unexpected keyword argument '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` });
+      } else if (covered.has(name)) {
+        out.push({ ...range, severity: 'error', code: 'wrong-arguments', message: `${label} got multiple values for argument '${name}'` });
+      }
+      covered.add(name);
+    }
+    if (call.closed && !hasUnpacking) {
+      const missing = params.filter((p) => p.default === undefined && !covered.has(p.name)).map((p) => `'${p.name}'`);
+      if (missing.length > 0) {
+        out.push({ ...calleeSpan, severity: 'error', code: 'wrong-arguments',
+          message: `${label} missing ${plural(missing.length, 'required argument')}: ${missing.join(', ')}` });
+      }
+    }
+  }
+}
+
+function checkEntryPoint(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+  const symbols = analysis.moduleScope.symbols;
+  if (symbols.has('main') || symbols.has('result') || analysis.moduleScope.hasUnknownStarImport) return;
+  const firstLineEnd = analysis.lines.lineStarts.length > 1 ? analysis.lines.lineStarts[1]! - 1 : analysis.text.length;
+  out.push({ from: 0, to: Math.max(0, firstLineEnd), severity: 'error', code: 'missing-entry-point',
+    message: 'the function defines neither main() nor a result variable' });
+}
+
+/** Every diagnostic of a document, sorted by position. */
+export function computeDiagnostics(analysis: DocumentAnalysis): CloudDiagnostic[] {
+  const out: CloudDiagnostic[] = [];
+  checkSyntax(analysis, out);
+  checkImports(analysis, out);
+  checkNames(analysis, out);
+  checkAttributes(analysis, out);
+  checkCalls(analysis, out);
+  checkEntryPoint(analysis, out);
+  return out.sort((a, b) => a.from - b.from || a.to - b.to);
+}

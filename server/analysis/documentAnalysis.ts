@@ -1,0 +1,604 @@
+// The analysis snapshot of one document: the @lezer/python tree (error tolerant), the scopes with the symbols
+// each defines (functions, classes, assignments, parameters, imports, for/with/except targets, comprehension
+// variables, globals), every name reference, attribute chain, call site and import. Features and diagnostics
+// read only this snapshot; it is built once per document version.
+
+import { parser } from '@lezer/python';
+import type { SyntaxNode, Tree, TreeFragment } from '@lezer/common';
+import { LineIndex } from './textPositions';
+
+export type ScopeKind = 'module' | 'function' | 'class' | 'lambda' | 'comprehension';
+
+export type SymbolKind = 'function' | 'class' | 'variable' | 'parameter' | 'import' | 'global';
+
+export interface SymbolDefinition {
+  name: string;
+  kind: SymbolKind;
+  from: number;
+  to: number;
+  /** For imports: the module imported from and, for `from m import x`, the member's name. */
+  importedFrom?: { module: string; member?: string };
+}
+
+export interface Scope {
+  kind: ScopeKind;
+  from: number;
+  to: number;
+  parent: Scope | undefined;
+  symbols: Map<string, SymbolDefinition>;
+  /** True when `from m import *` of a module the analysis does not know may define any name. */
+  hasUnknownStarImport: boolean;
+}
+
+export interface NameReference {
+  name: string;
+  from: number;
+  to: number;
+  scope: Scope;
+  /** True when the name is also the target of an assignment (`x += 1`) or a `del`. */
+  isStore: boolean;
+}
+
+/** `a.b.c` where `a` is a plain name: the name and each property with its span. */
+export interface AttributeChain {
+  root: NameReference;
+  properties: { name: string; from: number; to: number }[];
+  from: number;
+  to: number;
+}
+
+/** A property access anywhere, whether or not its object is a plain name. */
+export interface PropertyAccess {
+  name: string;
+  from: number;
+  to: number;
+}
+
+export interface CallArgument {
+  kind: 'positional' | 'keyword' | 'star' | 'doubleStar' | 'generator';
+  name?: string;
+  from: number;
+  to: number;
+  /** Span of the keyword's name. */
+  nameFrom?: number;
+  nameTo?: number;
+}
+
+export interface CallSite {
+  /** The callee when it is a plain name or attribute chain, e.g. ['db', 'get_documents']. */
+  calleePath: string[] | undefined;
+  calleeChain: AttributeChain | undefined;
+  calleeFrom: number;
+  calleeTo: number;
+  /** Span of the argument list including its parentheses (`to` is the end of the text when unclosed). */
+  argsFrom: number;
+  argsTo: number;
+  closed: boolean;
+  args: CallArgument[];
+  /** Offsets of the commas separating arguments at the top level of the call. */
+  commas: number[];
+  scope: Scope;
+}
+
+export interface ImportedModule {
+  /** Dotted module name, e.g. `os.path`; empty for `from . import x`. */
+  module: string;
+  relative: boolean;
+  from: number;
+  to: number;
+  statementFrom: number;
+  statementTo: number;
+}
+
+export interface SyntaxProblem {
+  from: number;
+  to: number;
+  message: string;
+}
+
+export interface DocumentAnalysis {
+  text: string;
+  tree: Tree;
+  lines: LineIndex;
+  moduleScope: Scope;
+  scopes: Scope[];
+  references: NameReference[];
+  chains: AttributeChain[];
+  properties: PropertyAccess[];
+  calls: CallSite[];
+  imports: ImportedModule[];
+  syntaxProblems: SyntaxProblem[];
+}
+
+const comprehensionNodes = new Set([
+  'ArrayComprehensionExpression', 'DictionaryComprehensionExpression', 'SetComprehensionExpression', 'ComprehensionExpression',
+]);
+
+function children(node: SyntaxNode): SyntaxNode[] {
+  const list: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) list.push(child);
+  return list;
+}
+
+/** Parses (reusing the fragments of a previous parse after an edit, when given) and analyses a document's text. */
+export function analyzeDocument(text: string, fragments?: readonly TreeFragment[]): DocumentAnalysis {
+  const tree = parser.parse(text, fragments);
+  return new Analyzer(text, tree).run();
+}
+
+class Analyzer {
+  private readonly moduleScope: Scope;
+  private readonly scopes: Scope[] = [];
+  private readonly references: NameReference[] = [];
+  private readonly chains: AttributeChain[] = [];
+  private readonly properties: PropertyAccess[] = [];
+  private readonly calls: CallSite[] = [];
+  private readonly imports: ImportedModule[] = [];
+  private readonly syntaxProblems: SyntaxProblem[] = [];
+
+  constructor(private readonly text: string, private readonly tree: Tree) {
+    this.moduleScope = this.newScope('module', 0, text.length, undefined);
+  }
+
+  run(): DocumentAnalysis {
+    this.visit(this.tree.topNode, this.moduleScope);
+    return {
+      text: this.text, tree: this.tree, lines: new LineIndex(this.text), moduleScope: this.moduleScope, scopes: this.scopes,
+      references: this.references, chains: this.chains, properties: this.properties, calls: this.calls,
+      imports: this.imports, syntaxProblems: this.syntaxProblems,
+    };
+  }
+
+  private newScope(kind: ScopeKind, from: number, to: number, parent: Scope | undefined): Scope {
+    const scope: Scope = { kind, from, to, parent, symbols: new Map(), hasUnknownStarImport: false };
+    this.scopes.push(scope);
+    return scope;
+  }
+
+  private slice(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  private define(scope: Scope, node: SyntaxNode, kind: SymbolKind, importedFrom?: SymbolDefinition['importedFrom']): void {
+    const name = this.slice(node);
+    if (!name) return;
+    // The first definition is the one shown by hover and go-to; later ones only confirm the name exists.
+    if (!scope.symbols.has(name)) scope.symbols.set(name, { name, kind, from: node.from, to: node.to, importedFrom });
+  }
+
+  private reference(node: SyntaxNode, scope: Scope, isStore = false): NameReference {
+    const ref: NameReference = { name: this.slice(node), from: node.from, to: node.to, scope, isStore };
+    this.references.push(ref);
+    return ref;
+  }
+
+  private visitAll(nodes: SyntaxNode[], scope: Scope): void {
+    for (const node of nodes) this.visit(node, scope);
+  }
+
+  private visit(node: SyntaxNode, scope: Scope): void {
+    if (node.type.isError) {
+      this.syntaxProblems.push({ from: node.from, to: node.to, message: node.from === node.to ? 'invalid syntax' : 'invalid syntax' });
+      this.visitAll(children(node), scope);
+      return;
+    }
+    switch (node.name) {
+      case 'VariableName': this.reference(node, scope); return;
+      case 'FunctionDefinition': this.visitFunction(node, scope); return;
+      case 'ClassDefinition': this.visitClass(node, scope); return;
+      case 'LambdaExpression': this.visitLambda(node, scope); return;
+      case 'AssignStatement': this.visitAssign(node, scope); return;
+      case 'UpdateStatement': this.visitUpdate(node, scope); return;
+      case 'ForStatement': this.visitForLike(node, scope, scope); return;
+      case 'WithStatement': this.visitAsTargets(node, scope); return;
+      case 'TryStatement': this.visitAsTargets(node, scope); return;
+      case 'ImportStatement': this.visitImport(node, scope); return;
+      case 'ScopeStatement': this.visitScopeStatement(node, scope); return;
+      case 'NamedExpression': this.visitNamed(node, scope); return;
+      case 'MemberExpression': this.visitMember(node, scope); return;
+      case 'CallExpression': this.visitCall(node, scope); return;
+      case 'ArgList': this.visitArgList(node, scope); return;
+      case 'MatchClause': this.visitMatchClause(node, scope); return;
+      case 'DeleteStatement': this.visitDelete(node, scope); return;
+      case 'PrintStatement':
+        this.syntaxProblems.push({ from: node.from, to: node.to, message: "Missing parentheses in call to 'print'. Did you mean print(...)?" });
+        this.visitAll(children(node), scope);
+        return;
+      case 'TypeDefinition': this.visitTypeDefinition(node, scope); return;
+      default:
+        if (comprehensionNodes.has(node.name)) {
+          this.visitComprehension(node, scope);
+          return;
+        }
+        this.visitAll(children(node), scope);
+    }
+  }
+
+  /** Parameters of a def or lambda: names are defined in `inner`; defaults and annotations are read in `outer`. */
+  private visitParams(paramList: SyntaxNode, outer: Scope, inner: Scope): void {
+    let previous: SyntaxNode | null = null;
+    for (const child of children(paramList)) {
+      if (child.name === 'VariableName' && previous?.name !== 'AssignOp') this.define(inner, child, 'parameter');
+      else this.visit(child, outer);
+      previous = child;
+    }
+  }
+
+  private visitFunction(node: SyntaxNode, scope: Scope): void {
+    const inner = this.newScope('function', node.from, node.to, scope);
+    let named = false;
+    for (const child of children(node)) {
+      if (child.name === 'VariableName' && !named) {
+        this.define(scope, child, 'function');
+        named = true;
+      } else if (child.name === 'ParamList') this.visitParams(child, scope, inner);
+      else if (child.name === 'Body') this.visit(child, inner);
+      else this.visit(child, scope);
+    }
+  }
+
+  private visitClass(node: SyntaxNode, scope: Scope): void {
+    const inner = this.newScope('class', node.from, node.to, scope);
+    let named = false;
+    for (const child of children(node)) {
+      if (child.name === 'VariableName' && !named) {
+        this.define(scope, child, 'class');
+        named = true;
+      } else if (child.name === 'Body') this.visit(child, inner);
+      else this.visit(child, scope);
+    }
+  }
+
+  private visitLambda(node: SyntaxNode, scope: Scope): void {
+    const inner = this.newScope('lambda', node.from, node.to, scope);
+    for (const child of children(node)) {
+      if (child.name === 'ParamList') this.visitParams(child, scope, inner);
+      else this.visit(child, inner);
+    }
+  }
+
+  /** Defines the names an assignment target binds and visits the rest of it (attributes, subscripts) as reads. */
+  private visitTarget(node: SyntaxNode, scope: Scope, defineIn: Scope, kind: SymbolKind = 'variable'): void {
+    switch (node.name) {
+      case 'VariableName':
+        this.define(defineIn, node, kind);
+        this.reference(node, scope, true);
+        return;
+      case 'TupleExpression': case 'ArrayExpression': case 'ParenthesizedExpression':
+        for (const child of children(node)) this.visitTarget(child, scope, defineIn, kind);
+        return;
+      default:
+        this.visit(node, scope);
+    }
+  }
+
+  private visitAssign(node: SyntaxNode, scope: Scope): void {
+    const parts = children(node);
+    let lastAssign = -1;
+    parts.forEach((child, index) => { if (child.name === 'AssignOp') lastAssign = index; });
+    // `x: int` without a value binds x too (as far as a conservative name check is concerned).
+    const targetsEnd = lastAssign >= 0 ? lastAssign : parts.findIndex((child) => child.name === 'TypeDef');
+    parts.forEach((child, index) => {
+      if (index < targetsEnd && child.name !== 'AssignOp' && child.name !== 'TypeDef') this.visitTarget(child, scope, scope);
+      else this.visit(child, scope);
+    });
+  }
+
+  private visitUpdate(node: SyntaxNode, scope: Scope): void {
+    const [target, ...rest] = children(node);
+    if (target?.name === 'VariableName') {
+      this.reference(target, scope, true);
+      this.define(scope, target, 'variable');
+    } else if (target) this.visit(target, scope);
+    this.visitAll(rest, scope);
+  }
+
+  /** `for TARGETS in ...`: the nodes between `for` and `in` are targets (also used by comprehensions). */
+  private visitForLike(node: SyntaxNode, readScope: Scope, defineIn: Scope): void {
+    let inTargets = false;
+    for (const child of children(node)) {
+      if (child.name === 'for') inTargets = true;
+      else if (child.name === 'in') inTargets = false;
+      else if (inTargets) this.visitTarget(child, readScope, defineIn);
+      else this.visit(child, readScope);
+    }
+  }
+
+  /** `with x as y` and `except E as e`: the node right after `as` is a target. */
+  private visitAsTargets(node: SyntaxNode, scope: Scope): void {
+    let afterAs = false;
+    for (const child of children(node)) {
+      if (child.name === 'as') { afterAs = true; continue; }
+      if (afterAs) this.visitTarget(child, scope, scope);
+      else this.visit(child, scope);
+      afterAs = false;
+    }
+  }
+
+  private visitComprehension(node: SyntaxNode, scope: Scope): void {
+    const inner = this.newScope('comprehension', node.from, node.to, scope);
+    this.visitForLike(node, inner, inner);
+  }
+
+  private nearestNonComprehension(scope: Scope): Scope {
+    let current = scope;
+    while (current.kind === 'comprehension' && current.parent) current = current.parent;
+    return current;
+  }
+
+  private visitNamed(node: SyntaxNode, scope: Scope): void {
+    const [target, ...rest] = children(node);
+    if (target?.name === 'VariableName') {
+      this.define(this.nearestNonComprehension(scope), target, 'variable');
+      this.reference(target, scope, true);
+    } else if (target) this.visit(target, scope);
+    this.visitAll(rest, scope);
+  }
+
+  private visitScopeStatement(node: SyntaxNode, scope: Scope): void {
+    const isGlobal = node.firstChild?.name === 'global';
+    for (const child of children(node)) {
+      if (child.name !== 'VariableName') continue;
+      // A global declaration binds the name in the module (when assigned); nonlocal names an enclosing one.
+      this.define(isGlobal ? this.moduleScope : scope, child, 'global');
+      this.reference(child, scope, true);
+    }
+  }
+
+  private visitDelete(node: SyntaxNode, scope: Scope): void {
+    for (const child of children(node)) {
+      if (child.name === 'VariableName') this.reference(child, scope, true);
+      else this.visit(child, scope);
+    }
+  }
+
+  private visitTypeDefinition(node: SyntaxNode, scope: Scope): void {
+    for (const child of children(node)) {
+      if (child.name === 'VariableName') this.define(scope, child, 'class');
+      else if (child.name === 'TypeParamList') {
+        for (const param of child.getChildren('TypeParam')) {
+          const name = param.getChild('VariableName');
+          if (name) this.define(scope, name, 'class');
+        }
+      } else this.visit(child, scope);
+    }
+  }
+
+  private visitImport(node: SyntaxNode, scope: Scope): void {
+    const parts = children(node);
+    const isFrom = parts[0]?.name === 'from';
+    if (!isFrom) {
+      // import a.b as c, d
+      let index = 1;
+      while (index < parts.length) {
+        const start = parts[index]!;
+        if (start.name !== 'VariableName') { this.visit(start, scope); index++; continue; }
+        const names = [start];
+        index++;
+        while (parts[index]?.name === '.' && parts[index + 1]?.name === 'VariableName') {
+          names.push(parts[index + 1]!);
+          index += 2;
+        }
+        const moduleName = names.map((n) => this.slice(n)).join('.');
+        const last = names[names.length - 1]!;
+        this.imports.push({ module: moduleName, relative: false, from: start.from, to: last.to, statementFrom: node.from, statementTo: node.to });
+        if (parts[index]?.name === 'as' && parts[index + 1]?.name === 'VariableName') {
+          this.define(scope, parts[index + 1]!, 'import', { module: moduleName });
+          index += 2;
+        } else {
+          this.define(scope, start, 'import', { module: this.slice(start) });
+        }
+        if (parts[index]?.name === ',') index++;
+      }
+      return;
+    }
+    // from [.]a.b import x as y, z | *
+    let index = 1;
+    let relative = false;
+    const names: SyntaxNode[] = [];
+    while (index < parts.length && parts[index]!.name !== 'import') {
+      const part = parts[index]!;
+      if (part.name === '.' || part.name === 'Ellipsis') {
+        if (names.length === 0) relative = true;
+      } else if (part.name === 'VariableName') names.push(part);
+      else this.visit(part, scope);
+      index++;
+    }
+    const moduleName = names.map((n) => this.slice(n)).join('.');
+    const moduleFrom = names[0]?.from ?? node.from;
+    const moduleTo = names[names.length - 1]?.to ?? node.from + 4;
+    this.imports.push({ module: moduleName, relative, from: moduleFrom, to: moduleTo, statementFrom: node.from, statementTo: node.to });
+    index++;
+    while (index < parts.length) {
+      const part = parts[index]!;
+      if (part.name === '*') {
+        scope.hasUnknownStarImport = true;
+      } else if (part.name === 'VariableName') {
+        const member = this.slice(part);
+        if (parts[index + 1]?.name === 'as' && parts[index + 2]?.name === 'VariableName') {
+          this.define(scope, parts[index + 2]!, 'import', { module: moduleName, member });
+          index += 2;
+        } else {
+          this.define(scope, part, 'import', { module: moduleName, member });
+        }
+      } else if (part.type.isError) this.visit(part, scope);
+      index++;
+    }
+  }
+
+  /** A chain `name.a.b` when the object is a plain name or another such chain. */
+  private chainOf(node: SyntaxNode, scope: Scope): AttributeChain | undefined {
+    if (node.name === 'VariableName') {
+      return { root: this.reference(node, scope), properties: [], from: node.from, to: node.to };
+    }
+    if (node.name !== 'MemberExpression') return undefined;
+    const object = node.firstChild;
+    const dot = object?.nextSibling;
+    if (!object || dot?.name !== '.') return undefined;
+    const base = this.chainOf(object, scope);
+    if (!base) return undefined;
+    const property = dot.nextSibling;
+    if (property?.name === 'PropertyName') {
+      const access = { name: this.slice(property), from: property.from, to: property.to };
+      this.properties.push(access);
+      return { root: base.root, properties: [...base.properties, access], from: node.from, to: node.to };
+    }
+    // `db.` while typing: the chain ends with an empty property at the dot's end.
+    const empty = { name: '', from: dot.to, to: dot.to };
+    return { root: base.root, properties: [...base.properties, empty], from: node.from, to: dot.to };
+  }
+
+  private visitMember(node: SyntaxNode, scope: Scope): SyntaxNode | undefined {
+    const chain = this.chainOf(node, scope);
+    if (chain) {
+      this.chains.push(chain);
+      // chainOf registered the root and the properties; visit error nodes inside the chain for syntax problems.
+      for (let inner: SyntaxNode | null = node; inner && inner.name === 'MemberExpression'; inner = inner.firstChild) {
+        for (const child of children(inner)) if (child.type.isError) this.visit(child, scope);
+      }
+      return undefined;
+    }
+    for (const child of children(node)) {
+      if (child.name === 'PropertyName') this.properties.push({ name: this.slice(child), from: child.from, to: child.to });
+      else this.visit(child, scope);
+    }
+    return undefined;
+  }
+
+  private visitCall(node: SyntaxNode, scope: Scope): void {
+    const callee = node.firstChild;
+    const argList = node.getChild('ArgList');
+    if (!callee) return;
+    let calleeChain: AttributeChain | undefined;
+    if (callee.name === 'VariableName' || callee.name === 'MemberExpression') {
+      const before = this.chains.length;
+      if (callee.name === 'VariableName') {
+        calleeChain = { root: this.reference(callee, scope), properties: [], from: callee.from, to: callee.to };
+      } else {
+        this.visitMember(callee, scope);
+        if (this.chains.length > before) calleeChain = this.chains[this.chains.length - 1];
+      }
+    } else this.visit(callee, scope);
+    for (let child = callee.nextSibling; child; child = child.nextSibling) {
+      if (child.name !== 'ArgList' || child.from !== argList?.from) this.visit(child, scope);
+    }
+    if (!argList) return;
+    const site: CallSite = {
+      calleePath: calleeChain ? [calleeChain.root.name, ...calleeChain.properties.map((p) => p.name)] : undefined,
+      calleeChain, calleeFrom: callee.from, calleeTo: callee.to,
+      argsFrom: argList.from, argsTo: argList.to, closed: argList.lastChild?.name === ')', args: [], commas: [], scope,
+    };
+    this.calls.push(site);
+    this.visitArgList(argList, scope, site);
+  }
+
+  private visitArgList(node: SyntaxNode, scope: Scope, site?: CallSite): void {
+    const parts = children(node);
+    if (parts.some((child) => child.name === 'for')) {
+      // A bare generator argument: `sum(x for x in xs)`.
+      const inner = this.newScope('comprehension', node.from, node.to, scope);
+      this.visitForLike(node, inner, inner);
+      site?.args.push({ kind: 'generator', from: node.from + 1, to: node.to });
+      return;
+    }
+    let pending: CallArgument['kind'] = 'positional';
+    for (let index = 0; index < parts.length; index++) {
+      const child = parts[index]!;
+      const next = parts[index + 1];
+      if (child.name === '(' || child.name === ')') continue;
+      if (child.name === ',') { site?.commas.push(child.from); pending = 'positional'; continue; }
+      if (child.name === '*' ) { pending = 'star'; continue; }
+      if (child.name === '**') { pending = 'doubleStar'; continue; }
+      if (child.name === 'VariableName' && next?.name === 'AssignOp' && this.slice(next) === '=') {
+        const value = parts[index + 2];
+        const valueIsArgument = value && value.name !== ',' && value.name !== ')';
+        site?.args.push({ kind: 'keyword', name: this.slice(child), from: child.from, to: valueIsArgument ? value.to : next.to, nameFrom: child.from, nameTo: child.to });
+        index += valueIsArgument ? 2 : 1;
+        if (valueIsArgument) this.visit(value, scope);
+        continue;
+      }
+      if (child.type.isError && child.from === child.to) { this.visit(child, scope); continue; }
+      site?.args.push({ kind: pending, from: child.from, to: child.to });
+      pending = 'positional';
+      this.visit(child, scope);
+    }
+  }
+
+  private visitMatchClause(node: SyntaxNode, scope: Scope): void {
+    for (const child of children(node)) {
+      if (child.name === 'Body' || child.name === 'Guard' || child.name === 'case') this.visit(child, scope);
+      else this.visitPattern(child, scope);
+    }
+  }
+
+  /** Match patterns: capture names are defined; class names and dotted values are read. */
+  private visitPattern(node: SyntaxNode, scope: Scope): void {
+    switch (node.name) {
+      case 'CapturePattern': case 'StarPattern':
+        for (const child of children(node)) this.visitPattern(child, scope);
+        return;
+      case 'AsPattern': {
+        for (const child of children(node)) {
+          if (child.name === 'VariableName') this.define(scope, child, 'variable');
+          else this.visitPattern(child, scope);
+        }
+        return;
+      }
+      case 'ClassPattern': {
+        for (const child of children(node)) {
+          if (child.name === 'VariableName' || child.name === 'MemberExpression') this.visit(child, scope);
+          else this.visitPattern(child, scope);
+        }
+        return;
+      }
+      case 'KeywordPattern': {
+        for (const child of children(node)) if (child.name !== 'VariableName') this.visitPattern(child, scope);
+        return;
+      }
+      case 'AttributePattern': case 'LiteralPattern':
+        this.visit(node, scope);
+        return;
+      case 'MappingPattern': {
+        let afterDoubleStar = false;
+        for (const child of children(node)) {
+          if (child.name === '**') { afterDoubleStar = true; continue; }
+          if (afterDoubleStar && child.name === 'VariableName') this.define(scope, child, 'variable');
+          else this.visitPattern(child, scope);
+          afterDoubleStar = false;
+        }
+        return;
+      }
+      case 'VariableName':
+        this.define(scope, node, 'variable');
+        return;
+      default:
+        for (const child of children(node)) this.visitPattern(child, scope);
+    }
+  }
+}
+
+/** Looks a name up through a scope and its parents (class scopes included, to stay conservative). */
+export function resolveName(scope: Scope, name: string): SymbolDefinition | undefined {
+  for (let current: Scope | undefined = scope; current; current = current.parent) {
+    const symbol = current.symbols.get(name);
+    if (symbol) return symbol;
+  }
+  return undefined;
+}
+
+/** True when some scope in the chain has a star import that may define any name. */
+export function mayBeStarImported(scope: Scope): boolean {
+  for (let current: Scope | undefined = scope; current; current = current.parent) if (current.hasUnknownStarImport) return true;
+  return false;
+}
+
+/** The innermost scope containing an offset. */
+export function scopeAt(analysis: DocumentAnalysis, offset: number): Scope {
+  let best = analysis.moduleScope;
+  for (const scope of analysis.scopes) {
+    if (scope.from <= offset && offset <= scope.to && scope.to - scope.from <= best.to - best.from && scope !== best) {
+      if (scope.kind === 'function' || scope.kind === 'class' || scope.kind === 'lambda' || scope.kind === 'comprehension') best = scope;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,81 @@
+// The cloudfn language server: completion, hover, signature help, diagnostics and quick fixes for CocoBASE
+// cloud-function files, all built from the API model. Runs over stdio or IPC (chosen from argv by
+// vscode-languageserver: --stdio, --node-ipc, --socket=N). Diagnostics are pushed on open and on every change.
+
+import {
+  createConnection, ProposedFeatures, TextDocumentSyncKind, CodeActionKind, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { DocumentStore } from './documentStore';
+import { completionItems } from './features/completion';
+import { hoverAt } from './features/hover';
+import { signatureHelpAt } from './features/signatureHelp';
+import { lspDiagnostics } from './features/diagnostics';
+import { quickFixes } from './features/codeActions';
+
+const connection = createConnection(ProposedFeatures.all);
+const store = new DocumentStore();
+
+connection.onInitialize((): InitializeResult => ({
+  capabilities: {
+    textDocumentSync: TextDocumentSyncKind.Incremental,
+    completionProvider: { triggerCharacters: ['.', '(', ','], resolveProvider: false },
+    hoverProvider: true,
+    signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  },
+  serverInfo: { name: 'cloudfn-language-server' },
+}));
+
+function publishDiagnostics(uri: string): void {
+  const analysis = store.analysis(uri);
+  const document = store.document(uri);
+  if (!analysis || !document) return;
+  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis) });
+}
+
+connection.onDidOpenTextDocument(({ textDocument }) => {
+  store.openDocument(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+  publishDiagnostics(textDocument.uri);
+});
+
+connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+  store.changeDocument(textDocument.uri, textDocument.version, contentChanges);
+  publishDiagnostics(textDocument.uri);
+});
+
+connection.onDidCloseTextDocument(({ textDocument }) => {
+  store.closeDocument(textDocument.uri);
+  void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+});
+
+/** The analysis and cursor offset of a request, or undefined when the document is not open. */
+function at(uri: string, position: { line: number; character: number }) {
+  const analysis = store.analysis(uri);
+  const document = store.document(uri);
+  if (!analysis || !document) return undefined;
+  return { analysis, offset: document.offsetAt(position) };
+}
+
+connection.onCompletion((params) => {
+  const context = at(params.textDocument.uri, params.position);
+  return context ? completionItems(context.analysis, context.offset) : [];
+});
+
+connection.onHover((params) => {
+  const context = at(params.textDocument.uri, params.position);
+  const hover = context && hoverAt(context.analysis, context.offset);
+  if (!context || !hover) return null;
+  return {
+    contents: { kind: 'markdown', value: hover.markdown },
+    range: { start: context.analysis.lines.positionAt(hover.from), end: context.analysis.lines.positionAt(hover.to) },
+  };
+});
+
+connection.onSignatureHelp((params) => {
+  const context = at(params.textDocument.uri, params.position);
+  return (context && signatureHelpAt(context.analysis, context.offset)) ?? null;
+});
+
+connection.onCodeAction((params) => quickFixes(params.textDocument.uri, params.context.diagnostics));
+
+connection.listen();

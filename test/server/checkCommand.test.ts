@@ -1,0 +1,74 @@
+// `cloudfn check` and `cloudfn stubs` in-process: output lines, --json shape, exit codes, usage errors, and the
+// generated __builtins__.pyi.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkCommand } from '../../cli/checkCommand';
+import { stubsCommand } from '../../cli/stubsCommand';
+import { CliUsageError } from '../../cli/args';
+import { dbObject } from '../../runtime/api/model';
+
+/** Runs a command with stdout captured. */
+async function captured(run: () => Promise<number>): Promise<{ code: number; stdout: string }> {
+  const write = process.stdout.write;
+  let stdout = '';
+  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += String(chunk); return true; }) as typeof process.stdout.write;
+  try {
+    return { code: await run(), stdout };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-check-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+const goodFile = path.join(dir, 'good.py');
+const badFile = path.join(dir, 'bad.py');
+fs.writeFileSync(goodFile, 'def main():\n    return db.get_documents("users")\n');
+fs.writeFileSync(badFile, 'import os\n\ndef main():\n    return db.get_docs("users")\n');
+
+test('check: a clean file prints nothing and exits 0', async () => {
+  assert.deepEqual(await captured(() => checkCommand([goodFile])), { code: 0, stdout: '' });
+});
+
+test('check: errors are printed as file:line:col lines and exit 1', async () => {
+  const { code, stdout } = await captured(() => checkCommand([goodFile, badFile]));
+  assert.equal(code, 1);
+  assert.equal(stdout,
+    `${badFile}:1:8: error disallowed-import import of 'os' is not allowed in cloud functions (allowed modules: json, datetime, math, re)\n` +
+    `${badFile}:4:15: error unknown-member 'db' has no member 'get_docs'; did you mean 'get_documents'?\n`);
+});
+
+test('check --json: one object with files, diagnostics and counts', async () => {
+  const { code, stdout } = await captured(() => checkCommand(['--json', badFile]));
+  assert.equal(code, 1);
+  const report = JSON.parse(stdout);
+  assert.equal(report.errors, 2);
+  assert.equal(report.warnings, 0);
+  assert.equal(report.files[0].file, badFile);
+  assert.deepEqual(report.files[0].diagnostics[1], {
+    line: 4, column: 15, endLine: 4, endColumn: 23, severity: 'error', code: 'unknown-member',
+    message: "'db' has no member 'get_docs'; did you mean 'get_documents'?",
+  });
+});
+
+test('check: usage errors throw CliUsageError', async () => {
+  await assert.rejects(checkCommand([]), CliUsageError);
+  await assert.rejects(checkCommand([path.join(dir, 'missing.py')]), /no such file/);
+  await assert.rejects(checkCommand(['--bogus', goodFile]), CliUsageError);
+});
+
+test('stubs: writes __builtins__.pyi with every db method, request, req and the modules', async () => {
+  const out = path.join(dir, 'stubs');
+  const { code } = await captured(() => stubsCommand(['--out', out]));
+  assert.equal(code, 0);
+  const stub = fs.readFileSync(path.join(out, '__builtins__.pyi'), 'utf8');
+  for (const member of dbObject.members) assert.match(stub, new RegExp(`def ${member.name}\\(self`));
+  for (const line of ['db: Database', 'request: Request', 'req: Request', 'import json as json', 'class datetime(']) {
+    assert.ok(stub.includes(line), `missing '${line}'`);
+  }
+  await assert.rejects(stubsCommand(['extra']), CliUsageError);
+});
