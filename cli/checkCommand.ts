@@ -1,16 +1,20 @@
 // `cloudfn check FILE...`: runs the language server's analysis on files from the command line, for CI. Prints
 // `file:line:col: severity code message` lines (or one JSON object with --json); exit 1 when any error is found,
-// 0 otherwise; usage errors (no files, a missing file, an unknown flag) are CliUsageError (exit 2).
+// 0 otherwise; usage errors (no files, a missing file, an unknown flag) are CliUsageError (exit 2). Collection
+// names are read from --db (default .cloudfn/local.db) for unknown-collection; a missing or unreadable database
+// silently turns that check off.
 
 import fs from 'node:fs';
 import { CliUsageError, parseFlags } from './args';
 import { checkSource, type CheckedDiagnostic } from '../server/analysis/checkSource';
+import { readCollectionNames } from '../server/localCollections';
 
-export const checkUsage = `cloudfn check FILE... [--json]
-  Checks cloud-function files with the language server's diagnostics; exit 1 when any error is found.`;
+export const checkUsage = `cloudfn check FILE... [--json] [--db PATH]
+  Checks cloud-function files with the language server's diagnostics; exit 1 when any error is found.
+  Collection names are checked against --db (default .cloudfn/local.db) when that file exists.`;
 
 export async function checkCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, db: { type: 'string' } });
   if (positionals.length === 0) throw new CliUsageError('check: missing FILE argument');
   const sources = positionals.map((file) => {
     try {
@@ -20,7 +24,8 @@ export async function checkCommand(args: string[]): Promise<number> {
       throw new CliUsageError(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(error)}`);
     }
   });
-  const files = sources.map(({ file, text }) => ({ file, diagnostics: checkSource(text) }));
+  const collections = await readCollectionNames(values.db ?? '.cloudfn/local.db');
+  const files = sources.map(({ file, text }) => ({ file, diagnostics: checkSource(text, collections) }));
   const count = (severity: CheckedDiagnostic['severity']) =>
     files.reduce((sum, f) => sum + f.diagnostics.filter((d) => d.severity === severity).length, 0);
   const errors = count('error');

@@ -41,6 +41,11 @@ export class DocumentStore {
     this.open.delete(uri);
   }
 
+  /** The URIs of the open documents. */
+  uris(): string[] {
+    return [...this.open.keys()];
+  }
+
   document(uri: string): TextDocument | undefined {
     return this.open.get(uri)?.document;
   }

@@ -1,9 +1,13 @@
 // The cloudfn language server: completion, hover, signature help, diagnostics and quick fixes for CocoBASE
 // cloud-function files, all built from the API model. Runs over stdio or IPC (chosen from argv by
 // vscode-languageserver: --stdio, --node-ipc, --socket=N). Diagnostics are pushed on open and on every change.
+// Collection names come from the local database file: initializationOptions `{ dbPath }`, else
+// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections change.
 
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
-  createConnection, ProposedFeatures, TextDocumentSyncKind, CodeActionKind, type InitializeResult,
+  createConnection, ProposedFeatures, TextDocumentSyncKind, CodeActionKind, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { DocumentStore } from './documentStore';
 import { completionItems } from './features/completion';
@@ -11,11 +15,30 @@ import { hoverAt } from './features/hover';
 import { signatureHelpAt } from './features/signatureHelp';
 import { lspDiagnostics } from './features/diagnostics';
 import { quickFixes } from './features/codeActions';
+import { LocalCollections } from './localCollections';
 
 const connection = createConnection(ProposedFeatures.all);
 const store = new DocumentStore();
 
-connection.onInitialize((): InitializeResult => ({
+let collections: LocalCollections | undefined;
+
+/** The database file the server reads collection names from, or undefined without a workspace or dbPath. */
+function databasePath(params: InitializeParams): string | undefined {
+  const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+  const root = rootUri?.startsWith('file:') ? fileURLToPath(rootUri) : params.rootPath ?? undefined;
+  const configured: unknown = (params.initializationOptions as { dbPath?: unknown } | undefined)?.dbPath;
+  if (typeof configured === 'string' && configured) return path.resolve(root ?? process.cwd(), configured);
+  return root ? path.join(root, '.cloudfn', 'local.db') : undefined;
+}
+
+connection.onInitialize((params): InitializeResult => {
+  const file = databasePath(params);
+  collections = file ? new LocalCollections(file, () => { for (const uri of store.uris()) publishDiagnostics(uri); }) : undefined;
+  collections?.current();
+  return initializeResult;
+});
+
+const initializeResult: InitializeResult = {
   capabilities: {
     textDocumentSync: TextDocumentSyncKind.Incremental,
     completionProvider: { triggerCharacters: ['.', '(', ','], resolveProvider: false },
@@ -24,13 +47,13 @@ connection.onInitialize((): InitializeResult => ({
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
   },
   serverInfo: { name: 'cloudfn-language-server' },
-}));
+};
 
 function publishDiagnostics(uri: string): void {
   const analysis = store.analysis(uri);
   const document = store.document(uri);
   if (!analysis || !document) return;
-  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis) });
+  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis, collections?.current()) });
 }
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -58,7 +81,7 @@ function at(uri: string, position: { line: number; character: number }) {
 
 connection.onCompletion((params) => {
   const context = at(params.textDocument.uri, params.position);
-  return context ? completionItems(context.analysis, context.offset) : [];
+  return context ? completionItems(context.analysis, context.offset, collections?.current()) : [];
 });
 
 connection.onHover((params) => {

@@ -14,10 +14,13 @@ export interface CheckedDiagnostic {
   message: string;
 }
 
-/** The diagnostics of a text, positions 1-based (end exclusive), sorted by position. */
-export function checkSource(text: string): CheckedDiagnostic[] {
+/**
+ * The diagnostics of a text, positions 1-based (end exclusive), sorted by position; `collections` (the local
+ * database's collection names) enables unknown-collection.
+ */
+export function checkSource(text: string, collections?: ReadonlySet<string>): CheckedDiagnostic[] {
   const analysis = analyzeDocument(text);
-  return computeDiagnostics(analysis).map((d) => {
+  return computeDiagnostics(analysis, collections).map((d) => {
     const start = analysis.lines.positionAt(d.from);
     const end = analysis.lines.positionAt(d.to);
     return {

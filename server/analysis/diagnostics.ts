@@ -1,7 +1,8 @@
 // The diagnostics of a cloud-function file, computed from its analysis snapshot and the API model. Each has a
 // stable code (syntax-error, disallowed-import, forbidden-builtin, unknown-member, wrong-arguments,
-// missing-entry-point, undefined-name, private-attribute, private-name) so that editors, `cloudfn check` and
-// tests can refer to it. Offsets are into the document's text; callers convert them to positions.
+// missing-entry-point, undefined-name, private-attribute, private-name, unknown-collection) so that editors,
+// `cloudfn check` and tests can refer to it. Collection names come from the caller (the local database file);
+// without them no collection diagnostic is raised. Offsets are into the document's text; callers convert them to positions.
 
 import type { ApiFunction } from '../../runtime/api/model';
 import {
@@ -14,7 +15,7 @@ export type DiagnosticSeverity = 'error' | 'warning' | 'information';
 
 export type DiagnosticCode =
   | 'syntax-error' | 'disallowed-import' | 'forbidden-builtin' | 'unknown-member' | 'wrong-arguments'
-  | 'missing-entry-point' | 'undefined-name' | 'private-attribute' | 'private-name';
+  | 'missing-entry-point' | 'undefined-name' | 'private-attribute' | 'private-name' | 'unknown-collection';
 
 export interface CloudDiagnostic {
   from: number;
@@ -190,6 +191,38 @@ function checkCalls(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
   }
 }
 
+/** `db.*` functions whose first parameter names an existing collection (create_collection names a new one). */
+export function collectionParameter(called: { owner: string; fn: ApiFunction } | undefined): string | undefined {
+  if (!called || called.owner !== 'db' || called.fn.name === 'create_collection') return undefined;
+  const first = called.fn.params[0]?.name;
+  return first === 'collection' || first === 'name' ? first : undefined;
+}
+
+/** The span and value of a plain string literal (no prefix, no escapes), or undefined. */
+export function plainStringAt(text: string, from: number, to: number): { from: number; to: number; value: string } | undefined {
+  while (from < to && /\s/.test(text[from]!)) from++;
+  const literal = /^(['"])([^'"\\\n]*)\1$/.exec(text.slice(from, to).trimEnd());
+  if (!literal) return undefined;
+  return { from, to: from + literal[0].length, value: literal[2]! };
+}
+
+function checkCollections(analysis: DocumentAnalysis, collections: ReadonlySet<string>, out: CloudDiagnostic[]): void {
+  for (const call of analysis.calls) {
+    const param = collectionParameter(calledFunction(analysis, call));
+    if (!param) continue;
+    const first = call.args[0];
+    const keyword = call.args.find((arg) => arg.kind === 'keyword' && arg.name === param);
+    const arg = first?.kind === 'positional' ? first : keyword;
+    if (!arg) continue;
+    const valueFrom = arg.kind === 'keyword' ? analysis.text.indexOf('=', arg.nameTo ?? arg.from) + 1 : arg.from;
+    const literal = plainStringAt(analysis.text, valueFrom, arg.to);
+    if (!literal || collections.has(literal.value)) continue;
+    const suggestion = nearestName(literal.value, [...collections]);
+    out.push({ from: literal.from, to: literal.to, severity: 'warning', code: 'unknown-collection',
+      message: `collection '${literal.value}' is not in the local database${suggestion ? `; did you mean '${suggestion}'?` : ''}` });
+  }
+}
+
 function checkEntryPoint(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
   const symbols = analysis.moduleScope.symbols;
   if (symbols.has('main') || symbols.has('result') || analysis.moduleScope.hasUnknownStarImport) return;
@@ -198,8 +231,11 @@ function checkEntryPoint(analysis: DocumentAnalysis, out: CloudDiagnostic[]): vo
     message: 'the function defines neither main() nor a result variable' });
 }
 
-/** Every diagnostic of a document, sorted by position. */
-export function computeDiagnostics(analysis: DocumentAnalysis): CloudDiagnostic[] {
+/**
+ * Every diagnostic of a document, sorted by position. `collections` are the names of the local database's
+ * collections; when undefined (no readable database) unknown-collection is never raised.
+ */
+export function computeDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>): CloudDiagnostic[] {
   const out: CloudDiagnostic[] = [];
   checkSyntax(analysis, out);
   checkImports(analysis, out);
@@ -207,5 +243,6 @@ export function computeDiagnostics(analysis: DocumentAnalysis): CloudDiagnostic[
   checkAttributes(analysis, out);
   checkCalls(analysis, out);
   checkEntryPoint(analysis, out);
+  if (collections) checkCollections(analysis, collections, out);
   return out.sort((a, b) => a.from - b.from || a.to - b.to);
 }

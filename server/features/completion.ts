@@ -1,5 +1,6 @@
 // Completion: members of db, request/req, request.user and the allowed modules after a dot (from the API model);
-// keyword arguments inside a db/request call; otherwise file symbols in scope, builtins, keywords and globals.
+// keyword arguments inside a db/request call; collection names (from the local database) inside the string
+// argument of a collection-taking db call; otherwise file symbols in scope, builtins, keywords and globals.
 
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver';
 import type { ApiMember } from '../../runtime/api/model';
@@ -7,8 +8,8 @@ import {
   builtinByName, constantNames, forbiddenBuiltinReasons, formatSignature, injectedGlobals, memberOf, moduleByName,
   targetOwner, type ApiTarget,
 } from '../analysis/apiIndex';
-import { callAt, isInStringOrComment, scopeAt, typedChainAt } from '../analysis/cursorContext';
-import { calledFunction, rootTarget } from '../analysis/diagnostics';
+import { argumentAt, callAt, isInStringOrComment, scopeAt, typedChainAt } from '../analysis/cursorContext';
+import { calledFunction, collectionParameter, rootTarget } from '../analysis/diagnostics';
 import type { DocumentAnalysis, SymbolDefinition } from '../analysis/documentAnalysis';
 import { memberDocumentation } from './hover';
 
@@ -60,9 +61,33 @@ function symbolKind(symbol: SymbolDefinition): CompletionItemKind {
   }
 }
 
-/** The completion items at an offset of an analysed document. */
-export function completionItems(analysis: DocumentAnalysis, offset: number): CompletionItem[] {
-  if (isInStringOrComment(analysis, offset)) return [];
+/** Collection names when the cursor is in the string that names the collection of a db call, else none. */
+function collectionItems(analysis: DocumentAnalysis, offset: number, collections: ReadonlySet<string> | undefined): CompletionItem[] {
+  const call = collections && callAt(analysis, offset);
+  const param = call && collectionParameter(calledFunction(analysis, call));
+  if (!call || !param) return [];
+  const { index, keyword } = argumentAt(call, offset);
+  if (keyword ? keyword !== param : index !== 0) return [];
+  const node = analysis.tree.resolveInner(offset, -1);
+  if (node.name !== 'String' || !/^['"]/.test(analysis.text[node.from]!)) return [];
+  const quote = analysis.text[node.from]!;
+  const closed = node.to - node.from >= 2 && analysis.text[node.to - 1] === quote;
+  const range = {
+    start: analysis.lines.positionAt(node.from + 1),
+    end: analysis.lines.positionAt(closed ? node.to - 1 : offset),
+  };
+  return [...collections!].sort().map((name) => ({
+    label: name, kind: CompletionItemKind.Value, detail: 'collection in the local database', sortText: '0' + name,
+    textEdit: { range, newText: name },
+  }));
+}
+
+/**
+ * The completion items at an offset of an analysed document; `collections` are the local database's
+ * collection names, offered inside the collection string of db calls.
+ */
+export function completionItems(analysis: DocumentAnalysis, offset: number, collections?: ReadonlySet<string>): CompletionItem[] {
+  if (isInStringOrComment(analysis, offset)) return collectionItems(analysis, offset, collections);
   const chain = typedChainAt(analysis.text, offset);
   const scope = scopeAt(analysis, offset);
   if (chain.path.length > 0) {

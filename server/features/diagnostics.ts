@@ -29,8 +29,8 @@ function removalRange(analysis: DocumentAnalysis, from: number, to: number): Dia
   return { start: { line: start.line, character: 0 }, end: nextLineStart === undefined ? end : { line: end.line + 1, character: 0 } };
 }
 
-export function lspDiagnostics(analysis: DocumentAnalysis): Diagnostic[] {
-  return computeDiagnostics(analysis).map((d) => {
+export function lspDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>): Diagnostic[] {
+  return computeDiagnostics(analysis, collections).map((d) => {
     const data: DiagnosticFixData = {};
     if (d.suggestion) data.suggestion = d.suggestion;
     if (d.statement) data.removal = removalRange(analysis, d.statement.from, d.statement.to);

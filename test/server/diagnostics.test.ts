@@ -1,17 +1,18 @@
 // Diagnostics as data: every fixture under fixtures/diagnostics states its expected diagnostics with caret
-// annotations; every seed example (test/fixtures/seed) must yield zero error diagnostics.
+// annotations (a `# collections: a, b` header stands for the local database's collections; without it there is
+// no database); every seed example (test/fixtures/seed) must yield zero error diagnostics.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkSource } from '../../server/analysis/checkSource';
-import { listFixtures, parseAnnotatedSource } from './fixtureFormat';
+import { collectionsHeader, listFixtures, parseAnnotatedSource } from './fixtureFormat';
 
 for (const file of listFixtures('diagnostics')) {
   test(`diagnostics: ${path.basename(file)}`, () => {
     const { code, expected } = parseAnnotatedSource(fs.readFileSync(file, 'utf8'));
-    const actual = checkSource(code).map((d) => ({
+    const actual = checkSource(code, collectionsHeader(code)).map((d) => ({
       line: d.line,
       column: d.column,
       length: d.line === d.endLine ? d.endColumn - d.column : undefined,

@@ -61,6 +61,12 @@ export function fixtureHeaders(source: string): Map<string, string> {
   return headers;
 }
 
+/** The `# collections: a, b` header: the local database's collection names, or undefined for no database. */
+export function collectionsHeader(source: string): ReadonlySet<string> | undefined {
+  const value = fixtureHeaders(source).get('collections');
+  return value === undefined ? undefined : new Set(value.split(',').map((name) => name.trim()).filter(Boolean));
+}
+
 export function listFixtures(folder: string): string[] {
   const dir = path.join(fixturesDir, folder);
   return fs.readdirSync(dir).filter((name) => name.endsWith('.py')).sort().map((name) => path.join(dir, name));

@@ -1,0 +1,84 @@
+// Collection names from a real local database file (made with `cloudfn db import`): reading them, re-reading
+// on an mtime change, no names for a missing or unreadable file, and `cloudfn check --db`.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalCollections, readCollectionNames } from '../../server/localCollections';
+import { checkCommand } from '../../cli/checkCommand';
+
+const repoRoot = path.join(__dirname, '..', '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-collections-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a fixture with these collections and imports it into a database file. */
+function makeDatabase(file: string, names: string[]): void {
+  const fixture = path.join(dir, `${path.basename(file)}.json`);
+  fs.writeFileSync(fixture, JSON.stringify({
+    format: 'cloudfn-fixture', version: 1, app_users: [],
+    collections: names.map((name) => ({ name, webhook_url: null, documents: [] })),
+  }));
+  execFileSync(process.execPath, [path.join(repoRoot, 'bin/cloudfn.js'), 'db', 'import', fixture, '--db', file], { stdio: 'ignore' });
+}
+
+const database = path.join(dir, 'local.db');
+makeDatabase(database, ['users', 'orders']);
+
+const cases: Array<{ name: string; file: string; expected: string[] | undefined }> = [
+  { name: 'an imported database', file: database, expected: ['orders', 'users'] },
+  { name: 'a missing file', file: path.join(dir, 'missing.db'), expected: undefined },
+  { name: 'a file that is not a database', file: path.join(dir, 'garbage.db'), expected: undefined },
+];
+fs.writeFileSync(path.join(dir, 'garbage.db'), 'this is not sqlite');
+
+for (const { name, file, expected } of cases) {
+  test(`collection names of ${name}`, async () => {
+    const names = await readCollectionNames(file);
+    assert.deepEqual(names && [...names].sort(), expected);
+  });
+}
+
+test('the live view re-reads the file when its mtime changes', async () => {
+  const file = path.join(dir, 'live.db');
+  makeDatabase(file, ['users']);
+  let changes = 0;
+  const live = new LocalCollections(file, () => { changes += 1; });
+  await live.reload();
+  assert.deepEqual([...live.current()!], ['users']);
+  makeDatabase(file, ['users', 'invoices']);
+  fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+  live.current();
+  const deadline = Date.now() + 5000;
+  while (live.current()?.has('invoices') !== true && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+  assert.deepEqual([...live.current()!].sort(), ['invoices', 'users']);
+  assert.equal(changes, 2);
+});
+
+/** Runs `cloudfn check` in-process with stdout captured. */
+async function check(args: string[]): Promise<{ code: number; stdout: string }> {
+  const write = process.stdout.write;
+  let stdout = '';
+  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += String(chunk); return true; }) as typeof process.stdout.write;
+  try {
+    return { code: await checkCommand(args), stdout };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+const functionFile = path.join(dir, 'fn.py');
+fs.writeFileSync(functionFile, "def main():\n    return db.get_documents('userz')\n");
+
+test('check --db warns about a collection missing from the database, exit 0', async () => {
+  assert.deepEqual(await check([functionFile, '--db', database]), {
+    code: 0,
+    stdout: `${functionFile}:2:29: warning unknown-collection collection 'userz' is not in the local database; did you mean 'users'?\n`,
+  });
+});
+
+test('check --db with a missing database checks no collections', async () => {
+  assert.deepEqual(await check([functionFile, '--db', path.join(dir, 'missing.db')]), { code: 0, stdout: '' });
+});
