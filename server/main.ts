@@ -61,9 +61,24 @@ connection.onDidOpenTextDocument(({ textDocument }) => {
   publishDiagnostics(textDocument.uri);
 });
 
+/** Documents whose diagnostics are due; they are pushed after the requests already queued are answered. */
+const diagnosticsDue = new Set<string>();
+
+function scheduleDiagnostics(uri: string): void {
+  if (diagnosticsDue.size === 0) {
+    setImmediate(() => {
+      const uris = [...diagnosticsDue];
+      diagnosticsDue.clear();
+      for (const due of uris) publishDiagnostics(due);
+    });
+  }
+  diagnosticsDue.add(uri);
+}
+
 connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   store.changeDocument(textDocument.uri, textDocument.version, contentChanges);
-  publishDiagnostics(textDocument.uri);
+  // A completion typed right after this edit is usually queued already: answer it first.
+  scheduleDiagnostics(textDocument.uri);
 });
 
 connection.onDidCloseTextDocument(({ textDocument }) => {
