@@ -1,0 +1,87 @@
+// The local database's schema, in CocoBASE's shape: projects, collections, documents (JSON `data`) and
+// app_users, plus a `meta` table holding the schema version. Also the JSON shapes that queries return,
+// written once as SQL so that every query builds results the same way.
+
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'sql.js';
+
+/** Version written to `meta.schema_version`; bump it with a new entry in `migrations`. */
+export const schemaVersion = 1;
+
+/** The one project of a local database; `:project_id` in raw queries binds its id. */
+export const defaultProject = { id: 'local-project', name: 'Local project' } as const;
+
+/** Timestamps are ISO 8601 strings in UTC with milliseconds, e.g. `2026-11-21T12:00:00.000Z`. */
+export const nowIso = (): string => new Date().toISOString();
+
+/** Ids are uuid4 strings. */
+export const newId = (): string => randomUUID();
+
+/** `migrations[i]` moves a database from schema version i to i + 1 (version 0 is an empty database). */
+const migrations: string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE projects (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     created_at TEXT NOT NULL);
+   CREATE TABLE collections (
+     id TEXT PRIMARY KEY,
+     project_id TEXT NOT NULL REFERENCES projects(id),
+     name TEXT NOT NULL,
+     webhook_url TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     UNIQUE (project_id, name));
+   CREATE TABLE documents (
+     id TEXT PRIMARY KEY,
+     collection_id TEXT NOT NULL REFERENCES collections(id),
+     data TEXT NOT NULL DEFAULT '{}',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL);
+   CREATE INDEX documents_collection ON documents(collection_id);
+   CREATE TABLE app_users (
+     id TEXT PRIMARY KEY,
+     project_id TEXT NOT NULL REFERENCES projects(id),
+     email TEXT NOT NULL COLLATE NOCASE,
+     password_hash TEXT NOT NULL,
+     data TEXT NOT NULL DEFAULT '{}',
+     roles TEXT NOT NULL DEFAULT '[]',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     UNIQUE (project_id, email));`,
+];
+
+/** The schema version of a database, or undefined when it has no `meta` table (not a cloudfn database). */
+export function readSchemaVersion(db: Database): number | undefined {
+  const hasMeta = db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+  if (hasMeta.length === 0) return undefined;
+  const rows = db.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+  return rows.length === 0 ? 0 : Number(rows[0].values[0][0]);
+}
+
+/**
+ * Brings a database from `fromVersion` (0 for an empty one) to the current schema and makes sure the
+ * default project exists. The caller owns the transaction.
+ */
+export function applySchema(db: Database, fromVersion: number, now: string): void {
+  for (let version = fromVersion; version < schemaVersion; version++) db.exec(migrations[version]);
+  db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [String(schemaVersion)]);
+  db.run('INSERT OR IGNORE INTO projects (id, name, created_at) VALUES (?, ?, ?)', [defaultProject.id, defaultProject.name, now]);
+}
+
+/** Creates the current schema and the default project in an empty database. */
+export function createSchema(db: Database, now: string = nowIso()): void {
+  applySchema(db, 0, now);
+}
+
+/** JSON of a document row (table `documents`), in the shape `db.*document*` calls return. */
+export const documentJsonSql = `json_object('id', documents.id, 'collection_id', documents.collection_id, `
+  + `'data', json(documents.data), 'created_at', documents.created_at, 'updated_at', documents.updated_at)`;
+
+/** JSON of a collection row (table `collections`). */
+export const collectionJsonSql = `json_object('id', collections.id, 'name', collections.name, `
+  + `'webhook_url', collections.webhook_url, 'created_at', collections.created_at, 'updated_at', collections.updated_at)`;
+
+/** JSON of an app user row (table `app_users`); the password hash is never part of it. */
+export const appUserJsonSql = `json_object('id', app_users.id, 'email', app_users.email, 'data', json(app_users.data), `
+  + `'roles', json(app_users.roles), 'created_at', app_users.created_at, 'updated_at', app_users.updated_at)`;
