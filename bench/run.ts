@@ -2,6 +2,7 @@
 // bench/results.md. Medians and ratios only: the machines are shared and noisy.
 
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,15 +104,17 @@ async function inserts(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       const result = await mustRun(host, loop);
       ours.push(result.timings.run_ms + result.timings.commit_ms);
-      // Raw sql.js: the same rows through one prepared insert, one transaction, in this same bench run.
+      // Raw sql.js: the same rows (random UUID ids, as documents get) through one prepared insert, one
+      // transaction, in this same bench run. Ids are made before the clock starts.
       const db = new SQL.Database();
       createSchema(db);
+      const ids = Array.from({ length: count }, () => randomUUID());
       const started = performance.now();
       db.run('BEGIN');
       const insert = db.prepare('INSERT INTO documents (id, collection_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
       const now = new Date().toISOString();
       for (let i = 0; i < count; i++) {
-        insert.run([`id-${round}-${i}`, 'collection-1', JSON.stringify({ name: 'item ' + i, status: i % 4 ? 'active' : 'banned', price: i * 1.5, tags: ['a', 'b'] }), now, now]);
+        insert.run([ids[i]!, 'collection-1', JSON.stringify({ name: 'item ' + i, status: i % 4 ? 'active' : 'banned', price: i * 1.5, tags: ['a', 'b'] }), now, now]);
       }
       insert.free();
       db.run('COMMIT');

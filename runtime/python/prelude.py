@@ -349,6 +349,10 @@ def _json_default(value):
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# One encoder for stored data: json.dumps with keyword arguments would build a new encoder per call.
+_encode_data = _json_module.JSONEncoder(default=_json_default, allow_nan=False, separators=(",", ":")).encode
+_encode_arguments = _json_module.JSONEncoder(default=_json_default).encode
+
 _ERROR_TYPES = {"ValueError": ValueError, "TypeError": TypeError, "KeyError": KeyError, "RuntimeError": RuntimeError}
 
 
@@ -357,19 +361,24 @@ def _raise_bridge_error(answer):
     raise _ERROR_TYPES.get(error.get("type"), RuntimeError)(error.get("message"))
 
 
+_last_millisecond = None
 _last_second = None
 _last_second_text = ""
+_last_timestamp = ""
 
 
 def _now_iso():
     """The current time as the store writes it: ISO 8601 UTC with milliseconds and a Z."""
-    global _last_second, _last_second_text
-    now = time.time()
-    second = int(now)
-    if second != _last_second:
-        _last_second = second
-        _last_second_text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-    return f"{_last_second_text}.{int((now - second) * 1000):03d}Z"
+    global _last_millisecond, _last_second, _last_second_text, _last_timestamp
+    millisecond = int(time.time() * 1000)
+    if millisecond != _last_millisecond:
+        _last_millisecond = millisecond
+        second = millisecond // 1000
+        if second != _last_second:
+            _last_second = second
+            _last_second_text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        _last_timestamp = f"{_last_second_text}.{millisecond % 1000:03d}Z"
+    return _last_timestamp
 
 
 def _new_id():
@@ -391,9 +400,10 @@ class _DatabaseBase:
 
     def _flush(self):
         if self._pending:
-            rows = "[" + ",".join(self._pending) + "]"
+            # Records separated by \x1e, fields by \x1f: JSON text never holds raw control characters.
+            records = "\x1e".join(self._pending)
             self._pending = []
-            answer = _bridge_insert_rows(rows)
+            answer = _bridge_insert_rows(records)
             if answer and answer[0] == "!":
                 _raise_bridge_error(answer)
 
@@ -401,7 +411,7 @@ class _DatabaseBase:
         self._flush()
         if operation in ("delete_collection", "update_collection"):
             self._collection_ids.clear()
-        answer = _bridge_call(operation, _dumps(arguments, default=_json_default))
+        answer = _bridge_call(operation, _encode_arguments(arguments))
         if answer and answer[0] == "!":
             _raise_bridge_error(answer)
         return _loads(answer)
@@ -417,11 +427,11 @@ class _DatabaseBase:
             self._collection_ids[collection] = collection_id
         document_id = _new_id()
         now = _now_iso()
-        row = _dumps([document_id, collection_id, data, now], default=_json_default, allow_nan=False)
-        self._pending.append(row)
+        data_json = _encode_data(data)
+        self._pending.append(f"{document_id}\x1f{collection_id}\x1f{data_json}\x1f{now}")
         if len(self._pending) >= INSERT_BATCH:
             self._flush()
-        return {"id": document_id, "collection_id": collection_id, "data": _loads(row)[2], "created_at": now, "updated_at": now}
+        return {"id": document_id, "collection_id": collection_id, "data": _loads(data_json), "created_at": now, "updated_at": now}
 
     def __repr__(self):
         return "<cloudfn db: local database>"

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     operation === 'ensure_collection'
       ? JSON.stringify(service.ensureCollection((JSON.parse(argsJson) as { name: string }).name))
       : service.call(operation, argsJson));
-  const insertRows = (rowsJson: string): string => answer('create_document', () => String(service.insertDocumentRows(rowsJson)));
+  const insertRows = (records: string): string => answer('create_document', () => String(service.insertDocumentRecords(records)));
   python.prelude.attach(call, insertRows, emit, crypto.randomBytes(4).readUInt32LE(0));
 
   const runOnce = (id: number, run: RunRequest): void => {

@@ -102,3 +102,17 @@ test('100,000 documents: bulk insert, then filtered count and get in a few ms', 
   }
   t.diagnostic(`first filtered call, creating the index: ${indexMs.toFixed(0)} ms`);
 });
+
+test('insertDocumentRecords (the Python fast path) stores each data text as given, all or nothing', async () => {
+  const h = await openHarness();
+  const collectionId = h.service.ensureCollection('people');
+  const record = (id: string, data: string): string => [id, collectionId, data, now].join('\x1f');
+  assert.equal(h.service.insertDocumentRecords([record('r-1', '{"b":1,"2":"two","s":"a\\u001eb"}'), record('r-2', '{"n":null}')].join('\x1e')), 2);
+  assert.match(h.service.call('get_document', JSON.stringify({ collection: 'people', document_id: 'r-1' })), /"data":\{"b":1,"2":"two","s":"a\\u001eb"\}/);
+  assert.equal(h.call('count_documents', { collection: 'people' }), 2);
+  assert.equal(h.service.insertDocumentRecords(''), 0);
+  // A duplicate id in the middle of a batch: the whole batch is refused, nothing of it is kept.
+  assertDataError(() => h.service.insertDocumentRecords([record('r-3', '{}'), record('r-1', '{}')].join('\x1e')), 'ValueError', /^create_document\(\): cannot insert the batch/);
+  assertDataError(() => h.service.insertDocumentRecords('r-4\x1fonly-two-fields'), 'ValueError', /fewer than 4 fields/);
+  assert.equal(h.call('count_documents', { collection: 'people' }), 2);
+});
