@@ -4,7 +4,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { RunRequest, RunResult, WorkerData, WorkerToHost } from './protocol';
-import { noChanges, UsageError } from './protocol';
+import { emptyChanges, UsageError } from './protocol';
 import { workerBundle } from './paths';
 
 export interface HostOptions {
@@ -163,7 +163,7 @@ export class RuntimeHost {
       success: false, result: null, output, error: `${errorType}: ${message}`,
       execution_time: Math.round((performance.now() - run.started) * 1000) / 1000,
       status_code: null, error_type: errorType, error_line: null,
-      traceback: `${errorType}: ${message}\n`, changes: noChanges(), committed: false,
+      traceback: `${errorType}: ${message}\n`, changes: emptyChanges(), committed: false,
       timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
     });
   }

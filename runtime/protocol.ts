@@ -22,23 +22,10 @@ export interface RunRequest {
   timeoutMs: number;
 }
 
-/** A change the run made to the database (see runtime/store). */
-export interface ChangeItem {
-  op: 'create' | 'update' | 'delete';
-  kind: 'document' | 'app_user' | 'collection';
-  collection?: string;
-  id: string;
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface RunChanges {
-  created: number;
-  updated: number;
-  deleted: number;
-  items: ChangeItem[];
-  truncated: boolean;
-}
+/** What a run changed in the database: defined once, by the store's change tracker. */
+export type { ChangeItem, RunChanges } from './store/changes';
+import type { RunChanges } from './store/changes';
+export { emptyChanges } from './store/changes';
 
 export interface RunError {
   type: string;
@@ -89,6 +76,3 @@ export type WorkerToHost =
   | { type: 'output'; id: number; line: string }
   | { type: 'result'; id: number; result: RunResult }
   | { type: 'usage-error'; id: number; message: string };
-
-/** Changes of a run that changed nothing. */
-export const noChanges = (): RunChanges => ({ created: 0, updated: 0, deleted: 0, items: [], truncated: false });

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
 import type { HostToWorker, RunChanges, RunRequest, RunResult, WorkerData, WorkerToHost } from '../protocol';
-import { noChanges } from '../protocol';
+import { emptyChanges } from '../protocol';
 import { startPython, type Prelude } from './pythonRuntime';
 import { Store, DatabaseFileError } from '../store/store';
 import { DataService, DataError } from '../store/dataService';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       outcome = { ok: false, error: { type: 'RuntimeError', message: `the runtime failed: ${String(error)}`, line: null, column: null, traceback: '' } };
     }
     const t1 = performance.now();
-    let changes: RunChanges = noChanges();
+    let changes: RunChanges = emptyChanges();
     let committed = false;
     let t2 = t1;
     if (outcome.ok && Atomics.load(signals, 1) !== 0) {

@@ -69,6 +69,7 @@ export class ChangeTracker {
   }
 }
 
-function emptyChanges(): RunChanges {
+/** The changes of a run that changed nothing. */
+export function emptyChanges(): RunChanges {
   return { created: 0, updated: 0, deleted: 0, items: [], truncated: false };
 }
