@@ -28,8 +28,6 @@ const modelParams: Record<string, ParamSpec[]> = Object.fromEntries(
 
 /** Operations of the runtime's Python side that are not part of the user API. */
 const internalParams: Record<string, ParamSpec[]> = {
-  /** Rows `[id, collection_id, data, timestamp]` the Python side batched; returns how many were inserted. */
-  insert_documents: [{ name: 'rows', required: true }],
   /** The id of a collection, created when missing. */
   ensure_collection: [{ name: 'name', required: true }],
 };
@@ -77,7 +75,6 @@ export class DataService {
       delete_app_user: (a) => this.deleteAppUser(a),
       count_app_users: () => this.countAppUsers(),
       execute_raw_query: (a) => this.executeRawQuery(a),
-      insert_documents: (a) => this.insertDocuments(a),
       ensure_collection: (a) => JSON.stringify(this.collectionId(a.name('name'), true)),
     };
   }
@@ -114,18 +111,10 @@ export class DataService {
   }
 
   /**
-   * Inserts documents in one statement from JSON text `[[id, collection_id, data, timestamp], ...]`, which
-   * the Python side builds for batched creates (ids, timestamps and collection ids, from `ensureCollection`,
-   * are its own). Returns how many were inserted. The text is never parsed in JavaScript.
-   */
-  insertDocumentRows(rowsJson: string): number {
-    return this.insertRows('insert_documents', rowsJson, '$');
-  }
-
-  /**
-   * The fast path of batched creates: records separated by \x1e, fields (id, collection_id, data JSON,
-   * timestamp) by \x1f — raw control characters never occur in JSON text — inserted through one cached
-   * prepared statement, so the data text goes to SQLite untouched. All or nothing (a savepoint).
+   * Inserts the documents the Python side batched for create_document (ids, timestamps and collection ids,
+   * from `ensureCollection`, are its own); returns how many. Records are separated by \x1e, fields (id,
+   * collection_id, data JSON, timestamp) by \x1f — raw control characters never occur in JSON text — and go
+   * through one cached prepared statement, so the data text reaches SQLite untouched. All or nothing.
    */
   insertDocumentRecords(records: string): number {
     if (records === '') return 0;
@@ -323,33 +312,6 @@ export class DataService {
       sql: ['collection_id = ?', ...clauses.map((clause) => clause.sql)].join(' AND '),
       params: [collectionId, ...clauses.flatMap((clause) => clause.params)],
     };
-  }
-
-  private insertDocuments(a: Args): string {
-    const rows = a.get('rows');
-    if (!Array.isArray(rows)) a.fail('TypeError', `rows must be a list, got ${pyTypeName(rows)}`);
-    return String(this.insertRows('insert_documents', a.raw, '$.rows'));
-  }
-
-  /**
-   * Inserts the rows found at `path` in `json` with one statement; see insertDocumentRows. `->` gives each
-   * data dict as minified JSON text with its key order. The rows are trusted to hold dicts (the Python side
-   * checks): checking their type in SQL cost 10% of the insert time.
-   */
-  private insertRows(method: string, json: string, path: string): number {
-    const lastRowid = Number(this.store.value('SELECT coalesce(max(rowid), 0) FROM documents'));
-    let inserted: number;
-    try {
-      inserted = this.store.run(
-        `INSERT INTO documents (id, collection_id, data, created_at, updated_at)
-         SELECT value ->> 0, value ->> 1, value -> 2, value ->> 3, value ->> 3 FROM json_each(?, ?)`,
-        [json, path],
-      );
-    } catch (error) {
-      throw new DataError('ValueError', `${method}(): rows must be [id, collection_id, data dict, timestamp] with new ids and existing collections (${(error as Error).message})`);
-    }
-    this.recordBulkCreates(lastRowid, inserted);
-    return inserted;
   }
 
   /** Records bulk-inserted documents (those after `lastRowid`) as creates, listing the first ones only. */

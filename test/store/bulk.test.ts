@@ -9,18 +9,18 @@ import { assertDataError, openHarness } from './support';
 
 const now = '2026-11-21T12:00:00.000Z';
 
-/** Rows as the Python side writes them: json.dumps with its default separators and ASCII escapes. */
-const pythonRow = (id: string, collectionId: string, data: string): string => `["${id}", "${collectionId}", ${data}, "${now}"]`;
+/** A record as the Python side writes it: compact JSON with ASCII escapes, fields separated by \x1f. */
+const pythonRecord = (id: string, collectionId: string, data: string): string => [id, collectionId, data, now].join('\x1f');
 
-test('insertDocumentRows inserts rows as given, keeping key order and escapes', async () => {
+test('insertDocumentRecords inserts documents as given, keeping key order and escapes', async () => {
   const h = await openHarness();
   const collectionId = h.service.ensureCollection('people');
   assert.equal(h.service.ensureCollection('people'), collectionId);
-  const rows = [
-    pythonRow('id-1', collectionId, '{"b": 1, "2": "two", "name": "Jos\\u00e9", "ok": true, "none": null}'),
-    pythonRow('id-2', collectionId, '{"nested": {"list": [1, 2.5, {"x": "y"}]}}'),
+  const records = [
+    pythonRecord('id-1', collectionId, '{"b":1,"2":"two","name":"Jos\\u00e9","ok":true,"none":null}'),
+    pythonRecord('id-2', collectionId, '{"nested":{"list":[1,2.5,{"x":"y"}]}}'),
   ];
-  assert.equal(h.service.insertDocumentRows(`[${rows.join(', ')}]`), 2);
+  assert.equal(h.service.insertDocumentRecords(records.join('\x1e')), 2);
   const text = h.service.call('get_document', JSON.stringify({ collection: 'people', document_id: 'id-1' }));
   assert.match(text, /"data":\{"b":1,"2":"two","name":"Jos\\u00e9","ok":true,"none":null\}/);
   assert.deepEqual(JSON.parse(text), {
@@ -28,28 +28,27 @@ test('insertDocumentRows inserts rows as given, keeping key order and escapes', 
   });
   assert.deepEqual(h.call('get_documents', { collection: 'people', filters: { 'nested.list': null } }).map((d: { id: string }) => d.id), ['id-1']);
   assert.deepEqual(h.call('search_documents', { collection: 'people', search_term: 'josé' }).map((d: { id: string }) => d.id), ['id-1']);
-  assert.equal(h.service.insertDocumentRows('[]'), 0);
+  assert.equal(h.service.insertDocumentRecords(''), 0);
 });
 
-test('the insert_documents and ensure_collection operations', async () => {
+test('the ensure_collection operation', async () => {
   const h = await openHarness();
   const collectionId = h.call('ensure_collection', { name: 'ops' });
   assert.equal(h.call('get_collection', { name: 'ops' }).id, collectionId);
-  assert.equal(h.call('insert_documents', { rows: [['a', collectionId, { n: 1 }, now], ['b', collectionId, { n: 2 }, now]] }), 2);
+  assert.equal(h.service.insertDocumentRecords([pythonRecord('a', collectionId, '{"n":1}'), pythonRecord('b', collectionId, '{"n":2}')].join('\x1e')), 2);
   assert.equal(h.call('count_documents', { collection: 'ops', filters: { n: 2 } }), 1);
-  assertDataError(() => h.call('insert_documents', { rows: {} }), 'TypeError', 'insert_documents(): rows must be a list, got dict');
 });
 
-test('bad rows are a ValueError and insert nothing', async () => {
+test('bad records are a ValueError and insert nothing', async () => {
   const h = await openHarness();
   const collectionId = h.service.ensureCollection('c');
   const bad: [string, string][] = [
-    ['an unknown collection', pythonRow('x', 'no-such-collection', '{}')],
-    ['a missing data dict', `["x", "${collectionId}"]`],
-    ['a duplicate id', `${pythonRow('dup', collectionId, '{}')}, ${pythonRow('dup', collectionId, '{}')}`],
+    ['an unknown collection', pythonRecord('x', 'no-such-collection', '{}')],
+    ['a missing data dict', ['x', collectionId].join('\x1f')],
+    ['a duplicate id', [pythonRecord('dup', collectionId, '{}'), pythonRecord('dup', collectionId, '{}')].join('\x1e')],
   ];
-  for (const [what, rows] of bad) {
-    assertDataError(() => h.service.insertDocumentRows(`[${rows}]`), 'ValueError', /^insert_documents\(\): rows must be/);
+  for (const [what, records] of bad) {
+    assertDataError(() => h.service.insertDocumentRecords(records), 'ValueError', /^create_document\(\): cannot insert the batch/);
     assert.equal(h.call('count_documents', { collection: 'c' }), 0, what);
   }
 });
@@ -81,11 +80,11 @@ test('100,000 documents: bulk insert, then filtered count and get in a few ms', 
 
   const h = await openHarness();
   const collectionId = h.service.ensureCollection('orders');
-  const rowsJson = `[${ids.map((id, i) => pythonRow(id, collectionId, JSON.stringify(dataOf(i)))).join(', ')}]`;
+  const records = ids.map((id, i) => pythonRecord(id, collectionId, JSON.stringify(dataOf(i)))).join('\x1e');
   h.store.begin();
-  const bulkMs = time(() => assert.equal(h.service.insertDocumentRows(rowsJson), count));
+  const bulkMs = time(() => assert.equal(h.service.insertDocumentRecords(records), count));
   const commitMs = time(() => h.store.commit());
-  t.diagnostic(`insert ${count} rows: one insertDocumentRows statement ${bulkMs.toFixed(0)} ms (+ commit ${commitMs.toFixed(0)} ms); raw sql.js prepared insert per row ${rawMs.toFixed(0)} ms`);
+  t.diagnostic(`insert ${count} rows: insertDocumentRecords ${bulkMs.toFixed(0)} ms (+ commit ${commitMs.toFixed(0)} ms); raw sql.js prepared insert per row ${rawMs.toFixed(0)} ms`);
 
   const indexMs = time(() => assert.equal(h.call('count_documents', { collection: 'orders', filters: { status: 'refunded' } }), count / 4));
   const probes: [string, Record<string, unknown>, (result: unknown) => void][] = [
@@ -103,10 +102,10 @@ test('100,000 documents: bulk insert, then filtered count and get in a few ms', 
   t.diagnostic(`first filtered call, creating the index: ${indexMs.toFixed(0)} ms`);
 });
 
-test('insertDocumentRecords (the Python fast path) stores each data text as given, all or nothing', async () => {
+test('insertDocumentRecords stores each data text as given, all or nothing', async () => {
   const h = await openHarness();
   const collectionId = h.service.ensureCollection('people');
-  const record = (id: string, data: string): string => [id, collectionId, data, now].join('\x1f');
+  const record = (id: string, data: string): string => pythonRecord(id, collectionId, data);
   assert.equal(h.service.insertDocumentRecords([record('r-1', '{"b":1,"2":"two","s":"a\\u001eb"}'), record('r-2', '{"n":null}')].join('\x1e')), 2);
   assert.match(h.service.call('get_document', JSON.stringify({ collection: 'people', document_id: 'r-1' })), /"data":\{"b":1,"2":"two","s":"a\\u001eb"\}/);
   assert.equal(h.call('count_documents', { collection: 'people' }), 2);

@@ -63,8 +63,8 @@ test('bulk inserts count as creates; only the first ones are listed', async () =
   const h = await openHarness();
   const collectionId = h.service.ensureCollection('bulk');
   h.call('create_document', { collection: 'bulk', data: { before: true } });
-  const rows = Array.from({ length: maxChangeItems + 100 }, (_, i) => [`id-${i}`, collectionId, { i }, '2026-01-01T00:00:00.000Z']);
-  assert.equal(h.service.insertDocumentRows(JSON.stringify(rows)), rows.length);
+  const rows = Array.from({ length: maxChangeItems + 100 }, (_, i) => [`id-${i}`, collectionId, JSON.stringify({ i }), '2026-01-01T00:00:00.000Z'].join('\x1f'));
+  assert.equal(h.service.insertDocumentRecords(rows.join('\x1e')), rows.length);
   const changes = h.service.takeChanges();
   assert.equal(changes.created, rows.length + 2);
   assert.equal(changes.items.length, maxChangeItems);
