@@ -153,14 +153,6 @@ export class Store {
     this.markSaved();
   }
 
-  /**
-   * Writes a copy of the database to another file, atomically like save(). The store keeps its own file
-   * and its unsaved state.
-   */
-  saveAs(file: string): void {
-    this.writeTo(path.resolve(file));
-  }
-
   /** Writes the database to `file` atomically; returns the state of the written file. */
   private writeTo(file: string): DiskState {
     if (this.inTransaction) throw new Error('cannot save while a transaction is open');

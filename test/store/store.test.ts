@@ -102,17 +102,6 @@ describe('dirty, transactions and saving', () => {
     for (let i = 0; i < 600; i++) assert.equal(h.store.value(`SELECT ${i} + ?`, [1]), i + 1);
     assert.equal(h.call('count_app_users'), 0);
   });
-
-  test('saveAs writes a copy and keeps the store on its own file', async () => {
-    const h = await openHarness(newFile());
-    h.call('create_document', { collection: 'users', data: { n: 1 } });
-    const copy = path.join(path.dirname(h.file), 'copy', 'copy.sqlite');
-    h.store.saveAs(copy);
-    assert.equal(h.store.file, h.file);
-    assert.ok(h.store.dirty);
-    assert.ok(!fs.existsSync(h.file));
-    assert.equal((await openHarness(copy)).call('count_documents', { collection: 'users' }), 1);
-  });
 });
 
 describe('reloading', () => {
