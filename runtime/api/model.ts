@@ -1,7 +1,7 @@
 // The one API model of a CocoBASE cloud function: every `db` and `request` member, the allowed builtins and
-// modules, with signatures, return shapes, docs and examples. The runtime's Python prelude is checked against
-// it by a test (test/runtime/apiModel.test.ts), and the language server builds completion, hover, signature
-// help and argument checks from it. Never write a second copy of the API by hand.
+// modules, with signatures, return shapes, docs and examples. The runtime's Python prelude generates the `db`
+// methods and takes its builtins, module members and attribute rules from it (sandboxPolicy), and the language
+// server builds completion, hover, signature help and argument checks from it. Never write a second copy.
 
 /** One parameter of an API function, in Python terms. */
 export interface ApiParam {

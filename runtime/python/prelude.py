@@ -28,7 +28,6 @@ _policy = None
 _safe_builtins = None
 _standins = None
 _db_class = None
-_request_class = None
 
 # Bound by attach(): JavaScript functions of the worker (never reachable from user code).
 _bridge_call = None
@@ -524,7 +523,7 @@ def run(source, filename, request_json):
     database = _db_class()
     try:
         code = compile_function(source, filename)
-        request = _request_class(_loads(request_json))
+        request = Request(_loads(request_json))
         scope = {
             "__builtins__": _safe_builtins,
             "__name__": ENTRY_NAME,
@@ -555,31 +554,6 @@ def run(source, filename, request_json):
     return outcome
 
 
-def check_syntax(source, filename):
-    """CPython's own syntax check of a file, for the language server: JSON list of errors."""
-    try:
-        ast.parse(source, filename, "exec")
-        return "[]"
-    except SyntaxError as error:
-        return _dumps([{"message": error.msg, "line": error.lineno, "column": error.offset,
-                        "end_line": error.end_lineno, "end_column": error.end_offset}])
-
-
-def signatures():
-    """The db and request signatures as Python sees them, checked against the API model by a test."""
-    import inspect
-    result = {}
-    for name in _policy["dbMethods"]:
-        parameters = list(inspect.signature(getattr(_db_class, name)).parameters.values())[1:]
-        result["db." + name] = [[p.name, None if p.default is inspect.Parameter.empty else repr(p.default)] for p in parameters]
-    for name in ("json", "get"):
-        parameters = list(inspect.signature(getattr(_request_class, name)).parameters.values())[1:]
-        result["request." + name] = [[p.name, None if p.default is inspect.Parameter.empty else repr(p.default)] for p in parameters]
-    result["modules"] = {name: sorted(n for n in vars(s) if not n.startswith("_")) if isinstance(s, _ReadOnlyModule) else "class" for name, s in _standins.items()}
-    result["builtins"] = sorted(_safe_builtins)
-    return _dumps(result)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Set-up: setup() runs before the memory snapshot (no JavaScript references), attach() after each start.
 
@@ -588,12 +562,11 @@ def _refuse(*args, **kwargs):
 
 
 def setup(policy_json):
-    global _policy, _safe_builtins, _standins, _db_class, _request_class
+    global _policy, _safe_builtins, _standins, _db_class
     _policy = _loads(policy_json)
     _safe_builtins = _make_builtins(_policy)
     _standins = _make_standins(_policy)
     _db_class = _make_db_class(_policy)
-    _request_class = Request
     for name in ("system", "popen", "fork", "forkpty", "execv", "execve", "execvp", "execvpe", "execl", "execle",
                  "execlp", "execlpe", "spawnl", "spawnle", "spawnv", "spawnve", "posix_spawn", "posix_spawnp", "kill"):
         if hasattr(os, name):

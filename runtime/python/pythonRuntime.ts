@@ -22,8 +22,6 @@ export function snapshotKey(): string {
 export interface Prelude {
   run(source: string, filename: string, requestJson: string): string;
   attach(call: (op: string, args: string) => string, insertRows: (rows: string) => string, emit: (line: string) => void, seed: number): void;
-  check_syntax(source: string, filename: string): string;
-  signatures(): string;
 }
 
 async function boot(snapshot?: Uint8Array): Promise<PyodideAPI> {
