@@ -3,6 +3,7 @@
 
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, readSourceFile } from './args';
 import { RuntimeHost } from '../runtime/host';
+import { buildRequest } from '../runtime/request';
 import type { RunResult } from '../runtime/protocol';
 import { UsageError } from '../runtime/protocol';
 import { version } from './version';
@@ -27,7 +28,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const source = readSourceFile(file, 'run');
   const payload = parseJsonObjectFlag('payload', values.payload);
   const query = parsePairs('query', values.query);
-  const headers = { 'content-type': 'application/json', 'user-agent': `cloudfn/${version}`, ...lowerKeys(parsePairs('header', values.header)) };
+  const headers = parsePairs('header', values.header);
   const method = (values.method ?? 'POST').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new CliUsageError(`--method must be an HTTP method name, got '${values.method}'`);
   const timeoutSeconds = positiveNumber('timeout', values.timeout, 20);
@@ -42,7 +43,7 @@ export async function runCommand(args: string[]): Promise<number> {
   try {
     result = await host.run({
       source, filename: file!, user: values.user ?? null, timeoutMs: timeoutSeconds * 1000,
-      request: { payload, query, headers, method, timestamp: new Date().toISOString() },
+      request: buildRequest({ payload, query, headers, method }, `cloudfn/${version}`),
     }, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
   } catch (error) {
     if (error instanceof UsageError) throw new CliUsageError(error.message);
@@ -57,10 +58,6 @@ function positiveNumber(flag: string, value: string | undefined, fallback: numbe
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
   return number;
-}
-
-function lowerKeys(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 /** The readable report of a run (without --json). */

@@ -34,6 +34,8 @@ export class RuntimeHost {
   private readonly interruptBuffer = new SharedArrayBuffer(8);
   private pending: PendingRun | null = null;
   private nextId = 1;
+  /** Stops the pending run as cancelled by its user; set while a run is pending. */
+  private cancelPending: (() => void) | null = null;
   private readonly memoryLimitMb: number;
   private readonly graceMs: number;
 
@@ -86,23 +88,24 @@ export class RuntimeHost {
       const baselineRss = process.memoryUsage.rss();
       const run: PendingRun = { id, resolve, reject, onOutput, lines: [], started: performance.now() };
       this.pending = run;
-      let stopping: 'timeout' | 'memory' | null = null;
-      const stopWorker = (reason: 'timeout' | 'memory'): void => {
+      let stopping: StopReason | null = null;
+      const stopWorker = (reason: StopReason): void => {
         if (this.pending !== run) return;
-        const message = reason === 'timeout'
-          ? `the function did not finish within its ${formatSeconds(request.timeoutMs)} time limit`
-          : `the function used more than ${this.memoryLimitMb} MB of memory`;
-        this.failPending(message, reason === 'timeout' ? 'TimeoutError' : 'MemoryError');
+        this.failPending(stopMessage(reason, request.timeoutMs, this.memoryLimitMb), stopErrorType[reason]);
         this.discardWorker(worker);
         void worker.terminate();
       };
-      const timeout = setTimeout(() => {
-        stopping = 'timeout';
+      // A KeyboardInterrupt first (Python loops stop at once and keep the worker), then the worker itself.
+      const interrupt = (reason: 'timeout' | 'cancel'): void => {
+        if (this.pending !== run || stopping) return;
+        stopping = reason;
         const signals = new Int32Array(this.interruptBuffer);
         Atomics.store(signals, 1, 1);
         Atomics.store(signals, 0, 2);
-        grace = setTimeout(() => stopWorker('timeout'), this.graceMs);
-      }, request.timeoutMs);
+        grace = setTimeout(() => stopWorker(reason), this.graceMs);
+      };
+      const timeout = setTimeout(() => interrupt('timeout'), request.timeoutMs);
+      this.cancelPending = () => interrupt('cancel');
       let grace: NodeJS.Timeout | undefined;
       const watchdog = setInterval(() => {
         if (process.memoryUsage.rss() - baselineRss > this.memoryLimitMb * 1024 * 1024) {
@@ -111,14 +114,17 @@ export class RuntimeHost {
         }
       }, watchdogIntervalMs);
       const cleanup = (): void => {
+        this.cancelPending = null;
         clearTimeout(timeout);
         clearTimeout(grace);
         clearInterval(watchdog);
       };
       run.resolve = (result) => {
         cleanup();
-        if (stopping === 'timeout' && result.error_type === 'TimeoutError') {
-          result.error = `TimeoutError: the function did not finish within its ${formatSeconds(request.timeoutMs)} time limit`;
+        if ((stopping === 'timeout' || stopping === 'cancel') && result.error_type === 'TimeoutError') {
+          result.error_type = stopErrorType[stopping];
+          result.error = `${result.error_type}: ${stopMessage(stopping, request.timeoutMs, this.memoryLimitMb)}`;
+          result.traceback = result.traceback?.replace(/TimeoutError: .*\n?$/, `${result.error}\n`) ?? null;
         }
         resolve(result);
       };
@@ -128,6 +134,18 @@ export class RuntimeHost {
       };
       worker.postMessage({ type: 'run', id, run: request });
     });
+  }
+
+  /** Stops the running function, if any: it ends with a `CancelledError` result and writes nothing. */
+  cancel(): boolean {
+    if (!this.cancelPending) return false;
+    this.cancelPending();
+    return true;
+  }
+
+  /** Whether a function is running. */
+  get busy(): boolean {
+    return this.pending !== null;
   }
 
   /** Stops the worker; the host can be started again. */
@@ -173,6 +191,18 @@ export class RuntimeHost {
       this.worker = null;
       this.ready = null;
     }
+  }
+}
+
+type StopReason = 'timeout' | 'memory' | 'cancel';
+
+const stopErrorType: Record<StopReason, string> = { timeout: 'TimeoutError', memory: 'MemoryError', cancel: 'CancelledError' };
+
+function stopMessage(reason: StopReason, timeoutMs: number, memoryLimitMb: number): string {
+  switch (reason) {
+    case 'timeout': return `the function did not finish within its ${formatSeconds(timeoutMs)} time limit`;
+    case 'memory': return `the function used more than ${memoryLimitMb} MB of memory`;
+    case 'cancel': return 'the run was cancelled';
   }
 }
 

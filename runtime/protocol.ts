@@ -76,3 +76,35 @@ export type WorkerToHost =
   | { type: 'output'; id: number; line: string }
   | { type: 'result'; id: number; result: RunResult }
   | { type: 'usage-error'; id: number; message: string };
+
+// Messages between a client (the editor extension) and the runtime host process (dist/runtimeHost.js),
+// which a client starts with `child_process.fork` and talks to over its IPC channel.
+
+/** What the data explorer and the database commands ask of the host process. */
+export type DbRequest =
+  | { op: 'collections' }
+  | { op: 'documents'; collection: string; limit: number }
+  | { op: 'app-users'; limit: number }
+  | { op: 'reset' }
+  | { op: 'export' }
+  | { op: 'import'; fixture: unknown; replace: boolean };
+
+export type ClientToHost =
+  | { type: 'run'; id: number; run: RunRequest }
+  | { type: 'cancel' }
+  | { type: 'db'; id: number; request: DbRequest };
+
+export type HostToClient =
+  | { type: 'ready'; bootMs: number; snapshot: boolean }
+  | { type: 'fatal'; message: string }
+  | { type: 'output'; id: number; line: string }
+  | { type: 'result'; id: number; result: RunResult }
+  /** A request failed: `usage` for bad inputs (unknown user, unreadable database), else an internal error. */
+  | { type: 'error'; id: number; usage: boolean; message: string }
+  | { type: 'db-result'; id: number; value: unknown };
+
+/** Options of the host process, passed as one JSON argument. */
+export interface HostProcessOptions {
+  dbPath: string;
+  memoryLimitMb: number;
+}

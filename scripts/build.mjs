@@ -16,6 +16,7 @@ const entries = {
   cli: 'cli/main.ts',
   runtimeWorker: 'runtime/python/worker.ts',
   makeSnapshot: 'runtime/python/makeSnapshot.ts',
+  runtimeHost: 'runtime/hostProcess.ts',
 };
 const optional = { server: 'server/main.ts', extension: 'client/extension.ts' };
 for (const [name, file] of Object.entries(optional)) if (fs.existsSync(path.join(root, file))) entries[name] = file;
@@ -47,6 +48,9 @@ function copyFiles(fromDir, toDir, names) {
 const pyodideDir = path.dirname(require.resolve('pyodide/package.json'));
 copyFiles(pyodideDir, path.join(dist, 'pyodide'), ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'python_stdlib.zip', 'pyodide-lock.json', 'package.json']);
 copyFiles(path.dirname(require.resolve('sql.js')), path.join(dist, 'sqljs'), ['sql-wasm.wasm']);
+// The run panel's webview files and the codicon font it uses.
+copyFiles(path.join(root, 'client', 'runPanel', 'media'), path.join(dist, 'media'), ['runPanel.js', 'runPanel.css']);
+copyFiles(path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist'), path.join(dist, 'media'), ['codicon.css', 'codicon.ttf']);
 
 // The snapshot is rebuilt only when its key (Pyodide version + prelude + sandbox policy) changed.
 execFileSync(process.execPath, [path.join(dist, 'makeSnapshot.js'), '--if-stale'], { stdio: 'inherit' });

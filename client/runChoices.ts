@@ -1,0 +1,62 @@
+// What the next run of each function sends: the chosen named payload (from `<name>.payloads.json`), or the
+// empty payload, or the exact request of the last run; and the app user for `request.user` when the user
+// picked one over the payload's. Remembered per file in the workspace state.
+
+import * as vscode from 'vscode';
+import fs from 'node:fs';
+import { emptyPayload, parsePayloads, payloadsFileFor, type NamedPayload, type PayloadSpec } from './payloads';
+
+export const emptyPayloadName = 'empty payload';
+export const lastRunName = 'last run';
+
+export interface RunChoice {
+  payloadName: string;
+  /** The app user picked in the editor (email or id); null for anonymous; undefined: the payload's own. */
+  user?: string | null;
+}
+
+const choiceKey = (uri: vscode.Uri): string => `cloudfn.choice:${uri.toString()}`;
+const lastRunKey = (uri: vscode.Uri): string => `cloudfn.lastRun:${uri.toString()}`;
+
+export class RunChoices {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  get(uri: vscode.Uri): RunChoice {
+    return this.state.get<RunChoice>(choiceKey(uri)) ?? { payloadName: emptyPayloadName };
+  }
+
+  async set(uri: vscode.Uri, choice: RunChoice): Promise<void> {
+    await this.state.update(choiceKey(uri), choice);
+    this.changed.fire();
+  }
+
+  lastRun(uri: vscode.Uri): PayloadSpec | undefined {
+    return this.state.get<PayloadSpec>(lastRunKey(uri));
+  }
+
+  async setLastRun(uri: vscode.Uri, spec: PayloadSpec): Promise<void> {
+    await this.state.update(lastRunKey(uri), spec);
+  }
+
+  /** The named payloads of a function; throws PayloadFileError when its payloads file is malformed. */
+  payloads(uri: vscode.Uri): NamedPayload[] {
+    const file = payloadsFileFor(uri.fsPath);
+    if (!fs.existsSync(file)) return [];
+    return parsePayloads(fs.readFileSync(file, 'utf8'));
+  }
+
+  /** The payload the next run sends, with the user choice applied. Throws PayloadFileError. */
+  resolve(uri: vscode.Uri, choice: RunChoice = this.get(uri)): NamedPayload {
+    let named: NamedPayload;
+    if (choice.payloadName === lastRunName) named = { name: lastRunName, spec: this.lastRun(uri) ?? emptyPayload() };
+    else named = this.payloads(uri).find((p) => p.name === choice.payloadName) ?? { name: emptyPayloadName, spec: emptyPayload() };
+    return choice.user === undefined ? named : { name: named.name, spec: { ...named.spec, user: choice.user } };
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,207 @@
+// The run panel's webview script: renders the run history and the selected run (status, returned value as a
+// collapsible JSON tree, streamed output, error with clickable traceback lines, database changes) from the
+// extension's messages. Plain DOM, text only through textContent: nothing a function returns is parsed as HTML.
+// @ts-check
+
+(function () {
+  // @ts-ignore acquireVsCodeApi is provided by the webview host.
+  const vscode = acquireVsCodeApi();
+  /** @type {Map<number, any>} */
+  const runs = new Map();
+  /** @type {number | null} */
+  let selected = null;
+  let ticker = 0;
+
+  /** @param {string} tag @param {string} [className] @param {string} [text] */
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** @param {string} name */
+  function icon(name) {
+    return el('span', `codicon codicon-${name}`);
+  }
+
+  function statusIcon(run) {
+    if (run.status === 'running') return icon('loading codicon-modifier-spin');
+    return run.status === 'succeeded' ? icon('pass') : icon('error');
+  }
+
+  function elapsed(run) {
+    if (run.result) return `${run.result.execution_time.toFixed(1)} ms`;
+    return `${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`;
+  }
+
+  /** A collapsible JSON tree: objects and arrays are <details>, open at the first two levels. */
+  function jsonTree(value, key, depth) {
+    const label = key === undefined ? '' : `${key}: `;
+    if (value !== null && typeof value === 'object') {
+      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+      const details = el('details', 'json-node');
+      details.open = depth < 2;
+      const summary = el('summary');
+      summary.append(el('span', 'json-key', label), el('span', 'json-brace', Array.isArray(value) ? `Array(${entries.length})` : `{${entries.length}}`));
+      details.append(summary);
+      const children = el('div', 'json-children');
+      for (const [k, v] of entries) children.append(jsonTree(v, k, depth + 1));
+      details.append(children);
+      return details;
+    }
+    const line = el('div', 'json-leaf');
+    line.append(el('span', 'json-key', label), el('span', `json-${value === null ? 'null' : typeof value}`, JSON.stringify(value)));
+    return line;
+  }
+
+  function section(title, iconName, body) {
+    const box = el('section', 'block');
+    const heading = el('h3');
+    heading.append(icon(iconName), document.createTextNode(' ' + title));
+    box.append(heading, body);
+    return box;
+  }
+
+  /** Traceback text whose `File "…", line N` lines open the function file at that line. */
+  function traceback(text, file, label) {
+    const pre = el('pre', 'traceback');
+    for (const line of text.replace(/\n$/, '').split('\n')) {
+      const match = /File "([^"]+)", line (\d+)/.exec(line);
+      if (match && (match[1] === label || match[1] === file || file.endsWith('/' + match[1]))) {
+        const link = el('a', 'trace-link', line);
+        link.href = '#';
+        link.title = 'Open in the editor';
+        link.addEventListener('click', (event) => {
+          event.preventDefault();
+          vscode.postMessage({ type: 'open', file, line: Number(match[2]) });
+        });
+        pre.append(link, '\n');
+      } else {
+        pre.append(line + '\n');
+      }
+    }
+    return pre;
+  }
+
+  function changesBlock(changes) {
+    const box = el('div', 'changes');
+    const total = changes.created + changes.updated + changes.deleted;
+    box.append(el('p', 'summary', total === 0 ? 'No changes.' : `${changes.created} created, ${changes.updated} updated, ${changes.deleted} deleted`));
+    for (const item of changes.items) {
+      const details = el('details', `change change-${item.op}`);
+      const summary = el('summary');
+      summary.append(el('span', `op op-${item.op}`, item.op), el('span', 'kind', ` ${item.kind === 'app_user' ? 'app user' : item.kind}`),
+        el('span', 'collection', item.collection ? ` ${item.collection}` : ''), el('span', 'id', ` ${item.id}`));
+      details.append(summary);
+      const sides = el('div', 'before-after');
+      if (item.before !== undefined) sides.append(section('Before', 'history', jsonTree(item.before, undefined, 1)));
+      if (item.after !== undefined) sides.append(section('After', 'arrow-right', jsonTree(item.after, undefined, 1)));
+      details.append(sides);
+      box.append(details);
+    }
+    if (changes.truncated) box.append(el('p', 'summary', '… more changes are counted but not listed.'));
+    return box;
+  }
+
+  function renderHistory() {
+    const nav = /** @type {HTMLElement} */ (document.getElementById('history'));
+    nav.replaceChildren();
+    const ordered = [...runs.values()].sort((a, b) => b.id - a.id);
+    for (const run of ordered) {
+      const item = el('button', `history-item${run.id === selected ? ' selected' : ''} status-${run.status}`);
+      item.title = `${run.label} · ${run.payloadName} · ${new Date(run.startedAt).toLocaleTimeString()}`;
+      item.append(statusIcon(run), el('span', 'history-label', ` #${run.id} ${run.label}`), el('span', 'history-time', elapsed(run)));
+      item.addEventListener('click', () => { selected = run.id; render(); });
+      nav.append(item);
+    }
+  }
+
+  function renderRun() {
+    const main = /** @type {HTMLElement} */ (document.getElementById('run'));
+    const run = selected === null ? undefined : runs.get(selected);
+    if (!run) return;
+    main.replaceChildren();
+    const header = el('header', `run-header status-${run.status}`);
+    const title = el('h2', 'run-status');
+    title.append(statusIcon(run), document.createTextNode(` ${run.status === 'running' ? 'Running' : run.status === 'succeeded' ? 'Succeeded' : 'Failed'}`));
+    const meta = el('div', 'run-meta');
+    meta.append(el('span', 'run-file', run.label), el('span', 'run-payload', `payload: ${run.payloadName}`),
+      el('span', 'run-user', `user: ${run.user ?? 'anonymous'}`), el('span', 'run-time', elapsed(run)));
+    if (run.result && run.result.status_code !== null) meta.append(el('span', 'run-http', `HTTP ${run.result.status_code}`));
+    const actions = el('div', 'actions');
+    if (run.status === 'running') {
+      const cancel = el('button', 'cancel');
+      cancel.append(icon('debug-stop'), document.createTextNode(' Cancel'));
+      cancel.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+      actions.append(cancel);
+    } else {
+      const rerun = el('button', 'rerun');
+      rerun.append(icon('debug-rerun'), document.createTextNode(' Run again'));
+      rerun.addEventListener('click', () => vscode.postMessage({ type: 'rerun', runId: run.id }));
+      actions.append(rerun);
+    }
+    header.append(title, meta, actions);
+    main.append(header);
+
+    const result = run.result;
+    if (result && !result.success) {
+      const error = el('div', 'run-error');
+      error.append(el('p', 'error-message', result.error + (result.error_line !== null ? ` (line ${result.error_line})` : '')));
+      if (result.traceback) error.append(traceback(result.traceback, run.file, run.label));
+      main.append(section('Error', 'error', error));
+    }
+    if (result && result.success) {
+      const box = el('div', 'run-result');
+      box.append(jsonTree(result.result, undefined, 0));
+      main.append(section('Result', 'json', box));
+    }
+    const output = el('pre', 'run-output', run.output.length ? run.output.join('\n') : '');
+    if (!run.output.length) output.classList.add('none');
+    main.append(section('Output', 'output', output));
+    if (result) main.append(section('Database changes', 'database', changesBlock(result.changes)));
+  }
+
+  function render() {
+    renderHistory();
+    renderRun();
+    clearInterval(ticker);
+    const run = selected === null ? undefined : runs.get(selected);
+    // A running run's elapsed time ticks; finished runs show their measured time.
+    if (run && run.status === 'running') ticker = setInterval(() => {
+      const time = document.querySelector('.run-time');
+      if (time) time.textContent = elapsed(run);
+    }, 100);
+  }
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    switch (message.type) {
+      case 'history':
+        runs.clear();
+        for (const run of message.runs) runs.set(run.id, run);
+        selected = message.selected;
+        render();
+        break;
+      case 'run':
+        runs.set(message.run.id, message.run);
+        selected = message.run.id;
+        render();
+        break;
+      case 'output': {
+        const run = runs.get(message.runId);
+        if (!run) break;
+        run.output.push(message.line);
+        if (message.runId === selected) {
+          const output = document.querySelector('.run-output');
+          if (output) {
+            output.classList.remove('none');
+            output.textContent = run.output.join('\n');
+          }
+        }
+        break;
+      }
+    }
+  });
+  vscode.postMessage({ type: 'ready' });
+})();

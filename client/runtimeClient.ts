@@ -1,0 +1,187 @@
+// The editor's side of the runtime host process (dist/runtimeHost.js): starts it in the background, sends it
+// runs and database requests over IPC with the typed messages of runtime/protocol.ts, reports its state, and
+// starts it again when it crashes. No VS Code API here, so tests drive it against the real host process.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import type { DbRequest, HostProcessOptions, HostToClient, RunRequest, RunResult } from '../runtime/protocol';
+import { UsageError } from '../runtime/protocol';
+
+export type RuntimeState =
+  | { kind: 'starting' }
+  | { kind: 'ready'; bootMs: number }
+  | { kind: 'running'; file: string; since: number }
+  | { kind: 'stopped'; reason: string };
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  onOutput?: (line: string) => void;
+}
+
+export interface RuntimeClientOptions extends HostProcessOptions {
+  /** The host bundle to fork. */
+  hostScript: string;
+  /** Crashes tolerated within a minute before the client stops restarting the host. */
+  maxRestartsPerMinute?: number;
+}
+
+export class RuntimeClient {
+  private child: ChildProcess | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private disposed = false;
+  private crashes: number[] = [];
+  private stateListeners: ((state: RuntimeState) => void)[] = [];
+  private lastReady: RuntimeState = { kind: 'starting' };
+  private current: RuntimeState = { kind: 'stopped', reason: 'not started' };
+  private readyWaiters: { resolve(): void; reject(error: Error): void }[] = [];
+
+  constructor(private options: RuntimeClientOptions) {}
+
+  get state(): RuntimeState {
+    return this.current;
+  }
+
+  onDidChangeState(listener: (state: RuntimeState) => void): { dispose(): void } {
+    this.stateListeners.push(listener);
+    return { dispose: () => { this.stateListeners = this.stateListeners.filter((l) => l !== listener); } };
+  }
+
+  /** Starts the host process if it is not running; resolves when it can run functions. */
+  start(): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('the runtime client was disposed'));
+    if (!this.child) this.spawn();
+    if (this.current.kind === 'ready' || this.current.kind === 'running') return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  /** Runs a function; rejects with UsageError for bad inputs (unknown user, unreadable database). */
+  async run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
+    await this.start();
+    this.setState({ kind: 'running', file: request.filename, since: Date.now() });
+    try {
+      return await this.request<RunResult>({ type: 'run', run: request }, onOutput);
+    } finally {
+      if (this.current.kind === 'running') this.setState(this.lastReady);
+    }
+  }
+
+  cancel(): void {
+    this.child?.send({ type: 'cancel' });
+  }
+
+  async db<T>(request: DbRequest): Promise<T> {
+    await this.start();
+    return this.request<T>({ type: 'db', request });
+  }
+
+  /** Stops the host process and starts a new one with these options (e.g. another database path). */
+  async restart(options?: Partial<HostProcessOptions>): Promise<void> {
+    this.options = { ...this.options, ...options };
+    this.crashes = [];
+    this.stop('restarting');
+    await this.start();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stop('disposed');
+    this.stateListeners = [];
+  }
+
+  private request<T>(message: { type: 'run'; run: RunRequest } | { type: 'db'; request: DbRequest }, onOutput?: (line: string) => void): Promise<T> {
+    const child = this.child;
+    if (!child) return Promise.reject(new Error('the runtime is not running'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onOutput });
+      child.send({ ...message, id });
+    });
+  }
+
+  private spawn(): void {
+    this.setState({ kind: 'starting' });
+    const { hostScript, dbPath, memoryLimitMb } = this.options;
+    const child = fork(hostScript, [JSON.stringify({ dbPath, memoryLimitMb } satisfies HostProcessOptions)], {
+      // In VS Code's Electron, a forked process must run as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.child = child;
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+    child.on('message', (message: HostToClient) => this.onMessage(message));
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      const reason = `the runtime process exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`;
+      this.failAll(new Error(reason));
+      this.setState({ kind: 'stopped', reason });
+      if (!this.disposed) this.restartAfterCrash();
+    });
+  }
+
+  private restartAfterCrash(): void {
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < 60_000), now];
+    if (this.crashes.length > (this.options.maxRestartsPerMinute ?? 3)) {
+      this.setState({ kind: 'stopped', reason: 'the runtime process keeps crashing; use "cloudfn: Restart Runtime" to try again' });
+      return;
+    }
+    this.spawn();
+  }
+
+  private onMessage(message: HostToClient): void {
+    switch (message.type) {
+      case 'ready':
+        this.lastReady = { kind: 'ready', bootMs: message.bootMs };
+        this.setState(this.lastReady);
+        for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
+        break;
+      case 'fatal':
+        // The host cannot start (e.g. an unreadable database): stop it; the next request tries again.
+        for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new UsageError(message.message));
+        this.stop(message.message);
+        break;
+      case 'output':
+        this.pending.get(message.id)?.onOutput?.(message.line);
+        break;
+      case 'result':
+      case 'db-result': {
+        const pending = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        pending?.resolve(message.type === 'result' ? message.result : message.value);
+        break;
+      }
+      case 'error': {
+        const pending = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        pending?.reject(message.usage ? new UsageError(message.message) : new Error(message.message));
+        break;
+      }
+    }
+  }
+
+  private stop(reason: string): void {
+    const child = this.child;
+    this.child = undefined;
+    this.failAll(new Error(`the runtime stopped: ${reason}`));
+    if (child) {
+      child.removeAllListeners('exit');
+      child.kill();
+    }
+    this.setState({ kind: 'stopped', reason });
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+    for (const waiter of this.readyWaiters.splice(0)) waiter.reject(error);
+  }
+
+  private setState(state: RuntimeState): void {
+    this.current = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+}
