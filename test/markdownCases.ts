@@ -1,5 +1,5 @@
-// Reads test cases written as Markdown (mdtest style): a `## name` heading, a ```python block, then lines of
-// `key: value` expectations (e.g. `expect: ImportError`, `result: {"a": 1}`).
+// Reads test cases written as Markdown (mdtest style): a `## name` heading, a fenced block (```python,
+// ```json…), then lines of `key: value` expectations (e.g. `expect: ImportError`, `result: {"a": 1}`).
 
 import fs from 'node:fs';
 
@@ -14,8 +14,8 @@ export function readMarkdownCases(file: string): MarkdownCase[] {
   const sections = fs.readFileSync(file, 'utf8').split(/^## /m).slice(1);
   for (const section of sections) {
     const name = section.slice(0, section.indexOf('\n')).trim();
-    const block = /```python\n([\s\S]*?)```/.exec(section);
-    if (!block) throw new Error(`${file}: case '${name}' has no python block`);
+    const block = /```[a-z]*\n([\s\S]*?)```/.exec(section);
+    if (!block) throw new Error(`${file}: case '${name}' has no fenced block`);
     const after = section.slice(block.index + block[0].length);
     const expectations: Record<string, string> = {};
     for (const line of after.split('\n')) {

@@ -1,0 +1,80 @@
+// The editor's logic without an editor: where the Run code lens goes, reading payload files, the document
+// filters of function files, the run log's lines, the run history. Cases are data in test/fixtures/client/.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readMarkdownCases } from '../markdownCases';
+import { repoRoot } from '../helpers';
+import { findFunctionEntry } from '../../client/functionEntry';
+import { parsePayloads, PayloadFileError, payloadsFileFor, withPayload, emptyPayload } from '../../client/payloads';
+import { functionSelector } from '../../client/functionSelector';
+import { runEndLine, runStartLine, outputLine } from '../../client/runLog';
+import { RunHistory, maxHistory } from '../../client/runPanel/runHistory';
+import { emptyChanges, type RunResult } from '../../runtime/protocol';
+
+const fixtures = path.join(repoRoot, 'test', 'fixtures', 'client');
+
+for (const testCase of readMarkdownCases(path.join(fixtures, 'entries.md'))) {
+  test(`entry point: ${testCase.name}`, () => {
+    const source = testCase.name.includes('Windows') ? testCase.source.replace(/\n/g, '\r\n') : testCase.source;
+    const entry = findFunctionEntry(source);
+    assert.equal(entry ? `${entry.kind}@${entry.line}` : 'none', testCase.expectations.expect);
+  });
+}
+
+for (const testCase of readMarkdownCases(path.join(fixtures, 'payloads.md'))) {
+  test(`payloads file: ${testCase.name}`, () => {
+    const { error, names, first } = testCase.expectations;
+    if (error !== undefined) {
+      assert.throws(() => parsePayloads(testCase.source), (thrown: unknown) => thrown instanceof PayloadFileError && thrown.message.startsWith(error));
+      return;
+    }
+    const payloads = parsePayloads(testCase.source);
+    assert.equal(payloads.map((p) => p.name).join(', '), names);
+    assert.deepEqual(payloads[0]!.spec, JSON.parse(first!));
+  });
+}
+
+test('a payloads file sits beside its function and keeps entries in order when one is added', () => {
+  assert.equal(payloadsFileFor('/w/functions/signup.py'), path.join('/w/functions', 'signup.payloads.json'));
+  const text = withPayload(withPayload(undefined, 'b', emptyPayload()), 'a', { ...emptyPayload(), method: 'GET' });
+  assert.deepEqual(parsePayloads(text).map((p) => [p.name, p.spec.method]), [['b', 'POST'], ['a', 'GET']]);
+});
+
+test('function files: one filter per glob and one per project folder', () => {
+  assert.deepEqual(functionSelector(['**/functions/**/*.py', 'tools/job.py'], ['/w/api']), [
+    { scheme: 'file', language: 'python', pattern: '**/functions/**/*.py' },
+    { scheme: 'file', language: 'python', pattern: 'tools/job.py' },
+    { scheme: 'file', language: 'python', pattern: '/w/api/**/*.py' },
+  ]);
+});
+
+function result(overrides: Partial<RunResult>): RunResult {
+  return {
+    success: true, result: null, output: '', error: null, execution_time: 12.345, status_code: null, error_type: null,
+    error_line: null, traceback: null, changes: emptyChanges(), committed: false, timings: { run_ms: 0, commit_ms: 0, save_ms: 0 }, ...overrides,
+  };
+}
+
+test('run log lines', () => {
+  assert.equal(runStartLine('functions/a.py', 'valid', null), '▶ run functions/a.py · payload "valid" · user anonymous');
+  assert.equal(outputLine('hello'), '│ hello');
+  assert.equal(runEndLine('functions/a.py', result({ status_code: 201, changes: { ...emptyChanges(), created: 2 } })),
+    '✔ functions/a.py succeeded in 12.3 ms · HTTP 201 · 2 created, 0 updated, 0 deleted');
+  assert.equal(runEndLine('functions/a.py', result({ success: false, error: 'ValueError: bad', error_line: 4 })),
+    '✘ functions/a.py failed in 12.3 ms · ValueError: bad (line 4)');
+});
+
+test('run history: newest first, bounded, output replaced by the complete result output', () => {
+  const history = new RunHistory();
+  const first = history.start('/w/a.py', 'a.py', { name: 'p', spec: emptyPayload() });
+  first.output.push('partial');
+  history.finish(first, result({ output: 'one\ntwo\n' }));
+  assert.deepEqual(first.output, ['one', 'two']);
+  assert.equal(first.status, 'succeeded');
+  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', { name: 'p', spec: emptyPayload() });
+  assert.equal(history.all.length, maxHistory);
+  assert.equal(history.get(first.id), undefined);
+  assert.ok(history.all[0]!.id > history.all[1]!.id);
+});
