@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { Config } from './config';
 import { FunctionFiles } from './functionFiles';
-import { RuntimeClient } from './runtimeClient';
-import { CloudfnLanguageClient } from './languageClient';
+import { RuntimeClient, type RuntimeState } from './runtimeClient';
+import type { CloudfnLanguageClient } from './languageClient';
 import { RunPanel } from './runPanel/runPanel';
 import { DataExplorer } from './dataExplorer';
 import { RunCodeLensProvider } from './codeLens';
@@ -20,7 +20,8 @@ export class Ctx implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('cloudfn', { log: true });
   readonly functionFiles: FunctionFiles;
   readonly runtime: RuntimeClient;
-  readonly languageClient: CloudfnLanguageClient;
+  private languageClient: CloudfnLanguageClient | undefined;
+  private readonly dist: string;
   readonly choices: RunChoices;
   readonly panel: RunPanel;
   readonly explorer: DataExplorer;
@@ -31,7 +32,7 @@ export class Ctx implements vscode.Disposable {
     const dist = path.join(context.extensionPath, 'dist');
     this.functionFiles = new FunctionFiles(this.config);
     this.runtime = new RuntimeClient({ hostScript: path.join(dist, 'runtimeHost.js'), dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb });
-    this.languageClient = new CloudfnLanguageClient(path.join(dist, 'server.js'), this.functionFiles, this.config, this.log);
+    this.dist = dist;
     this.choices = new RunChoices(context.workspaceState);
     this.panel = new RunPanel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'media'), {
       rerun: (run) => void this.runner.run(vscode.Uri.file(run.file), { name: run.payloadName, spec: run.spec }),
@@ -42,19 +43,23 @@ export class Ctx implements vscode.Disposable {
     this.runner = new Runner(this.config, this.runtime, this.choices, this.panel, this.explorer, this.log, `cloudfn-vscode/${version}`);
     const codeLens = new RunCodeLensProvider(this.functionFiles, this.choices);
     const statusBar = new RuntimeStatusBar();
+    let previous: RuntimeState['kind'] = 'stopped';
     this.disposables.push(
-      this.log, this.functionFiles, this.languageClient, this.panel, this.explorer, this.choices, codeLens, statusBar,
+      this.log, this.functionFiles, { dispose: () => this.languageClient?.dispose() }, this.panel, this.explorer, this.choices, codeLens, statusBar,
       { dispose: () => this.runtime.dispose() },
       this.runtime.onDidChangeState((state) => {
         statusBar.show(state);
         if (state.kind === 'stopped') this.log.warn(`runtime stopped: ${state.reason}`);
-        if (state.kind === 'ready') this.log.info(`runtime ready in ${Math.round(state.bootMs)} ms`);
+        if (state.kind === 'ready' && previous === 'starting') {
+          this.log.info(`runtime ready in ${Math.round(state.bootMs)} ms${state.snapshot ? ' (from its memory snapshot)' : ' (no usable snapshot: started from scratch)'}`);
+        }
+        previous = state.kind;
       }),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
       this.choices.onDidChange(() => codeLens.refresh()),
       this.functionFiles.onDidChange(() => {
         codeLens.refresh();
-        void this.languageClient.restart();
+        void this.startLanguageClient();
       }),
       this.config.onDidChange(['databasePath', 'memoryLimitMb'], () => void this.restartRuntime()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.startRuntime()),
@@ -66,6 +71,18 @@ export class Ctx implements vscode.Disposable {
   start(): void {
     void this.functionFiles.refresh();
     this.startRuntime();
+  }
+
+  /**
+   * Starts (or restarts, for a new set of function files) the language client. Its bundle (most of the
+   * extension's code) is loaded here, after activation, so that activating stays fast.
+   */
+  private startLanguageClient(): Promise<void> {
+    if (!this.languageClient) {
+      const { CloudfnLanguageClient } = require('./languageClient.js') as typeof import('./languageClient');
+      this.languageClient = new CloudfnLanguageClient(path.join(this.dist, 'server.js'), this.functionFiles, this.config, this.log);
+    }
+    return this.languageClient.restart();
   }
 
   /** The runtime only starts in a trusted workspace: it runs the workspace's code. */

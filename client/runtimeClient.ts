@@ -8,7 +8,7 @@ import { UsageError } from '../runtime/protocol';
 
 export type RuntimeState =
   | { kind: 'starting' }
-  | { kind: 'ready'; bootMs: number }
+  | { kind: 'ready'; bootMs: number; snapshot: boolean }
   | { kind: 'running'; file: string; since: number }
   | { kind: 'stopped'; reason: string };
 
@@ -135,7 +135,7 @@ export class RuntimeClient {
   private onMessage(message: HostToClient): void {
     switch (message.type) {
       case 'ready':
-        this.lastReady = { kind: 'ready', bootMs: message.bootMs };
+        this.lastReady = { kind: 'ready', bootMs: message.bootMs, snapshot: message.snapshot };
         this.setState(this.lastReady);
         for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
         break;

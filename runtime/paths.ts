@@ -6,8 +6,17 @@ import path from 'node:path';
 
 /** The folder of the running bundle (dist/) or of this source file (runtime/). */
 const here = __dirname;
-/** Resolves a package file; a variable id keeps bundlers from trying to inline it. */
-const resolvePackage = (id: string): string => require.resolve(id);
+/**
+ * The folder of a package file, or a path that does not exist when the package is not installed (the
+ * editor extension ships dist/ without node_modules). A variable id keeps bundlers from inlining it.
+ */
+function packageDir(id: string): string {
+  try {
+    return path.dirname(require.resolve(id));
+  } catch {
+    return path.join(here, 'node_modules-missing');
+  }
+}
 
 function firstExisting(candidates: string[]): string {
   for (const candidate of candidates) if (fs.existsSync(candidate)) return candidate;
@@ -21,7 +30,7 @@ export const distDir: string = fs.existsSync(path.join(here, 'runtimeWorker.js')
 export function sqlJsDir(): string {
   return path.dirname(firstExisting([
     path.join(distDir, 'sqljs', 'sql-wasm.wasm'),
-    path.join(path.dirname(resolvePackage('sql.js')), 'sql-wasm.wasm'),
+    path.join(packageDir('sql.js'), 'sql-wasm.wasm'),
   ]));
 }
 
@@ -29,7 +38,7 @@ export function sqlJsDir(): string {
 export function pyodideDir(): string {
   return path.dirname(firstExisting([
     path.join(distDir, 'pyodide', 'pyodide.asm.wasm'),
-    path.join(path.dirname(resolvePackage('pyodide/package.json')), 'pyodide.asm.wasm'),
+    path.join(packageDir('pyodide/package.json'), 'pyodide.asm.wasm'),
   ]));
 }
 

@@ -18,7 +18,7 @@ const entries = {
   makeSnapshot: 'runtime/python/makeSnapshot.ts',
   runtimeHost: 'runtime/hostProcess.ts',
 };
-const optional = { server: 'server/main.ts', extension: 'client/extension.ts' };
+const optional = { server: 'server/main.ts', extension: 'client/extension.ts', extensionMain: 'client/extensionMain.ts', languageClient: 'client/languageClient.ts' };
 for (const [name, file] of Object.entries(optional)) if (fs.existsSync(path.join(root, file))) entries[name] = file;
 
 await build({
@@ -31,7 +31,9 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   loader: { '.py': 'text' },
-  external: ['vscode'],
+  // The extension's entry point loads its main bundle at activation, timed; the main bundle loads the
+  // language client's bundle after activation.
+  external: ['vscode', './extensionMain.js', './languageClient.js'],
   logLevel: 'warning',
 });
 
