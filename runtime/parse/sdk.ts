@@ -19,6 +19,11 @@ const nodeRequire = createRequire(__filename);
 
 let sdk: ParseSdk | undefined;
 
+/** Requires the SDK module ahead of time (node caches it), e.g. while sql.js compiles. */
+export function preloadParseSdk(): void {
+  nodeRequire('parse/node');
+}
+
 /** Loads the SDK once per process and routes its transport to `route`. */
 export function loadParseSdk(route: SdkRoute, keys: { appId: string; masterKey: string }, warnLegacy: (what: string) => void): ParseSdk {
   if (sdk) return sdk;
