@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
-import { isObject, isPointer, matchesWhere, selectKeys, sortRecords, type ParseRecord } from './query';
+import { checkWhere, isObject, isPointer, matchesWhere, selectKeys, sortRecords, type ParseRecord } from './query';
 
 type Json = Record<string, unknown>;
 
@@ -59,6 +59,7 @@ export class ParseClasses {
   /** Runs a query; returns `{results}` and, when asked, `count`. */
   find(className: string, options: FindOptions): { results: Json[]; count?: number } {
     const where = options.where ?? {};
+    checkWhere(where);
     const candidates = typeof where.objectId === 'string'
       ? [this.get(className, where.objectId)].filter((record): record is ParseRecord => record !== undefined)
       : this.all(className);

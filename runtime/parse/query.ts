@@ -60,7 +60,8 @@ function fieldValue(record: Json, key: string): unknown {
 function regexFrom(pattern: unknown, options: unknown): RegExp {
   if (typeof pattern !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad $regex: not a string');
   const flags = typeof options === 'string' ? options : '';
-  let source = pattern;
+  // The SDK quotes literal text as \Q...\E (startsWith, endsWith, contains), which JavaScript lacks.
+  let source = pattern.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, literal: string) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
   if (flags.includes('x')) source = source.replace(/\s+|#.*$/gm, '');
   const known = [...new Set(flags.replace(/x/g, ''))];
   if (known.some((flag) => !'ims'.includes(flag))) throw new ParseFailure(ParseCode.invalidQuery, `bad $options value for query: ${flags}`);
@@ -107,6 +108,24 @@ function matchesConstraint(value: unknown, constraint: Json): boolean {
     }
   }
   return true;
+}
+
+const supportedOperators = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$all', '$exists', '$regex', '$options']);
+
+/** Throws a Parse error (102) for any operator this emulation does not run, before any object is read. */
+export function checkWhere(where: Json): void {
+  for (const [key, condition] of Object.entries(where)) {
+    if (key === '$or' || key === '$and' || key === '$nor') {
+      if (!Array.isArray(condition)) throw new ParseFailure(ParseCode.invalidQuery, `bad ${key} value`);
+      for (const sub of condition) checkWhere(isObject(sub) ? sub : {});
+      continue;
+    }
+    if (key.startsWith('$')) throw unsupported(key);
+    if (isObject(condition) && condition.__type === undefined) {
+      for (const op of Object.keys(condition)) if (op.startsWith('$') && !supportedOperators.has(op)) throw unsupported(op);
+      if ('$regex' in condition) regexFrom(condition.$regex, condition.$options);
+    }
+  }
 }
 
 /** Whether `record` matches a Parse `where` object. */

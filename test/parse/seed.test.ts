@@ -12,16 +12,12 @@ import path from 'node:path';
 import { cliPath, repoRoot, runCliJson, tempDir } from '../helpers';
 import { Store } from '../../runtime/store/store';
 import { ParseClasses } from '../../runtime/parse/classes';
+import { seedBlocks } from './seedBlocks';
 
 const seedText = fs.readFileSync(path.resolve(repoRoot, '..', 'shared', 'seeds', '003_3e02667b9cc54c71.txt'), 'utf8');
 const seedDir = path.join(repoRoot, 'test', 'fixtures', 'parse', 'seed');
 const fixtureFiles = ['functions/main.js', 'truncate/main.js', 'http/main.js', 'client/run.js'].map((file) => path.join(seedDir, file));
 
-/** The verbatim blocks of a fixture file. */
-export function seedBlocks(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  return [...text.matchAll(/\/\/ seed:begin\n([\s\S]*?)\n\/\/ seed:end/g)].map((match) => match[1]!);
-}
 
 type Body = Record<string, unknown>;
 type Log = { level: string; message: string };
