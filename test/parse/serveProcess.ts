@@ -47,7 +47,7 @@ export async function rest(url: string, method: string, path: string, body: Reco
   let target = `${url}/${path}`;
   let payload: string | undefined = JSON.stringify(body);
   if (method === 'GET') {
-    const query = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    const query = new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
     if ([...query].length) target += `?${query}`;
     payload = undefined;
   }
