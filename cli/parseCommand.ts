@@ -117,6 +117,7 @@ export async function parseCommand(args: string[]): Promise<number> {
   // Work the handler left running (an afterSave's unreturned promise, a job) finishes before the database is saved.
   const settled = await app.settle(Math.max(0, timeoutMs - (Date.now() - started)));
   if (!settled) app.log('warn', `background work was still running after ${timeoutMs / 1000} s; saved what was written until then`);
+  app.classes.flush();
   if (app.store.dirty) app.store.save();
   const output = { status: response.status, body: response.body, logs: app.takeLogs() };
   process.stdout.write(json ? JSON.stringify(output) + '\n' : formatParseReport(request.method, request.path, output, response.headers));
@@ -174,6 +175,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const saveNow = (): void => {
     saveTimer = undefined;
     try {
+      app.classes.flush();
       if (store.dirty && !store.inTransaction) store.save();
     } catch (error) {
       process.stderr.write(`cloudfn serve: cannot save ${store.file}: ${String(error)}\n`);

@@ -12,11 +12,18 @@ type Json = Record<string, unknown>;
 
 const idAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** Random bytes drawn 4 KiB at a time: one randomBytes() call per id costs more than the insert itself. */
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
 /** A new objectId: 10 random alphanumeric characters, as Parse Server makes them. */
 export function newObjectId(): string {
-  const bytes = randomBytes(10);
+  if (poolOffset + 10 > pool.length) {
+    pool = randomBytes(4096);
+    poolOffset = 0;
+  }
   let id = '';
-  for (const byte of bytes) id += idAlphabet[byte % idAlphabet.length];
+  for (let i = 0; i < 10; i++) id += idAlphabet[pool[poolOffset++]! % idAlphabet.length];
   return id;
 }
 
@@ -45,6 +52,21 @@ const defaultLimit = 100;
 
 export class ParseClasses {
   constructor(private readonly store: Store) {}
+
+  /**
+   * Groups the writes of one turn of the event loop into one transaction (committed on setImmediate): Parse
+   * has no transactions, but SQLite's per-statement commit costs more than the insert (1,000 saves: ~2x).
+   */
+  private batchWrites(): void {
+    if (this.store.inTransaction) return;
+    this.store.begin();
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits the pending writes now (before saving the database file). */
+  flush(): void {
+    if (this.store.inTransaction) this.store.commit();
+  }
 
   get(className: string, objectId: string): ParseRecord | undefined {
     const row = this.store.row('SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ? AND object_id = ?', [className, objectId]);
@@ -80,6 +102,7 @@ export class ParseClasses {
     checkClassName(className);
     const now = new Date().toISOString();
     const { fields, opResults } = applyUpdate({}, body);
+    this.batchWrites();
     this.store.run('INSERT INTO parse_objects (class_name, object_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
       [className, objectId, JSON.stringify(fields), now, now]);
     return { record: { ...fields, objectId, createdAt: now, updatedAt: now }, opResults };
@@ -92,6 +115,7 @@ export class ParseClasses {
     const { objectId: _id, createdAt, updatedAt: _updated, ...current } = before;
     const { fields, opResults } = applyUpdate(current, body);
     const now = new Date().toISOString();
+    this.batchWrites();
     this.store.run('UPDATE parse_objects SET data = ?, updated_at = ? WHERE class_name = ? AND object_id = ?',
       [JSON.stringify(fields), now, className, objectId]);
     return { record: { ...fields, objectId, createdAt, updatedAt: now }, before, opResults };
@@ -99,6 +123,7 @@ export class ParseClasses {
 
   /** Deletes an object; throws 101 when it does not exist. */
   remove(className: string, objectId: string): void {
+    this.batchWrites();
     const changed = this.store.run('DELETE FROM parse_objects WHERE class_name = ? AND object_id = ?', [className, objectId]);
     if (changed === 0) throw objectNotFound();
   }
