@@ -1,5 +1,5 @@
-// The `cloudfn` command line: run, db, check and stubs. Exit codes: 0 ok, 1 the function
-// failed (or a check found errors), 2 usage errors with a one-line message on stderr.
+// The `cloudfn` command line: run, db, check, stubs, and the Parse dialect's parse and serve. Exit codes: 0 ok,
+// 1 the function failed (or a check found errors), 2 usage errors with a one-line message on stderr.
 
 // Functions run as in the cloud: in UTC. Set before anything reads the clock.
 process.env.TZ = 'UTC';
@@ -9,6 +9,7 @@ import { runCommand, runUsage } from './runCommand';
 import { dbCommand, dbUsage } from './dbCommand';
 import { checkCommand, checkUsage } from './checkCommand';
 import { stubsCommand, stubsUsage } from './stubsCommand';
+import { parseCommand, parseUsage, serveCommand, serveUsage } from './parseCommand';
 import { version } from './version';
 
 const help = `cloudfn ${version} — run and check CocoBASE cloud functions locally
@@ -17,6 +18,8 @@ ${runUsage}
 ${dbUsage}
 ${checkUsage}
 ${stubsUsage}
+${parseUsage}
+${serveUsage}
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -26,9 +29,11 @@ async function main(argv: string[]): Promise<number> {
     case 'db': return dbCommand(args);
     case 'check': return checkCommand(args);
     case 'stubs': return stubsCommand(args);
+    case 'parse': return parseCommand(args);
+    case 'serve': return serveCommand(args);
     case '--version': case 'version': process.stdout.write(version + '\n'); return 0;
     case undefined: case '--help': case '-h': case 'help': process.stdout.write(help); return command ? 0 : 2;
-    default: throw new CliUsageError(`unknown command '${command}' (run, db, check, stubs, help)`);
+    default: throw new CliUsageError(`unknown command '${command}' (run, db, check, stubs, parse, serve, help)`);
   }
 }
 

@@ -1,12 +1,12 @@
 // The local database's schema, in CocoBASE's shape: projects, collections, documents (JSON `data`) and
-// app_users, plus a `meta` table holding the schema version. Also the JSON shapes that queries return,
-// written once as SQL so that every query builds results the same way.
+// app_users, plus the Parse dialect's parse_objects and a `meta` table holding the schema version. Also the
+// JSON shapes that queries return, written once as SQL so that every query builds results the same way.
 
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'sql.js';
 
 /** Version written to `meta.schema_version`; bump it with a new entry in `migrations`. */
-export const schemaVersion = 1;
+export const schemaVersion = 2;
 
 /** The one project of a local database; `:project_id` in raw queries binds its id. */
 export const defaultProject = { id: 'local-project', name: 'Local project' } as const;
@@ -49,6 +49,15 @@ const migrations: string[] = [
      created_at TEXT NOT NULL,
      updated_at TEXT NOT NULL,
      UNIQUE (project_id, email));`,
+  // Parse Cloud Code dialect (runtime/parse/): objects of Parse classes. `data` is the JSON of the object's
+  // fields other than objectId/createdAt/updatedAt; rowid keeps insertion order (Parse's default order).
+  `CREATE TABLE parse_objects (
+     class_name TEXT NOT NULL,
+     object_id TEXT NOT NULL,
+     data TEXT NOT NULL DEFAULT '{}',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (class_name, object_id));`,
 ];
 
 /** The schema version of a database, or undefined when it has no `meta` table (not a cloudfn database). */

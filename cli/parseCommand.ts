@@ -1,0 +1,231 @@
+// `cloudfn parse call|save|delete|job` and `cloudfn serve`: the Parse Cloud Code dialect on the command line.
+// The CLI process is the Cloud Code's own process (plain `require`, full Node), with the local database. With
+// --json each command prints one object {"status", "body", "logs"}: the HTTP status and body Parse Server
+// would send; exit 0 for 2xx, 1 otherwise, 2 for usage errors.
+
+import fs from 'node:fs';
+import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag } from './args';
+import { DatabaseFileError, Store } from '../runtime/store/store';
+import { CloudLoadError, ParseApp, type LogEntry, type ParseRequest, type ParseResponse } from '../runtime/parse/app';
+import { startParseServer } from '../runtime/parse/server';
+import { preloadParseSdk } from '../runtime/parse/sdk';
+import { version } from './version';
+
+export const defaultCloudFile = 'cloud/main.js';
+export const defaultAppId = 'appId';
+export const defaultMasterKey = 'masterKey';
+
+export const parseUsage = `usage: cloudfn parse call FUNCTION [--params JSON] [options]
+       cloudfn parse save CLASS --data JSON [--id ID] [options]
+       cloudfn parse delete CLASS ID [options]
+       cloudfn parse job NAME [--params JSON] [options]
+  options: [--cloud ${defaultCloudFile}] [--db PATH] [--user ID] [--master] [--timeout SECONDS] [--json]`;
+
+export const serveUsage = `usage: cloudfn serve [--port 1337] [--cloud ${defaultCloudFile}] [--db PATH] [--app-id ${defaultAppId}] [--master-key ${defaultMasterKey}]`;
+
+const commonFlags = {
+  cloud: { type: 'string' },
+  db: { type: 'string' },
+  user: { type: 'string' },
+  master: { type: 'boolean' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  params: { type: 'string' },
+  data: { type: 'string' },
+  id: { type: 'string' },
+} as const;
+
+/** Opens the database and the app, and loads the Cloud Code (a missing default cloud file means none). */
+async function openApp(values: { cloud?: string; db?: string }, keys: { appId: string; masterKey: string }, onLog?: (entry: LogEntry) => void): Promise<ParseApp> {
+  const cloudFile = values.cloud ?? defaultCloudFile;
+  const explicit = values.cloud !== undefined;
+  if (explicit && !fs.existsSync(cloudFile)) throw new CliUsageError(`cannot read cloud code '${cloudFile}': no such file`);
+  // sql.js compiles its wasm in the background while the Parse SDK loads (~50 ms of plain require).
+  const opening = Store.open(values.db ?? defaultDbPath);
+  opening.catch(() => undefined);
+  preloadParseSdk();
+  let store: Store;
+  try {
+    store = await opening;
+  } catch (error) {
+    if (error instanceof DatabaseFileError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  const hasCloud = fs.existsSync(cloudFile);
+  const app = new ParseApp({ store, cloudFile: hasCloud ? cloudFile : undefined, ...keys, onLog });
+  try {
+    app.loadCloud();
+  } catch (error) {
+    if (error instanceof CloudLoadError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  if (!hasCloud) app.log('warn', `no cloud code at ${cloudFile} (use --cloud FILE): only classes are available`);
+  return app;
+}
+
+export async function parseCommand(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseFlags(rest, commonFlags);
+  const expect = (count: number, names: string): void => {
+    if (positionals.length !== count) throw new CliUsageError(`parse ${action}: expected ${names}, got ${positionals.length ? positionals.join(' ') : 'nothing'}`);
+  };
+  const only = (allowed: string[]): void => {
+    for (const flag of ['params', 'data', 'id'] as const) {
+      if (values[flag] !== undefined && !allowed.includes(flag)) throw new CliUsageError(`parse ${action} does not take --${flag}`);
+    }
+  };
+  let request: Omit<ParseRequest, 'master' | 'userId'>;
+  switch (action) {
+    case 'call':
+      expect(1, 'FUNCTION'); only(['params']);
+      request = { method: 'POST', path: `functions/${positionals[0]}`, body: parseJsonObjectFlag('params', values.params) };
+      break;
+    case 'job':
+      expect(1, 'NAME'); only(['params']);
+      request = { method: 'POST', path: `jobs/${positionals[0]}`, body: parseJsonObjectFlag('params', values.params) };
+      break;
+    case 'save': {
+      expect(1, 'CLASS'); only(['data', 'id']);
+      if (values.data === undefined) throw new CliUsageError('parse save: --data JSON is required');
+      const body = parseJsonObjectFlag('data', values.data);
+      const id = values.id;
+      if (id !== undefined && id.trim() === '') throw new CliUsageError('--id must not be empty');
+      request = id === undefined
+        ? { method: 'POST', path: `classes/${encodeURIComponent(positionals[0]!)}`, body }
+        : { method: 'PUT', path: `classes/${encodeURIComponent(positionals[0]!)}/${encodeURIComponent(id)}`, body };
+      break;
+    }
+    case 'delete':
+      expect(2, 'CLASS ID'); only([]);
+      request = { method: 'DELETE', path: `classes/${encodeURIComponent(positionals[0]!)}/${encodeURIComponent(positionals[1]!)}`, body: {} };
+      break;
+    default:
+      throw new CliUsageError(action ? `unknown parse command '${action}' (call, save, delete, job)` : parseUsage.split('\n')[0]!);
+  }
+  const timeoutMs = seconds('timeout', values.timeout, 20) * 1000;
+  if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
+  const json = values.json === true;
+
+  const app = await openApp(values, { appId: defaultAppId, masterKey: defaultMasterKey });
+  if (values.user !== undefined && !app.classes.get('_User', values.user)) {
+    throw new CliUsageError(`--user ${values.user}: no such user in _User (create one with: cloudfn parse save _User --data '{"username":"…","password":"…"}')`);
+  }
+  const started = Date.now();
+  // Jobs are started with the master key, as from the dashboard or curl: the CLI user owns the app.
+  const master = values.master === true || action === 'job';
+  const response = await withTimeout(app.handle({ ...request, master, userId: values.user, headers: { 'user-agent': `cloudfn/${version}` } }), timeoutMs);
+  // Work the handler left running (an afterSave's unreturned promise, a job) finishes before the database is saved.
+  const settled = await app.settle(Math.max(0, timeoutMs - (Date.now() - started)));
+  if (!settled) app.log('warn', `background work was still running after ${timeoutMs / 1000} s; saved what was written until then`);
+  app.classes.flush();
+  if (app.store.dirty) app.store.save();
+  const output = { status: response.status, body: response.body, logs: app.takeLogs() };
+  process.stdout.write(json ? JSON.stringify(output) + '\n' : formatParseReport(request.method, request.path, output, response.headers));
+  return response.status >= 200 && response.status < 300 ? 0 : 1;
+}
+
+function seconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
+  return number;
+}
+
+/** A handler that never answers (a legacy response never called) ends as Parse's "Script timed out" (124). */
+function withTimeout(promise: Promise<ParseResponse>, timeoutMs: number): Promise<ParseResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ParseResponse>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 504, body: { code: 124, error: `Script timed out: no answer after ${timeoutMs / 1000} s (did the handler call response.success/error?)` } }), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function formatParseReport(method: string, path: string, output: { status: number; body: unknown; logs: LogEntry[] }, headers?: Record<string, string>): string {
+  const ok = output.status >= 200 && output.status < 300;
+  const lines = [`${ok ? '✔' : '✘'} ${method} /parse/${path} → ${output.status}`];
+  for (const [key, value] of Object.entries(headers ?? {})) lines.push(`${key}: ${value}`);
+  lines.push(JSON.stringify(output.body, null, 2));
+  if (output.logs.length) {
+    lines.push('logs:');
+    for (const entry of output.logs) lines.push(`  ${entry.level.padEnd(5)} ${entry.message.replace(/\n/g, '\n        ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    port: { type: 'string' },
+    cloud: { type: 'string' },
+    db: { type: 'string' },
+    'app-id': { type: 'string' },
+    'master-key': { type: 'string' },
+  });
+  if (positionals.length) throw new CliUsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
+  const port = values.port === undefined ? 1337 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--port must be a port number, got '${values.port}'`);
+  const appId = values['app-id'] ?? defaultAppId;
+  const masterKey = values['master-key'] ?? defaultMasterKey;
+  if (!appId || !masterKey) throw new CliUsageError('--app-id and --master-key must not be empty');
+  const print = (entry: LogEntry): void => { process.stdout.write(`${entry.level}: ${entry.message}\n`); };
+  const app = await openApp(values, { appId, masterKey }, print);
+  app.takeLogs();
+  const store = app.store;
+
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveNow = (): void => {
+    saveTimer = undefined;
+    try {
+      app.classes.flush();
+      if (store.dirty && !store.inTransaction) store.save();
+    } catch (error) {
+      process.stderr.write(`cloudfn serve: cannot save ${store.file}: ${String(error)}\n`);
+    }
+  };
+  const scheduleSave = (): void => { app.takeLogs(); if (!saveTimer && store.dirty) saveTimer = setTimeout(saveNow, 20); };
+  const background = setInterval(scheduleSave, 250);
+  background.unref();
+  let listening;
+  try {
+    listening = await startParseServer(app, {
+      port, appId, masterKey,
+      beforeRequest: () => {
+        if (store.dirty || saveTimer) return;
+        try {
+          store.reloadIfChangedOnDisk();
+        } catch (error) {
+          process.stderr.write(`cloudfn serve: ${String(error)}\n`);
+        }
+      },
+      afterRequest: scheduleSave,
+    });
+  } catch (error) {
+    throw new CliUsageError(`cannot listen on 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const cloudFile = values.cloud ?? defaultCloudFile;
+  // Reload on change: the database (in memory and on disk) is kept; a broken file keeps the previous code.
+  let reloadTimer: NodeJS.Timeout | undefined;
+  if (fs.existsSync(cloudFile)) {
+    fs.watch(cloudFile.replace(/[^/\\]+$/, '') || '.', { recursive: false }, () => {
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(() => {
+        try {
+          app.loadCloud();
+          print({ level: 'info', message: `reloaded ${cloudFile}` });
+        } catch (error) {
+          print({ level: 'error', message: `${error instanceof Error ? error.message : String(error)}; still serving the previous version` });
+        }
+      }, 30);
+    }).unref();
+  }
+  process.stdout.write(`cloudfn serve: Parse API at http://127.0.0.1:${listening.port}/parse (app id ${appId}, database ${store.file}, cloud code ${fs.existsSync(cloudFile) ? cloudFile : 'none'})\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (): void => {
+      clearTimeout(saveTimer);
+      saveNow();
+      listening.server.close();
+      resolve(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,229 @@
+// Parse classes over the store's `parse_objects` table: objects with a 10-character objectId, createdAt and
+// updatedAt, the update operators (Increment, Add, AddUnique, Remove, Delete) and queries (query.ts). No
+// triggers here: app.ts runs them around these calls.
+
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { Store } from '../store/store';
+import { ParseCode, ParseFailure, objectNotFound } from './errors';
+import { checkWhere, isObject, isPointer, matchesWhere, selectKeys, sortRecords, type ParseRecord } from './query';
+
+type Json = Record<string, unknown>;
+
+const idAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Random bytes drawn 4 KiB at a time: one randomBytes() call per id costs more than the insert itself. */
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+/** A new objectId: 10 random alphanumeric characters, as Parse Server makes them. */
+export function newObjectId(): string {
+  if (poolOffset + 10 > pool.length) {
+    pool = randomBytes(4096);
+    poolOffset = 0;
+  }
+  let id = '';
+  for (let i = 0; i < 10; i++) id += idAlphabet[pool[poolOffset++]! % idAlphabet.length];
+  return id;
+}
+
+/** Parse Server's rule for class names: letters, digits and _, starting with a letter (or _ for system classes). */
+export function checkClassName(className: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(className) && !/^_[A-Za-z][A-Za-z0-9_]*$/.test(className)) {
+    throw new ParseFailure(ParseCode.invalidClassName, `Invalid classname: ${className}, classnames can only have alphanumeric characters and _, and must start with an alpha character `);
+  }
+}
+
+const reservedFields = new Set(['objectId', 'createdAt', 'updatedAt']);
+
+/** A query as the REST API takes it (`where`, `order`, `keys`, `include`, `limit`, `skip`, `count`). */
+export interface FindOptions {
+  where?: Json;
+  order?: string;
+  keys?: string;
+  include?: string;
+  limit?: number;
+  skip?: number;
+  count?: boolean;
+}
+
+/** Parse Server's default page size. */
+const defaultLimit = 100;
+
+export class ParseClasses {
+  constructor(private readonly store: Store) {}
+
+  /**
+   * Groups the writes of one turn of the event loop into one transaction (committed on setImmediate): Parse
+   * has no transactions, but SQLite's per-statement commit costs more than the insert (1,000 saves: ~2x).
+   */
+  private batchWrites(): void {
+    if (this.store.inTransaction) return;
+    this.store.begin();
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits the pending writes now (before saving the database file). */
+  flush(): void {
+    if (this.store.inTransaction) this.store.commit();
+  }
+
+  get(className: string, objectId: string): ParseRecord | undefined {
+    const row = this.store.row('SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ? AND object_id = ?', [className, objectId]);
+    return row && toRecord(row);
+  }
+
+  /** Every object of a class, oldest first. */
+  all(className: string): ParseRecord[] {
+    return this.store.rows('SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ? ORDER BY rowid', [className]).map(toRecord);
+  }
+
+  /** Runs a query; returns `{results}` and, when asked, `count`. */
+  find(className: string, options: FindOptions): { results: Json[]; count?: number } {
+    const where = options.where ?? {};
+    checkWhere(where);
+    const candidates = typeof where.objectId === 'string'
+      ? [this.get(className, where.objectId)].filter((record): record is ParseRecord => record !== undefined)
+      : this.all(className);
+    let matches: Json[] = candidates.filter((record) => matchesWhere(record, where));
+    if (options.order) sortRecords(matches, options.order);
+    const count = matches.length;
+    const skip = options.skip ?? 0;
+    const limit = options.limit ?? defaultLimit;
+    matches = limit === 0 ? [] : matches.slice(skip, skip + limit);
+    let results = matches.map(publicView);
+    if (options.include) results = results.map((record) => this.include(record, options.include!));
+    if (options.keys) results = results.map((record) => selectKeys(record, options.keys!));
+    return options.count ? { results, count } : { results };
+  }
+
+  /** Creates an object; returns the stored record and the values of operator fields (for the response). */
+  create(className: string, body: Json, objectId = newObjectId()): { record: ParseRecord; opResults: Json } {
+    checkClassName(className);
+    const now = new Date().toISOString();
+    const { fields, opResults } = applyUpdate({}, body);
+    this.batchWrites();
+    this.store.run('INSERT INTO parse_objects (class_name, object_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      [className, objectId, JSON.stringify(fields), now, now]);
+    return { record: { ...fields, objectId, createdAt: now, updatedAt: now }, opResults };
+  }
+
+  /** Updates an object; throws 101 when it does not exist. */
+  update(className: string, objectId: string, body: Json): { record: ParseRecord; before: ParseRecord; opResults: Json } {
+    const before = this.get(className, objectId);
+    if (!before) throw objectNotFound();
+    const { objectId: _id, createdAt, updatedAt: _updated, ...current } = before;
+    const { fields, opResults } = applyUpdate(current, body);
+    const now = new Date().toISOString();
+    this.batchWrites();
+    this.store.run('UPDATE parse_objects SET data = ?, updated_at = ? WHERE class_name = ? AND object_id = ?',
+      [JSON.stringify(fields), now, className, objectId]);
+    return { record: { ...fields, objectId, createdAt, updatedAt: now }, before, opResults };
+  }
+
+  /** Deletes an object; throws 101 when it does not exist. */
+  remove(className: string, objectId: string): void {
+    this.batchWrites();
+    const changed = this.store.run('DELETE FROM parse_objects WHERE class_name = ? AND object_id = ?', [className, objectId]);
+    if (changed === 0) throw objectNotFound();
+  }
+
+  /** Replaces pointers named by `include` ("post,post.author") with the objects they point to. */
+  private include(record: Json, include: string): Json {
+    const copy: Json = { ...record };
+    for (const path of include.split(',').map((p) => p.trim()).filter(Boolean)) this.includePath(copy, path.split('.'));
+    return copy;
+  }
+
+  private includePath(target: Json, path: string[]): void {
+    const [head, ...rest] = path;
+    if (!head) return;
+    const resolve = (value: unknown): unknown => {
+      if (isPointer(value) && value.__type === 'Pointer') {
+        const found = this.get(value.className, value.objectId);
+        if (!found) return value;
+        const object: Json = { ...publicView(found), __type: 'Object', className: value.className };
+        if (rest.length) this.includePath(object, rest);
+        return object;
+      }
+      if (isObject(value) && value.__type === 'Object') {
+        const object = { ...value };
+        if (rest.length) this.includePath(object, rest);
+        return object;
+      }
+      return value;
+    };
+    const value = target[head];
+    target[head] = Array.isArray(value) ? value.map(resolve) : resolve(value);
+  }
+}
+
+/** A record without internal fields (those starting with `_`, such as a user's password hash). */
+export function publicView(record: Json): Json {
+  const view: Json = {};
+  for (const [key, value] of Object.entries(record)) if (!key.startsWith('_')) view[key] = value;
+  return view;
+}
+
+function toRecord(row: unknown[]): ParseRecord {
+  const fields = JSON.parse(row[3] as string) as Json;
+  return { objectId: row[0] as string, createdAt: row[1] as string, updatedAt: row[2] as string, ...fields } as ParseRecord;
+}
+
+/** A Parse Object value in a body is stored as a pointer to it. */
+function storedValue(value: unknown): unknown {
+  if (isObject(value) && value.__type === 'Object' && typeof value.className === 'string' && typeof value.objectId === 'string') {
+    return { __type: 'Pointer', className: value.className, objectId: value.objectId };
+  }
+  if (Array.isArray(value)) return value.map(storedValue);
+  return value;
+}
+
+/** Applies a REST body (values and `__op` operators) to `current`; returns the new fields and the operator results. */
+export function applyUpdate(current: Json, body: Json): { fields: Json; opResults: Json } {
+  const fields: Json = { ...current };
+  const opResults: Json = {};
+  for (const [key, raw] of Object.entries(body)) {
+    if (reservedFields.has(key)) {
+      throw new ParseFailure(ParseCode.invalidKeyName, `${key} is an invalid field name.`);
+    }
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) && key !== 'ACL' && !key.startsWith('_')) {
+      throw new ParseFailure(ParseCode.invalidKeyName, `Invalid field name: ${key}.`);
+    }
+    if (!(isObject(raw) && typeof raw.__op === 'string')) {
+      fields[key] = storedValue(raw);
+      continue;
+    }
+    const existing = fields[key];
+    switch (raw.__op) {
+      case 'Delete':
+        delete fields[key];
+        break;
+      case 'Increment': {
+        const amount = raw.amount;
+        if (typeof amount !== 'number') throw new ParseFailure(ParseCode.invalidJson, 'incrementing must provide a number');
+        if (existing !== undefined && existing !== null && typeof existing !== 'number') {
+          throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${key}; expected ${typeof existing} but got Number`);
+        }
+        fields[key] = ((existing as number | undefined) ?? 0) + amount;
+        opResults[key] = fields[key];
+        break;
+      }
+      case 'Add': case 'AddUnique': case 'Remove': {
+        if (!Array.isArray(raw.objects)) throw new ParseFailure(ParseCode.invalidJson, 'objects to add must be an array');
+        const list = Array.isArray(existing) ? [...existing] : [];
+        const objects = raw.objects.map(storedValue);
+        const same = (a: unknown, b: unknown): boolean => (isPointer(a) && isPointer(b)) ? a.objectId === b.objectId && a.className === b.className : isDeepStrictEqual(a, b);
+        if (raw.__op === 'Add') list.push(...objects);
+        if (raw.__op === 'AddUnique') for (const item of objects) if (!list.some((x) => same(x, item))) list.push(item);
+        const result = raw.__op === 'Remove' ? list.filter((x) => !objects.some((item) => same(x, item))) : list;
+        fields[key] = result;
+        opResults[key] = result;
+        break;
+      }
+      default:
+        throw new ParseFailure(ParseCode.commandUnavailable, `The ${String(raw.__op)} operator is not supported by cloudfn's local Parse emulation.`);
+    }
+  }
+  return { fields, opResults };
+}

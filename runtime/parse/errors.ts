@@ -1,0 +1,53 @@
+// Errors of the Parse REST emulation, in Parse Server's shapes: a Parse error `{code, error}` whose HTTP status
+// follows Parse Server's error handler (101 → 404, 1 → 500, anything else → 400), and plain HTTP errors
+// `{error}` (403 unauthorized, permission denied).
+
+/** Parse error codes used by the emulation (the same numbers as Parse.Error). */
+export const ParseCode = {
+  internalServerError: 1,
+  objectNotFound: 101,
+  invalidQuery: 102,
+  invalidClassName: 103,
+  missingObjectId: 104,
+  invalidKeyName: 105,
+  invalidJson: 107,
+  commandUnavailable: 108,
+  incorrectType: 111,
+  scriptFailed: 141,
+  validationError: 142,
+  usernameMissing: 200,
+  passwordMissing: 201,
+  usernameTaken: 202,
+  invalidSessionToken: 209,
+} as const;
+
+/** A Parse error answered as `{"code", "error"}`. */
+export class ParseFailure extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = 'ParseFailure';
+  }
+
+  /** The HTTP status Parse Server's error handler sends for this code. */
+  get status(): number {
+    return this.code === ParseCode.objectNotFound ? 404 : this.code === ParseCode.internalServerError ? 500 : 400;
+  }
+
+  get body(): { code: number; error: string } {
+    return { code: this.code, error: this.message };
+  }
+}
+
+/** An HTTP error answered as `{"error"}` without a Parse code (Parse Server's 403s). */
+export class HttpFailure extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'HttpFailure';
+  }
+
+  get body(): { error: string } {
+    return { error: this.message };
+  }
+}
+
+export const objectNotFound = (): ParseFailure => new ParseFailure(ParseCode.objectNotFound, 'Object not found.');

@@ -1,0 +1,183 @@
+// Parse queries over stored objects, as the Parse SDK sends them: `where` with equality (pointers, objectId,
+// arrays containing a value), $gt/$gte/$lt/$lte/$ne/$eq/$in/$nin/$all/$exists/$regex(+$options)/$or/$and/$nor,
+// then order, skip, limit, keys and count. Any other operator fails loudly with a Parse error (102).
+
+import { isDeepStrictEqual } from 'node:util';
+import { ParseCode, ParseFailure } from './errors';
+
+/** A stored object as the REST API shows it: objectId, createdAt, updatedAt and the fields. */
+export type ParseRecord = Record<string, unknown> & { objectId: string; createdAt: string; updatedAt: string };
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isPointer = (value: unknown): value is { __type: 'Pointer'; className: string; objectId: string } =>
+  isObject(value) && (value.__type === 'Pointer' || value.__type === 'Object') && typeof value.objectId === 'string';
+
+/** Dates compare by their ISO string (createdAt/updatedAt are stored as ISO strings). */
+function comparable(value: unknown): unknown {
+  if (isObject(value) && value.__type === 'Date' && typeof value.iso === 'string') return value.iso;
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+/** Equality as Parse Server on PostgreSQL answers it. */
+export function valuesEqual(stored: unknown, wanted: unknown): boolean {
+  if (isPointer(wanted)) {
+    if (isPointer(stored)) return stored.objectId === wanted.objectId && stored.className === wanted.className;
+    if (Array.isArray(stored)) return stored.some((item) => valuesEqual(item, wanted));
+    return false;
+  }
+  // A pointer column holds the objectId on PostgreSQL: equality with a plain id string matches it.
+  if (typeof wanted === 'string' && isPointer(stored)) return stored.objectId === wanted;
+  if (Array.isArray(stored) && !Array.isArray(wanted)) return stored.some((item) => valuesEqual(item, wanted));
+  const a = comparable(stored);
+  const b = comparable(wanted);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
+  return isDeepStrictEqual(a, b);
+}
+
+function compare(stored: unknown, bound: unknown): number | undefined {
+  const a = comparable(stored);
+  const b = comparable(bound);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return undefined;
+}
+
+const unsupported = (what: string): ParseFailure =>
+  new ParseFailure(ParseCode.invalidQuery, `bad constraint: ${what} is not supported by cloudfn's local Parse emulation`);
+
+/** The value of `key` in `record`; a dotted key reaches into objects. */
+function fieldValue(record: Json, key: string): unknown {
+  if (!key.includes('.')) return record[key];
+  let value: unknown = record;
+  for (const part of key.split('.')) value = isObject(value) ? value[part] : undefined;
+  return value;
+}
+
+function regexFrom(pattern: unknown, options: unknown): RegExp {
+  if (typeof pattern !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad $regex: not a string');
+  const flags = typeof options === 'string' ? options : '';
+  // The SDK quotes literal text as \Q...\E (startsWith, endsWith, contains), which JavaScript lacks.
+  let source = pattern.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, literal: string) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  if (flags.includes('x')) source = source.replace(/\s+|#.*$/gm, '');
+  const known = [...new Set(flags.replace(/x/g, ''))];
+  if (known.some((flag) => !'ims'.includes(flag))) throw new ParseFailure(ParseCode.invalidQuery, `bad $options value for query: ${flags}`);
+  try {
+    return new RegExp(source, known.join(''));
+  } catch (error) {
+    throw new ParseFailure(ParseCode.invalidQuery, `bad $regex: ${(error as Error).message}`);
+  }
+}
+
+function matchesConstraint(value: unknown, constraint: Json): boolean {
+  for (const [op, operand] of Object.entries(constraint)) {
+    switch (op) {
+      case '$eq': if (!valuesEqual(value, operand)) return false; break;
+      case '$ne': if (valuesEqual(value, operand)) return false; break;
+      case '$gt': case '$gte': case '$lt': case '$lte': {
+        if (Array.isArray(value)) {
+          if (!value.some((item) => matchesConstraint(item, { [op]: operand }))) return false;
+          break;
+        }
+        const order = compare(value, operand);
+        if (order === undefined) return false;
+        if (op === '$gt' && !(order > 0)) return false;
+        if (op === '$gte' && !(order >= 0)) return false;
+        if (op === '$lt' && !(order < 0)) return false;
+        if (op === '$lte' && !(order <= 0)) return false;
+        break;
+      }
+      case '$in': case '$nin': {
+        if (!Array.isArray(operand)) throw new ParseFailure(ParseCode.invalidQuery, `bad ${op} value`);
+        const found = operand.some((item) => valuesEqual(value, item));
+        if (found !== (op === '$in')) return false;
+        break;
+      }
+      case '$all': {
+        if (!Array.isArray(operand)) throw new ParseFailure(ParseCode.invalidQuery, 'bad $all value');
+        if (!Array.isArray(value) || !operand.every((item) => value.some((v) => valuesEqual(v, item)))) return false;
+        break;
+      }
+      case '$exists': if ((value !== undefined && value !== null) !== Boolean(operand)) return false; break;
+      case '$regex': if (typeof value !== 'string' || !regexFrom(operand, constraint.$options).test(value)) return false; break;
+      case '$options': break;
+      default: throw unsupported(op);
+    }
+  }
+  return true;
+}
+
+const supportedOperators = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$all', '$exists', '$regex', '$options']);
+
+/** Throws a Parse error (102) for any operator this emulation does not run, before any object is read. */
+export function checkWhere(where: Json): void {
+  for (const [key, condition] of Object.entries(where)) {
+    if (key === '$or' || key === '$and' || key === '$nor') {
+      if (!Array.isArray(condition)) throw new ParseFailure(ParseCode.invalidQuery, `bad ${key} value`);
+      for (const sub of condition) checkWhere(isObject(sub) ? sub : {});
+      continue;
+    }
+    if (key.startsWith('$')) throw unsupported(key);
+    if (isObject(condition) && condition.__type === undefined) {
+      for (const op of Object.keys(condition)) if (op.startsWith('$') && !supportedOperators.has(op)) throw unsupported(op);
+      if ('$regex' in condition) regexFrom(condition.$regex, condition.$options);
+    }
+  }
+}
+
+/** Whether `record` matches a Parse `where` object. */
+export function matchesWhere(record: Json, where: Json): boolean {
+  for (const [key, condition] of Object.entries(where)) {
+    if (key === '$or' || key === '$and' || key === '$nor') {
+      if (!Array.isArray(condition)) throw new ParseFailure(ParseCode.invalidQuery, `bad ${key} value`);
+      const results = condition.map((sub) => matchesWhere(record, isObject(sub) ? sub : {}));
+      if (key === '$or' && !results.some(Boolean)) return false;
+      if (key === '$and' && !results.every(Boolean)) return false;
+      if (key === '$nor' && results.some(Boolean)) return false;
+      continue;
+    }
+    if (key.startsWith('$')) throw unsupported(key);
+    const value = fieldValue(record, key);
+    const isConstraint = isObject(condition) && condition.__type === undefined && Object.keys(condition).some((k) => k.startsWith('$'));
+    if (isConstraint) {
+      if (!matchesConstraint(value, condition)) return false;
+    } else if (!valuesEqual(value, condition)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Sorts by Parse's `order` ("-stars,createdAt"); missing values sort first, as on Parse Server. */
+export function sortRecords(records: Json[], order: string): void {
+  const keys = order.split(',').map((key) => key.trim()).filter(Boolean).map((key) => (
+    key.startsWith('-') ? { key: key.slice(1), sign: -1 } : { key, sign: 1 }));
+  for (const { key } of keys) if (key.startsWith('$')) throw unsupported(`order by ${key}`);
+  records.sort((a, b) => {
+    for (const { key, sign } of keys) {
+      const x = fieldValue(a, key);
+      const y = fieldValue(b, key);
+      if (x === y) continue;
+      if (x === undefined || x === null) return -sign;
+      if (y === undefined || y === null) return sign;
+      const order = compare(x, y) ?? String(JSON.stringify(comparable(x))).localeCompare(String(JSON.stringify(comparable(y))));
+      if (order !== 0) return order * sign;
+    }
+    return 0;
+  });
+}
+
+/** Keeps only the `keys` of a record (plus objectId, createdAt, updatedAt and ACL, as Parse Server does). */
+export function selectKeys(record: Json, keys: string): Json {
+  const wanted = new Set(keys.split(',').map((key) => key.trim().split('.')[0]!));
+  const selected: Json = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (wanted.has(key) || key === 'objectId' || key === 'createdAt' || key === 'updatedAt' || key === 'ACL') selected[key] = value;
+  }
+  return selected;
+}
+
+export { isObject, isPointer };

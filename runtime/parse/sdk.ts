@@ -1,0 +1,82 @@
+// The real Parse JS SDK (`parse/node`, pinned) as Cloud Code sees it: its transport replaced in-process with
+// Parse.CoreManager.setRESTController so that every query/save/run goes to our REST emulation; single-instance
+// objects disabled (as Parse Server does); and the Backbone-era `{success, error}` options of the seed accepted
+// again on find/get/first/count/save/destroy/fetch/saveAll/destroyAll/fetchAll/Cloud.run, with a warning.
+
+import { createRequire } from 'node:module';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** The Parse SDK module (typed loosely: it is extended at run time with the server's Parse.Cloud API). */
+export type ParseSdk = any;
+
+/** A REST call of the SDK, answered by the emulation. */
+export interface SdkRoute {
+  (method: string, path: string, data: Record<string, unknown>, options: Record<string, any>): Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
+}
+
+/** Resolves packages from this file (sources) or from dist/ (bundles): the SDK is never bundled. */
+const nodeRequire = createRequire(__filename);
+
+let sdk: ParseSdk | undefined;
+
+/** Requires the SDK module ahead of time (node caches it), e.g. while sql.js compiles. */
+export function preloadParseSdk(): void {
+  nodeRequire('parse/node');
+}
+
+/** Loads the SDK once per process and routes its transport to `route`. */
+export function loadParseSdk(route: SdkRoute, keys: { appId: string; masterKey: string }, warnLegacy: (what: string) => void): ParseSdk {
+  if (sdk) return sdk;
+  const Parse: ParseSdk = nodeRequire('parse/node');
+  Parse.initialize(keys.appId, undefined, keys.masterKey);
+  Parse.serverURL = 'http://127.0.0.1/parse';
+  Parse.Object.disableSingleInstance();
+  Parse.CoreManager.setRESTController({
+    request(method: string, path: string, data: Record<string, unknown> | undefined, options: Record<string, any> | undefined) {
+      const opts = options ?? {};
+      return route(method, path, data ?? {}, opts).then(({ status, body, headers }) => {
+        if (status >= 200 && status < 300) {
+          const copy = body === undefined ? {} : JSON.parse(JSON.stringify(body));
+          return opts.returnStatus ? { ...copy, _status: status, _headers: headers ?? {} } : copy;
+        }
+        const error = (body ?? {}) as { code?: number; error?: string; message?: string };
+        throw new Parse.Error(error.code, error.error ?? error.message ?? JSON.stringify(body));
+      });
+    },
+    ajax() {
+      return Promise.reject(new Error('cloudfn: the Parse SDK transport is in-process; ajax() is not available'));
+    },
+  });
+  patchLegacyOptions(Parse, warnLegacy);
+  sdk = Parse;
+  return Parse;
+}
+
+/** Calls `success(value)` / `error(...)` of a Backbone-style options argument around a promise-returning method. */
+function acceptCallbacks(owner: any, name: string, label: string, warnLegacy: (what: string) => void, errorGetsModel: boolean): void {
+  const original = owner[name];
+  if (typeof original !== 'function') return;
+  owner[name] = function legacyCallbacks(this: unknown, ...args: unknown[]) {
+    const index = args.findIndex((arg) => arg !== null && typeof arg === 'object' && !Array.isArray(arg)
+      && (typeof (arg as any).success === 'function' || typeof (arg as any).error === 'function'));
+    if (index < 0) return original.apply(this, args);
+    const { success, error, ...rest } = args[index] as any;
+    args[index] = rest;
+    warnLegacy(`${label}({success, error})`);
+    const model = this;
+    return Promise.resolve().then(() => original.apply(model, args)).then(
+      (value: unknown) => { if (success) success(value); return value; },
+      (failure: unknown) => {
+        if (!error) throw failure;
+        if (errorGetsModel) error(model, failure); else error(failure);
+        return undefined;
+      });
+  };
+}
+
+function patchLegacyOptions(Parse: ParseSdk, warnLegacy: (what: string) => void): void {
+  for (const name of ['find', 'first', 'get', 'count', 'each', 'findAll']) acceptCallbacks(Parse.Query.prototype, name, `query.${name}`, warnLegacy, false);
+  for (const name of ['save', 'destroy', 'fetch']) acceptCallbacks(Parse.Object.prototype, name, `object.${name}`, warnLegacy, true);
+  for (const name of ['saveAll', 'destroyAll', 'fetchAll']) acceptCallbacks(Parse.Object, name, `Parse.Object.${name}`, warnLegacy, false);
+  acceptCallbacks(Parse.Cloud, 'run', 'Parse.Cloud.run', warnLegacy, false);
+}

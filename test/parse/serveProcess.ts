@@ -1,0 +1,61 @@
+// Starts `cloudfn serve` as a child process on a free port for a test, and sends it REST requests.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cliPath, repoRoot } from '../helpers';
+
+export interface Served {
+  child: ChildProcess;
+  url: string;
+  /** Everything the server printed so far (its logs). */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Spawns `serve --port 0` and resolves once it prints its URL. */
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)); }, 20_000);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}:\n${stdout}\n${stderr}`)); });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /Parse API at (http:\/\/127\.0\.0\.1:\d+\/parse)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({
+          child, url: match[1]!, output: () => stdout + stderr,
+          stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }),
+        });
+      }
+    });
+  });
+}
+
+export interface RestOptions {
+  appId?: string;
+  masterKey?: string;
+}
+
+/** One REST call the way curl would send it (keys in headers, GET params in the query string). */
+export async function rest(url: string, method: string, path: string, body: Record<string, unknown> = {}, options: RestOptions = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const headers: Record<string, string> = { 'X-Parse-Application-Id': options.appId ?? 'appId', 'Content-Type': 'application/json' };
+  if (options.masterKey) headers['X-Parse-Master-Key'] = options.masterKey;
+  let target = `${url}/${path}`;
+  let payload: string | undefined = JSON.stringify(body);
+  if (method === 'GET') {
+    const query = new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    if ([...query].length) target += `?${query}`;
+    payload = undefined;
+  }
+  const response = await fetch(target, { method, headers, body: payload });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+export { repoRoot };
