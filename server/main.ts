@@ -96,7 +96,7 @@ function at(uri: string, position: { line: number; character: number }) {
 
 connection.onCompletion((params) => {
   const context = at(params.textDocument.uri, params.position);
-  return context ? completionItems(context.analysis, context.offset, collections?.current()) : [];
+  return context ? completionItems(context.analysis, context.offset, collections?.schema()) : [];
 });
 
 connection.onHover((params) => {
