@@ -17,7 +17,7 @@ const entries = {
   runtimeWorker: 'runtime/python/worker.ts',
   makeSnapshot: 'runtime/python/makeSnapshot.ts',
 };
-const optional = { server: 'server/main.ts', extension: 'client/extension.ts' };
+const optional = { server: 'server/main.ts', pythonCompiler: 'server/pythonCompilerProcess.ts', extension: 'client/extension.ts' };
 for (const [name, file] of Object.entries(optional)) if (fs.existsSync(path.join(root, file))) entries[name] = file;
 
 await build({

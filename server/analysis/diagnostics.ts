@@ -10,6 +10,7 @@ import {
   memberNames, nearestName, targetOwner,
 } from './apiIndex';
 import { calledFunction, chainTargets, collectionLiteral } from './apiTargets';
+import { cpythonErrorSpan, type CPythonSyntaxResult } from './cpythonSyntax';
 import { mayBeStarImported, resolveName, type DocumentAnalysis } from './documentAnalysis';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information';
@@ -34,7 +35,12 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[], exact: CPythonSyntaxResult | undefined): void {
+  if (exact !== undefined) {
+    // CPython's own answer replaces the parser's marks (and clears them when CPython compiles the file).
+    if (exact) out.push({ ...cpythonErrorSpan(analysis, exact), severity: 'error', code: 'syntax-error', message: exact.message });
+    return;
+  }
   let lastLine = -1;
   for (const problem of analysis.syntaxProblems) {
     const line = analysis.lines.positionAt(problem.from).line;
@@ -185,11 +191,13 @@ function checkEntryPoint(analysis: DocumentAnalysis, out: CloudDiagnostic[]): vo
 
 /**
  * Every diagnostic of a document, sorted by position. `collections` are the names of the local database's
- * collections; when undefined (no readable database) unknown-collection is never raised.
+ * collections; when undefined (no readable database) unknown-collection is never raised. `exactSyntax` is
+ * CPython's answer for this text when known (an error, or null when it compiles); until then the parser's own
+ * error marks are reported.
  */
-export function computeDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>): CloudDiagnostic[] {
+export function computeDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>, exactSyntax?: CPythonSyntaxResult): CloudDiagnostic[] {
   const out: CloudDiagnostic[] = [];
-  checkSyntax(analysis, out);
+  checkSyntax(analysis, out, exactSyntax);
   checkImports(analysis, out);
   checkNames(analysis, out);
   checkAttributes(analysis, out);
