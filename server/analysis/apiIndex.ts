@@ -18,7 +18,7 @@ export type ApiTarget =
   | { kind: 'module'; module: ApiModule }
   | { kind: 'member'; owner: string; member: ApiMember; collection?: string }
   | { kind: 'members'; owner: string; members: ApiMember[] }
-  | { kind: 'value'; owner: string; value: ApiValue; collection?: string };
+  | { kind: 'value'; owner: string; value: ApiValue; collection?: string; orNone?: boolean };
 
 export const builtinByName = new Map<string, ApiBuiltin>(builtins.map((b) => [b.name, b]));
 export const constantNames = new Set(builtinConstants);
@@ -109,9 +109,12 @@ function valueOwner(value: ApiValue): string {
 
 /** What calling a target returns, when it is an API function whose result the model describes. */
 export function callResult(target: ApiTarget | undefined, collection?: string): ApiTarget | undefined {
-  const value = functionOf(target)?.returnValue;
+  const fn = functionOf(target);
+  const value = fn?.returnValue;
   if (!value) return undefined;
-  return { kind: 'value', owner: valueOwner(value), value, ...(collection === undefined ? {} : { collection }) };
+  // Members are still offered for `X | None` results: the usual code checks for None first.
+  const orNone = fn.returns.endsWith(' | None') ? { orNone: true } : {};
+  return { kind: 'value', owner: valueOwner(value), value, ...orNone, ...(collection === undefined ? {} : { collection }) };
 }
 
 /** What `target[key]` holds: a list's item, or the value of a known dict key (`key` is the literal's text). */

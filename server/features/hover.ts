@@ -46,7 +46,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult
   if (symbol) {
     const line = analysis.lines.positionAt(symbol.from).line + 1;
     const inferred = rootTarget(analysis, ref, true);
-    const type = inferred?.kind === 'value' ? `: ${valueType(inferred.value)}` : '';
+    const type = inferred?.kind === 'value' ? `: ${valueType(inferred.value)}${inferred.orNone ? ' | None' : ''}` : '';
     return { markdown: ['```python', `(${symbol.kind}) ${symbol.name}${type}`, '```', '', `Defined on line ${line}.`].join('\n'), ...span };
   }
   const reason = forbiddenBuiltinReasons.get(ref.name);
