@@ -5,7 +5,7 @@
 
 import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -198,8 +198,11 @@ function benchmarkSource(targetLines: number): string {
   return parts.join('');
 }
 
-/** Where the edits and the hover happen: a function body near the middle of the file, and a db member. */
-function probePoints(source: string): { insertLine: number; hover: { line: number; character: number } } {
+/**
+ * Where the edits and the hover happen: a function body near the middle of the file, a db member, and a blank
+ * line (a hover there asks for no work: it measures the round trip of client, transport and JSON alone).
+ */
+function probePoints(source: string): { insertLine: number; hover: { line: number; character: number }; blank: { line: number; character: number } } {
   const lines = source.split('\n');
   const middle = Math.floor(lines.length / 2);
   let defLine = middle;
@@ -207,7 +210,9 @@ function probePoints(source: string): { insertLine: number; hover: { line: numbe
   let hoverLine = defLine;
   while (hoverLine < lines.length && !/db\.\w+\(/.test(lines[hoverLine]!)) hoverLine++;
   const column = lines[hoverLine]!.search(/db\.\w+\(/) + 'db.'.length + 2;
-  return { insertLine: defLine + 1, hover: { line: hoverLine, character: column } };
+  let blankLine = defLine;
+  while (blankLine < lines.length - 1 && lines[blankLine]!.trim() !== '') blankLine++;
+  return { insertLine: defLine + 1, hover: { line: hoverLine, character: column }, blank: { line: blankLine, character: 0 } };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -219,6 +224,8 @@ interface SessionFigures {
   completionMs: number[];
   diagnosticsMs: number[];
   hoverMs: number[];
+  /** Hover on a blank line: the round-trip floor. */
+  floorMs: number[];
   peakMemoryMiB?: number;
   completionHasMembers?: boolean;
   openErrors?: number;
@@ -233,10 +240,10 @@ interface ServerUnderTest {
 }
 
 async function runSession(server: ServerUnderTest, workspace: string, file: string): Promise<SessionFigures> {
-  const figures: SessionFigures = { completionMs: [], diagnosticsMs: [], hoverMs: [], failures: [] };
+  const figures: SessionFigures = { completionMs: [], diagnosticsMs: [], hoverMs: [], floorMs: [], failures: [] };
   const text = readFileSync(file, 'utf8');
   const uri = pathToFileURL(file).href;
-  const { insertLine, hover } = probePoints(text);
+  const { insertLine, hover, blank } = probePoints(text);
   const spawned = performance.now();
   const client = new LspClient(server.command, server.args, workspace);
   let version = 1;
@@ -318,6 +325,7 @@ async function runSession(server: ServerUnderTest, workspace: string, file: stri
         const { result, ms } = await client.request('textDocument/hover', { textDocument: { uri }, position: hover });
         if (!result) figures.failures.push('hover: empty answer');
         figures.hoverMs.push(ms);
+        figures.floorMs.push((await client.request('textDocument/hover', { textDocument: { uri }, position: blank })).ms);
       } catch (error) {
         figures.failures.push(`hover: ${(error as Error).message}`);
       }
@@ -353,6 +361,8 @@ interface Row {
   unit: string;
   /** The absolute goal on our p50, if the issue sets one. */
   goal?: number;
+  /** A reference figure that no goal applies to. */
+  reference?: boolean;
 }
 
 function tableRow(row: Row): string {
@@ -362,12 +372,14 @@ function tableRow(row: Row): string {
     ? `${format(percentile(samples, 0.5), row.unit)} / ${format(percentile(samples, 0.95), row.unit)}`
     : format(samples[0], row.unit);
   const ratio = ours50 !== undefined && pyright50 !== undefined && ours50 > 0 ? pyright50 / ours50 : undefined;
+  if (row.reference) return `| ${row.figure} | ${pair(row.ours)} | ${pair(row.pyright)} | ${ratio === undefined ? 'n/a' : `${ratio.toFixed(1)}×`} | (reference) | |`;
   const goalText = row.goal !== undefined ? `≤ ${row.goal} ${row.unit} and ≥ 5×` : '≥ 5×';
   const met = ratio !== undefined && ratio >= 5 && (row.goal === undefined || (ours50 !== undefined && ours50 <= row.goal));
   return `| ${row.figure} | ${pair(row.ours)} | ${pair(row.pyright)} | ${ratio === undefined ? 'n/a' : `${ratio.toFixed(1)}×`} | ${goalText} | ${met ? 'yes' : 'no'} |`;
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   const workspace = mkdtempSync(join(tmpdir(), 'cloudfn-lsp-bench-'));
   try {
     execFileSync(process.execPath, [join(repoRoot, 'bin/cloudfn.js'), 'stubs', '--out', workspace], { stdio: 'ignore' });
@@ -399,6 +411,8 @@ async function main(): Promise<void> {
       { figure: `diagnostics after edit, ${sizes.large}`, ours: ours.large.diagnosticsMs, pyright: pyright.large.diagnosticsMs, unit: 'ms', goal: 25 },
       { figure: `hover, ${sizes.small}`, ours: ours.small.hoverMs, pyright: pyright.small.hoverMs, unit: 'ms' },
       { figure: `hover, ${sizes.large}`, ours: ours.large.hoverMs, pyright: pyright.large.hoverMs, unit: 'ms' },
+      { figure: `hover on a blank line (round-trip floor), ${sizes.small}`, ours: ours.small.floorMs, pyright: pyright.small.floorMs, unit: 'ms', reference: true },
+      { figure: `hover on a blank line (round-trip floor), ${sizes.large}`, ours: ours.large.floorMs, pyright: pyright.large.floorMs, unit: 'ms', reference: true },
       { figure: `start to first diagnostics, ${sizes.small}`, ours: once(ours.small.firstDiagnosticsMs), pyright: once(pyright.small.firstDiagnosticsMs), unit: 'ms', goal: 400 },
       { figure: `start to first diagnostics, ${sizes.large}`, ours: once(ours.large.firstDiagnosticsMs), pyright: once(pyright.large.firstDiagnosticsMs), unit: 'ms', goal: 400 },
       { figure: `peak memory (VmHWM), ${sizes.small}`, ours: once(ours.small.peakMemoryMiB), pyright: once(pyright.small.peakMemoryMiB), unit: 'MiB' },
@@ -414,11 +428,14 @@ async function main(): Promise<void> {
       '',
       `Written by \`node --import tsx bench/lsp.ts\` on ${new Date().toISOString()}: Node ${process.version}, `
         + `Pyright ${pyrightVersion} (\`pyright-langserver --stdio\` with the \`__builtins__.pyi\` of \`cloudfn stubs\`), `
-        + `${iterations} iterations per figure, one fresh server per file, the same client for both.`,
+        + `${iterations} iterations per figure, one fresh server per file, the same client for both; `
+        + `load average at the start ${loadAtStart.map((value) => value.toFixed(2)).join(', ')} on a machine shared with other work.`,
       'Ratio is Pyright p50 ÷ ours p50 (higher is better for us); absolute goals apply to our p50.',
       'Completion after edit is timed from sending the didChange that types `db.` to the completion answer;',
       'diagnostics after edit from the didChange to the publish carrying that version. First diagnostics and',
       'peak memory are single samples (spawn to first publish after didOpen; VmHWM of the server process at the end).',
+      'A hover on a blank line asks either server for no work: its time is the round trip of this client, the pipe',
+      'and JSON, the floor under every other figure (no goal applies to it).',
       '',
       '| figure | ours p50/p95 | Pyright p50/p95 | ratio | goal | met |',
       '| --- | --- | --- | --- | --- | --- |',

@@ -2,11 +2,14 @@
 // `file:line:col: severity code message` lines (or one JSON object with --json); exit 1 when any error is found,
 // 0 otherwise; usage errors (no files, a missing file, an unknown flag) are CliUsageError (exit 2). Collection
 // names are read from --db (default .cloudfn/local.db) for unknown-collection; a missing or unreadable database
-// silently turns that check off.
+// silently turns that check off. When the parser finds a syntax error, the language server's CPython process is
+// started (Pyodide from the build's memory snapshot) so that the message, line and column are CPython's own.
 
 import fs from 'node:fs';
 import { CliUsageError, parseFlags } from './args';
 import { checkSource, type CheckedDiagnostic } from '../server/analysis/checkSource';
+import { analyzeDocument } from '../server/analysis/documentAnalysis';
+import { PythonCompiler } from '../server/pythonCompiler';
 import { readCollectionNames } from '../server/localCollections';
 
 export const checkUsage = `cloudfn check FILE... [--json] [--db PATH]
@@ -25,7 +28,16 @@ export async function checkCommand(args: string[]): Promise<number> {
     }
   });
   const collections = await readCollectionNames(values.db ?? '.cloudfn/local.db');
-  const files = sources.map(({ file, text }) => ({ file, diagnostics: checkSource(text, collections) }));
+  const compiler = new PythonCompiler();
+  const files: { file: string; diagnostics: CheckedDiagnostic[] }[] = [];
+  try {
+    for (const { file, text } of sources) {
+      const exact = analyzeDocument(text).syntaxProblems.length > 0 ? await compiler.compile(text).catch(() => undefined) : undefined;
+      files.push({ file, diagnostics: checkSource(text, collections, exact) });
+    }
+  } finally {
+    compiler.stop();
+  }
   const count = (severity: CheckedDiagnostic['severity']) =>
     files.reduce((sum, f) => sum + f.diagnostics.filter((d) => d.severity === severity).length, 0);
   const errors = count('error');

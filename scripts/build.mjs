@@ -18,7 +18,10 @@ const entries = {
   makeSnapshot: 'runtime/python/makeSnapshot.ts',
   runtimeHost: 'runtime/hostProcess.ts',
 };
-const optional = { server: 'server/main.ts', extension: 'client/extension.ts', extensionMain: 'client/extensionMain.ts', languageClient: 'client/languageClient.ts' };
+const optional = {
+  server: 'server/main.ts', pythonCompiler: 'server/pythonCompilerProcess.ts',
+  extension: 'client/extension.ts', extensionMain: 'client/extensionMain.ts', languageClient: 'client/languageClient.ts',
+};
 for (const [name, file] of Object.entries(optional)) if (fs.existsSync(path.join(root, file))) entries[name] = file;
 
 await build({

@@ -1,18 +1,46 @@
 // The collection names of the local database file (.cloudfn/local.db by default), for the unknown-collection
-// warning and collection-name completion. The file is re-read only when its mtime changes; a missing or
-// unreadable file means no names at all, so that no collection diagnostic is ever raised on a guess.
+// warning and collection-name completion, and the field keys of each collection's documents, for completion of
+// `filters`/`data` keys and of `doc['data'][...]`. The file is re-read only when its mtime changes; a missing
+// or unreadable file means no names at all, so that no collection diagnostic is ever raised on a guess.
 
 import fs from 'node:fs';
 import { Store } from '../runtime/store/store';
 
-/** The names of the collections in a database file, or undefined when the file is missing or unreadable. */
-export async function readCollectionNames(file: string): Promise<ReadonlySet<string> | undefined> {
+/** What the language server knows of the local database: collection names and the keys of their documents. */
+export interface LocalSchema {
+  collections: ReadonlySet<string>;
+  /** Per collection, the keys seen in its newest documents: top-level keys and dotted keys one level down. */
+  fields?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** How many of each collection's newest documents are read for field keys. */
+const documentsSampled = 200;
+
+const fieldKeysQuery = `
+  SELECT DISTINCT c.name, j.fullkey FROM collections c
+  JOIN documents d ON d.rowid IN (SELECT rowid FROM documents WHERE collection_id = c.id ORDER BY rowid DESC LIMIT ${documentsSampled})
+  JOIN json_tree(d.data) j ON j.fullkey != '$' AND j.fullkey NOT LIKE '%[%'
+  ORDER BY c.name, j.fullkey`;
+
+/** Keys as filters spell them: `$.a` is `a`, `$.a.b` is `a.b`; deeper or quoted keys are left out. */
+const keyPattern = /^\$\.([A-Za-z_][\w-]*)(\.[A-Za-z_][\w-]*)?$/;
+
+/** The collections and field keys of a database file, or undefined when the file is missing or unreadable. */
+export async function readLocalSchema(file: string): Promise<LocalSchema | undefined> {
   if (!fs.existsSync(file)) return undefined;
   try {
     const store = await Store.open(file);
     try {
       const rows = store.database.exec('SELECT name FROM collections')[0]?.values ?? [];
-      return new Set(rows.map((row) => String(row[0])));
+      const fields = new Map<string, string[]>();
+      for (const [name, fullKey] of store.database.exec(fieldKeysQuery)[0]?.values ?? []) {
+        const match = keyPattern.exec(String(fullKey));
+        if (!match) continue;
+        const keys = fields.get(String(name)) ?? [];
+        keys.push(match[1]! + (match[2] ?? ''));
+        fields.set(String(name), keys);
+      }
+      return { collections: new Set(rows.map((row) => String(row[0]))), fields };
     } finally {
       store.close();
     }
@@ -21,9 +49,14 @@ export async function readCollectionNames(file: string): Promise<ReadonlySet<str
   }
 }
 
+/** The names of the collections in a database file, or undefined when the file is missing or unreadable. */
+export async function readCollectionNames(file: string): Promise<ReadonlySet<string> | undefined> {
+  return (await readLocalSchema(file))?.collections;
+}
+
 /** The live view of one database file: `current()` answers at once and re-reads in the background. */
 export class LocalCollections {
-  private names: ReadonlySet<string> | undefined;
+  private loaded: LocalSchema | undefined;
   private loadedMtime: number | undefined;
   private loading = false;
 
@@ -39,26 +72,32 @@ export class LocalCollections {
       mtime = undefined;
     }
     if (mtime === undefined) {
-      if (this.names !== undefined) {
-        this.names = undefined;
+      if (this.loaded !== undefined) {
+        this.loaded = undefined;
         this.loadedMtime = undefined;
       }
       return undefined;
     }
     if (mtime !== this.loadedMtime && !this.loading) void this.reload(mtime);
-    return this.names;
+    return this.loaded?.collections;
+  }
+
+  /** The names and field keys as last read (re-read like current()). */
+  schema(): LocalSchema | undefined {
+    this.current();
+    return this.loaded;
   }
 
   /** Reads the file now (also used by tests to wait for the names). */
   async reload(mtime?: number): Promise<ReadonlySet<string> | undefined> {
     this.loading = true;
     try {
-      const names = await readCollectionNames(this.file);
-      const before = this.names;
-      this.names = names;
-      this.loadedMtime = mtime ?? (names ? fs.statSync(this.file).mtimeMs : undefined);
-      if (!sameNames(before, names)) this.onChange();
-      return names;
+      const schema = await readLocalSchema(this.file);
+      const before = this.loaded?.collections;
+      this.loaded = schema;
+      this.loadedMtime = mtime ?? (schema ? fs.statSync(this.file).mtimeMs : undefined);
+      if (!sameNames(before, schema?.collections)) this.onChange();
+      return schema?.collections;
     } finally {
       this.loading = false;
     }

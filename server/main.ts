@@ -2,7 +2,9 @@
 // cloud-function files, all built from the API model. Runs over stdio or IPC (chosen from argv by
 // vscode-languageserver: --stdio, --node-ipc, --socket=N). Diagnostics are pushed on open and on every change.
 // Collection names come from the local database file: initializationOptions `{ dbPath }`, else
-// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections change.
+// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections change. When the
+// parser finds a syntax error, CPython's exact error is computed in a separate Pyodide process (started on the
+// first such file) and the diagnostics are pushed again with it.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +18,15 @@ import { signatureHelpAt } from './features/signatureHelp';
 import { lspDiagnostics } from './features/diagnostics';
 import { quickFixes } from './features/codeActions';
 import { LocalCollections } from './localCollections';
+import { PythonCompiler } from './pythonCompiler';
+import { ExactSyntaxErrors } from './exactSyntaxErrors';
 
 const connection = createConnection(ProposedFeatures.all);
 const store = new DocumentStore();
 
 let collections: LocalCollections | undefined;
+const compiler = new PythonCompiler();
+const exactSyntax = new ExactSyntaxErrors((source) => compiler.compile(source), (uri) => store.document(uri)?.version, publishDiagnostics);
 
 /** The database file the server reads collection names from, or undefined without a workspace or dbPath. */
 function databasePath(params: InitializeParams): string | undefined {
@@ -53,7 +59,8 @@ function publishDiagnostics(uri: string): void {
   const analysis = store.analysis(uri);
   const document = store.document(uri);
   if (!analysis || !document) return;
-  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis, collections?.current()) });
+  const exact = analysis.syntaxProblems.length > 0 ? exactSyntax.lookup(uri, document.version, analysis.text) : undefined;
+  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis, collections?.current(), exact) });
 }
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -83,6 +90,7 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 
 connection.onDidCloseTextDocument(({ textDocument }) => {
   store.closeDocument(textDocument.uri);
+  exactSyntax.forget(textDocument.uri);
   void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
 });
 
@@ -96,7 +104,7 @@ function at(uri: string, position: { line: number; character: number }) {
 
 connection.onCompletion((params) => {
   const context = at(params.textDocument.uri, params.position);
-  return context ? completionItems(context.analysis, context.offset, collections?.current()) : [];
+  return context ? completionItems(context.analysis, context.offset, collections?.schema()) : [];
 });
 
 connection.onHover((params) => {
@@ -115,5 +123,7 @@ connection.onSignatureHelp((params) => {
 });
 
 connection.onCodeAction((params) => quickFixes(params.textDocument.uri, params.context.diagnostics));
+
+connection.onShutdown(() => compiler.stop());
 
 connection.listen();

@@ -20,6 +20,8 @@ export interface ApiFunction {
   params: ApiParam[];
   /** Python return type as shown to users. */
   returns: string;
+  /** What the returned value holds, when the API knows (documents, users, dicts, lists). */
+  returnValue?: ApiValue;
   doc: string;
   example: string;
 }
@@ -31,11 +33,38 @@ export interface ApiProperty {
   type: string;
   doc: string;
   example: string;
-  /** Members of the value, when the API knows them (request.user.id...). */
-  members?: ApiMember[];
+  /** What the value holds, when the API knows (request.user's attributes, request.headers' dict methods). */
+  value?: ApiValue;
 }
 
 export type ApiMember = ApiFunction | ApiProperty;
+
+/** A key of a dict the API returns (a document's `id`, `data`...). */
+export interface ApiField {
+  name: string;
+  type: string;
+  doc: string;
+  value?: ApiValue;
+}
+
+/**
+ * The shape of a value the API returns, for completion and hover on what a call or property gives back: a
+ * dict (with its known keys; a document's `data` holds the fields of its collection), a list of items, or an
+ * object with attributes (request.user).
+ */
+export type ApiValue =
+  | { kind: 'dict'; type: string; fields?: ApiField[]; collectionFields?: boolean }
+  | { kind: 'list'; item: ApiValue | string }
+  | { kind: 'object'; name: string; members: ApiMember[] };
+
+/** The Python type of a value as shown to users: `{"id": str, ...}` for a dict with known keys. */
+export function valueType(value: ApiValue): string {
+  switch (value.kind) {
+    case 'dict': return value.fields ? `{${value.fields.map((f) => `"${f.name}": ${f.type}`).join(', ')}}` : value.type;
+    case 'list': return `list[${typeof value.item === 'string' ? value.item : valueType(value.item)}]`;
+    case 'object': return value.name;
+  }
+}
 
 export interface ApiObject {
   name: string;
@@ -43,18 +72,57 @@ export interface ApiObject {
   members: ApiMember[];
 }
 
+const field = (name: string, type: string, doc: string, value?: ApiValue): ApiField =>
+  value ? { name, type, doc, value } : { name, type, doc };
+const plainDict: ApiValue = { kind: 'dict', type: 'dict' };
+const createdAt = field('created_at', 'str', 'When it was created (ISO 8601, UTC).');
+const updatedAt = field('updated_at', 'str', 'When it was last changed (ISO 8601, UTC).');
+
+/** A document as returned by every `db.*document*` call; `data` holds the fields of its collection. */
+export const documentValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
+  field('id', 'str', 'Id of the document.'),
+  field('collection_id', 'str', 'Id of the document\'s collection.'),
+  field('data', 'dict', 'The document\'s fields.', { kind: 'dict', type: 'dict', collectionFields: true }),
+  createdAt, updatedAt,
+] };
+/** An app user; the password is never returned. */
+export const appUserValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
+  field('id', 'str', 'Id of the app user.'),
+  field('email', 'str', 'Email of the app user.'),
+  field('data', 'dict', 'Profile fields of the app user.', plainDict),
+  field('roles', 'list[str]', 'Roles of the app user.', { kind: 'list', item: 'str' }),
+  createdAt, updatedAt,
+] };
+/** A collection. */
+export const collectionValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
+  field('id', 'str', 'Id of the collection.'),
+  field('name', 'str', 'Name of the collection.'),
+  field('webhook_url', 'str | None', 'URL called when documents change, or None.'),
+  createdAt, updatedAt,
+] };
+
 /** Shape of a document as returned by every `db.*document*` call. */
-export const documentShape = '{"id": str, "collection_id": str, "data": dict, "created_at": str, "updated_at": str}';
+export const documentShape = valueType(documentValue);
 /** Shape of an app user; the password is never returned. */
-export const appUserShape = '{"id": str, "email": str, "data": dict, "roles": list[str], "created_at": str, "updated_at": str}';
+export const appUserShape = valueType(appUserValue);
 /** Shape of a collection. */
-export const collectionShape = '{"id": str, "name": str, "webhook_url": str | None, "created_at": str, "updated_at": str}';
+export const collectionShape = valueType(collectionValue);
+
+/** What a function returns: a plain type, or a value the API knows, optionally `| None` on a miss. */
+type ApiReturn = string | { value: ApiValue; orNone?: boolean };
 
 const p = (name: string, type: string, doc: string, defaultValue?: string): ApiParam =>
   defaultValue === undefined ? { name, type, doc } : { name, type, doc, default: defaultValue };
 
-const fn = (name: string, params: ApiParam[], returns: string, doc: string, example: string): ApiFunction =>
-  ({ kind: 'function', name, params, returns, doc, example });
+function fn(name: string, params: ApiParam[], returns: ApiReturn, doc: string, example: string): ApiFunction {
+  if (typeof returns === 'string') return { kind: 'function', name, params, returns, doc, example };
+  const type = valueType(returns.value) + (returns.orNone ? ' | None' : '');
+  return { kind: 'function', name, params, returns: type, returnValue: returns.value, doc, example };
+}
+
+const listOf = (item: ApiValue | string): ApiValue => ({ kind: 'list', item });
+const one = (value: ApiValue) => ({ value });
+const oneOrNone = (value: ApiValue) => ({ value, orNone: true });
 
 const collectionParam = p('collection', 'str', 'Name of the collection.');
 const documentIdParam = p('document_id', 'str', 'Id of the document.');
@@ -66,35 +134,35 @@ export const dbObject: ApiObject = {
   name: 'db',
   doc: 'Database service for collections, documents and app users, scoped to your project.',
   members: [
-    fn('get_collections', [], `list[${collectionShape}]`,
+    fn('get_collections', [], one(listOf(collectionValue)),
       'All collections of the project, oldest first.', 'collections = db.get_collections()'),
-    fn('get_collection', [p('name', 'str', 'Collection name.')], `${collectionShape} | None`,
+    fn('get_collection', [p('name', 'str', 'Collection name.')], oneOrNone(collectionValue),
       'One collection by name, or None when it does not exist.', "users = db.get_collection('users')"),
     fn('create_collection', [p('name', 'str', 'Collection name.'), p('webhook_url', 'str | None', 'URL called when documents change.', 'None')],
-      collectionShape,
+      one(collectionValue),
       'Creates a collection. When it already exists, returns the existing collection unchanged.',
       "db.create_collection(name='products', webhook_url='https://example.com/webhook')"),
     fn('update_collection', [p('name', 'str', 'Collection name.'), p('webhook_url', 'str | None', 'New webhook URL.', 'None'), p('new_name', 'str | None', 'New collection name.', 'None')],
-      `${collectionShape} | None`,
+      oneOrNone(collectionValue),
       'Changes a collection\'s webhook URL (and/or name). None when the collection does not exist.',
       "db.update_collection('products', webhook_url='https://new-webhook.com')"),
     fn('delete_collection', [p('name', 'str', 'Collection name.')], 'bool',
       'Deletes a collection and its documents. False when it does not exist.', "db.delete_collection('old_collection')"),
-    fn('create_document', [collectionParam, p('data', 'dict', 'The document\'s fields.')], documentShape,
+    fn('create_document', [collectionParam, p('data', 'dict', 'The document\'s fields.')], one(documentValue),
       'Creates a document; creates the collection when it does not exist.',
       "doc = db.create_document('users', {'name': 'John', 'status': 'active'})"),
     fn('get_documents', [collectionParam, filtersParam, limitParam, p('offset', 'int', 'Number of results to skip.', '0')],
-      `list[${documentShape}]`,
+      one(listOf(documentValue)),
       'Documents of a collection, oldest first, optionally filtered by equality. [] when none match.',
       "active = db.get_documents('users', filters={'status': 'active'}, limit=10)"),
-    fn('get_document', [collectionParam, documentIdParam], `${documentShape} | None`,
+    fn('get_document', [collectionParam, documentIdParam], oneOrNone(documentValue),
       'One document by id, or None.', "user = db.get_document('users', doc_id)"),
     fn('update_document', [collectionParam, documentIdParam, p('data', 'dict', 'The new fields: they replace the old ones.')],
-      `${documentShape} | None`,
+      oneOrNone(documentValue),
       'Replaces a document\'s data. None when the document does not exist.',
       "db.update_document('users', doc_id, {'name': 'Jane'})"),
     fn('update_document_fields', [collectionParam, documentIdParam, p('fields', 'dict', 'Fields to set; other fields are kept.')],
-      `${documentShape} | None`,
+      oneOrNone(documentValue),
       'Sets some fields of a document, keeping the others. None when the document does not exist.',
       "db.update_document_fields('users', doc_id, {'status': 'inactive'})"),
     fn('delete_document', [collectionParam, documentIdParam], 'bool',
@@ -104,56 +172,95 @@ export const dbObject: ApiObject = {
       "active_count = db.count_documents('users', {'status': 'active'})"),
     fn('search_documents', [collectionParam, p('search_term', 'str', 'Text to look for (case-insensitive substring).'),
       p('search_fields', 'list[str] | None', 'Fields to search; every string field when omitted.', 'None'), limitParam],
-      `list[${documentShape}]`,
+      one(listOf(documentValue)),
       'Documents whose fields contain the search term, case-insensitively, oldest first.',
       "db.search_documents('users', search_term='john', search_fields=['name', 'email'], limit=20)"),
-    fn('get_app_users', [limitParam, p('offset', 'int', 'Number of users to skip.', '0')], `list[${appUserShape}]`,
+    fn('get_app_users', [limitParam, p('offset', 'int', 'Number of users to skip.', '0')], one(listOf(appUserValue)),
       'App users of the project, oldest first.', 'users = db.get_app_users(limit=50)'),
-    fn('get_app_user', [p('user_id', 'str', 'Id of the app user.')], `${appUserShape} | None`,
+    fn('get_app_user', [p('user_id', 'str', 'Id of the app user.')], oneOrNone(appUserValue),
       'One app user by id, or None.', 'user = db.get_app_user(user_id)'),
-    fn('get_app_user_by_email', [p('email', 'str', 'Email address (case-insensitive).')], `${appUserShape} | None`,
+    fn('get_app_user_by_email', [p('email', 'str', 'Email address (case-insensitive).')], oneOrNone(appUserValue),
       'One app user by email, or None.', "user = db.get_app_user_by_email('john@example.com')"),
     fn('create_app_user', [p('email', 'str', 'Email address; must be unused.'), p('password', 'str', 'Password; stored as a salted slow hash.'),
       p('data', 'dict | None', 'Profile fields.', 'None'), p('roles', 'list[str] | None', 'Roles, e.g. ["user"].', 'None')],
-      appUserShape,
+      one(appUserValue),
       'Creates an app user. Raises ValueError when the email is already taken.',
       "db.create_app_user(email='new@example.com', password='secret', data={'level': 'senior'}, roles=['user'])"),
     fn('update_app_user', [p('user_id', 'str', 'Id of the app user.'), p('data', 'dict | None', 'Fields merged into the user\'s data.', 'None'),
       p('roles', 'list[str] | None', 'New roles (replace the old ones).', 'None'), p('email', 'str | None', 'New email.', 'None'),
       p('password', 'str | None', 'New password.', 'None')],
-      `${appUserShape} | None`,
+      oneOrNone(appUserValue),
       'Updates an app user: `data` is merged, `roles` replaced. None when the user does not exist.',
       "db.update_app_user(user_id, data={'department': 'marketing'}, roles=['user', 'admin'])"),
     fn('delete_app_user', [p('user_id', 'str', 'Id of the app user.')], 'bool',
       'Deletes an app user. False when it does not exist.', 'db.delete_app_user(user_id)'),
     fn('count_app_users', [], 'int', 'Number of app users of the project.', 'total = db.count_app_users()'),
     fn('execute_raw_query', [p('query', 'str', 'A read-only SQL statement (SELECT or WITH).'), p('params', 'dict | None', 'Named parameters; :project_id is always bound.', 'None')],
-      'list[dict]',
+      one(listOf(plainDict)),
       'Runs a read-only SQL query against tables projects, collections, documents (JSON `data`) and app_users. Statements that write raise ValueError.',
       "db.execute_raw_query(\"SELECT COUNT(*) AS n FROM documents d JOIN collections c ON d.collection_id = c.id WHERE c.project_id = :project_id\")"),
   ],
 };
 
+/** Methods of the dicts the API returns (documents, `data`, `request.json()`, `request.query_params`...). */
+export const dictMethods: ApiFunction[] = [
+  fn('get', [p('key', 'str', 'The key.'), p('default', 'Any', 'Value when the key is missing.', 'None')], 'Any',
+    'The value of a key, or `default` when it is missing.', "doc['data'].get('status', 'new')"),
+  fn('keys', [], 'dict_keys', 'The keys.', 'list(data.keys())'),
+  fn('values', [], 'dict_values', 'The values.', 'sum(totals.values())'),
+  fn('items', [], 'dict_items', '(key, value) pairs.', 'for key, value in data.items(): ...'),
+  fn('copy', [], 'dict', 'A shallow copy.', 'updated = doc["data"].copy()'),
+  fn('pop', [p('key', 'str', 'The key.'), p('default', 'Any', 'Value when the key is missing; without it a missing key raises KeyError.', '...')], 'Any',
+    'Removes a key and returns its value.', "data.pop('password', None)"),
+  fn('popitem', [], 'tuple', 'Removes and returns the last inserted (key, value) pair.', 'key, value = data.popitem()'),
+  fn('setdefault', [p('key', 'str', 'The key.'), p('default', 'Any', 'Value set when the key is missing.', 'None')], 'Any',
+    'The value of a key, first setting it to `default` when it is missing.', "data.setdefault('tags', [])"),
+  fn('update', [p('other', 'dict', 'Pairs to set (keyword arguments work too).', '()')], 'None',
+    'Sets the keys of another dict.', "data.update({'status': 'active'})"),
+  fn('clear', [], 'None', 'Removes every key.', 'data.clear()'),
+  fn('fromkeys', [p('keys', 'list', 'The keys.'), p('value', 'Any', 'The value of every key.', 'None')], 'dict',
+    'A new dict with these keys, all set to `value`.', "dict.fromkeys(['a', 'b'], 0)"),
+];
+
+/** Methods of the lists the API returns (`db.get_documents(...)`, `request.user.roles`...). */
+export const listMethods: ApiFunction[] = [
+  fn('append', [p('item', 'Any', 'The item.')], 'None', 'Adds an item at the end.', 'names.append(doc["data"]["name"])'),
+  fn('extend', [p('items', 'list', 'The items.')], 'None', 'Adds every item of another list at the end.', 'docs.extend(more)'),
+  fn('insert', [p('index', 'int', 'Position.'), p('item', 'Any', 'The item.')], 'None', 'Inserts an item before a position.', 'docs.insert(0, first)'),
+  fn('remove', [p('item', 'Any', 'The item.')], 'None', 'Removes the first item equal to `item`; ValueError when none is.', "roles.remove('admin')"),
+  fn('pop', [p('index', 'int', 'Position; the last item when omitted.', '-1')], 'Any', 'Removes and returns an item.', 'last = docs.pop()'),
+  fn('clear', [], 'None', 'Removes every item.', 'docs.clear()'),
+  fn('index', [p('item', 'Any', 'The item.')], 'int', 'Position of the first item equal to `item`; ValueError when none is.', "roles.index('admin')"),
+  fn('count', [p('item', 'Any', 'The item.')], 'int', 'Number of items equal to `item`.', "roles.count('admin')"),
+  fn('sort', [p('key', 'Callable | None', 'Function giving the sort key of an item.', 'None'), p('reverse', 'bool', 'Descending order.', 'False')], 'None',
+    'Sorts the list in place.', "docs.sort(key=lambda d: d['created_at'], reverse=True)"),
+  fn('reverse', [], 'None', 'Reverses the list in place.', 'docs.reverse()'),
+  fn('copy', [], 'list', 'A shallow copy.', 'page = docs.copy()'),
+];
+
 /** The authenticated user of a request (`request.user`), or None. */
 export const userMembers: ApiMember[] = [
   { kind: 'property', name: 'id', type: 'str', doc: 'Id of the app user.', example: 'request.user.id' },
   { kind: 'property', name: 'email', type: 'str', doc: 'Email of the app user.', example: 'request.user.email' },
-  { kind: 'property', name: 'data', type: 'dict', doc: 'Profile fields of the app user.', example: "request.user.data.get('plan')" },
-  { kind: 'property', name: 'roles', type: 'list[str]', doc: 'Roles of the app user.', example: "'admin' in request.user.roles" },
+  { kind: 'property', name: 'data', type: 'dict', doc: 'Profile fields of the app user.', example: "request.user.data.get('plan')", value: plainDict },
+  { kind: 'property', name: 'roles', type: 'list[str]', doc: 'Roles of the app user.', example: "'admin' in request.user.roles", value: listOf('str') },
   { kind: 'property', name: 'created_at', type: 'str', doc: 'When the app user was created (ISO 8601, UTC).', example: 'request.user.created_at' },
 ];
+
+const stringDict: ApiValue = { kind: 'dict', type: 'dict[str, str]' };
 
 /** The injected `request` (also `req`) object. */
 export const requestObject: ApiObject = {
   name: 'request',
   doc: 'The incoming request: payload, query parameters, headers and the authenticated user. Also available as `req`.',
   members: [
-    fn('json', [], 'dict', 'The request payload as a dictionary.', 'data = request.json()'),
+    fn('json', [], one(plainDict), 'The request payload as a dictionary.', 'data = request.json()'),
     fn('get', [p('key', 'str', 'Payload key.'), p('default', 'Any', 'Value when the key is missing.', 'None')], 'Any',
       'A value from the payload, or `default` when it is missing.', "name = request.get('name', 'Anonymous')"),
-    { kind: 'property', name: 'query_params', type: 'dict[str, str]', doc: 'URL query parameters.', example: "page = request.query_params.get('page', '1')" },
-    { kind: 'property', name: 'headers', type: 'dict[str, str]', doc: 'Request headers; lookups ignore case.', example: "request.headers.get('user-agent')" },
-    { kind: 'property', name: 'user', type: 'User | None', doc: 'The authenticated app user, or None.', example: 'if request.user: uid = request.user.id', members: userMembers },
+    { kind: 'property', name: 'query_params', type: 'dict[str, str]', doc: 'URL query parameters.', example: "page = request.query_params.get('page', '1')", value: stringDict },
+    { kind: 'property', name: 'headers', type: 'dict[str, str]', doc: 'Request headers; lookups ignore case.', example: "request.headers.get('user-agent')", value: stringDict },
+    { kind: 'property', name: 'user', type: 'User | None', doc: 'The authenticated app user, or None.', example: 'if request.user: uid = request.user.id',
+      value: { kind: 'object', name: 'User', members: userMembers } },
     { kind: 'property', name: 'method', type: 'str', doc: 'HTTP method ("POST" unless the caller chose another).', example: 'request.method' },
     { kind: 'property', name: 'timestamp', type: 'str', doc: 'When the request was received (ISO 8601, UTC).', example: 'request.timestamp' },
   ],

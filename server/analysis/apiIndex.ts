@@ -3,17 +3,22 @@
 // model; every fact comes from there.
 
 import {
-  allowedDunderAttributes, allowedModuleNames, builtinConstants, builtins, dbObject, forbiddenAttributes,
-  forbiddenBuiltins, modules, requestNames, requestObject, userMembers,
-  type ApiBuiltin, type ApiFunction, type ApiMember, type ApiModule, type ApiObject,
+  allowedDunderAttributes, allowedModuleNames, builtinConstants, builtins, dbObject, dictMethods, forbiddenAttributes,
+  forbiddenBuiltins, listMethods, modules, requestNames, requestObject, userMembers,
+  type ApiBuiltin, type ApiFunction, type ApiMember, type ApiModule, type ApiObject, type ApiValue,
 } from '../../runtime/api/model';
 
-/** What a global name or an attribute chain stands for, as far as the model knows. */
+/**
+ * What a global name, an attribute chain or an expression stands for, as far as the model knows. A `value` is
+ * something the API returned (a document, a list of them, request.json()'s dict); `collection` is the
+ * collection named by the call that returned it, when the call named one with a literal.
+ */
 export type ApiTarget =
   | { kind: 'object'; object: ApiObject }
   | { kind: 'module'; module: ApiModule }
-  | { kind: 'member'; owner: string; member: ApiMember }
-  | { kind: 'members'; owner: string; members: ApiMember[] };
+  | { kind: 'member'; owner: string; member: ApiMember; collection?: string }
+  | { kind: 'members'; owner: string; members: ApiMember[] }
+  | { kind: 'value'; owner: string; value: ApiValue; collection?: string; orNone?: boolean };
 
 export const builtinByName = new Map<string, ApiBuiltin>(builtins.map((b) => [b.name, b]));
 export const constantNames = new Set(builtinConstants);
@@ -43,34 +48,84 @@ function ownerName(target: ApiTarget): string {
     case 'module': return target.module.name;
     case 'member': return `${target.owner}.${target.member.name}`;
     case 'members': return target.owner;
+    case 'value': return target.owner;
   }
+}
+
+/** The value a target holds, when the model describes it (a property's value, a returned value). */
+export function valueOf(target: ApiTarget | undefined): ApiValue | undefined {
+  if (target?.kind === 'value') return target.value;
+  return target?.kind === 'member' && target.member.kind === 'property' ? target.member.value : undefined;
+}
+
+/** The attributes of a value: an object's members, or the methods of a dict or list. */
+function valueMembers(value: ApiValue): ApiMember[] {
+  switch (value.kind) {
+    case 'object': return value.members;
+    case 'dict': return dictMethods;
+    case 'list': return listMethods;
+  }
+}
+
+/** The members of a target as the model lists them, or undefined (modules list names only). */
+function membersOf(target: ApiTarget): ApiMember[] | undefined {
+  if (target.kind === 'object') return target.object.members;
+  if (target.kind === 'members') return target.members;
+  const value = valueOf(target);
+  return value ? valueMembers(value) : undefined;
+}
+
+/** The members of a target with their display owner, for completion; undefined for modules. */
+export function describedMembers(target: ApiTarget): { owner: string; members: ApiMember[] } | undefined {
+  const members = membersOf(target);
+  return members && { owner: ownerName(target), members };
 }
 
 /** The names known as members of a target, or undefined when the model does not know them. */
 export function memberNames(target: ApiTarget): string[] | undefined {
-  switch (target.kind) {
-    case 'object': return target.object.members.map((m) => m.name);
-    case 'module': return target.module.members;
-    case 'members': return target.members.map((m) => m.name);
-    case 'member': return target.member.kind === 'property' && target.member.members ? target.member.members.map((m) => m.name) : undefined;
-  }
+  if (target.kind === 'module') return target.module.members;
+  return membersOf(target)?.map((m) => m.name);
 }
 
 /** The member of a target named `name`, or undefined (also when the model does not know the members). */
 export function memberOf(target: ApiTarget, name: string): ApiTarget | undefined {
   const owner = ownerName(target);
-  const members = target.kind === 'object' ? target.object.members
-    : target.kind === 'members' ? target.members
-      : target.kind === 'member' && target.member.kind === 'property' ? target.member.members
-        : undefined;
+  const members = membersOf(target);
   if (members) {
     const member = members.find((m) => m.name === name);
-    return member ? { kind: 'member', owner, member } : undefined;
+    const collection = target.kind === 'value' || target.kind === 'member' ? target.collection : undefined;
+    return member ? { kind: 'member', owner, member, ...(collection === undefined ? {} : { collection }) } : undefined;
   }
   if (target.kind === 'module' && target.module.members.includes(name)) {
     return { kind: 'members', owner: `${owner}.${name}`, members: [] };
   }
   return undefined;
+}
+
+/** A short display name for a returned value: `dict`, `list` or the object's class. */
+function valueOwner(value: ApiValue): string {
+  return value.kind === 'object' ? value.name : value.kind;
+}
+
+/** What calling a target returns, when it is an API function whose result the model describes. */
+export function callResult(target: ApiTarget | undefined, collection?: string): ApiTarget | undefined {
+  const fn = functionOf(target);
+  const value = fn?.returnValue;
+  if (!value) return undefined;
+  // Members are still offered for `X | None` results: the usual code checks for None first.
+  const orNone = fn.returns.endsWith(' | None') ? { orNone: true } : {};
+  return { kind: 'value', owner: valueOwner(value), value, ...orNone, ...(collection === undefined ? {} : { collection }) };
+}
+
+/** What `target[key]` holds: a list's item, or the value of a known dict key (`key` is the literal's text). */
+export function subscriptResult(target: ApiTarget | undefined, key: string | undefined): ApiTarget | undefined {
+  const value = valueOf(target);
+  const collection = target?.kind === 'value' || target?.kind === 'member' ? target.collection : undefined;
+  const inner = value?.kind === 'list' ? value.item
+    : value?.kind === 'dict' && key !== undefined ? value.fields?.find((f) => f.name === key)?.value
+      : undefined;
+  if (!inner || typeof inner === 'string') return undefined;
+  return { kind: 'value', owner: valueOwner(inner), value: inner, ...(collection === undefined ? {} : { collection }) };
 }
 
 /** True when the model lists every member of the target, so that a missing name is a real mistake. */

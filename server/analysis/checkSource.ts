@@ -1,8 +1,10 @@
 // One-call diagnostics of a source text with 1-based line/column positions, shared by `cloudfn check` and the
-// tests; the language server converts the same diagnostics to LSP ranges instead.
+// tests; the language server converts the same diagnostics to LSP ranges instead. Given CPython's answer for the
+// text, a file the parser finds broken gets CPython's exact syntax error.
 
 import { analyzeDocument } from './documentAnalysis';
 import { computeDiagnostics, type CloudDiagnostic } from './diagnostics';
+import type { CPythonSyntaxResult } from './cpythonSyntax';
 
 export interface CheckedDiagnostic {
   line: number;
@@ -16,11 +18,12 @@ export interface CheckedDiagnostic {
 
 /**
  * The diagnostics of a text, positions 1-based (end exclusive), sorted by position; `collections` (the local
- * database's collection names) enables unknown-collection.
+ * database's collection names) enables unknown-collection; `exactSyntax` is CPython's syntax answer for the text,
+ * when known.
  */
-export function checkSource(text: string, collections?: ReadonlySet<string>): CheckedDiagnostic[] {
+export function checkSource(text: string, collections?: ReadonlySet<string>, exactSyntax?: CPythonSyntaxResult): CheckedDiagnostic[] {
   const analysis = analyzeDocument(text);
-  return computeDiagnostics(analysis, collections).map((d) => {
+  return computeDiagnostics(analysis, collections, exactSyntax).map((d) => {
     const start = analysis.lines.positionAt(d.from);
     const end = analysis.lines.positionAt(d.to);
     return {

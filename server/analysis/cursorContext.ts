@@ -39,7 +39,13 @@ export function typedChainAt(text: string, offset: number): TypedChain {
 export function isInStringOrComment(analysis: DocumentAnalysis, offset: number): boolean {
   for (let node: ReturnType<typeof analysis.tree.resolveInner> | null = analysis.tree.resolveInner(offset, -1); node; node = node.parent) {
     if (node.name === 'Comment') return offset > node.from;
-    if (node.name === 'String' || node.name === 'ContinuedString') return offset > node.from && offset < node.to;
+    if (node.name === 'String' || node.name === 'ContinuedString') {
+      // An unclosed string (`'us` while typing) runs to its node's end, which the cursor may be at.
+      const text = analysis.text.slice(node.from, node.to);
+      const quote = /['"]/.exec(text);
+      const closed = quote !== null && text.length > quote.index + 1 && text.endsWith(quote[0]);
+      return offset > node.from && (offset < node.to || (!closed && offset === node.to));
+    }
     if (node.name === 'FormatString') {
       // Inside `{...}` of an f-string the code is Python again.
       return false;

@@ -6,10 +6,12 @@
 
 import type { ApiFunction } from '../../runtime/api/model';
 import {
-  allowedDunders, allowedModules, forbiddenAttributeNames, forbiddenBuiltinReasons, functionOf, hasClosedMembers,
-  injectedGlobals, isPredefinedName, memberNames, memberOf, moduleByName, nearestName, targetOwner, type ApiTarget,
+  allowedDunders, allowedModules, forbiddenAttributeNames, forbiddenBuiltinReasons, hasClosedMembers, isPredefinedName,
+  memberNames, nearestName, targetOwner,
 } from './apiIndex';
-import { mayBeStarImported, resolveName, type AttributeChain, type CallSite, type DocumentAnalysis, type NameReference } from './documentAnalysis';
+import { calledFunction, chainTargets, collectionLiteral } from './apiTargets';
+import { cpythonErrorSpan, type CPythonSyntaxResult } from './cpythonSyntax';
+import { mayBeStarImported, resolveName, type DocumentAnalysis } from './documentAnalysis';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information';
 
@@ -29,47 +31,16 @@ export interface CloudDiagnostic {
   statement?: { from: number; to: number };
 }
 
-/** What the root name of a chain stands for in the API, unless the file shadows it with its own definition. */
-export function rootTarget(analysis: DocumentAnalysis, ref: NameReference): ApiTarget | undefined {
-  const symbol = resolveName(ref.scope, ref.name);
-  if (symbol) {
-    // `import json` (or `import json as j`) still names the allowed module.
-    if (symbol.kind === 'import' && symbol.importedFrom && !symbol.importedFrom.member) {
-      const module = moduleByName.get(symbol.importedFrom.module);
-      return module ? { kind: 'module', module } : undefined;
-    }
-    return undefined;
-  }
-  if (mayBeStarImported(ref.scope)) return undefined;
-  void analysis;
-  return injectedGlobals.get(ref.name);
-}
-
-/** What each step of an attribute chain stands for, as far as the model knows (undefined from the first unknown). */
-export function chainTargets(analysis: DocumentAnalysis, chain: AttributeChain): (ApiTarget | undefined)[] {
-  const targets: (ApiTarget | undefined)[] = [rootTarget(analysis, chain.root)];
-  for (const property of chain.properties) {
-    const owner = targets[targets.length - 1];
-    targets.push(owner ? memberOf(owner, property.name) : undefined);
-  }
-  return targets;
-}
-
-/** The API function a call site calls (db.* or request.*), with its display owner. */
-export function calledFunction(analysis: DocumentAnalysis, call: CallSite): { owner: string; fn: ApiFunction } | undefined {
-  if (!call.calleeChain || call.calleeChain.properties.length === 0) return undefined;
-  const targets = chainTargets(analysis, call.calleeChain);
-  const last = targets[targets.length - 1];
-  const fn = functionOf(last);
-  if (!fn || last?.kind !== 'member') return undefined;
-  return { owner: last.owner, fn };
-}
-
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[], exact: CPythonSyntaxResult | undefined): void {
+  if (exact !== undefined) {
+    // CPython's own answer replaces the parser's marks (and clears them when CPython compiles the file).
+    if (exact) out.push({ ...cpythonErrorSpan(analysis, exact), severity: 'error', code: 'syntax-error', message: exact.message });
+    return;
+  }
   let lastLine = -1;
   for (const problem of analysis.syntaxProblems) {
     const line = analysis.lines.positionAt(problem.from).line;
@@ -198,24 +169,11 @@ export function collectionParameter(called: { owner: string; fn: ApiFunction } |
   return first === 'collection' || first === 'name' ? first : undefined;
 }
 
-/** The span and value of a plain string literal (no prefix, no escapes), or undefined. */
-export function plainStringAt(text: string, from: number, to: number): { from: number; to: number; value: string } | undefined {
-  while (from < to && /\s/.test(text[from]!)) from++;
-  const literal = /^(['"])([^'"\\\n]*)\1$/.exec(text.slice(from, to).trimEnd());
-  if (!literal) return undefined;
-  return { from, to: from + literal[0].length, value: literal[2]! };
-}
-
 function checkCollections(analysis: DocumentAnalysis, collections: ReadonlySet<string>, out: CloudDiagnostic[]): void {
   for (const call of analysis.calls) {
     const param = collectionParameter(calledFunction(analysis, call));
     if (!param) continue;
-    const first = call.args[0];
-    const keyword = call.args.find((arg) => arg.kind === 'keyword' && arg.name === param);
-    const arg = first?.kind === 'positional' ? first : keyword;
-    if (!arg) continue;
-    const valueFrom = arg.kind === 'keyword' ? analysis.text.indexOf('=', arg.nameTo ?? arg.from) + 1 : arg.from;
-    const literal = plainStringAt(analysis.text, valueFrom, arg.to);
+    const literal = collectionLiteral(analysis, call, param);
     if (!literal || collections.has(literal.value)) continue;
     const suggestion = nearestName(literal.value, [...collections]);
     out.push({ from: literal.from, to: literal.to, severity: 'warning', code: 'unknown-collection',
@@ -233,11 +191,13 @@ function checkEntryPoint(analysis: DocumentAnalysis, out: CloudDiagnostic[]): vo
 
 /**
  * Every diagnostic of a document, sorted by position. `collections` are the names of the local database's
- * collections; when undefined (no readable database) unknown-collection is never raised.
+ * collections; when undefined (no readable database) unknown-collection is never raised. `exactSyntax` is
+ * CPython's answer for this text when known (an error, or null when it compiles); until then the parser's own
+ * error marks are reported.
  */
-export function computeDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>): CloudDiagnostic[] {
+export function computeDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>, exactSyntax?: CPythonSyntaxResult): CloudDiagnostic[] {
   const out: CloudDiagnostic[] = [];
-  checkSyntax(analysis, out);
+  checkSyntax(analysis, out, exactSyntax);
   checkImports(analysis, out);
   checkNames(analysis, out);
   checkAttributes(analysis, out);

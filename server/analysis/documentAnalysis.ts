@@ -184,6 +184,10 @@ class Analyzer {
     }
     switch (node.name) {
       case 'VariableName': this.reference(node, scope); return;
+      case 'String':
+        this.checkString(node);
+        this.visitAll(children(node), scope);
+        return;
       case 'FunctionDefinition': this.visitFunction(node, scope); return;
       case 'ClassDefinition': this.visitClass(node, scope); return;
       case 'LambdaExpression': this.visitLambda(node, scope); return;
@@ -212,6 +216,18 @@ class Analyzer {
         }
         this.visitAll(children(node), scope);
     }
+  }
+
+  /** A string literal the parser ended at a line break (or at the end) without its closing quote. */
+  private checkString(node: SyntaxNode): void {
+    const text = this.slice(node);
+    const prefix = /^[A-Za-z]*/.exec(text)![0].length;
+    const quote = text.startsWith(text[prefix]!.repeat(3), prefix) ? text[prefix]!.repeat(3) : text[prefix];
+    if (!quote || !/^['"]+$/.test(quote)) return;
+    const body = text.slice(prefix + quote.length);
+    const escapedEnd = /(\\+)$/.exec(body.slice(0, body.length - quote.length))?.[1]?.length ?? 0;
+    const closed = body.length >= quote.length && body.endsWith(quote) && (quote.length === 3 || escapedEnd % 2 === 0);
+    if (!closed) this.syntaxProblems.push({ from: node.from, to: node.to, message: 'unterminated string literal' });
   }
 
   /** Parameters of a def or lambda: names are defined in `inner`; defaults and annotations are read in `outer`. */

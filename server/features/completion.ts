@@ -1,16 +1,22 @@
-// Completion: members of db, request/req, request.user and the allowed modules after a dot (from the API model);
-// keyword arguments inside a db/request call; collection names (from the local database) inside the string
-// argument of a collection-taking db call; otherwise file symbols in scope, builtins, keywords and globals.
+// Completion: members of db, request/req, request.user and the allowed modules after a dot, and the members
+// of the values the API returns (`request.query_params.`, `request.json().`, `doc.` after
+// `doc = db.get_document(...)`), all from the API model; keyword arguments inside an API call; inside strings,
+// collection names of db calls, the keys of returned dicts (`doc['`, `doc['data'].get('`) and field keys of
+// `filters`/`data`/`fields` dicts (from the local database's documents and the file's other db calls);
+// otherwise file symbols in scope, builtins, keywords and globals.
 
+import type { SyntaxNode } from '@lezer/common';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver';
 import type { ApiMember } from '../../runtime/api/model';
 import {
-  builtinByName, constantNames, forbiddenBuiltinReasons, formatSignature, injectedGlobals, memberOf, moduleByName,
-  targetOwner, type ApiTarget,
+  builtinByName, constantNames, describedMembers, forbiddenBuiltinReasons, formatSignature, injectedGlobals, memberOf,
+  moduleByName, targetOwner, valueOf, type ApiTarget,
 } from '../analysis/apiIndex';
+import { calledFunction, collectionLiteral, expressionTarget, rootTarget, stringLiteralValue } from '../analysis/apiTargets';
 import { argumentAt, callAt, isInStringOrComment, scopeAt, typedChainAt } from '../analysis/cursorContext';
-import { calledFunction, collectionParameter, rootTarget } from '../analysis/diagnostics';
+import { collectionParameter } from '../analysis/diagnostics';
 import type { DocumentAnalysis, SymbolDefinition } from '../analysis/documentAnalysis';
+import type { LocalSchema } from '../localCollections';
 import { memberDocumentation } from './hover';
 
 /** Python keywords offered where a statement or expression may start. */
@@ -19,6 +25,9 @@ export const pythonKeywords = [
   'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
   'return', 'try', 'while', 'with', 'yield', 'match', 'case',
 ];
+
+/** Parameters of db document calls whose dict keys are fields of the collection's documents. */
+const fieldDictParameters = new Set(['filters', 'data', 'fields']);
 
 function memberItem(owner: string, member: ApiMember, sortPrefix: string): CompletionItem {
   const isFunction = member.kind === 'function';
@@ -32,12 +41,10 @@ function memberItem(owner: string, member: ApiMember, sortPrefix: string): Compl
 }
 
 function targetMembers(target: ApiTarget): CompletionItem[] {
-  const owner = targetOwner(target);
-  if (target.kind === 'object') return target.object.members.map((m) => memberItem(owner, m, '0'));
-  if (target.kind === 'member' && target.member.kind === 'property' && target.member.members) {
-    return target.member.members.map((m) => memberItem(owner, m, '0'));
-  }
+  const described = describedMembers(target);
+  if (described) return described.members.map((m) => memberItem(described.owner, m, '0'));
   if (target.kind === 'module') {
+    const owner = targetOwner(target);
     return target.module.members.map((name) => ({
       label: name,
       kind: /^[A-Z][A-Z_0-9]*$/.test(name) || /^(pi|e|tau|inf|nan|min|max)$/.test(name) ? CompletionItemKind.Constant
@@ -61,39 +68,134 @@ function symbolKind(symbol: SymbolDefinition): CompletionItemKind {
   }
 }
 
+/** The range of a string literal's content up to its closing quote (or the cursor when unclosed). */
+function stringContentRange(analysis: DocumentAnalysis, node: SyntaxNode, offset: number) {
+  const quote = analysis.text[node.from]!;
+  const closed = node.to - node.from >= 2 && analysis.text[node.to - 1] === quote;
+  return { start: analysis.lines.positionAt(node.from + 1), end: analysis.lines.positionAt(closed ? node.to - 1 : offset) };
+}
+
+/** The string literal (no prefix) the cursor is in, or undefined. */
+function plainStringNodeAt(analysis: DocumentAnalysis, offset: number): SyntaxNode | undefined {
+  const node = analysis.tree.resolveInner(offset, -1);
+  return node.name === 'String' && /^['"]/.test(analysis.text[node.from]!) ? node : undefined;
+}
+
 /** Collection names when the cursor is in the string that names the collection of a db call, else none. */
-function collectionItems(analysis: DocumentAnalysis, offset: number, collections: ReadonlySet<string> | undefined): CompletionItem[] {
+function collectionItems(analysis: DocumentAnalysis, node: SyntaxNode, offset: number, collections: ReadonlySet<string> | undefined): CompletionItem[] {
   const call = collections && callAt(analysis, offset);
   const param = call && collectionParameter(calledFunction(analysis, call));
   if (!call || !param) return [];
   const { index, keyword } = argumentAt(call, offset);
   if (keyword ? keyword !== param : index !== 0) return [];
-  const node = analysis.tree.resolveInner(offset, -1);
-  if (node.name !== 'String' || !/^['"]/.test(analysis.text[node.from]!)) return [];
-  const quote = analysis.text[node.from]!;
-  const closed = node.to - node.from >= 2 && analysis.text[node.to - 1] === quote;
-  const range = {
-    start: analysis.lines.positionAt(node.from + 1),
-    end: analysis.lines.positionAt(closed ? node.to - 1 : offset),
-  };
+  const range = stringContentRange(analysis, node, offset);
   return [...collections!].sort().map((name) => ({
     label: name, kind: CompletionItemKind.Value, detail: 'collection in the local database', sortText: '0' + name,
     textEdit: { range, newText: name },
   }));
 }
 
+/** The keys of the dict literals passed as filters/data/fields to the file's db calls on one collection. */
+function keysUsedInFile(analysis: DocumentAnalysis, collection: string, except: SyntaxNode): string[] {
+  const keys: string[] = [];
+  for (const call of analysis.calls) {
+    const called = calledFunction(analysis, call);
+    if (collectionParameter(called) !== 'collection' || collectionLiteral(analysis, call, 'collection')?.value !== collection) continue;
+    const argList = analysis.tree.resolveInner(call.argsFrom, 1).parent;
+    for (let child = argList?.firstChild; child; child = child.nextSibling) {
+      if (child.name !== 'DictionaryExpression' || child.from === except.from) continue;
+      for (let key = child.firstChild; key; key = key.nextSibling) {
+        const value = key.prevSibling && /^[{,]$/.test(key.prevSibling.name) ? stringLiteralValue(analysis, key) : undefined;
+        if (value) keys.push(value);
+      }
+    }
+  }
+  return keys;
+}
+
+/** Field-key items of a collection: keys of its documents in the local database, then keys the file uses. */
+function fieldKeyItems(analysis: DocumentAnalysis, collection: string, node: SyntaxNode, offset: number, local: LocalSchema | undefined,
+  dict: SyntaxNode | undefined): CompletionItem[] {
+  const range = stringContentRange(analysis, node, offset);
+  const items = new Map<string, CompletionItem>();
+  for (const key of local?.fields?.get(collection) ?? []) {
+    items.set(key, { label: key, kind: CompletionItemKind.Field, detail: `field of '${collection}'`, sortText: '0' + key,
+      documentation: `A field of the documents of '${collection}' in the local database.`, textEdit: { range, newText: key } });
+  }
+  for (const key of keysUsedInFile(analysis, collection, dict ?? node)) {
+    if (items.has(key)) continue;
+    items.set(key, { label: key, kind: CompletionItemKind.Field, detail: `field of '${collection}'`, sortText: '1' + key,
+      documentation: `A field of '${collection}' used by another db call in this file.`, textEdit: { range, newText: key } });
+  }
+  return [...items.values()];
+}
+
+/** Keys of a `filters`/`data`/`fields` dict literal of a db call when the cursor is in one of its keys. */
+function filterKeyItems(analysis: DocumentAnalysis, node: SyntaxNode, offset: number, local: LocalSchema | undefined): CompletionItem[] {
+  const dict = node.parent;
+  const isKey = node.prevSibling && /^[{,]$/.test(node.prevSibling.name);
+  if (!dict || !isKey || !/^(DictionaryExpression|SetExpression|SetComprehensionExpression)$/.test(dict.name) || dict.parent?.name !== 'ArgList') return [];
+  const call = callAt(analysis, offset);
+  const called = call && calledFunction(analysis, call);
+  if (!call || !called || collectionParameter(called) !== 'collection') return [];
+  const { index, keyword } = argumentAt(call, offset);
+  const param = keyword ?? called.fn.params[index]?.name;
+  const collection = collectionLiteral(analysis, call, 'collection')?.value;
+  if (!param || !fieldDictParameters.has(param) || collection === undefined) return [];
+  return fieldKeyItems(analysis, collection, node, offset, local, dict);
+}
+
+/** Keys of a returned dict when the cursor is in `value['...']` or `value.get('...')`. */
+function returnedKeyItems(analysis: DocumentAnalysis, node: SyntaxNode, offset: number, local: LocalSchema | undefined): CompletionItem[] {
+  const parent = node.parent;
+  let object: SyntaxNode | null | undefined;
+  if (parent?.name === 'MemberExpression' && node.prevSibling?.name === '[') object = parent.firstChild;
+  else if (parent?.name === 'ArgList' && node.prevSibling?.name === '(') {
+    const callee = parent.prevSibling;
+    const property = callee?.name === 'MemberExpression' ? callee.lastChild : undefined;
+    if (property?.name === 'PropertyName' && analysis.text.slice(property.from, property.to) === 'get') object = callee!.firstChild;
+  }
+  const target = object ? expressionTarget(analysis, object) : undefined;
+  const value = valueOf(target);
+  if (value?.kind !== 'dict') return [];
+  if (value.collectionFields) {
+    const collection = target?.kind === 'value' || target?.kind === 'member' ? target.collection : undefined;
+    return collection === undefined ? [] : fieldKeyItems(analysis, collection, node, offset, local, undefined);
+  }
+  const range = stringContentRange(analysis, node, offset);
+  return (value.fields ?? []).map((field) => ({
+    label: field.name, kind: CompletionItemKind.Field, detail: `"${field.name}": ${field.type}`, sortText: '0' + field.name,
+    documentation: field.doc, textEdit: { range, newText: field.name },
+  }));
+}
+
+/** What the object before the dot at `dot` stands for, read from the tree (`request.json().`, `doc['data'].`). */
+function objectBeforeDot(analysis: DocumentAnalysis, dot: number): ApiTarget | undefined {
+  const node = analysis.tree.resolveInner(dot, 1);
+  const object = node.name === '.' && node.parent?.name === 'MemberExpression' ? node.parent.firstChild : undefined;
+  return object ? expressionTarget(analysis, object) : undefined;
+}
+
 /**
- * The completion items at an offset of an analysed document; `collections` are the local database's
- * collection names, offered inside the collection string of db calls.
+ * The completion items at an offset of an analysed document; `local` holds the local database's collection
+ * names (offered inside the collection string of db calls) and field keys (offered as dict keys).
  */
-export function completionItems(analysis: DocumentAnalysis, offset: number, collections?: ReadonlySet<string>): CompletionItem[] {
-  if (isInStringOrComment(analysis, offset)) return collectionItems(analysis, offset, collections);
+export function completionItems(analysis: DocumentAnalysis, offset: number, local?: LocalSchema): CompletionItem[] {
+  if (isInStringOrComment(analysis, offset)) {
+    const node = plainStringNodeAt(analysis, offset);
+    if (!node) return [];
+    const collections = collectionItems(analysis, node, offset, local?.collections);
+    if (collections.length > 0) return collections;
+    const keys = filterKeyItems(analysis, node, offset, local);
+    return keys.length > 0 ? keys : returnedKeyItems(analysis, node, offset, local);
+  }
   const chain = typedChainAt(analysis.text, offset);
   const scope = scopeAt(analysis, offset);
   if (chain.path.length > 0) {
-    if (chain.path[0] === '?') return [];
-    let target = rootTarget(analysis, { name: chain.path[0]!, from: offset, to: offset, scope, isStore: false });
-    for (const name of chain.path.slice(1)) target = target ? memberOf(target, name) : undefined;
+    let target = chain.path[0] === '?'
+      ? objectBeforeDot(analysis, chain.prefixFrom - 1)
+      : rootTarget(analysis, { name: chain.path[0]!, from: offset, to: offset, scope, isStore: false }, true);
+    if (chain.path[0] !== '?') for (const name of chain.path.slice(1)) target = target ? memberOf(target, name) : undefined;
     return target ? targetMembers(target) : [];
   }
   const items: CompletionItem[] = [];
@@ -104,7 +206,7 @@ export function completionItems(analysis: DocumentAnalysis, offset: number, coll
     items.push(item);
   };
   const call = callAt(analysis, offset);
-  const called = call && calledFunction(analysis, call);
+  const called = call && calledFunction(analysis, call, true);
   if (call && called) {
     const used = new Set(call.args.filter((a) => a.kind === 'keyword').map((a) => a.name));
     for (const param of called.fn.params) {

@@ -1,9 +1,10 @@
-// Hover: the signature, doc and example of db/request members and module names from the API model; the doc of
-// builtins (and why a forbidden one is refused); the kind of a symbol defined in the file.
+// Hover: the signature, doc and example of db/request members, of the methods of values the API returns and of
+// module names, from the API model; the doc of builtins (and why a forbidden one is refused); the kind of a
+// symbol defined in the file, with the shape of the API value it holds when it was assigned one.
 
-import type { ApiMember } from '../../runtime/api/model';
+import { valueType, type ApiMember } from '../../runtime/api/model';
 import { builtinByName, forbiddenBuiltinReasons, formatSignature, targetOwner, type ApiTarget } from '../analysis/apiIndex';
-import { chainTargets } from '../analysis/diagnostics';
+import { chainTargets, rootTarget } from '../analysis/apiTargets';
 import { resolveName, type DocumentAnalysis } from '../analysis/documentAnalysis';
 
 export interface HoverResult {
@@ -24,6 +25,7 @@ function targetDocumentation(target: ApiTarget): string {
     case 'module': return ['```python', `module ${target.module.name}`, '```', '', target.module.doc].join('\n');
     case 'member': return memberDocumentation(target.owner, target.member);
     case 'members': return ['```python', targetOwner(target), '```'].join('\n');
+    case 'value': return ['```python', valueType(target.value), '```'].join('\n');
   }
 }
 
@@ -34,7 +36,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult
     const spans = [chain.root, ...chain.properties];
     const index = spans.findIndex((span) => span.from <= offset && offset <= span.to && span.to > span.from);
     if (index < 0) continue;
-    const target = chainTargets(analysis, chain)[index];
+    const target = chainTargets(analysis, chain, true)[index];
     if (target) return { markdown: targetDocumentation(target), from: spans[index]!.from, to: spans[index]!.to };
   }
   const ref = analysis.references.find((r) => r.from <= offset && offset <= r.to);
@@ -43,7 +45,9 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult
   const span = { from: ref.from, to: ref.to };
   if (symbol) {
     const line = analysis.lines.positionAt(symbol.from).line + 1;
-    return { markdown: ['```python', `(${symbol.kind}) ${symbol.name}`, '```', '', `Defined on line ${line}.`].join('\n'), ...span };
+    const inferred = rootTarget(analysis, ref, true);
+    const type = inferred?.kind === 'value' ? `: ${valueType(inferred.value)}${inferred.orNone ? ' | None' : ''}` : '';
+    return { markdown: ['```python', `(${symbol.kind}) ${symbol.name}${type}`, '```', '', `Defined on line ${line}.`].join('\n'), ...span };
   }
   const reason = forbiddenBuiltinReasons.get(ref.name);
   if (reason) return { markdown: `\`${ref.name}\` is not available in cloud functions: ${reason}.`, ...span };

@@ -1,16 +1,16 @@
-// Signature help for db/request calls: the model's signature with the active parameter, chosen by the keyword
+// Signature help for db/request calls and the methods of values they return (`doc.get(`): the model's signature with the active parameter, chosen by the keyword
 // being typed or else by the number of commas before the cursor.
 
 import { MarkupKind, type SignatureHelp } from 'vscode-languageserver';
 import { formatSignature } from '../analysis/apiIndex';
 import { argumentAt, callAt } from '../analysis/cursorContext';
-import { calledFunction } from '../analysis/diagnostics';
+import { calledFunction } from '../analysis/apiTargets';
 import type { DocumentAnalysis } from '../analysis/documentAnalysis';
 
 /** The signature help at an offset, or undefined outside a known call. */
 export function signatureHelpAt(analysis: DocumentAnalysis, offset: number): SignatureHelp | undefined {
   const call = callAt(analysis, offset);
-  const called = call && calledFunction(analysis, call);
+  const called = call && calledFunction(analysis, call, true);
   if (!call || !called) return undefined;
   const { owner, fn } = called;
   const label = formatSignature(owner, fn);

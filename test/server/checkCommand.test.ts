@@ -1,8 +1,9 @@
 // `cloudfn check` and `cloudfn stubs` in-process: output lines, --json shape, exit codes, usage errors, and the
-// generated __builtins__.pyi.
+// generated __builtins__.pyi; CPython's syntax message through the CLI bundle.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +53,17 @@ test('check --json: one object with files, diagnostics and counts', async () => 
   assert.deepEqual(report.files[0].diagnostics[1], {
     line: 4, column: 15, endLine: 4, endColumn: 23, severity: 'error', code: 'unknown-member',
     message: "'db' has no member 'get_docs'; did you mean 'get_documents'?",
+  });
+});
+
+test('check: a syntax error carries CPython\'s message, line and column', { timeout: 60_000 }, async () => {
+  const brokenFile = path.join(dir, 'broken.py');
+  fs.writeFileSync(brokenFile, 'def main():\n    x = db.get_documents("users"\n    return x\n');
+  // Through the CLI bundle in a process of its own: the test runner's own output would mix into a capture.
+  const run = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'cloudfn.js'), 'check', goodFile, brokenFile], { encoding: 'utf8' });
+  assert.deepEqual({ code: run.status, stdout: run.stdout }, {
+    code: 1,
+    stdout: `${brokenFile}:2:25: error syntax-error '(' was never closed\n`,
   });
 });
 

@@ -1,6 +1,6 @@
 // Completion, hover and signature help as data: each fixture has a `$0` cursor and header lines stating what
 // the answer must include (`# includes:`, `# excludes:`, `# contains:`, `# label:`, `# active:`, `# none:`);
-// `# collections:` lists the local database's collections for completion.
+// `# collections:` and `# fields:` describe the local database for completion.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { analyzeDocument } from '../../server/analysis/documentAnalysis';
 import { completionItems } from '../../server/features/completion';
 import { hoverAt } from '../../server/features/hover';
 import { signatureHelpAt } from '../../server/features/signatureHelp';
-import { collectionsHeader, fixtureHeaders, listFixtures, parseCursorSource } from './fixtureFormat';
+import { fixtureHeaders, listFixtures, localSchemaHeader, parseCursorSource } from './fixtureFormat';
 
 function list(value: string | undefined): string[] {
   return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
@@ -25,7 +25,7 @@ for (const file of listFixtures('completion')) {
     const source = fs.readFileSync(file, 'utf8');
     const headers = fixtureHeaders(source);
     const { code, offset } = parseCursorSource(source);
-    const labels = completionItems(analyzeDocument(code), offset, collectionsHeader(source)).map((item) => item.label);
+    const labels = completionItems(analyzeDocument(code), offset, localSchemaHeader(source)).map((item) => item.label);
     for (const label of list(headers.get('includes'))) assert.ok(labels.includes(label), `missing '${label}' in ${JSON.stringify(labels)}`);
     for (const label of list(headers.get('excludes'))) assert.ok(!labels.includes(label), `unexpected '${label}'`);
   });

@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LocalSchema } from '../../server/localCollections';
 
 export const fixturesDir = path.join(__dirname, 'fixtures');
 
@@ -65,6 +66,21 @@ export function fixtureHeaders(source: string): Map<string, string> {
 export function collectionsHeader(source: string): ReadonlySet<string> | undefined {
   const value = fixtureHeaders(source).get('collections');
   return value === undefined ? undefined : new Set(value.split(',').map((name) => name.trim()).filter(Boolean));
+}
+
+/**
+ * The local database a fixture stands for: `# collections: a, b` and `# fields: a: x, y.z; b: w` (the keys
+ * of each collection's documents); undefined without a collections header.
+ */
+export function localSchemaHeader(source: string): LocalSchema | undefined {
+  const collections = collectionsHeader(source);
+  if (!collections) return undefined;
+  const fields = new Map<string, string[]>();
+  for (const entry of (fixtureHeaders(source).get('fields') ?? '').split(';')) {
+    const [name, keys] = entry.split(':');
+    if (name?.trim() && keys) fields.set(name.trim(), keys.split(',').map((key) => key.trim()).filter(Boolean));
+  }
+  return { collections, fields };
 }
 
 export function listFixtures(folder: string): string[] {

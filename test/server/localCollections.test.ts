@@ -7,19 +7,21 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalCollections, readCollectionNames } from '../../server/localCollections';
+import { LocalCollections, readCollectionNames, readLocalSchema } from '../../server/localCollections';
 import { checkCommand } from '../../cli/checkCommand';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-collections-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Writes a fixture with these collections and imports it into a database file. */
-function makeDatabase(file: string, names: string[]): void {
+/** Writes a fixture with these collections (and documents with these data) and imports it into a database file. */
+function makeDatabase(file: string, names: string[], data: Record<string, object[]> = {}): void {
   const fixture = path.join(dir, `${path.basename(file)}.json`);
+  const stamp = '2026-01-01T00:00:00Z';
   fs.writeFileSync(fixture, JSON.stringify({
     format: 'cloudfn-fixture', version: 1, app_users: [],
-    collections: names.map((name) => ({ name, webhook_url: null, documents: [] })),
+    collections: names.map((name) => ({ name, webhook_url: null, documents: (data[name] ?? []).map((fields, index) => ({
+      id: `${name}-${index}`, data: fields, created_at: stamp, updated_at: stamp })) })),
   }));
   execFileSync(process.execPath, [path.join(repoRoot, 'bin/cloudfn.js'), 'db', 'import', fixture, '--db', file], { stdio: 'ignore' });
 }
@@ -40,6 +42,19 @@ for (const { name, file, expected } of cases) {
     assert.deepEqual(names && [...names].sort(), expected);
   });
 }
+
+test('field keys of each collection: top-level keys and dotted keys one level down, no array items', async () => {
+  const file = path.join(dir, 'fields.db');
+  makeDatabase(file, ['users', 'orders', 'empty'], {
+    users: [{ name: 'Ann', address: { city: 'Oslo', geo: { lat: 1 } } }, { name: 'Bo', tags: ['a', 'b'], 'odd key': 1 }],
+    orders: [{ total: 3 }],
+  });
+  const schema = await readLocalSchema(file);
+  assert.deepEqual(Object.fromEntries(schema!.fields!), {
+    users: ['address', 'address.city', 'address.geo', 'name', 'tags'],
+    orders: ['total'],
+  });
+});
 
 test('the live view re-reads the file when its mtime changes', async () => {
   const file = path.join(dir, 'live.db');

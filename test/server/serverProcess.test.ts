@@ -1,5 +1,6 @@
 // End to end: spawns dist/server.js over stdio and drives it with raw LSP messages: initialize → didOpen →
-// publishDiagnostics → completion after `db.` → didChange → new diagnostics → shutdown/exit.
+// publishDiagnostics → completion after `db.` → didChange → new diagnostics → a syntax error answered with
+// CPython's message → shutdown/exit.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,6 +103,15 @@ test('the server process answers over stdio', { timeout: 60_000 }, async () => {
     assert.deepEqual(second.params.diagnostics, []);
     const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 16 } });
     assert.match(hover.result.contents.value, /db\.get_documents\(collection: str/);
+    // A syntax error: the parser's mark is published at once, then CPython's exact message for the same version.
+    const cpython = client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params.version === 3
+      && m.params.diagnostics.some((d: any) => d.message === "'(' was never closed"), 30_000);
+    client.notify('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x = (\n' }],
+    });
+    const exact = await cpython;
+    assert.deepEqual(exact.params.diagnostics.filter((d: any) => d.code === 'syntax-error').map((d: any) => d.range.start), [{ line: 0, character: 4 }]);
     await client.request('shutdown', null);
     client.notify('exit', null);
     const code = await new Promise((resolve) => child.on('exit', resolve));
