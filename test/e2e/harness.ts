@@ -12,7 +12,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const codeServerBin = path.join(repoRoot, '.e2e', 'code-server', 'node_modules', '.bin', 'code-server');
+export const codeServerBin = process.env.CLOUDFN_E2E_CODE_SERVER ?? path.join(repoRoot, '.e2e', 'code-server', 'node_modules', '.bin', 'code-server');
 export const artifactsDir = path.join(repoRoot, 'test', 'e2e', 'artifacts');
 export const chromiumPath = process.env.CLOUDFN_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -49,15 +49,19 @@ const quietSettings: Record<string, unknown> = {
   'files.autoSave': 'off',
 };
 
-/** Throws a message saying how to install code-server when the install script has not run. */
+/** Throws (and prints once, so that it stands out in the test report) how to install what is missing. */
 export function assertCodeServerInstalled(): void {
-  if (!fs.existsSync(codeServerBin)) {
-    throw new Error(`code-server is not installed (${codeServerBin} is missing): run \`bash scripts/install-code-server.sh\` as root first.`);
-  }
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`Chromium is not installed (${chromiumPath} is missing): run \`bash scripts/install-code-server.sh\` as root first.`);
-  }
+  const missing = [
+    fs.existsSync(codeServerBin) ? undefined : `code-server (${codeServerBin})`,
+    fs.existsSync(chromiumPath) ? undefined : `Chromium (${chromiumPath})`,
+  ].filter((what) => what !== undefined);
+  if (missing.length === 0) return;
+  const message = `Editor tests need ${missing.join(' and ')}, not installed: run \`bash scripts/install-code-server.sh\` as root first.`;
+  if (!installHintPrinted) console.error(`\n${message}\n`);
+  installHintPrinted = true;
+  throw new Error(message);
 }
+let installHintPrinted = false;
 
 /** Saves a screenshot of the page under test/e2e/artifacts/ (or at an absolute path) and returns its path. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
