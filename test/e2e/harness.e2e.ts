@@ -5,8 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir as makeTempDir } from '../helpers';
 import { CodeServer, Editor, packageExtension } from './harness';
 
 const probeManifest = {
@@ -94,20 +94,21 @@ function writeWorkspace(dir: string): string {
 
 describe('editor-test harness, driven against the probe extension', () => {
   const suiteStart = Date.now();
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-e2e-probe-'));
+  const tempDir = makeTempDir('cloudfn-e2e-probe-');
   let server: CodeServer;
   let editor: Editor;
 
   before(async () => {
     const vsix = buildProbeVsix(tempDir);
+    const packed = Date.now();
     server = await CodeServer.start({ extensions: [vsix] });
+    const started = Date.now();
     editor = await server.openEditor(writeWorkspace(tempDir));
-    console.log(`ready after ${Date.now() - suiteStart} ms (pack, install, start, open)`);
+    console.log(`ready after ${Date.now() - suiteStart} ms: pack ${packed - suiteStart} ms, install + start ${started - packed} ms, open ${Date.now() - started} ms`);
   });
 
   after(async () => {
     await server?.stop();
-    fs.rmSync(tempDir, { recursive: true, force: true });
     console.log(`suite took ${Date.now() - suiteStart} ms`);
   });
 

@@ -162,7 +162,6 @@ export class CodeServer {
   port = 0;
   private serverProcess: ChildProcess | undefined;
   private readonly editors = new Set<Editor>();
-  private readonly killOnExit = (): void => this.killNow();
 
   private constructor() {
     this.rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-e2e-'));
@@ -171,7 +170,8 @@ export class CodeServer {
     this.extensionsDir = path.join(this.rootDir, 'extensions');
     this.serverLogFile = path.join(this.rootDir, 'code-server.log');
     for (const dir of [this.homeDir, this.userDataDir, this.extensionsDir, path.join(this.rootDir, 'tmp')]) fs.mkdirSync(dir, { recursive: true });
-    process.on('exit', this.killOnExit);
+    liveServers.add(this);
+    killLiveServersOnExit();
   }
 
   /** Creates the folders, writes settings, installs the given extensions and starts the server. */
@@ -328,13 +328,36 @@ export class CodeServer {
     this.serverProcess = undefined;
     if (process.env.CLOUDFN_E2E_KEEP) console.log(`kept ${this.rootDir} (CLOUDFN_E2E_KEEP is set)`);
     else fs.rmSync(this.rootDir, { recursive: true, force: true, maxRetries: 3 });
-    process.off('exit', this.killOnExit);
+    liveServers.delete(this);
   }
 
-  /** Synchronous last resort when the test process exits without stop(). */
-  private killNow(): void {
+  /** Synchronous last resort when the test process exits or is interrupted without stop(). */
+  killNow(): void {
     if (this.serverProcess?.pid !== undefined) signalGroup(this.serverProcess.pid, 'SIGKILL');
     if (!process.env.CLOUDFN_E2E_KEEP) fs.rmSync(this.rootDir, { recursive: true, force: true });
+  }
+}
+
+const liveServers = new Set<CodeServer>();
+let exitHandlersInstalled = false;
+
+/**
+ * The servers run in sessions of their own, so neither Ctrl+C nor the test runner's SIGTERM reaches them:
+ * kill what is still running when this process exits or is told to.
+ */
+function killLiveServersOnExit(): void {
+  if (exitHandlersInstalled) return;
+  exitHandlersInstalled = true;
+  const killAll = (): void => {
+    for (const server of liveServers) server.killNow();
+    liveServers.clear();
+  };
+  process.on('exit', killAll);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(code);
+    });
   }
 }
 
