@@ -1,6 +1,7 @@
 // Proves the editor-test harness on a throwaway "probe" extension built at test time: a code lens on .py files
-// under functions/, a command that writes to the LogOutputChannel "probe", a diagnostic, a webview panel with
-// an element #probe and a tree view. Each test drives one harness helper in a fresh code-server.
+// under functions/, a command that writes to the LogOutputChannel "probe", a diagnostic, a status bar item, a
+// webview panel with an element #probe and a tree view. The suite runs in one fresh code-server; each test
+// drives one or two harness helpers.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +47,9 @@ exports.activate = (context) => {
     diagnostics.set(document.uri, found);
   };
   vscode.workspace.textDocuments.forEach(check);
+  const statusItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left);
+  statusItem.text = '$(beaker) probe ready';
+  statusItem.show();
   context.subscriptions.push(
     log,
     diagnostics,
@@ -61,6 +65,7 @@ exports.activate = (context) => {
       const panel = vscode.window.createWebviewPanel('probe.panel', 'Probe Panel', vscode.ViewColumn.Beside, {});
       panel.webview.html = '<!DOCTYPE html><html><body><h1>Probe</h1><div id="probe">probe says hello</div></body></html>';
     }),
+    statusItem,
     vscode.window.registerTreeDataProvider('probe.items', {
       getTreeItem: (item) => item,
       getChildren: (item) => (item ? [] : ['alpha', 'beta'].map((label) => new vscode.TreeItem(label))),
@@ -140,6 +145,10 @@ describe('editor-test harness, driven against the probe extension', () => {
     await editor.runCommand('Probe: Show Panel');
     const frame = await editor.webviewFrame('#probe');
     assert.equal(await frame.locator('#probe').textContent(), 'probe says hello');
+  });
+
+  test('a status bar item is readable', async () => {
+    assert.equal(await editor.waitForStatusBarItem('probe ready'), 'probe ready');
   });
 
   test('tree view items are listed', async () => {

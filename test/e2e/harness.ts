@@ -146,6 +146,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** .vsix packages installed before the server starts. */
   extensions?: string[];
+  /** Keep workspace trust on (the folder then opens untrusted); off by default, as the doc's flags have it. */
+  workspaceTrust?: boolean;
   startTimeoutMs?: number;
 }
 
@@ -181,9 +183,10 @@ export class CodeServer {
     try {
       const settingsFile = path.join(server.userDataDir, 'User', 'settings.json');
       fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-      fs.writeFileSync(settingsFile, JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
+      const trustSettings = options.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...quietSettings, ...trustSettings, ...options.settings }, null, 2));
       for (const vsix of options.extensions ?? []) await server.installExtension(vsix);
-      await server.launch(options.startTimeoutMs ?? 60_000);
+      await server.launch(options.startTimeoutMs ?? 60_000, options.workspaceTrust ?? false);
       return server;
     } catch (error) {
       await server.stop();
@@ -229,7 +232,7 @@ export class CodeServer {
     }
   }
 
-  private async launch(timeoutMs: number): Promise<void> {
+  private async launch(timeoutMs: number, workspaceTrust: boolean): Promise<void> {
     this.port = await freePort();
     const log = fs.openSync(this.serverLogFile, 'a');
     const args = [
@@ -238,7 +241,7 @@ export class CodeServer {
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
     ];
     // detached: true makes the child call setsid(), as `setsid code-server ...` would: its pid is the id of a
@@ -676,6 +679,20 @@ export class Editor {
         };
       }),
     );
+  }
+
+  /** The texts of the status bar items, left to right (their accessible labels where they have one). */
+  async statusBarTexts(): Promise<string[]> {
+    return this.page.locator('.part.statusbar .statusbar-item').evaluateAll((items) =>
+      items.map((item) => (item.querySelector('.statusbar-item-label') ?? item).textContent?.trim() ?? '').filter((text) => text !== ''),
+    );
+  }
+
+  /** Waits until a status bar item's text matches; returns that text. */
+  async waitForStatusBarItem(text: string | RegExp): Promise<string> {
+    return this.waitFor(`a status bar item "${text}"`, async () => (await this.statusBarTexts()).find((item) => matches(item, text)), {
+      lastSeen: async () => JSON.stringify(await this.statusBarTexts()),
+    });
   }
 
   /** Waits until a tree view shows an item with exactly this label; returns all items then shown. */
