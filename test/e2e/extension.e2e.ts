@@ -66,6 +66,18 @@ test('Run shows the result and the print output in the run panel and the log cha
   await editor.screenshot(path.join(images, 'run-panel.png'));
 });
 
+test('Run with payload… sends the picked named payload; the status bar shows the runtime ready', async () => {
+  await editor.clickCodeLens('Run with payload…');
+  const row = editor.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: /^ada/ });
+  await editor.waitFor('the payload "ada" in the picker', async () => (await row.count()) > 0);
+  await row.first().click();
+  const text = await finishedRun(2);
+  assert.match(text, /message: "Hello, Ada!"/);
+  assert.match(text, /payload: ada/);
+  await editor.waitForCodeLens(/ada$/);
+  await editor.waitForStatusBarItem('cloudfn: ready');
+});
+
 test('the data explorer lists the collection the run created', async () => {
   const items = await editor.waitForTreeItem('Local Database', 'greetings');
   assert.ok(items.some((item) => item.label === 'Collections'), JSON.stringify(items));
@@ -74,7 +86,7 @@ test('the data explorer lists the collection the run created', async () => {
 test('a failing function shows its error and error line', async () => {
   await editor.openFile('functions/broken.py');
   await editor.clickCodeLens('▶ Run');
-  const text = await finishedRun(2);
+  const text = await finishedRun(3);
   assert.match(text, /Failed/);
   assert.match(text, /ZeroDivisionError: division by zero \(line 3\)/);
   assert.match(text, /File "functions\/broken\.py", line 3/);
