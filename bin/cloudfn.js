@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// The cloudfn command: a thin launcher for the bundled CLI in dist/ (built by `npm run build`).
+// The cloudfn command: a thin launcher for the bundled CLI in dist/ (built by `npm run build`). `parse` and
+// `serve` load the lean dist/parse.js (the Parse dialect only: a faster start); every other command dist/cli.js.
 const path = require('node:path');
 const fs = require('node:fs');
-const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
+const command = process.argv[2];
+const name = command === 'parse' || command === 'serve' ? 'parse.js' : 'cli.js';
+const bundle = path.join(__dirname, '..', 'dist', name);
 if (!fs.existsSync(bundle)) {
-  process.stderr.write('cloudfn: dist/cli.js is missing; run `npm run build` first\n');
+  process.stderr.write(`cloudfn: dist/${name} is missing; run \`npm run build\` first\n`);
   process.exit(2);
 }
 require(bundle);

@@ -11,6 +11,7 @@ import { checkCommand, checkUsage } from './checkCommand';
 import { stubsCommand, stubsUsage } from './stubsCommand';
 import { parseCommand, parseUsage, serveCommand, serveUsage } from './parseCommand';
 import { version } from './version';
+import { runCli } from './runCli';
 
 const help = `cloudfn ${version} — run and check CocoBASE cloud functions locally
 
@@ -37,17 +38,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Exits once stdout has been written: process.exit() alone can cut a piped stdout short. */
-function exit(code: number): void {
-  process.stdout.write('', () => process.exit(code));
-}
-
-main(process.argv.slice(2)).then(exit, (error: unknown) => {
-  if (error instanceof CliUsageError) {
-    process.stderr.write(`cloudfn: ${error.message}\n`);
-    exit(2);
-  } else {
-    process.stderr.write(`cloudfn: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-    exit(70);
-  }
-});
+runCli(main);

@@ -92,6 +92,8 @@ export class ParseClasses {
     const limit = options.limit ?? defaultLimit;
     matches = limit === 0 ? [] : matches.slice(skip, skip + limit);
     let results = matches.map(publicView);
+    // Parse Server writes _JobStatus objects without updatedAt (seen on 9.10 with PostgreSQL, peer suite).
+    if (className === '_JobStatus') results = results.map(({ updatedAt: _updatedAt, ...rest }) => rest);
     if (options.include) results = results.map((record) => this.include(record, options.include!));
     if (options.keys) results = results.map((record) => selectKeys(record, options.keys!));
     return options.count ? { results, count } : { results };

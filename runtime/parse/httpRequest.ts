@@ -4,7 +4,6 @@
 // rejected otherwise, with {status, headers, buffer, text, data, cookies}.
 
 import http from 'node:http';
-import https from 'node:https';
 import querystring from 'node:querystring';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -93,7 +92,9 @@ function withParams(url: string, params: HttpRequestOptions['params']): string {
 }
 
 function send(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined): Promise<HttpResponse & { location?: string }> {
-  const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+  // node:https (and TLS) is loaded on the first https call, not at start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const client = url.protocol === 'https:' ? (require('node:https') as typeof import('node:https')) : url.protocol === 'http:' ? http : undefined;
   if (!client) return Promise.reject(new Error(`Parse.Cloud.httpRequest: unsupported protocol ${url.protocol}`));
   const allHeaders = body ? { 'Content-Length': String(body.length), ...headers } : headers;
   // CLOUDFN_HTTP_PROXY (http://host:port) sends plain-HTTP requests through a proxy: tests use it to answer the

@@ -3,8 +3,6 @@
 // objects disabled (as Parse Server does); and the Backbone-era `{success, error}` options of the seed accepted
 // again on find/get/first/count/save/destroy/fetch/saveAll/destroyAll/fetchAll/Cloud.run, with a warning.
 
-import { createRequire } from 'node:module';
-
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** The Parse SDK module (typed loosely: it is extended at run time with the server's Parse.Cloud API). */
 export type ParseSdk = any;
@@ -14,20 +12,21 @@ export interface SdkRoute {
   (method: string, path: string, data: Record<string, unknown>, options: Record<string, any>): Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
 }
 
-/** Resolves packages from this file (sources) or from dist/ (bundles): the SDK is never bundled. */
-const nodeRequire = createRequire(__filename);
+/** The SDK module: bundled into dist/ by scripts/build.mjs (its LiveQuery and crypto parts load on first use). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireSdk = (): ParseSdk => require('parse/node');
 
 let sdk: ParseSdk | undefined;
 
 /** Requires the SDK module ahead of time (node caches it), e.g. while sql.js compiles. */
 export function preloadParseSdk(): void {
-  nodeRequire('parse/node');
+  requireSdk();
 }
 
 /** Loads the SDK once per process and routes its transport to `route`. */
 export function loadParseSdk(route: SdkRoute, keys: { appId: string; masterKey: string }, warnLegacy: (what: string) => void): ParseSdk {
   if (sdk) return sdk;
-  const Parse: ParseSdk = nodeRequire('parse/node');
+  const Parse: ParseSdk = requireSdk();
   Parse.initialize(keys.appId, undefined, keys.masterKey);
   Parse.serverURL = 'http://127.0.0.1/parse';
   Parse.Object.disableSingleInstance();
