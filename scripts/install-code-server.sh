@@ -14,8 +14,9 @@ postinstallMarker="$installDir/node_modules/code-server/lib/vscode/node_modules/
 say() { echo "install-code-server: $*"; }
 
 # The apt packages: Chromium drives the editor, ripgrep replaces the binary @vscode/ripgrep would download,
-# libkrb5-dev lets code-server's kerberos dependency build from source.
-aptPackages=(chromium libkrb5-dev ripgrep)
+# libkrb5-dev lets code-server's kerberos dependency build from source, with build-essential and python3
+# (node-gyp) for it and node-pty on a machine that lacks them.
+aptPackages=(chromium libkrb5-dev ripgrep build-essential python3)
 missingPackages=()
 for package in "${aptPackages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
