@@ -3,6 +3,8 @@
 // click-to-result time, warm: from clicking "▶ Run" to the run panel showing the finished run. Writes
 // bench/editor-results.md (after `npm run package`). Needs code-server (scripts/install-code-server.sh); says so and exits 0 without it.
 
+/// <reference lib="dom" />
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,20 +35,40 @@ async function main(): Promise<void> {
     const runtimeReadyMs = Number(/runtime ready in ([0-9]+) ms/.exec(ready)![1]);
     const clickToResult: number[] = [];
     const executionTimes: number[] = [];
+    // Timestamps are taken in the pages themselves (Date.now() is one clock for the workbench and the
+    // webview's frame), so that the browser-automation round trips of polling are not counted.
+    await editor.page.evaluate(() => {
+      document.addEventListener('click', () => { (window as unknown as { cloudfnClickAt: number }).cloudfnClickAt = Date.now(); }, true);
+    });
     for (let round = 1; round <= rounds + 1; round++) {
       const lens = await editor.waitForCodeLens('▶ Run');
       const panel = round === 1 ? undefined : await editor.webviewFrame('#cloudfn-run-panel');
-      const started = performance.now();
+      if (panel) {
+        await panel.evaluate((runId) => {
+          const win = window as unknown as { cloudfnShownAt?: number };
+          win.cloudfnShownAt = undefined;
+          const observer = new MutationObserver(() => {
+            const selected = document.querySelector('.history-item.selected')?.textContent ?? '';
+            if (selected.includes(`#${runId} `) && document.querySelector('.run-header.status-succeeded')) {
+              win.cloudfnShownAt = Date.now();
+              observer.disconnect();
+            }
+          });
+          observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+        }, round);
+      }
       await lens.first().click();
       const frame = panel ?? await editor.webviewFrame('#cloudfn-run-panel');
       await editor.waitFor(`run #${round} shown`, async () => {
         const selected = await frame.locator('.history-item.selected').textContent().catch(() => '');
         return selected?.includes(`#${round} `) && (await frame.locator('.run-header.status-succeeded').count()) > 0;
-      }, { intervalMs: 2, timeoutMs: 60_000 });
-      const elapsed = performance.now() - started;
+      }, { intervalMs: 20, timeoutMs: 60_000 });
       // The first run is the warm-up (it may wait for the runtime and creates the panel).
-      if (round > 1) {
-        clickToResult.push(elapsed);
+      if (panel) {
+        const shownAt = await panel.evaluate(() => (window as unknown as { cloudfnShownAt?: number }).cloudfnShownAt);
+        const clickAt = await editor.page.evaluate(() => (window as unknown as { cloudfnClickAt: number }).cloudfnClickAt);
+        if (shownAt === undefined) throw new Error(`run #${round}: the panel's observer did not see the result`);
+        clickToResult.push(shownAt - clickAt);
         const time = await frame.locator('.run-time').textContent();
         executionTimes.push(Number(/([0-9.]+) ms/.exec(time ?? '')?.[1] ?? NaN));
       }
@@ -61,7 +83,7 @@ async function main(): Promise<void> {
       '# Editor benchmark (code-server 4.100.3, the packaged .vsix)',
       '',
       `Measured by \`npm run bench\` (bench/editor.ts) on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, headless Chromium driving code-server.`,
-      'Click-to-result is measured in the browser: from the click on the code lens to the run panel (a webview) showing the finished run.',
+      'Click-to-result is measured in the browser: from the click on the code lens (a capturing click listener in the workbench page) to the run panel (a MutationObserver in its webview frame) showing the finished run; both take Date.now(), so polling by the test driver is not counted.',
       '',
       '| figure | measured | goal | met |',
       '|---|---|---|---|',
