@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { CodeServer, codeServerBin, repoRoot } from '../test/e2e/harness';
 import { writeWorkspace } from '../test/e2e/workspace';
+import { median, percentile } from './stats';
 
 const rounds = Number(process.env.EDITOR_BENCH_ROUNDS ?? 15);
 const resultsFile = path.join(repoRoot, 'bench', 'editor-results.md');
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const p95 = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)]!;
+const p95 = (values: number[]): number => percentile(values, 0.95);
 
 async function main(): Promise<void> {
   if (!fs.existsSync(codeServerBin)) {

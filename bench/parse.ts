@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { median, percentile } from './stats';
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'bin', 'cloudfn.js');
@@ -14,12 +15,6 @@ const cloud = path.join(root, 'bench', 'parse', 'main.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-parse-bench-'));
 const quick = process.argv.includes('--quick');
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 
 interface Serve { port: number; readyMs: number; stop: () => Promise<void> }
 

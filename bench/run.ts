@@ -11,17 +11,12 @@ import { RuntimeHost } from '../runtime/host';
 import type { RunRequest, RunResult } from '../runtime/protocol';
 import { sqlJsDir, pyodideDir } from '../runtime/paths';
 import { createSchema } from '../runtime/store/schema';
+import { median, percentile } from './stats';
 
 const root = path.resolve(__dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-bench-'));
 const quick = process.argv.includes('--quick');
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 const ms = (value: number, digits = 2): string => `${value.toFixed(digits)} ms`;
 
 function request(source: string, extra: Partial<RunRequest> = {}): RunRequest {
