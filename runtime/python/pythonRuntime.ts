@@ -7,6 +7,7 @@ import { loadPyodide, version as pyodideVersion, type PyodideAPI } from 'pyodide
 import preludeSource from './prelude.py';
 import { sandboxPolicy } from '../api/model';
 import { pyodideDir, snapshotFile, snapshotKeyFile } from '../paths';
+import { loadCreatePyodideModule } from './asmScript';
 
 /** File name of the prelude's frames; tracebacks shown to users keep only frames of the user's file. */
 export const preludeFilename = '<cloudfn-runtime>';
@@ -25,8 +26,11 @@ export interface Prelude {
 }
 
 async function boot(snapshot?: Uint8Array): Promise<PyodideAPI> {
+  const dir = pyodideDir();
   return loadPyodide({
-    indexURL: pyodideDir() + '/',
+    indexURL: dir + '/',
+    // Pyodide's module as a script with a code cache when the build wrote one (see asmScript.ts).
+    createPyodideModule: loadCreatePyodideModule(dir),
     // The `js` module sees an empty object: user code must never reach the worker's globals.
     jsglobals: {},
     env: { HOME: '/home/pyodide', TZ: 'UTC' },
