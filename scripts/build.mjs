@@ -17,6 +17,7 @@ const entries = {
   runtimeWorker: 'runtime/python/worker.ts',
   makeSnapshot: 'runtime/python/makeSnapshot.ts',
   runtimeHost: 'runtime/hostProcess.ts',
+  parseSdk: 'runtime/parse/sdkBundle.ts',
 };
 const optional = {
   server: 'server/main.ts', pythonCompiler: 'server/pythonCompilerProcess.ts',

@@ -393,10 +393,10 @@ export function findLegacyUses(source: string, code: CloudCode = readCloudCode(s
       const advice = entry.kind === 'job'
         ? (method === 'message' ? 'use request.message() instead' : method === 'success' ? 'return (or resolve) instead' : 'throw instead')
         : (method === 'success' ? 'return the result instead' : 'throw the error instead');
-      const use: LegacyUse = {
-        start: tokens[k]!.start, end: tokens[close]!.end,
-        message: `legacy ${call}: current Parse Server no longer accepts it (${entry.kind === 'job' ? 'jobs' : entry.kind === 'function' ? 'functions' : 'triggers'} get no ${entry.kind === 'job' ? 'status' : 'response'} object); ${advice}`,
-      };
+      const why = entry.kind === 'job' ? 'current Parse Server no longer accepts it (jobs get no status object)'
+        : entry.kind === 'trigger' ? 'current Parse Server no longer accepts it (triggers get no response object)'
+          : 'current Parse Server no longer documents it (functions still get a response object, triggers none)';
+      const use: LegacyUse = { start: tokens[k]!.start, end: tokens[close]!.end, message: `legacy ${call}: ${why}; ${advice}` };
       if (entry.kind !== 'job' && enclosingFunction[k] === handler.bodyOpen && isStatementEndingBlock(k, close)) {
         const args = source.slice(tokens[k + 3]!.end, tokens[close]!.start).trim();
         const single = !hasTopLevelComma(k + 3, close);

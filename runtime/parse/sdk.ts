@@ -18,16 +18,23 @@ export interface SdkRoute {
 const nodeRequire = createRequire(__filename);
 
 let sdk: ParseSdk | undefined;
+/** The module the SDK is required from: `parse/node`, or the editor host's bundled copy (the .vsix has no node_modules). */
+let sdkModule = 'parse/node';
+
+/** Loads the SDK from this file instead of `parse/node` (before the first load). */
+export function setParseSdkModule(file: string): void {
+  sdkModule = file;
+}
 
 /** Requires the SDK module ahead of time (node caches it), e.g. while sql.js compiles. */
 export function preloadParseSdk(): void {
-  nodeRequire('parse/node');
+  nodeRequire(sdkModule);
 }
 
 /** Loads the SDK once per process and routes its transport to `route`. */
 export function loadParseSdk(route: SdkRoute, keys: { appId: string; masterKey: string }, warnLegacy: (what: string) => void): ParseSdk {
   if (sdk) return sdk;
-  const Parse: ParseSdk = nodeRequire('parse/node');
+  const Parse: ParseSdk = nodeRequire(sdkModule);
   Parse.initialize(keys.appId, undefined, keys.masterKey);
   Parse.serverURL = 'http://127.0.0.1/parse';
   Parse.Object.disableSingleInstance();
