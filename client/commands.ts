@@ -6,6 +6,7 @@ import type { Ctx } from './ctx';
 import type { ImportCounts } from '../runtime/store/fixtures';
 import { pickPayload, pickUser } from './pickers';
 import { configurePylance } from './pylance';
+import type { ParseTarget } from './parse/parseParams';
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   const register = (id: string, handler: (...args: never[]) => unknown): vscode.Disposable =>
@@ -26,9 +27,12 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
     })),
     register('cloudfn.choosePayload', (uri?: vscode.Uri) => withFunction(ctx, uri, (file) => pickPayload(file, ctx.choices))),
     register('cloudfn.chooseUser', (uri?: vscode.Uri) => withFunction(ctx, uri, (file) => pickUser(file, ctx.choices, ctx.runtime))),
+    register('cloudfn.parse.run', (uri: vscode.Uri, target: ParseTarget) => ctx.parseRunner.run(uri, target)),
+    register('cloudfn.parse.runWithParams', (uri: vscode.Uri, target: ParseTarget) => ctx.parseRunner.runWithParams(uri, target)),
     register('cloudfn.rerun', () => {
       const last = ctx.panel.history.all[0];
       if (!last) return vscode.window.showInformationMessage('cloudfn: nothing has run yet.');
+      if (last.parse) return ctx.parseRunner.rerun(last);
       return ctx.runner.run(vscode.Uri.file(last.file), { name: last.payloadName, spec: last.spec });
     }),
     register('cloudfn.cancelRun', () => ctx.runtime.cancel()),

@@ -17,6 +17,12 @@ export class Config {
     return Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string' && g.length > 0) : ['**/functions/**/*.py'];
   }
 
+  // Glob patterns of Parse Cloud Code files, relative to each workspace folder (default: cloud, every .js under it).
+  get cloudGlobs(): string[] {
+    const globs = this.settings.get<unknown>('parse.cloudGlobs');
+    return Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string' && g.length > 0) : ['cloud/**/*.js'];
+  }
+
   /** The local database file, absolute: relative settings resolve against the first workspace folder. */
   get databasePath(): string {
     const configured = this.settings.get<string>('databasePath') || '.cloudfn/local.db';

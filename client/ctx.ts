@@ -1,5 +1,6 @@
 // The extension's context: creates and owns every long-lived object (settings, function files, runtime
-// client, language client, run panel, data explorer, code lens, status bar, log) and their disposables.
+// client, language client, run panel, data explorer, code lenses, Parse Cloud Code runner and diagnostics,
+// status bar, log) and their disposables.
 
 import * as vscode from 'vscode';
 import path from 'node:path';
@@ -14,6 +15,9 @@ import { RuntimeStatusBar } from './statusBar';
 import { RunChoices } from './runChoices';
 import { Runner } from './runner';
 import { registerCommands } from './commands';
+import { CloudFiles, ParseCodeLensProvider } from './parse/parseLens';
+import { LegacyDiagnostics } from './parse/legacyDiagnostics';
+import { ParseRunner } from './parse/parseRunner';
 
 export class Ctx implements vscode.Disposable {
   readonly config = new Config();
@@ -26,6 +30,7 @@ export class Ctx implements vscode.Disposable {
   readonly panel: RunPanel;
   readonly explorer: DataExplorer;
   readonly runner: Runner;
+  readonly parseRunner: ParseRunner;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(context: vscode.ExtensionContext) {
@@ -35,13 +40,17 @@ export class Ctx implements vscode.Disposable {
     this.dist = dist;
     this.choices = new RunChoices(context.workspaceState);
     this.panel = new RunPanel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'media'), {
-      rerun: (run) => void this.runner.run(vscode.Uri.file(run.file), { name: run.payloadName, spec: run.spec }),
+      rerun: (run) => void (run.parse ? this.parseRunner.rerun(run) : this.runner.run(vscode.Uri.file(run.file), { name: run.payloadName, spec: run.spec })),
       cancel: () => this.runtime.cancel(),
     });
     this.explorer = new DataExplorer(this.runtime);
     const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
     this.runner = new Runner(this.config, this.runtime, this.choices, this.panel, this.explorer, this.log, `cloudfn-vscode/${version}`);
     const codeLens = new RunCodeLensProvider(this.functionFiles, this.choices);
+    this.parseRunner = new ParseRunner(this.config, this.runtime, context.workspaceState, this.panel, this.explorer, this.log);
+    const cloudFiles = new CloudFiles(this.config);
+    const parseLens = new ParseCodeLensProvider(cloudFiles);
+    const legacy = new LegacyDiagnostics(cloudFiles);
     const statusBar = new RuntimeStatusBar();
     let previous: RuntimeState['kind'] = 'stopped';
     this.disposables.push(
@@ -56,6 +65,10 @@ export class Ctx implements vscode.Disposable {
         previous = state.kind;
       }),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
+      parseLens, legacy,
+      vscode.languages.registerCodeLensProvider({ language: 'javascript', scheme: 'file' }, parseLens),
+      vscode.languages.registerCodeActionsProvider({ language: 'javascript', scheme: 'file' }, legacy, LegacyDiagnostics.metadata),
+      this.config.onDidChange(['parse.cloudGlobs'], () => { parseLens.refresh(); legacy.checkAll(); }),
       this.choices.onDidChange(() => codeLens.refresh()),
       this.functionFiles.onDidChange(() => {
         codeLens.refresh();

@@ -1,9 +1,10 @@
-// The "Local Database" tree view: collections (with document counts) → their newest documents, and the app
-// users. Documents and users open as read-only JSON documents (`cloudfn-db:` URIs). Refreshed after runs.
+// The "Local Database" tree view: collections (with document counts) → their newest documents, the app
+// users, and the Parse classes (with object counts) → their newest objects. Documents, users and objects open
+// as read-only JSON documents (`cloudfn-db:` URIs). Refreshed after runs.
 
 import * as vscode from 'vscode';
 import type { RuntimeClient } from './runtimeClient';
-import type { CollectionSummary, AppUserSummary } from '../runtime/store/browse';
+import type { CollectionSummary, AppUserSummary, ParseClassSummary, ParseObjectView } from '../runtime/store/browse';
 import type { FixtureDocument } from '../runtime/store/fixtures';
 
 /** Documents listed per collection; the tree says when there are more. */
@@ -16,6 +17,9 @@ type Node =
   | { kind: 'collection'; collection: CollectionSummary }
   | { kind: 'document'; collection: string; document: FixtureDocument }
   | { kind: 'user'; user: AppUserSummary }
+  | { kind: 'parseClasses'; count: number }
+  | { kind: 'parseClass'; summary: ParseClassSummary }
+  | { kind: 'parseObject'; className: string; object: ParseObjectView }
   | { kind: 'more'; hidden: number }
   | { kind: 'message'; text: string };
 
@@ -46,8 +50,10 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
     try {
       if (!node) {
         const collections = await this.runtime.db<CollectionSummary[]>({ op: 'collections' });
-        if (collections.length === 0 && (await this.runtime.db<AppUserSummary[]>({ op: 'app-users', limit: 1 })).length === 0) return [];
-        return [{ kind: 'collections', count: collections.length }, { kind: 'users' }];
+        const classes = await this.runtime.db<ParseClassSummary[]>({ op: 'parse-classes' });
+        const parse: Node[] = classes.length ? [{ kind: 'parseClasses', count: classes.length }] : [];
+        if (collections.length === 0 && (await this.runtime.db<AppUserSummary[]>({ op: 'app-users', limit: 1 })).length === 0) return parse;
+        return [{ kind: 'collections', count: collections.length }, { kind: 'users' }, ...parse];
       }
       switch (node.kind) {
         case 'collections':
@@ -56,6 +62,14 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
           const documents = await this.runtime.db<FixtureDocument[]>({ op: 'documents', collection: node.collection.name, limit: documentsShown });
           const children: Node[] = documents.map((document) => ({ kind: 'document', collection: node.collection.name, document }));
           const hidden = node.collection.documents - documents.length;
+          return hidden > 0 ? [...children, { kind: 'more', hidden }] : children;
+        }
+        case 'parseClasses':
+          return (await this.runtime.db<ParseClassSummary[]>({ op: 'parse-classes' })).map((summary) => ({ kind: 'parseClass', summary }));
+        case 'parseClass': {
+          const objects = await this.runtime.db<ParseObjectView[]>({ op: 'parse-objects', className: node.summary.className, limit: documentsShown });
+          const children: Node[] = objects.map((object) => ({ kind: 'parseObject', className: node.summary.className, object }));
+          const hidden = node.summary.objects - objects.length;
           return hidden > 0 ? [...children, { kind: 'more', hidden }] : children;
         }
         case 'users':
@@ -97,6 +111,25 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
           iconPath: new vscode.ThemeIcon('account'),
           description: node.user.roles.join(', '),
           command: { command: 'cloudfn.openRecord', title: 'Open App User', arguments: [uri] },
+        });
+      }
+      case 'parseClasses':
+        return Object.assign(new vscode.TreeItem('Parse classes', vscode.TreeItemCollapsibleState.Expanded), { iconPath: new vscode.ThemeIcon('symbol-class'), description: String(node.count) });
+      case 'parseClass':
+        return Object.assign(new vscode.TreeItem(node.summary.className, collapsed), {
+          id: `parse-class:${node.summary.className}`,
+          iconPath: new vscode.ThemeIcon('symbol-class'),
+          description: `${node.summary.objects} object${node.summary.objects === 1 ? '' : 's'}`,
+          contextValue: 'parseClass',
+        });
+      case 'parseObject': {
+        const uri = this.remember(`/parse/${node.className}/${node.object.objectId}.json`, node.object.json);
+        const { objectId: _id, createdAt: _c, updatedAt: _u, ...fields } = node.object.json;
+        return Object.assign(new vscode.TreeItem(node.object.objectId), {
+          iconPath: new vscode.ThemeIcon('json'),
+          description: preview(fields),
+          tooltip: new vscode.MarkdownString().appendCodeblock(JSON.stringify(node.object.json, null, 2), 'json'),
+          command: { command: 'cloudfn.openRecord', title: 'Open Object', arguments: [uri] },
         });
       }
       case 'more':

@@ -3,7 +3,8 @@
 // starts it again when it crashes. No VS Code API here, so tests drive it against the real host process.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import type { DbRequest, HostProcessOptions, HostToClient, RunRequest, RunResult } from '../runtime/protocol';
+import path from 'node:path';
+import type { DbRequest, HostProcessOptions, HostToClient, ParseHostRequest, ParseHostResult, RunRequest, RunResult } from '../runtime/protocol';
 import { UsageError } from '../runtime/protocol';
 
 export type RuntimeState =
@@ -66,6 +67,17 @@ export class RuntimeClient {
     }
   }
 
+  /** Sends a Parse request (function, job, save, delete) to the host's ParseApp of that cloud file; log lines stream to onLog. */
+  async parse(request: ParseHostRequest, onLog?: (line: string) => void): Promise<ParseHostResult> {
+    await this.start();
+    this.setState({ kind: 'running', file: path.basename(request.cloudFile), since: Date.now() });
+    try {
+      return await this.request<ParseHostResult>({ type: 'parse', request }, onLog);
+    } finally {
+      if (this.current.kind === 'running') this.setState(this.lastReady);
+    }
+  }
+
   cancel(): void {
     this.child?.send({ type: 'cancel' });
   }
@@ -89,7 +101,7 @@ export class RuntimeClient {
     this.stateListeners = [];
   }
 
-  private request<T>(message: { type: 'run'; run: RunRequest } | { type: 'db'; request: DbRequest }, onOutput?: (line: string) => void): Promise<T> {
+  private request<T>(message: { type: 'run'; run: RunRequest } | { type: 'db'; request: DbRequest } | { type: 'parse'; request: ParseHostRequest }, onOutput?: (line: string) => void): Promise<T> {
     const child = this.child;
     if (!child) return Promise.reject(new Error('the runtime is not running'));
     const id = this.nextId++;
@@ -148,10 +160,11 @@ export class RuntimeClient {
         this.pending.get(message.id)?.onOutput?.(message.line);
         break;
       case 'result':
+      case 'parse-result':
       case 'db-result': {
         const pending = this.pending.get(message.id);
         this.pending.delete(message.id);
-        pending?.resolve(message.type === 'result' ? message.result : message.value);
+        pending?.resolve(message.type === 'db-result' ? message.value : message.result);
         break;
       }
       case 'error': {

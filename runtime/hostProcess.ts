@@ -1,6 +1,8 @@
 // The runtime host process (dist/runtimeHost.js): what the editor starts with `child_process.fork`. It owns
 // one RuntimeHost (the Pyodide worker and its watchdogs) and a read/write handle on the same database file
-// for the data explorer, and answers the typed messages of runtime/protocol.ts over the IPC channel.
+// for the data explorer and the Parse requests (one ParseApp per Cloud Code file, runtime/parse/editorApps.ts:
+// the user's Cloud Code is required here, never in the editor), and answers the typed messages of
+// runtime/protocol.ts over the IPC channel.
 
 process.env.TZ = 'UTC';
 
@@ -9,11 +11,13 @@ import type { ClientToHost, DbRequest, HostProcessOptions, HostToClient } from '
 import { UsageError } from './protocol';
 import { DatabaseFileError, Store } from './store/store';
 import { exportFixture, FixtureError, importFixture } from './store/fixtures';
-import { listAppUsers, listCollections, listDocuments } from './store/browse';
+import { listAppUsers, listCollections, listDocuments, listParseClasses, listParseObjects } from './store/browse';
+import { EditorParseApps } from './parse/editorApps';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
 const host = new RuntimeHost({ dbPath: options.dbPath, memoryLimitMb: options.memoryLimitMb });
 let browsing: Store | undefined;
+const parseApps = new EditorParseApps(() => browseStore());
 
 function send(message: HostToClient): void {
   process.send?.(message);
@@ -32,6 +36,7 @@ async function answerDb(request: DbRequest): Promise<unknown> {
     (await Store.createEmpty(options.dbPath)).save();
     browsing?.close();
     browsing = undefined;
+    parseApps.reset();
     return null;
   }
   const store = await browseStore();
@@ -39,6 +44,8 @@ async function answerDb(request: DbRequest): Promise<unknown> {
     case 'collections': return listCollections(store);
     case 'documents': return listDocuments(store, request.collection, request.limit);
     case 'app-users': return listAppUsers(store, request.limit);
+    case 'parse-classes': return listParseClasses(store);
+    case 'parse-objects': return listParseObjects(store, request.className, request.limit);
     case 'export': return exportFixture(store);
     case 'import': {
       store.begin();
@@ -64,6 +71,12 @@ process.on('message', (message: ClientToHost) => {
     case 'run':
       host.run(message.run, (line) => send({ type: 'output', id: message.id, line })).then(
         (result) => send({ type: 'result', id: message.id, result }),
+        (error: unknown) => send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }),
+      );
+      break;
+    case 'parse':
+      parseApps.handle(message.request, (entry) => send({ type: 'output', id: message.id, line: `[${entry.level}] ${entry.message}` })).then(
+        (result) => send({ type: 'parse-result', id: message.id, result }),
         (error: unknown) => send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }),
       );
       break;

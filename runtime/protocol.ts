@@ -87,12 +87,39 @@ export type DbRequest =
   | { op: 'app-users'; limit: number }
   | { op: 'reset' }
   | { op: 'export' }
-  | { op: 'import'; fixture: unknown; replace: boolean };
+  | { op: 'import'; fixture: unknown; replace: boolean }
+  | { op: 'parse-classes' }
+  | { op: 'parse-objects'; className: string; limit: number };
+
+/** One Parse REST request of the editor (a code lens), answered by the host's ParseApp for that cloud file. */
+export interface ParseHostRequest {
+  /** Absolute path of the Cloud Code entry file (cloud/main.js). */
+  cloudFile: string;
+  method: 'POST' | 'PUT' | 'DELETE';
+  /** Under the mount: `functions/NAME`, `jobs/NAME`, `classes/CLASS[/ID]`. */
+  path: string;
+  body: Record<string, unknown>;
+  master: boolean;
+  /** A `_User` objectId to run as (request.user). */
+  userId?: string;
+  timeoutMs: number;
+}
+
+/** What `cloudfn parse … --json` prints, plus the time taken and whether the database file was written. */
+export interface ParseHostResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  logs: { level: 'info' | 'warn' | 'error'; message: string }[];
+  timeMs: number;
+  wrote: boolean;
+}
 
 export type ClientToHost =
   | { type: 'run'; id: number; run: RunRequest }
   | { type: 'cancel' }
-  | { type: 'db'; id: number; request: DbRequest };
+  | { type: 'db'; id: number; request: DbRequest }
+  | { type: 'parse'; id: number; request: ParseHostRequest };
 
 export type HostToClient =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
@@ -101,7 +128,8 @@ export type HostToClient =
   | { type: 'result'; id: number; result: RunResult }
   /** A request failed: `usage` for bad inputs (unknown user, unreadable database), else an internal error. */
   | { type: 'error'; id: number; usage: boolean; message: string }
-  | { type: 'db-result'; id: number; value: unknown };
+  | { type: 'db-result'; id: number; value: unknown }
+  | { type: 'parse-result'; id: number; result: ParseHostResult };
 
 /** Options of the host process, passed as one JSON argument. */
 export interface HostProcessOptions {

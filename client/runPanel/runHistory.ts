@@ -1,7 +1,7 @@
 // The runs the run panel shows: the recent runs of this window, newest first, each with its streamed output
 // and, once it ended, its result. Pure data, shared with the webview through postMessage.
 
-import type { RunResult } from '../../runtime/protocol';
+import type { ParseHostResult, RunResult } from '../../runtime/protocol';
 import type { NamedPayload, PayloadSpec } from '../payloads';
 
 export interface RunRecord {
@@ -18,6 +18,19 @@ export interface RunRecord {
   status: 'running' | 'succeeded' | 'failed';
   output: string[];
   result: RunResult | null;
+  /** A Parse Cloud Code run: the request sent and, once answered, Parse Server's status, body and logs. */
+  parse?: ParseRun;
+}
+
+export interface ParseRun {
+  /** What the code lens ran: `function hello`, `job myJob`, `save Review`, `delete Review`. */
+  target: string;
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  response: ParseHostResult | null;
+  /** Why the request could not be sent (Cloud Code that does not load, runtime stopped). */
+  error: string | null;
 }
 
 export const maxHistory = 20;
@@ -38,6 +51,24 @@ export class RunHistory {
     const run: RunRecord = { id: this.nextId++, file, label, payloadName: payload.name, spec: payload.spec, user: payload.spec.user, startedAt: Date.now(), status: 'running', output: [], result: null };
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
+  }
+
+  /** Starts a Parse run: `payloadName` is the chosen params' name, `spec` is unused (empty). */
+  startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>): RunRecord {
+    const run: RunRecord = {
+      id: this.nextId++, file, label, payloadName: paramsName, spec: { payload: {}, query: {}, headers: {}, user: null, method: 'POST' },
+      user: null, startedAt: Date.now(), status: 'running', output: [], result: null, parse: { ...parse, response: null, error: null },
+    };
+    this.runs = [run, ...this.runs].slice(0, maxHistory);
+    return run;
+  }
+
+  /** Ends a Parse run: succeeded for a 2xx status (as the CLI's exit code). */
+  finishParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
+    if (!run.parse) return;
+    run.parse.response = response;
+    run.parse.error = error;
+    run.status = response && response.status >= 200 && response.status < 300 ? 'succeeded' : 'failed';
   }
 
   finish(run: RunRecord, result: RunResult): void {

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
-import type { RunResult } from '../../runtime/protocol';
+import type { ParseHostResult, RunResult } from '../../runtime/protocol';
 import { RunHistory, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
 
 export interface RunPanelActions {
@@ -54,6 +54,11 @@ export class RunPanel implements vscode.Disposable {
 
   finished(run: RunRecord, result: RunResult): void {
     this.history.finish(run, result);
+    this.post({ type: 'run', run });
+  }
+
+  finishedParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
+    this.history.finishParse(run, response, error);
     this.post({ type: 'run', run });
   }
 

@@ -98,6 +98,11 @@ export class ParseApp {
     installConsole((level, message) => (currentApp ?? this).log(level, message));
   }
 
+  /** Makes this app the one the (process-wide) Parse SDK and Parse.Cloud route to, when a process holds several. */
+  activate(): void {
+    currentApp = this;
+  }
+
   get store(): Store {
     return this.options.store;
   }

@@ -12,11 +12,14 @@ export interface SdkRoute {
   (method: string, path: string, data: Record<string, unknown>, options: Record<string, any>): Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
 }
 
-/** The SDK module: bundled into dist/ by scripts/build.mjs (its LiveQuery and crypto parts load on first use). */
+let sdk: ParseSdk | undefined;
+
+/**
+ * The SDK module, bundled by scripts/build.mjs into every bundle that uses this file (the CLI's and the
+ * editor's runtime host: the .vsix ships no node_modules); its LiveQuery and crypto parts load on first use.
+ */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireSdk = (): ParseSdk => require('parse/node');
-
-let sdk: ParseSdk | undefined;
 
 /** Requires the SDK module ahead of time (node caches it), e.g. while sql.js compiles. */
 export function preloadParseSdk(): void {

@@ -42,3 +42,30 @@ export function listAppUsers(store: Store, limit: number): AppUserSummary[] {
     [store.projectId, limit],
   )) as AppUserSummary[];
 }
+
+export interface ParseClassSummary {
+  className: string;
+  objects: number;
+}
+
+/** An object of a Parse class as the data explorer shows it: its REST JSON (objectId, dates, fields). */
+export interface ParseObjectView {
+  objectId: string;
+  json: Record<string, unknown>;
+}
+
+/** The Parse classes of the store (the Parse dialect's `parse_objects` table) with their object counts. */
+export function listParseClasses(store: Store): ParseClassSummary[] {
+  return store.rows('SELECT class_name, count(*) FROM parse_objects GROUP BY class_name ORDER BY class_name')
+    .map(([className, objects]) => ({ className: className as string, objects: Number(objects) }));
+}
+
+/** The newest objects of a Parse class first, as REST JSON without internal fields (`_…`, as the REST API). */
+export function listParseObjects(store: Store, className: string, limit: number): ParseObjectView[] {
+  return store.rows('SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ? ORDER BY rowid DESC LIMIT ?', [className, limit])
+    .map(([objectId, createdAt, updatedAt, data]) => {
+      const fields = JSON.parse(data as string) as Record<string, unknown>;
+      for (const key of Object.keys(fields)) if (key.startsWith('_')) delete fields[key];
+      return { objectId: objectId as string, json: { objectId, createdAt, updatedAt, ...fields } };
+    });
+}

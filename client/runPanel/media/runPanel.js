@@ -31,6 +31,7 @@
   }
 
   function elapsed(run) {
+    if (run.parse && run.parse.response) return `${run.parse.response.timeMs.toFixed(1)} ms`;
     if (run.result) return `${run.result.execution_time.toFixed(1)} ms`;
     return `${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`;
   }
@@ -110,8 +111,8 @@
     const ordered = [...runs.values()].sort((a, b) => b.id - a.id);
     for (const run of ordered) {
       const item = el('button', `history-item${run.id === selected ? ' selected' : ''} status-${run.status}`);
-      item.title = `${run.label} · ${run.payloadName} · ${new Date(run.startedAt).toLocaleTimeString()}`;
-      item.append(statusIcon(run), el('span', 'history-label', ` #${run.id} ${run.label}`), el('span', 'history-time', elapsed(run)));
+      item.title = `${run.parse ? run.parse.target + ' · ' : ''}${run.label} · ${run.payloadName} · ${new Date(run.startedAt).toLocaleTimeString()}`;
+      item.append(statusIcon(run), el('span', 'history-label', ` #${run.id} ${run.parse ? run.parse.target : run.label}`), el('span', 'history-time', elapsed(run)));
       item.addEventListener('click', () => { selected = run.id; render(); });
       nav.append(item);
     }
@@ -126,8 +127,12 @@
     const title = el('h2', 'run-status');
     title.append(statusIcon(run), document.createTextNode(` ${run.status === 'running' ? 'Running' : run.status === 'succeeded' ? 'Succeeded' : 'Failed'}`));
     const meta = el('div', 'run-meta');
-    meta.append(el('span', 'run-file', run.label), el('span', 'run-payload', `payload: ${run.payloadName}`),
-      el('span', 'run-user', `user: ${run.user ?? 'anonymous'}`), el('span', 'run-time', elapsed(run)));
+    if (run.parse) {
+      meta.append(el('span', 'run-file', run.label), el('span', 'run-target', run.parse.target), el('span', 'run-payload', `params: ${run.payloadName}`), el('span', 'run-time', elapsed(run)));
+    } else {
+      meta.append(el('span', 'run-file', run.label), el('span', 'run-payload', `payload: ${run.payloadName}`),
+        el('span', 'run-user', `user: ${run.user ?? 'anonymous'}`), el('span', 'run-time', elapsed(run)));
+    }
     if (run.result && run.result.status_code !== null) meta.append(el('span', 'run-http', `HTTP ${run.result.status_code}`));
     const actions = el('div', 'actions');
     if (run.status === 'running') {
@@ -144,6 +149,10 @@
     header.append(title, meta, actions);
     main.append(header);
 
+    if (run.parse) {
+      renderParse(main, run);
+      return;
+    }
     const result = run.result;
     if (result && !result.success) {
       const error = el('div', 'run-error');
@@ -160,6 +169,31 @@
     if (!run.output.length) output.classList.add('none');
     main.append(section('Output', 'output', output));
     if (result) main.append(section('Database changes', 'database', changesBlock(result.changes)));
+  }
+
+  /** A Parse run: the request, then Parse Server's status and body, and the request's log entries. */
+  function renderParse(main, run) {
+    const parse = run.parse;
+    const request = el('p', 'parse-request', `${parse.method} /parse/${parse.path}`);
+    const response = parse.response;
+    if (response) request.append(el('span', `parse-status status-${run.status}`, ` → ${response.status}`));
+    main.append(section('Request', 'arrow-right', request));
+    if (Object.keys(parse.body).length) main.append(section('Sent', 'json', jsonTree(parse.body, undefined, 0)));
+    if (parse.error) main.append(section('Error', 'error', el('p', 'error-message', parse.error)));
+    if (response) {
+      const body = el('div', 'run-result parse-body');
+      body.append(jsonTree(response.body, undefined, 0));
+      main.append(section(`Response ${response.status}`, 'json', body));
+      const logs = el('pre', 'run-output parse-logs');
+      const lines = response.logs.map((entry) => `${entry.level.padEnd(5)} ${entry.message}`);
+      logs.textContent = lines.join('\n');
+      if (!lines.length) logs.classList.add('none');
+      main.append(section('Logs', 'output', logs));
+    } else {
+      const output = el('pre', 'run-output', run.output.join('\n'));
+      if (!run.output.length) output.classList.add('none');
+      main.append(section('Logs', 'output', output));
+    }
   }
 
   function render() {

@@ -1,0 +1,91 @@
+// Parse requests of the editor against the real host process (dist/runtimeHost.js): a function, a save whose
+// beforeSave changed the object, a job, the data explorer's Parse classes and objects, log lines streamed as
+// they happen, a Cloud Code file reloaded after an edit (the database kept), and a syntax error as a usage error.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../helpers';
+import { repoRoot } from '../helpers';
+import { RuntimeClient } from '../../client/runtimeClient';
+import { UsageError, type ParseHostRequest } from '../../runtime/protocol';
+import type { ParseClassSummary, ParseObjectView } from '../../runtime/store/browse';
+
+const hostScript = path.join(repoRoot, 'dist', 'runtimeHost.js');
+const dir = tempDir();
+const cloudFile = path.join(dir, 'cloud', 'main.js');
+let client: RuntimeClient;
+
+const mainJs = `Parse.Cloud.define("hello", function(request, response) {
+  console.log("saying hello");
+  response.success("Hello world!");
+});
+Parse.Cloud.beforeSave("Review", function(request, response) {
+  var comment = request.object.get("comment");
+  if (comment.length > 140) {
+    request.object.set("comment", comment.substring(0, 137) + "...");
+  }
+  response.success();
+});
+Parse.Cloud.job("count", async (request) => {
+  const n = await new Parse.Query("Review").count({ useMasterKey: true });
+  request.message("counted " + n);
+});
+`;
+
+const call = (overrides: Partial<ParseHostRequest>): ParseHostRequest => ({ cloudFile, method: 'POST', path: 'functions/hello', body: {}, master: false, timeoutMs: 10_000, ...overrides });
+
+before(async () => {
+  fs.mkdirSync(path.dirname(cloudFile), { recursive: true });
+  fs.writeFileSync(cloudFile, mainJs);
+  client = new RuntimeClient({ hostScript, dbPath: path.join(dir, 'local.db'), memoryLimitMb: 512 });
+  await client.start();
+});
+
+after(() => client.dispose());
+
+test('a function answers as Parse Server, with its logs streamed and returned', async () => {
+  const lines: string[] = [];
+  const result = await client.parse(call({}), (line) => lines.push(line));
+  assert.equal(result.status, 200);
+  assert.deepEqual(result.body, { result: 'Hello world!' });
+  assert.ok(lines.includes('[info] saying hello'), JSON.stringify(lines));
+  assert.ok(result.logs.some((entry) => /Ran cloud function hello/.test(entry.message)), JSON.stringify(result.logs));
+});
+
+test('a save runs beforeSave, echoes its change, and the explorer lists the class and object', async () => {
+  const comment = 'x'.repeat(200);
+  const result = await client.parse(call({ path: 'classes/Review', body: { movie: 'The Matrix', stars: 5, comment } }));
+  assert.equal(result.status, 201);
+  const body = result.body as Record<string, unknown>;
+  assert.equal(body.comment, 'x'.repeat(137) + '...');
+  assert.equal(result.wrote, true);
+  assert.ok(result.logs.some((entry) => entry.level === 'warn' && /legacy beforeSave\("Review"\)/.test(entry.message)), JSON.stringify(result.logs));
+  assert.deepEqual(await client.db<ParseClassSummary[]>({ op: 'parse-classes' }), [{ className: 'Review', objects: 1 }]);
+  const [object] = await client.db<ParseObjectView[]>({ op: 'parse-objects', className: 'Review', limit: 10 });
+  assert.equal(object?.objectId, body.objectId);
+  assert.equal(object?.json.comment, 'x'.repeat(137) + '...');
+  const deleted = await client.parse(call({ method: 'DELETE', path: `classes/Review/${String(body.objectId)}` }));
+  assert.equal(deleted.status, 200);
+  assert.deepEqual(await client.db<ParseClassSummary[]>({ op: 'parse-classes' }), []);
+});
+
+test('a job runs to its end and _JobStatus holds its message', async () => {
+  const result = await client.parse(call({ path: 'jobs/count', master: true }));
+  assert.equal(result.status, 200);
+  const [status] = await client.db<ParseObjectView[]>({ op: 'parse-objects', className: '_JobStatus', limit: 1 });
+  assert.equal(status?.json.status, 'succeeded');
+  assert.equal(status?.json.message, 'counted 0');
+});
+
+test('an edited cloud file is reloaded; a broken one is a usage error naming the file and line', async () => {
+  fs.writeFileSync(cloudFile, mainJs.replace('"Hello world!"', '"Hello again!"'));
+  fs.utimesSync(cloudFile, new Date(), new Date(Date.now() + 2000));
+  assert.deepEqual((await client.parse(call({}))).body, { result: 'Hello again!' });
+  fs.writeFileSync(cloudFile, 'Parse.Cloud.define("hello", function() {\n');
+  fs.utimesSync(cloudFile, new Date(), new Date(Date.now() + 4000));
+  await assert.rejects(client.parse(call({})), (error: unknown) => error instanceof UsageError && /syntax error/.test(error.message) && /main\.js/.test(error.message));
+  const unknown = await client.parse(call({ cloudFile: path.join(dir, 'cloud', 'missing.js') })).catch((error: unknown) => error);
+  assert.ok(unknown instanceof UsageError);
+});
