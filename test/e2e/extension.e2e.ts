@@ -96,8 +96,9 @@ test('a failing function shows its error and error line', async () => {
 
 test('completion after db. lists the API', async () => {
   await editor.openFile('functions/hello.py');
-  await editor.goToLine(4, 5);
-  await editor.typeText('db.');
+  // A new line after line 4 (the editor keeps its indentation), then `db.`.
+  await editor.goToLine(4, 200);
+  await editor.typeText('\ndb.');
   await editor.waitForCompletion('create_document');
   const labels = await editor.completionLabels();
   assert.ok(labels.includes('count_documents') && labels.includes('create_app_user'), JSON.stringify(labels));
