@@ -113,6 +113,8 @@ export interface ParseHostResult {
   logs: { level: 'info' | 'warn' | 'error'; message: string }[];
   timeMs: number;
   wrote: boolean;
+  /** The Parse objects the request created, updated and deleted (nothing when it failed before writing). */
+  changes: RunChanges;
 }
 
 export type ClientToHost =

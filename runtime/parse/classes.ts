@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import { checkWhere, isObject, isPointer, matchesWhere, selectKeys, sortRecords, type ParseRecord } from './query';
+import { ChangeTracker } from '../store/changes';
 
 type Json = Record<string, unknown>;
 
@@ -51,6 +52,9 @@ export interface FindOptions {
 const defaultLimit = 100;
 
 export class ParseClasses {
+  /** What the requests since the last `changes.take()` created, updated and deleted (for the run panel). */
+  readonly changes = new ChangeTracker();
+
   constructor(private readonly store: Store) {}
 
   /**
@@ -107,7 +111,9 @@ export class ParseClasses {
     this.batchWrites();
     this.store.run('INSERT INTO parse_objects (class_name, object_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
       [className, objectId, JSON.stringify(fields), now, now]);
-    return { record: { ...fields, objectId, createdAt: now, updatedAt: now }, opResults };
+    const record = { ...fields, objectId, createdAt: now, updatedAt: now };
+    this.changes.add('create', 'object', () => ({ collection: className, id: objectId, after: record }));
+    return { record, opResults };
   }
 
   /** Updates an object; throws 101 when it does not exist. */
@@ -120,14 +126,18 @@ export class ParseClasses {
     this.batchWrites();
     this.store.run('UPDATE parse_objects SET data = ?, updated_at = ? WHERE class_name = ? AND object_id = ?',
       [JSON.stringify(fields), now, className, objectId]);
-    return { record: { ...fields, objectId, createdAt, updatedAt: now }, before, opResults };
+    const record = { ...fields, objectId, createdAt, updatedAt: now };
+    this.changes.add('update', 'object', () => ({ collection: className, id: objectId, before, after: record }));
+    return { record, before, opResults };
   }
 
   /** Deletes an object; throws 101 when it does not exist. */
   remove(className: string, objectId: string): void {
+    const before = this.changes.wantsItems ? this.get(className, objectId) : undefined;
     this.batchWrites();
     const changed = this.store.run('DELETE FROM parse_objects WHERE class_name = ? AND object_id = ?', [className, objectId]);
     if (changed === 0) throw objectNotFound();
+    this.changes.add('delete', 'object', () => ({ collection: className, id: objectId, before }));
   }
 
   /** Replaces pointers named by `include` ("post,post.author") with the objects they point to. */

@@ -37,6 +37,7 @@ export class EditorParseApps {
     const store = await this.openStore();
     const app = this.appFor(request.cloudFile, store);
     app.takeLogs();
+    app.classes.changes.take();
     this.sink = onLog;
     try {
       const response = await withTimeout(app.handle({
@@ -48,7 +49,10 @@ export class EditorParseApps {
       app.classes.flush();
       const wrote = store.dirty;
       if (wrote) store.save();
-      return { status: response.status, body: response.body, headers: response.headers, logs: app.takeLogs(), timeMs: performance.now() - started, wrote };
+      return {
+        status: response.status, body: response.body, headers: response.headers, logs: app.takeLogs(),
+        timeMs: performance.now() - started, wrote, changes: app.classes.changes.take(),
+      };
     } finally {
       this.sink = undefined;
     }

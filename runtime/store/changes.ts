@@ -2,7 +2,8 @@
 // the first few changes in detail (with before/after values) for the run panel and the CLI.
 
 export type ChangeOp = 'create' | 'update' | 'delete';
-export type ChangeKind = 'document' | 'app_user' | 'collection';
+/** `object`: a Parse object (its class is the item's `collection`). */
+export type ChangeKind = 'document' | 'app_user' | 'collection' | 'object';
 
 /** One change. `before`/`after` are the shapes the API returns (never a password hash). */
 export interface ChangeItem {

@@ -61,6 +61,9 @@ test('a save runs beforeSave, echoes its change, and the explorer lists the clas
   const body = result.body as Record<string, unknown>;
   assert.equal(body.comment, 'x'.repeat(137) + '...');
   assert.equal(result.wrote, true);
+  assert.deepEqual({ ...result.changes, items: result.changes.items.map(({ op, kind, collection, id }) => ({ op, kind, collection, id })) },
+    { created: 1, updated: 0, deleted: 0, truncated: false, items: [{ op: 'create', kind: 'object', collection: 'Review', id: body.objectId }] });
+  assert.equal((result.changes.items[0]?.after as Record<string, unknown>).comment, 'x'.repeat(137) + '...');
   assert.ok(result.logs.some((entry) => entry.level === 'warn' && /legacy beforeSave\("Review"\)/.test(entry.message)), JSON.stringify(result.logs));
   assert.deepEqual(await client.db<ParseClassSummary[]>({ op: 'parse-classes' }), [{ className: 'Review', objects: 1 }]);
   const [object] = await client.db<ParseObjectView[]>({ op: 'parse-objects', className: 'Review', limit: 10 });
@@ -68,6 +71,7 @@ test('a save runs beforeSave, echoes its change, and the explorer lists the clas
   assert.equal(object?.json.comment, 'x'.repeat(137) + '...');
   const deleted = await client.parse(call({ method: 'DELETE', path: `classes/Review/${String(body.objectId)}` }));
   assert.equal(deleted.status, 200);
+  assert.deepEqual(deleted.changes.items.map(({ op, id, before }) => [op, id, (before as Record<string, unknown>).stars]), [['delete', body.objectId, 5]]);
   assert.deepEqual(await client.db<ParseClassSummary[]>({ op: 'parse-classes' }), []);
 });
 

@@ -189,6 +189,7 @@
       logs.textContent = lines.join('\n');
       if (!lines.length) logs.classList.add('none');
       main.append(section('Logs', 'output', logs));
+      if (response.changes) main.append(section('Database changes', 'database', changesBlock(response.changes)));
     } else {
       const output = el('pre', 'run-output', run.output.join('\n'));
       if (!run.output.length) output.classList.add('none');
