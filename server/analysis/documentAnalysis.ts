@@ -176,17 +176,22 @@ class Analyzer {
     for (const node of nodes) this.visit(node, scope);
   }
 
+  /** Visits every child of `node` (without building the list `children()` returns). */
+  private visitChildren(node: SyntaxNode, scope: Scope): void {
+    for (let child = node.firstChild; child; child = child.nextSibling) this.visit(child, scope);
+  }
+
   private visit(node: SyntaxNode, scope: Scope): void {
     if (node.type.isError) {
       this.syntaxProblems.push({ from: node.from, to: node.to, message: node.from === node.to ? 'invalid syntax' : 'invalid syntax' });
-      this.visitAll(children(node), scope);
+      this.visitChildren(node, scope);
       return;
     }
     switch (node.name) {
       case 'VariableName': this.reference(node, scope); return;
       case 'String':
         this.checkString(node);
-        this.visitAll(children(node), scope);
+        this.visitChildren(node, scope);
         return;
       case 'FunctionDefinition': this.visitFunction(node, scope); return;
       case 'ClassDefinition': this.visitClass(node, scope); return;
@@ -206,7 +211,7 @@ class Analyzer {
       case 'DeleteStatement': this.visitDelete(node, scope); return;
       case 'PrintStatement':
         this.syntaxProblems.push({ from: node.from, to: node.to, message: "Missing parentheses in call to 'print'. Did you mean print(...)?" });
-        this.visitAll(children(node), scope);
+        this.visitChildren(node, scope);
         return;
       case 'TypeDefinition': this.visitTypeDefinition(node, scope); return;
       default:
@@ -214,7 +219,7 @@ class Analyzer {
           this.visitComprehension(node, scope);
           return;
         }
-        this.visitAll(children(node), scope);
+        this.visitChildren(node, scope);
     }
   }
 

@@ -8,19 +8,14 @@ export interface LinePosition {
 
 /** The start offsets of every line of a text, for binary search. */
 export class LineIndex {
-  readonly lineStarts: number[];
+  private starts: number[] | undefined;
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 10) starts.push(i + 1);
-      else if (code === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.lineStarts = starts;
+  constructor(readonly text: string) {}
+
+  /** The offset where each line starts; computed on first use (most analyses never convert a position). */
+  get lineStarts(): number[] {
+    this.starts ??= computeLineStarts(this.text);
+    return this.starts;
   }
 
   positionAt(offset: number): LinePosition {
@@ -42,4 +37,17 @@ export class LineIndex {
     const end = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1]! : this.text.length;
     return Math.max(start, Math.min(start + position.character, end));
   }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10) starts.push(i + 1);
+    else if (code === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
 }
