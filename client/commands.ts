@@ -29,6 +29,10 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
     register('cloudfn.chooseUser', (uri?: vscode.Uri) => withFunction(ctx, uri, (file) => pickUser(file, ctx.choices, ctx.runtime))),
     register('cloudfn.parse.run', (uri: vscode.Uri, target: ParseTarget) => ctx.parseRunner.run(uri, target)),
     register('cloudfn.parse.runWithParams', (uri: vscode.Uri, target: ParseTarget) => ctx.parseRunner.runWithParams(uri, target)),
+    register('cloudfn.parse.chooseUser', (uri?: vscode.Uri) => {
+      const file = uri ?? vscode.window.activeTextEditor?.document.uri;
+      return file ? ctx.parseRunner.chooseUser(file) : undefined;
+    }),
     register('cloudfn.rerun', () => {
       const last = ctx.panel.history.all[0];
       if (!last) return vscode.window.showInformationMessage('cloudfn: nothing has run yet.');

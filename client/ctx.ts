@@ -49,7 +49,7 @@ export class Ctx implements vscode.Disposable {
     const codeLens = new RunCodeLensProvider(this.functionFiles, this.choices);
     this.parseRunner = new ParseRunner(this.config, this.runtime, context.workspaceState, this.panel, this.explorer, this.log);
     const cloudFiles = new CloudFiles(this.config);
-    const parseLens = new ParseCodeLensProvider(cloudFiles);
+    const parseLens = new ParseCodeLensProvider(cloudFiles, (uri) => this.parseRunner.userFor(uri)?.label);
     const legacy = new LegacyDiagnostics(cloudFiles);
     const statusBar = new RuntimeStatusBar();
     let previous: RuntimeState['kind'] = 'stopped';
@@ -65,7 +65,7 @@ export class Ctx implements vscode.Disposable {
         previous = state.kind;
       }),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
-      parseLens, legacy,
+      parseLens, legacy, this.parseRunner, this.parseRunner.onDidChangeUser(() => parseLens.refresh()),
       vscode.languages.registerCodeLensProvider({ language: 'javascript', scheme: 'file' }, parseLens),
       vscode.languages.registerCodeActionsProvider({ language: 'javascript', scheme: 'file' }, legacy, LegacyDiagnostics.metadata),
       this.config.onDidChange(['parse.cloudGlobs'], () => { parseLens.refresh(); legacy.checkAll(); }),

@@ -25,7 +25,8 @@ export class ParseCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly cloudFiles: CloudFiles) {}
+  /** `userOf`: the name of the `_User` a cloud file's runs are made as, undefined for anonymous. */
+  constructor(private readonly cloudFiles: CloudFiles, private readonly userOf: (uri: vscode.Uri) => string | undefined) {}
 
   refresh(): void {
     this.changed.fire();
@@ -42,6 +43,7 @@ export class ParseCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         lenses.push(
           new vscode.CodeLens(range, { title: `▶ Run ${target.name}`, command: 'cloudfn.parse.run', arguments: args, tooltip: 'Call this function on the local database with its last params' }),
           new vscode.CodeLens(range, { title: `Run ${target.name} with params…`, command: 'cloudfn.parse.runWithParams', arguments: args, tooltip: 'Pick params (cloud/<file>.params.json, last run, or JSON) and call' }),
+          new vscode.CodeLens(range, { title: `$(account) ${this.userOf(document.uri) ?? 'anonymous'}`, command: 'cloudfn.parse.chooseUser', arguments: [document.uri], tooltip: 'The _User this file\'s runs see as request.user: click to choose' }),
         );
       } else if (target.kind === 'job') {
         lenses.push(new vscode.CodeLens(range, { title: `▶ Run job ${target.name}`, command: 'cloudfn.parse.run', arguments: args, tooltip: 'Start this job (as with the master key) and wait for its end' }));

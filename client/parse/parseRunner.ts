@@ -10,6 +10,7 @@ import type { RuntimeClient } from '../runtimeClient';
 import type { RunPanel } from '../runPanel/runPanel';
 import type { RunRecord } from '../runPanel/runHistory';
 import { untrustedMessage } from '../runner';
+import type { ParseObjectView } from '../../runtime/store/browse';
 import { ParamsFileError, paramsFileFor, parseParams, parseRequestOf, targetKey, withParamsEntry, type ParseTarget } from './parseParams';
 
 interface Input {
@@ -18,8 +19,19 @@ interface Input {
 }
 
 const lastKey = (uri: vscode.Uri, target: ParseTarget): string => `cloudfn.parse.last:${uri.toString()}:${targetKey(target)}`;
+const userKey = (uri: vscode.Uri): string => `cloudfn.parse.user:${uri.toString()}`;
+
+/** The `_User` a cloud file's runs are made as (`request.user`): its objectId and a name to show. */
+export interface ParseUserChoice {
+  objectId: string;
+  label: string;
+}
 
 export class ParseRunner {
+  private readonly userChanged = new vscode.EventEmitter<void>();
+  /** Fires when the user a cloud file runs as changes (the code lens shows it). */
+  readonly onDidChangeUser = this.userChanged.event;
+
   constructor(
     private readonly config: Config,
     private readonly runtime: RuntimeClient,
@@ -28,6 +40,34 @@ export class ParseRunner {
     private readonly explorer: DataExplorer,
     private readonly log: vscode.LogOutputChannel,
   ) {}
+
+  /** The `_User` this cloud file's runs are made as; undefined: anonymous. */
+  userFor(uri: vscode.Uri): ParseUserChoice | undefined {
+    return this.state.get<ParseUserChoice>(userKey(uri));
+  }
+
+  /** Asks which `_User` of the local database the runs of this cloud file are made as (or anonymous). */
+  async chooseUser(uri: vscode.Uri): Promise<void> {
+    const users = await this.runtime.db<ParseObjectView[]>({ op: 'parse-objects', className: '_User', limit: 500 });
+    type Item = vscode.QuickPickItem & { choice: ParseUserChoice | undefined };
+    const items: Item[] = [
+      { label: '$(circle-slash) anonymous', description: 'request.user is undefined', choice: undefined },
+      ...users.map((user): Item => {
+        const name = typeof user.json.username === 'string' ? user.json.username : typeof user.json.email === 'string' ? user.json.email : user.objectId;
+        return { label: `$(account) ${name}`, description: user.objectId, choice: { objectId: user.objectId, label: name } };
+      }),
+    ];
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Parse user for request.user', placeHolder: users.length ? '_User objects of the local database' : 'The local database has no _User objects yet (save one with "Simulate save")',
+    });
+    if (!picked) return;
+    await this.state.update(userKey(uri), picked.choice);
+    this.userChanged.fire();
+  }
+
+  dispose(): void {
+    this.userChanged.dispose();
+  }
 
   /** "▶ Run": the last input of this target, or `{}`. */
   async run(uri: vscode.Uri, target: ParseTarget): Promise<RunRecord | undefined> {
@@ -111,12 +151,13 @@ export class ParseRunner {
     if (document?.isDirty) await document.save();
     const request = parseRequestOf(target, input.value);
     const label = vscode.workspace.asRelativePath(uri, false);
-    const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), method: request.method, path: request.path, body: request.body });
+    const user = this.userFor(uri);
+    const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), method: request.method, path: request.path, body: request.body }, user?.label ?? null);
     this.panel.show();
     this.panel.started(record);
     this.log.info(`▶ parse ${request.method} /parse/${request.path} · ${label} · params "${input.name}"`);
     try {
-      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, timeoutMs: this.config.timeoutMs }, (line) => {
+      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, userId: user?.objectId, timeoutMs: this.config.timeoutMs }, (line) => {
         this.panel.output(record, line);
         this.log.info(`│ ${line}`);
       });

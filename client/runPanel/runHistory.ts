@@ -54,10 +54,10 @@ export class RunHistory {
   }
 
   /** Starts a Parse run: `payloadName` is the chosen params' name, `spec` is unused (empty). */
-  startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>): RunRecord {
+  startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>, user: string | null = null): RunRecord {
     const run: RunRecord = {
       id: this.nextId++, file, label, payloadName: paramsName, spec: { payload: {}, query: {}, headers: {}, user: null, method: 'POST' },
-      user: null, startedAt: Date.now(), status: 'running', output: [], result: null, parse: { ...parse, response: null, error: null },
+      user, startedAt: Date.now(), status: 'running', output: [], result: null, parse: { ...parse, response: null, error: null },
     };
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;

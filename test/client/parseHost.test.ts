@@ -28,6 +28,7 @@ Parse.Cloud.beforeSave("Review", function(request, response) {
   }
   response.success();
 });
+Parse.Cloud.define("whoami", (request) => request.user ? request.user.get("username") : null);
 Parse.Cloud.job("count", async (request) => {
   const n = await new Parse.Query("Review").count({ useMasterKey: true });
   request.message("counted " + n);
@@ -73,6 +74,15 @@ test('a save runs beforeSave, echoes its change, and the explorer lists the clas
   assert.equal(deleted.status, 200);
   assert.deepEqual(deleted.changes.items.map(({ op, id, before }) => [op, id, (before as Record<string, unknown>).stars]), [['delete', body.objectId, 5]]);
   assert.deepEqual(await client.db<ParseClassSummary[]>({ op: 'parse-classes' }), []);
+});
+
+test('a run made as a _User of the local database sees it as request.user', async () => {
+  const saved = await client.parse(call({ path: 'classes/_User', body: { username: 'ada', password: 'not-a-real-secret' }, master: true }));
+  assert.equal(saved.status, 201, JSON.stringify(saved.body));
+  const userId = String((saved.body as Record<string, unknown>).objectId);
+  assert.deepEqual((await client.parse(call({ path: 'functions/whoami', userId }))).body, { result: 'ada' });
+  assert.deepEqual((await client.parse(call({ path: 'functions/whoami' }))).body, { result: null });
+  await client.parse(call({ method: 'DELETE', path: `classes/_User/${userId}`, master: true }));
 });
 
 test('a job runs to its end and _JobStatus holds its message', async () => {
