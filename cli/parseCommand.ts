@@ -10,6 +10,7 @@ import { CloudLoadError, ParseApp, type LogEntry, type ParseRequest, type ParseR
 import { startParseServer } from '../runtime/parse/server';
 import { preloadParseSdk } from '../runtime/parse/sdk';
 import { version } from './version';
+import { answerWithin } from '../runtime/parse/deadlines';
 
 export const defaultCloudFile = 'cloud/main.js';
 export const defaultAppId = 'appId';
@@ -78,11 +79,11 @@ export async function parseCommand(args: string[]): Promise<number> {
   switch (action) {
     case 'call':
       expect(1, 'FUNCTION'); only(['params']);
-      request = { method: 'POST', path: `functions/${positionals[0]}`, body: parseJsonObjectFlag('params', values.params) };
+      request = { method: 'POST', path: `functions/${encodeURIComponent(positionals[0]!)}`, body: parseJsonObjectFlag('params', values.params) };
       break;
     case 'job':
       expect(1, 'NAME'); only(['params']);
-      request = { method: 'POST', path: `jobs/${positionals[0]}`, body: parseJsonObjectFlag('params', values.params) };
+      request = { method: 'POST', path: `jobs/${encodeURIComponent(positionals[0]!)}`, body: parseJsonObjectFlag('params', values.params) };
       break;
     case 'save': {
       expect(1, 'CLASS'); only(['data', 'id']);
@@ -113,7 +114,8 @@ export async function parseCommand(args: string[]): Promise<number> {
   const started = Date.now();
   // Jobs are started with the master key, as from the dashboard or curl: the CLI user owns the app.
   const master = values.master === true || action === 'job';
-  const response = await withTimeout(app.handle({ ...request, master, userId: values.user, headers: { 'user-agent': `cloudfn/${version}` } }), timeoutMs);
+  app.syncTimeoutMs = timeoutMs;
+  const response = await answerWithin(app.handle({ ...request, master, userId: values.user, headers: { 'user-agent': `cloudfn/${version}` } }), timeoutMs);
   // Work the handler left running (an afterSave's unreturned promise, a job) finishes before the database is saved.
   const settled = await app.settle(Math.max(0, timeoutMs - (Date.now() - started)));
   if (!settled) app.log('warn', `background work was still running after ${timeoutMs / 1000} s; saved what was written until then`);
@@ -129,15 +131,6 @@ function seconds(flag: string, value: string | undefined, fallback: number): num
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
   return number;
-}
-
-/** A handler that never answers (a legacy response never called) ends as Parse's "Script timed out" (124). */
-function withTimeout(promise: Promise<ParseResponse>, timeoutMs: number): Promise<ParseResponse> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<ParseResponse>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 504, body: { code: 124, error: `Script timed out: no answer after ${timeoutMs / 1000} s (did the handler call response.success/error?)` } }), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function formatParseReport(method: string, path: string, output: { status: number; body: unknown; logs: LogEntry[] }, headers?: Record<string, string>): string {

@@ -36,7 +36,10 @@ export class Ctx implements vscode.Disposable {
   constructor(context: vscode.ExtensionContext) {
     const dist = path.join(context.extensionPath, 'dist');
     this.functionFiles = new FunctionFiles(this.config);
-    this.runtime = new RuntimeClient({ hostScript: path.join(dist, 'runtimeHost.js'), dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb });
+    this.runtime = new RuntimeClient({
+      hostScript: path.join(dist, 'runtimeHost.js'), dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb,
+      mayStart: () => vscode.workspace.isTrusted,
+    });
     this.dist = dist;
     this.choices = new RunChoices(context.workspaceState);
     this.panel = new RunPanel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'media'), {
@@ -52,6 +55,7 @@ export class Ctx implements vscode.Disposable {
     const parseLens = new ParseCodeLensProvider(cloudFiles, (uri) => this.parseRunner.userFor(uri)?.label);
     const legacy = new LegacyDiagnostics(cloudFiles);
     const statusBar = new RuntimeStatusBar();
+    if (!vscode.workspace.isTrusted) statusBar.show({ kind: 'stopped', reason: 'Running functions is disabled in this untrusted workspace.' });
     let previous: RuntimeState['kind'] = 'stopped';
     this.disposables.push(
       this.log, this.functionFiles, { dispose: () => this.languageClient?.dispose() }, this.panel, this.explorer, this.choices, codeLens, statusBar,

@@ -18,6 +18,14 @@ import type { RunRecord } from './runPanel/runHistory';
 
 export const untrustedMessage = 'cloudfn: running functions is disabled in an untrusted workspace (functions are code from this folder). Trust the workspace to run them; completion and diagnostics work either way.';
 
+/** In an untrusted workspace: says why nothing runs (with a way to manage trust) and answers true. */
+export async function refusedAsUntrusted(): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return false;
+  const choice = await vscode.window.showWarningMessage(untrustedMessage, 'Manage Workspace Trust');
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+  return true;
+}
+
 export class Runner {
   constructor(
     private readonly config: Config,
@@ -31,11 +39,7 @@ export class Runner {
 
   /** Runs the function with its chosen payload (or the one given). Resolves with the result once shown. */
   async run(uri: vscode.Uri, payload?: NamedPayload): Promise<RunResult | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showWarningMessage(untrustedMessage, 'Manage Workspace Trust');
-      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-      return undefined;
-    }
+    if (await refusedAsUntrusted()) return undefined;
     if (this.runtime.state.kind === 'running') {
       const choice = await vscode.window.showInformationMessage('cloudfn: a function is already running.', 'Cancel It');
       if (choice) this.runtime.cancel();

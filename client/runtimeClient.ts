@@ -22,6 +22,10 @@ interface Pending {
 export interface RuntimeClientOptions extends HostProcessOptions {
   /** The host bundle to fork. */
   hostScript: string;
+  /** Whether the host may start (the editor's workspace trust: the host runs the workspace's code). */
+  mayStart?: () => boolean;
+  /** Extra time a Parse request gets beyond its own time limit before the host is restarted. */
+  parseGraceMs?: number;
   /** Crashes tolerated within a minute before the client stops restarting the host. */
   maxRestartsPerMinute?: number;
 }
@@ -36,6 +40,10 @@ export class RuntimeClient {
   private lastReady: RuntimeState = { kind: 'starting' };
   private current: RuntimeState = { kind: 'stopped', reason: 'not started' };
   private readyWaiters: { resolve(): void; reject(error: Error): void }[] = [];
+  /** Runs, Parse requests and database requests go one at a time: they share the database file. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Stops the Parse request in progress (restarting the host); set while one runs. */
+  private stopParse: (() => void) | undefined;
 
   constructor(private options: RuntimeClientOptions) {}
 
@@ -51,40 +59,71 @@ export class RuntimeClient {
   /** Starts the host process if it is not running; resolves when it can run functions. */
   start(): Promise<void> {
     if (this.disposed) return Promise.reject(new Error('the runtime client was disposed'));
+    if (this.options.mayStart && !this.options.mayStart()) {
+      return Promise.reject(new UsageError('the runtime does not start in an untrusted workspace (it runs this workspace\'s code)'));
+    }
     if (!this.child) this.spawn();
     if (this.current.kind === 'ready' || this.current.kind === 'running') return Promise.resolve();
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   /** Runs a function; rejects with UsageError for bad inputs (unknown user, unreadable database). */
-  async run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
-    await this.start();
-    this.setState({ kind: 'running', file: request.filename, since: Date.now() });
-    try {
-      return await this.request<RunResult>({ type: 'run', run: request }, onOutput);
-    } finally {
-      if (this.current.kind === 'running') this.setState(this.lastReady);
-    }
+  run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
+    return this.serialize(async () => {
+      await this.start();
+      this.setState({ kind: 'running', file: request.filename, since: Date.now() });
+      try {
+        return await this.request<RunResult>({ type: 'run', run: request }, onOutput);
+      } finally {
+        if (this.current.kind === 'running') this.setState(this.lastReady);
+      }
+    });
   }
 
   /** Sends a Parse request (function, job, save, delete) to the host's ParseApp of that cloud file; log lines stream to onLog. */
-  async parse(request: ParseHostRequest, onLog?: (line: string) => void): Promise<ParseHostResult> {
-    await this.start();
-    this.setState({ kind: 'running', file: path.basename(request.cloudFile), since: Date.now() });
-    try {
-      return await this.request<ParseHostResult>({ type: 'parse', request }, onLog);
-    } finally {
-      if (this.current.kind === 'running') this.setState(this.lastReady);
-    }
+  parse(request: ParseHostRequest, onLog?: (line: string) => void): Promise<ParseHostResult> {
+    return this.serialize(async () => {
+      await this.start();
+      this.setState({ kind: 'running', file: path.basename(request.cloudFile), since: Date.now() });
+      // Cloud Code runs on the host's own thread: a loop that never yields can only be stopped with the process.
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = new Promise<never>((_, reject) => {
+        const stop = (message: string): void => {
+          reject(new Error(message));
+          void this.restart().catch(() => undefined);
+        };
+        this.stopParse = () => stop('Cancelled: the Parse request was cancelled; the runtime process was restarted');
+        timer = setTimeout(() => stop(`TimeoutError: the Cloud Code did not finish within ${request.timeoutMs / 1000} s; the runtime process was restarted`),
+          request.timeoutMs + (this.options.parseGraceMs ?? 2000));
+      });
+      try {
+        return await Promise.race([this.request<ParseHostResult>({ type: 'parse', request }, onLog), stopped]);
+      } finally {
+        clearTimeout(timer);
+        this.stopParse = undefined;
+        if (this.current.kind === 'running') this.setState(this.lastReady);
+      }
+    });
   }
 
+  /** Stops what is running: a Python run through its interrupt, a Parse request by restarting the host. */
   cancel(): void {
-    this.child?.send({ type: 'cancel' });
+    if (this.stopParse) this.stopParse();
+    else if (this.child?.connected) this.child.send({ type: 'cancel' });
   }
 
-  async db<T>(request: DbRequest): Promise<T> {
-    await this.start();
-    return this.request<T>({ type: 'db', request });
+  db<T>(request: DbRequest): Promise<T> {
+    return this.serialize(async () => {
+      await this.start();
+      return this.request<T>({ type: 'db', request });
+    });
+  }
+
+  /** Runs `work` after everything queued before it, whether that succeeded or failed. */
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /** Stops the host process and starts a new one with these options (e.g. another database path). */
@@ -107,7 +146,11 @@ export class RuntimeClient {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onOutput });
-      child.send({ ...message, id });
+      child.send({ ...message, id }, (error) => {
+        if (!error) return;
+        this.pending.delete(id);
+        reject(new Error(`the runtime process did not take the request: ${error.message}`));
+      });
     });
   }
 
@@ -123,7 +166,18 @@ export class RuntimeClient {
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
-    child.on('message', (message: HostToClient) => this.onMessage(message));
+    child.on('message', (message: HostToClient) => {
+      if (this.child === child) this.onMessage(message);
+    });
+    // A failed fork or a send after the channel closed: the exit handler (if the process ran) restarts it.
+    child.on('error', (error) => {
+      if (this.child !== child) return;
+      if (child.pid === undefined || child.exitCode !== null) {
+        this.child = undefined;
+        this.failAll(new Error(`the runtime process failed: ${error.message}`));
+        this.setState({ kind: 'stopped', reason: `the runtime process failed: ${error.message}` });
+      }
+    });
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = undefined;
@@ -182,7 +236,9 @@ export class RuntimeClient {
     this.failAll(new Error(`the runtime stopped: ${reason}`));
     if (child) {
       child.removeAllListeners('exit');
-      child.kill();
+      child.removeAllListeners('message');
+      child.on('error', () => undefined);
+      child.kill('SIGKILL');
     }
     this.setState({ kind: 'stopped', reason });
   }

@@ -6,6 +6,7 @@
 
 process.env.TZ = 'UTC';
 
+import { Worker } from 'node:worker_threads';
 import { RuntimeHost } from './host';
 import type { ClientToHost, DbRequest, HostProcessOptions, HostToClient } from './protocol';
 import { UsageError } from './protocol';
@@ -100,6 +101,16 @@ function errorMessage(error: unknown): string {
 process.on('disconnect', () => {
   void host.dispose().finally(() => process.exit(0));
 });
+
+// Cloud Code runs on this thread, so a loop that never yields also blocks the 'disconnect' above: a small
+// thread of its own ends the process when the client's process is gone.
+const orphanWatch = new Worker(`
+  const { parentPort, workerData } = require('node:worker_threads');
+  setInterval(() => {
+    try { process.kill(workerData.parent, 0); } catch { process.kill(workerData.self, 'SIGKILL'); }
+  }, 1000);
+`, { eval: true, workerData: { parent: process.ppid, self: process.pid } });
+orphanWatch.unref();
 
 host.start().then(
   ({ bootMs, snapshot }) => send({ type: 'ready', bootMs, snapshot }),

@@ -9,7 +9,7 @@ import type { DataExplorer } from '../dataExplorer';
 import type { RuntimeClient } from '../runtimeClient';
 import type { RunPanel } from '../runPanel/runPanel';
 import type { RunRecord } from '../runPanel/runHistory';
-import { untrustedMessage } from '../runner';
+import { refusedAsUntrusted } from '../runner';
 import type { ParseObjectView } from '../../runtime/store/browse';
 import { ParamsFileError, paramsFileFor, parseParams, parseRequestOf, targetKey, withParamsEntry, type ParseTarget } from './parseParams';
 
@@ -86,8 +86,7 @@ export class ParseRunner {
     const parse = record.parse!;
     const [kind, ...rest] = parse.target.split(' ');
     const target = { kind, name: rest.join(' ') } as ParseTarget;
-    const value = target.kind === 'delete' ? decodeURIComponent(parse.path.split('/').pop() ?? '') : parse.body;
-    return this.send(vscode.Uri.file(record.file), target, { name: record.payloadName, value });
+    return this.send(vscode.Uri.file(record.file), target, { name: record.payloadName, value: parse.input });
   }
 
   private async pickInput(uri: vscode.Uri, target: ParseTarget): Promise<Input | undefined> {
@@ -142,17 +141,13 @@ export class ParseRunner {
   }
 
   private async send(uri: vscode.Uri, target: ParseTarget, input: Input): Promise<RunRecord | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showWarningMessage(untrustedMessage, 'Manage Workspace Trust');
-      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-      return undefined;
-    }
+    if (await refusedAsUntrusted()) return undefined;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
     const request = parseRequestOf(target, input.value);
     const label = vscode.workspace.asRelativePath(uri, false);
     const user = this.userFor(uri);
-    const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), method: request.method, path: request.path, body: request.body }, user?.label ?? null);
+    const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), method: request.method, path: request.path, body: request.body, input: input.value }, user?.label ?? null);
     this.panel.show();
     this.panel.started(record);
     this.log.info(`▶ parse ${request.method} /parse/${request.path} · ${label} · params "${input.name}"`);

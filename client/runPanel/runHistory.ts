@@ -28,6 +28,8 @@ export interface ParseRun {
   method: string;
   path: string;
   body: Record<string, unknown>;
+  /** The input as picked (params, object JSON with its objectId, or an objectId), to run it again as it was. */
+  input: unknown;
   response: ParseHostResult | null;
   /** Why the request could not be sent (Cloud Code that does not load, runtime stopped). */
   error: string | null;

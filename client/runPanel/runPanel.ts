@@ -70,7 +70,9 @@ export class RunPanel implements vscode.Disposable {
         void this.panel?.webview.postMessage({ type: 'history', runs: this.history.all, selected: this.selected } satisfies PanelMessage);
         break;
       case 'open': {
-        const position = new vscode.Position(Math.max(message.line - 1, 0), 0);
+        // Only a function file of a run in the history, at a real line: the webview's messages are not trusted.
+        if (!this.history.all.some((run) => run.file === message.file) || !Number.isInteger(message.line) || message.line < 1) break;
+        const position = new vscode.Position(message.line - 1, 0);
         void vscode.window.showTextDocument(vscode.Uri.file(message.file), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
         break;
       }

@@ -17,6 +17,7 @@ import { HttpFailure, ParseCode, ParseFailure } from './errors';
 import { httpRequest, type HttpRequestOptions } from './httpRequest';
 import type { ParseRecord } from './query';
 import { loadParseSdk, type ParseSdk } from './sdk';
+import { callWithDeadline } from './deadlines';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = Record<string, unknown>;
@@ -86,6 +87,11 @@ export class ParseApp {
   private active = 0;
   private readonly jobs = new Set<Promise<void>>();
   private readonly warned = new Set<string>();
+  /**
+   * The limit on the synchronous part of each handler call, in ms (the CLI and the editor set it to the
+   * request's time limit); undefined, as on Parse Server (`serve`): none.
+   */
+  syncTimeoutMs: number | undefined;
 
   constructor(private readonly options: ParseAppOptions) {
     this.classes = new ParseClasses(options.store);
@@ -169,13 +175,23 @@ export class ParseApp {
       if (typeof handler !== 'function') throw new TypeError(`Parse.Cloud.${kind}: the handler must be a function`);
       if (kind !== 'trigger' && (typeof name !== 'string' || !name)) throw new TypeError(`Parse.Cloud.${kind}: the name must be a non-empty string`);
     };
+    // Handlers are called through a deadline when the app has one; the wrapper keeps the handler's arity,
+    // which tells the legacy (request, response) style apart.
+    const guarded = (handler: Handler): Handler => {
+      const wrapper = function (this: unknown, ...args: Parameters<Handler>): unknown {
+        const limit = app().syncTimeoutMs;
+        return limit === undefined ? handler.apply(this, args) : callWithDeadline(() => handler.apply(this, args), limit);
+      };
+      Object.defineProperty(wrapper, 'length', { value: handler.length });
+      return wrapper as Handler;
+    };
     cloud.define = (name: string, handler: Handler, validator?: Validator) => {
       check('define', name, handler);
-      app().registry.functions.set(name, { handler, validator });
+      app().registry.functions.set(name, { handler: guarded(handler), validator });
     };
     cloud.job = (name: string, handler: Handler) => {
       check('job', name, handler);
-      app().registry.jobs.set(name, { handler });
+      app().registry.jobs.set(name, { handler: guarded(handler) });
     };
     for (const type of ['beforeSave', 'afterSave', 'beforeDelete', 'afterDelete', 'beforeFind', 'afterFind'] as TriggerType[]) {
       cloud[type] = (target: unknown, handler: Handler, validator?: Validator) => {
@@ -184,7 +200,7 @@ export class ParseApp {
         if (type === 'beforeFind' || type === 'afterFind') {
           app().log('warn', `Parse.Cloud.${type}('${className}') is registered but cloudfn does not run find triggers yet`);
         }
-        app().registry.triggers.set(`${type}:${className}`, { handler, validator });
+        app().registry.triggers.set(`${type}:${className}`, { handler: guarded(handler), validator });
       };
     }
     for (const type of ['beforeLogin', 'afterLogin', 'afterLogout', 'beforePasswordResetRequest', 'beforeConnect', 'beforeSubscribe', 'afterLiveQueryEvent', 'onLiveQueryEvent']) {
@@ -609,6 +625,9 @@ function installConsole(sink: (level: LogLevel, message: string) => void): void 
   consoleInstalled = true;
   // An unhandled rejection in Cloud Code is logged, as Parse Server does, instead of ending the process.
   process.on('unhandledRejection', (reason) => sink('error', `Unhandled rejection in Cloud Code: ${reason instanceof Error ? reason.stack : format(reason)}`));
+  // So is an exception thrown outside a request (in a timer, an event handler): Parse Server's process would
+  // end; here the answer already given (or the CLI's JSON) must not be lost, nor the editor's runtime.
+  process.on('uncaughtException', (error) => sink('error', `Uncaught exception in Cloud Code: ${error.stack ?? String(error)}`));
   const at = (level: LogLevel) => (...args: unknown[]) => sink(level, format(...args));
   console.log = at('info');
   console.info = at('info');

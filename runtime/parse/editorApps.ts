@@ -10,6 +10,7 @@ import type { Store } from '../store/store';
 import type { ParseHostRequest, ParseHostResult } from '../protocol';
 import { UsageError } from '../protocol';
 import { CloudLoadError, ParseApp, type LogEntry, type ParseResponse } from './app';
+import { answerWithin } from './deadlines';
 
 /** The keys of the emulated app: those of `cloudfn serve` and the CLI (the seed's curl example). */
 const keys = { appId: 'appId', masterKey: 'masterKey' };
@@ -36,11 +37,12 @@ export class EditorParseApps {
     const started = performance.now();
     const store = await this.openStore();
     const app = this.appFor(request.cloudFile, store);
+    app.syncTimeoutMs = request.timeoutMs;
     app.takeLogs();
     app.classes.changes.take();
     this.sink = onLog;
     try {
-      const response = await withTimeout(app.handle({
+      const response = await answerWithin(app.handle({
         method: request.method, path: request.path, body: request.body, master: request.master,
         userId: request.userId, headers: { 'user-agent': 'cloudfn-vscode' },
       }), request.timeoutMs);
@@ -108,13 +110,4 @@ export function folderSignature(folder: string, limit = 2000): string {
   };
   walk(folder);
   return parts.join('\n');
-}
-
-/** A handler that never answers (a legacy response never called) ends as Parse's "Script timed out" (124). */
-function withTimeout(promise: Promise<ParseResponse>, timeoutMs: number): Promise<ParseResponse> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<ParseResponse>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 504, body: { code: 124, error: `Script timed out: no answer after ${timeoutMs / 1000} s (did the handler call response.success/error?)` } }), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

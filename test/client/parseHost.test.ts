@@ -28,6 +28,7 @@ Parse.Cloud.beforeSave("Review", function(request, response) {
   }
   response.success();
 });
+Parse.Cloud.define("spinLater", async () => { await null; while (true) {} });
 Parse.Cloud.define("whoami", (request) => request.user ? request.user.get("username") : null);
 Parse.Cloud.job("count", async (request) => {
   const n = await new Parse.Query("Review").count({ useMasterKey: true });
@@ -83,6 +84,11 @@ test('a run made as a _User of the local database sees it as request.user', asyn
   assert.deepEqual((await client.parse(call({ path: 'functions/whoami', userId }))).body, { result: 'ada' });
   assert.deepEqual((await client.parse(call({ path: 'functions/whoami' }))).body, { result: null });
   await client.parse(call({ method: 'DELETE', path: `classes/_User/${userId}`, master: true }));
+});
+
+test('Cloud Code that never yields after an await is stopped by restarting the host; the next request works', async () => {
+  await assert.rejects(client.parse(call({ path: 'functions/spinLater', timeoutMs: 300 })), /TimeoutError: the Cloud Code did not finish within 0.3 s; the runtime process was restarted/);
+  assert.deepEqual((await client.parse(call({}))).body, { result: 'Hello world!' });
 });
 
 test('a job runs to its end and _JobStatus holds its message', async () => {

@@ -115,3 +115,25 @@ test('an unreadable database file is reported and left as it was', async () => {
     other.dispose();
   }
 });
+
+test('requests sent together run one after another: a run, a database read and another run', async () => {
+  const [first, collections, second] = await Promise.all([
+    client.run(request('db.create_document("queued", {"n": 1})\nresult = 1')),
+    client.db<CollectionSummary[]>({ op: 'collections' }),
+    client.run(request('result = db.count_documents("queued")')),
+  ]);
+  assert.equal(first.result, 1);
+  assert.ok(collections.some((c) => c.name === 'queued'), JSON.stringify(collections));
+  assert.equal(second.result, 1);
+});
+
+test('a client that may not start (an untrusted workspace) refuses, starting no process', async () => {
+  const untrusted = new RuntimeClient({ hostScript, dbPath, memoryLimitMb: 512, mayStart: () => false });
+  try {
+    await assert.rejects(untrusted.run(request('result = 1')), (error: unknown) => error instanceof UsageError && /untrusted workspace/.test(error.message));
+    await assert.rejects(untrusted.db({ op: 'collections' }), UsageError);
+    assert.equal(untrusted.state.kind, 'stopped');
+  } finally {
+    untrusted.dispose();
+  }
+});
