@@ -11,6 +11,7 @@ import path from 'node:path';
 import { CodeServer, type Editor, assertCodeServerInstalled, repoRoot } from './harness';
 import { writeWorkspace } from './workspace';
 import type { Frame } from 'playwright-core';
+import { finishedRun } from './runPanel';
 
 const vsix = path.join(repoRoot, 'dist', 'cloudfn.vsix');
 const images = path.join(repoRoot, 'docs', 'images');
@@ -27,20 +28,17 @@ before(async () => {
   editor = await server.openEditor(workspace);
 });
 
+/** The text of run `runId` once finished; keeps the panel's frame for later queries. */
+async function shownRun(runId: number): Promise<string> {
+  const shown = await finishedRun(editor, runId);
+  panel = shown.panel;
+  return shown.text;
+}
+
 after(async () => {
   await server?.stop();
   fs.rmSync(workspace, { recursive: true, force: true });
 });
-
-/** The run panel's text once it shows the run numbered `runId` finished. */
-async function finishedRun(runId: number): Promise<string> {
-  panel = await editor.webviewFrame('#cloudfn-run-panel');
-  return editor.waitFor(`run #${runId} to finish in the run panel`, async () => {
-    const selected = await panel.locator('.history-item.selected').textContent().catch(() => '');
-    const text = await panel.locator('#run').innerText().catch(() => '');
-    return selected?.includes(`#${runId} `) && /Succeeded|Failed/.test(text) && text;
-  }, { timeoutMs: 90_000 });
-}
 
 test('the Run code lens is on function files and not on an ordinary .py', async () => {
   await editor.openFile('functions/hello.py');
@@ -56,7 +54,7 @@ test('the Run code lens is on function files and not on an ordinary .py', async 
 test('Run shows the result and the print output in the run panel and the log channel', async () => {
   await editor.openFile('functions/hello.py');
   await editor.clickCodeLens('▶ Run');
-  const text = await finishedRun(1);
+  const text = await shownRun(1);
   assert.match(text, /Succeeded/);
   assert.match(text, /message: "Hello, world!"/);
   assert.match(text, /saying hello to world/);
@@ -71,7 +69,7 @@ test('Run with payload… sends the picked named payload; the status bar shows t
   const row = editor.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: /^ada/ });
   await editor.waitFor('the payload "ada" in the picker', async () => (await row.count()) > 0);
   await row.first().click();
-  const text = await finishedRun(2);
+  const text = await shownRun(2);
   assert.match(text, /message: "Hello, Ada!"/);
   assert.match(text, /payload: ada/);
   await editor.waitForCodeLens(/ada$/);
@@ -86,7 +84,7 @@ test('the data explorer lists the collection the run created', async () => {
 test('a failing function shows its error and error line', async () => {
   await editor.openFile('functions/broken.py');
   await editor.clickCodeLens('▶ Run');
-  const text = await finishedRun(3);
+  const text = await shownRun(3);
   assert.match(text, /Failed/);
   assert.match(text, /ZeroDivisionError: division by zero \(line 3\)/);
   assert.match(text, /File "functions\/broken\.py", line 3/);

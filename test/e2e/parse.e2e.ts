@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CodeServer, type Editor, assertCodeServerInstalled, repoRoot } from './harness';
 import type { Frame } from 'playwright-core';
+import { finishedRun } from './runPanel';
 
 const vsix = path.join(repoRoot, 'dist', 'cloudfn.vsix');
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-e2e-parse-'));
@@ -39,19 +40,17 @@ before(async () => {
   editor = await server.openEditor(workspace);
 });
 
+/** The text of run `runId` once finished; keeps the panel's frame for later queries. */
+async function shownRun(runId: number): Promise<string> {
+  const shown = await finishedRun(editor, runId);
+  panel = shown.panel;
+  return shown.text;
+}
+
 after(async () => {
   await server?.stop();
   fs.rmSync(workspace, { recursive: true, force: true });
 });
-
-async function finishedRun(runId: number): Promise<string> {
-  panel = await editor.webviewFrame('#cloudfn-run-panel');
-  return editor.waitFor(`run #${runId} to finish in the run panel`, async () => {
-    const selected = await panel.locator('.history-item.selected').textContent().catch(() => '');
-    const text = await panel.locator('#run').innerText().catch(() => '');
-    return selected?.includes(`#${runId} `) && /Succeeded|Failed/.test(text) && text;
-  }, { timeoutMs: 90_000 });
-}
 
 test('cloud/main.js gets code lenses for its functions, job and triggers', async () => {
   await editor.openFile('cloud/main.js');
@@ -64,7 +63,7 @@ test('cloud/main.js gets code lenses for its functions, job and triggers', async
 
 test('▶ Run hello shows "Hello world!" in the run panel and the log', async () => {
   await editor.clickCodeLens('▶ Run hello');
-  const text = await finishedRun(1);
+  const text = await shownRun(1);
   assert.match(text, /Succeeded/);
   assert.match(text, /POST \/parse\/functions\/hello → 200/);
   assert.match(text, /result: "Hello world!"/);
@@ -78,7 +77,7 @@ test('a simulated save shows the object as beforeSave changed it', async () => {
   const row = editor.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'long comment' });
   await editor.waitFor('the params entry "long comment" in the picker', async () => (await row.count()) > 0);
   await row.first().click();
-  const text = await finishedRun(2);
+  const text = await shownRun(2);
   assert.match(text, /POST \/parse\/classes\/Review → 201/);
   assert.match(text, new RegExp(`comment: "${'A'.repeat(137)}\\.\\.\\."`));
 });
