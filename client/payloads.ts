@@ -3,6 +3,7 @@
 // Reading is forgiving about missing fields and strict about wrong ones, with messages naming the entry.
 
 import path from 'node:path';
+import { isObject } from '../runtime/store/args';
 
 export interface PayloadSpec {
   payload: Record<string, unknown>;
@@ -37,19 +38,19 @@ export function parsePayloads(text: string): NamedPayload[] {
   } catch (error) {
     throw new PayloadFileError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!isRecord(parsed)) throw new PayloadFileError('expected an object of named payloads');
+  if (!isObject(parsed)) throw new PayloadFileError('expected an object of named payloads');
   return Object.entries(parsed)
     .filter(([name]) => name !== '$schema')
     .map(([name, entry]) => ({ name, spec: checkEntry(name, entry) }));
 }
 
 function checkEntry(name: string, entry: unknown): PayloadSpec {
-  if (!isRecord(entry)) throw new PayloadFileError(`payload '${name}': expected an object with payload/query/headers/user/method`);
+  if (!isObject(entry)) throw new PayloadFileError(`payload '${name}': expected an object with payload/query/headers/user/method`);
   const unknown = Object.keys(entry).filter((key) => !['payload', 'query', 'headers', 'user', 'method'].includes(key));
   if (unknown.length) throw new PayloadFileError(`payload '${name}': unknown field '${unknown[0]}' (payload, query, headers, user, method)`);
   const spec = emptyPayload();
   if (entry.payload !== undefined) {
-    if (!isRecord(entry.payload)) throw new PayloadFileError(`payload '${name}': "payload" must be a JSON object`);
+    if (!isObject(entry.payload)) throw new PayloadFileError(`payload '${name}': "payload" must be a JSON object`);
     spec.payload = entry.payload;
   }
   spec.query = stringRecord(name, 'query', entry.query);
@@ -67,15 +68,12 @@ function checkEntry(name: string, entry: unknown): PayloadSpec {
 
 function stringRecord(name: string, field: string, value: unknown): Record<string, string> {
   if (value === undefined) return {};
-  if (!isRecord(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+  if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string')) {
     throw new PayloadFileError(`payload '${name}': "${field}" must be an object of strings`);
   }
   return value as Record<string, string>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The payloads file text with one more entry (or a replaced one), keeping the others in order. */
 export function withPayload(text: string | undefined, name: string, spec: PayloadSpec): string {

@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import type { CloudEntry } from './cloudCode';
+import { isObject } from '../../runtime/store/args';
 
 export type ParseAction = 'run' | 'save' | 'delete';
 
@@ -75,8 +76,4 @@ export function parseRequestOf(target: ParseTarget, input: unknown): { method: '
     }
     case 'delete': return { method: 'DELETE', path: `classes/${encodeURIComponent(target.name)}/${encodeURIComponent(String(input))}`, body: {}, master: false };
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

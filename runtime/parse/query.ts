@@ -4,13 +4,13 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { ParseCode, ParseFailure } from './errors';
+import { isObject } from '../store/args';
 
 /** A stored object as the REST API shows it: objectId, createdAt, updatedAt and the fields. */
 export type ParseRecord = Record<string, unknown> & { objectId: string; createdAt: string; updatedAt: string };
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isPointer = (value: unknown): value is { __type: 'Pointer'; className: string; objectId: string } =>
   isObject(value) && (value.__type === 'Pointer' || value.__type === 'Object') && typeof value.objectId === 'string';
 
