@@ -163,8 +163,8 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
   }
 }
 
-/** A short one-line preview of a document's data for the tree. */
+/** A short one-line preview of a value (a document's data, params; a string as it is) for trees and pickers. */
 export function preview(data: unknown, width = 60): string {
-  const text = JSON.stringify(data) ?? '';
+  const text = typeof data === 'string' ? data : JSON.stringify(data) ?? '';
   return text.length > width ? text.slice(0, width - 1) + '…' : text;
 }

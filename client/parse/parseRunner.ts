@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import type { Config } from '../config';
-import type { DataExplorer } from '../dataExplorer';
+import { preview, type DataExplorer } from '../dataExplorer';
 import type { RuntimeClient } from '../runtimeClient';
 import type { RunPanel } from '../runPanel/runPanel';
 import type { RunRecord } from '../runPanel/runHistory';
@@ -168,9 +168,4 @@ export class ParseRunner {
     await this.state.update(lastKey(uri, target), input);
     return record;
   }
-}
-
-function preview(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  return text.length > 60 ? text.slice(0, 59) + '…' : text;
 }
