@@ -11,7 +11,7 @@ import type { Store } from '../store/store';
 import { ParseClasses, checkClassName, publicView, type FindOptions } from './classes';
 import {
   CloudRegistry, invokeBeforeTrigger, invokeFunction, invokeJob, isLegacy, resolveError, runValidator,
-  triggerClassName, type Handler, type TriggerType, type Validator,
+  triggerClassName, type Handler, type Registered, type TriggerType, type Validator,
 } from './cloud';
 import { HttpFailure, ParseCode, ParseFailure } from './errors';
 import { httpRequest, type HttpRequestOptions } from './httpRequest';
@@ -415,13 +415,7 @@ export class ParseApp {
         ...base, triggerName: 'beforeSave', object,
         original: original ? this.inflate(className, original) : undefined,
       };
-      if (isLegacy(before.handler)) this.warnLegacy(`beforeSave("${className}") with (request, response) and response.success/error`);
-      try {
-        await runValidator(before.validator, cloudRequest);
-        await invokeBeforeTrigger(before.handler, cloudRequest);
-      } catch (error) {
-        throw resolveError(error);
-      }
+      await this.runBeforeTrigger('beforeSave', className, before, cloudRequest);
       const saveJson = object._getSaveJSON() as Json;
       changedByTrigger = Object.keys(saveJson).filter((key) => !isDeepStrictEqual(saveJson[key], body[key]));
       const internal = Object.fromEntries(Object.entries(body).filter(([key]) => key.startsWith('_')));
@@ -489,6 +483,17 @@ export class ParseApp {
     return prepared;
   }
 
+  /** Runs a before-trigger (warning for the legacy style): its validator, then its handler; a throw refuses the write. */
+  private async runBeforeTrigger(type: 'beforeSave' | 'beforeDelete', className: string, before: Registered, cloudRequest: Json): Promise<void> {
+    if (isLegacy(before.handler)) this.warnLegacy(`${type}("${className}") with (request, response) and response.success/error`);
+    try {
+      await runValidator(before.validator, cloudRequest);
+      await invokeBeforeTrigger(before.handler, cloudRequest);
+    } catch (error) {
+      throw resolveError(error);
+    }
+  }
+
   private async destroy(className: string, objectId: string, request: ParseRequest): Promise<ParseResponse> {
     checkClassName(className);
     const existing = this.classes.get(className, objectId);
@@ -497,13 +502,7 @@ export class ParseApp {
     const before = this.registry.trigger('beforeDelete', className);
     if (before) {
       const cloudRequest: Json = { ...base, triggerName: 'beforeDelete', object: this.inflate(className, existing) };
-      if (isLegacy(before.handler)) this.warnLegacy(`beforeDelete("${className}") with (request, response) and response.success/error`);
-      try {
-        await runValidator(before.validator, cloudRequest);
-        await invokeBeforeTrigger(before.handler, cloudRequest);
-      } catch (error) {
-        throw resolveError(error);
-      }
+      await this.runBeforeTrigger('beforeDelete', className, before, cloudRequest);
     }
     this.classes.remove(className, objectId);
     const after = this.registry.trigger('afterDelete', className);
