@@ -69,22 +69,12 @@ export class RuntimeClient {
 
   /** Runs a function; rejects with UsageError for bad inputs (unknown user, unreadable database). */
   run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
-    return this.serialize(async () => {
-      await this.start();
-      this.setState({ kind: 'running', file: request.filename, since: Date.now() });
-      try {
-        return await this.request<RunResult>({ type: 'run', run: request }, onOutput);
-      } finally {
-        if (this.current.kind === 'running') this.setState(this.lastReady);
-      }
-    });
+    return this.whileRunning(request.filename, () => this.request<RunResult>({ type: 'run', run: request }, onOutput));
   }
 
   /** Sends a Parse request (function, job, save, delete) to the host's ParseApp of that cloud file; log lines stream to onLog. */
   parse(request: ParseHostRequest, onLog?: (line: string) => void): Promise<ParseHostResult> {
-    return this.serialize(async () => {
-      await this.start();
-      this.setState({ kind: 'running', file: path.basename(request.cloudFile), since: Date.now() });
+    return this.whileRunning(path.basename(request.cloudFile), async () => {
       // Cloud Code runs on the host's own thread: a loop that never yields can only be stopped with the process.
       let timer: NodeJS.Timeout | undefined;
       const stopped = new Promise<never>((_, reject) => {
@@ -101,7 +91,6 @@ export class RuntimeClient {
       } finally {
         clearTimeout(timer);
         this.stopParse = undefined;
-        if (this.current.kind === 'running') this.setState(this.lastReady);
       }
     });
   }
@@ -116,6 +105,19 @@ export class RuntimeClient {
     return this.serialize(async () => {
       await this.start();
       return this.request<T>({ type: 'db', request });
+    });
+  }
+
+  /** Runs `work` in its turn, on a started host, with the state "running `file`" meanwhile. */
+  private whileRunning<T>(file: string, work: () => Promise<T>): Promise<T> {
+    return this.serialize(async () => {
+      await this.start();
+      this.setState({ kind: 'running', file, since: Date.now() });
+      try {
+        return await work();
+      } finally {
+        if (this.current.kind === 'running') this.setState(this.lastReady);
+      }
     });
   }
 

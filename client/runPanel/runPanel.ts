@@ -18,7 +18,6 @@ export class RunPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private selected: number | null = null;
   private webviewReady = false;
-  private queued: PanelMessage[] = [];
 
   constructor(private readonly mediaRoot: vscode.Uri, private readonly actions: RunPanelActions) {}
 
@@ -66,7 +65,6 @@ export class RunPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
-        this.queued = [];
         void this.panel?.webview.postMessage({ type: 'history', runs: this.history.all, selected: this.selected } satisfies PanelMessage);
         break;
       case 'open': {
@@ -89,10 +87,8 @@ export class RunPanel implements vscode.Disposable {
 
   private post(message: PanelMessage): void {
     if (!this.panel) return;
-    if (!this.webviewReady) {
-      this.queued.push(message);
-      return;
-    }
+    // Before the webview is ready nothing is sent: its 'ready' message gets the whole history then.
+    if (!this.webviewReady) return;
     void this.panel.webview.postMessage(message);
   }
 
