@@ -65,15 +65,7 @@ test('Run shows the result and the print output in the run panel and the log cha
 });
 
 test('Run with payload… sends the picked named payload; the status bar shows the runtime ready', async () => {
-  const row = editor.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: /^ada/ });
-  // A click that lands while the editor redraws its code lenses is lost: click again until the picker shows.
-  let clicked = 0;
-  await editor.waitFor('the payload "ada" in the picker after clicking "Run with payload…"', async () => {
-    if ((await row.count()) > 0) return true;
-    if (clicked++ % 10 === 0) await editor.clickCodeLens('Run with payload…');
-    return false;
-  }, { intervalMs: 300 });
-  await row.first().click();
+  await editor.pickFromCodeLens('Run with payload…', /^ada/);
   const text = await shownRun(2);
   assert.match(text, /message: "Hello, Ada!"/);
   assert.match(text, /payload: ada/);

@@ -570,6 +570,21 @@ export class Editor {
     await links.first().click();
   }
 
+  /**
+   * Clicks a code lens that opens a quick pick and picks the row matching `row`. A click that lands while the
+   * editor redraws its code lenses is lost, so the lens is clicked again until the row shows.
+   */
+  async pickFromCodeLens(lens: string | RegExp, row: string | RegExp): Promise<void> {
+    const rows = this.page.locator(quickInputRows).filter({ hasText: row });
+    let polls = 0;
+    await this.waitFor(`the row "${row}" in the quick pick after clicking the code lens "${lens}"`, async () => {
+      if ((await rows.count()) > 0) return true;
+      if (polls++ % 10 === 0) await this.clickCodeLens(lens);
+      return false;
+    }, { intervalMs: 300 });
+    await rows.first().click();
+  }
+
   /** Presses Ctrl+Space in the focused editor and waits for the suggest widget to show rows. */
   async triggerCompletion(): Promise<Locator> {
     const rows = this.page.locator(`${suggestWidget} .monaco-list-row`);
