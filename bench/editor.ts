@@ -3,8 +3,6 @@
 // click-to-result time, warm: from clicking "▶ Run" to the run panel showing the finished run. Writes
 // bench/editor-results.md (after `npm run package`). Needs code-server (scripts/install-code-server.sh); says so and exits 0 without it.
 
-/// <reference lib="dom" />
-
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +11,21 @@ import { writeWorkspace } from '../test/e2e/workspace';
 import { median, percentile } from './stats';
 
 const rounds = Number(process.env.EDITOR_BENCH_ROUNDS ?? 15);
+// The few browser globals of the code evaluated in the pages, declared for this file only (a `lib="dom"`
+// reference would give every file of the project the browser's globals).
+interface PageElement { textContent: string | null }
+declare const document: {
+  addEventListener(type: string, listener: () => void, capture: boolean): void;
+  querySelector(selector: string): PageElement | null;
+  body: PageElement;
+};
+declare const window: object;
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: PageElement, options: { childList: boolean; subtree: boolean; characterData: boolean }): void;
+  disconnect(): void;
+}
+
 const resultsFile = path.join(repoRoot, 'bench', 'editor-results.md');
 const p95 = (values: number[]): number => percentile(values, 0.95);
 
