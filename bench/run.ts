@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
-import { RuntimeHost } from '../runtime/host';
-import type { RunRequest, RunResult } from '../runtime/protocol';
-import { sqlJsDir, pyodideDir } from '../runtime/paths';
+import { RuntimeHost } from '../runtime/cocobase/supervisor';
+import type { RunRequest, RunResult } from '../runtime/cocobase/protocol';
+import { sqlJsDir, pyodideDir } from '../runtime/assets';
 import { createSchema } from '../runtime/store/schema';
 import { median, percentile } from './stats';
 

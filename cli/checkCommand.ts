@@ -6,7 +6,7 @@
 // started (Pyodide from the build's memory snapshot) so that the message, line and column are CPython's own.
 
 import fs from 'node:fs';
-import { CliUsageError, parseFlags } from './args';
+import { CliUsageError, parseFlags } from './argv';
 import { checkSource, type CheckedDiagnostic } from '../server/analysis/checkSource';
 import { analyzeDocument } from '../server/analysis/documentAnalysis';
 import { PythonCompiler } from '../server/pythonCompiler';

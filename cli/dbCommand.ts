@@ -2,7 +2,7 @@
 // as a JSON fixture (collections with their documents, app users without passwords).
 
 import fs from 'node:fs';
-import { CliUsageError, defaultDbPath, parseFlags } from './args';
+import { CliUsageError, defaultDbPath, parseFlags } from './argv';
 import { Store, DatabaseFileError } from '../runtime/store/store';
 import { exportFixture, importFixture, FixtureError } from '../runtime/store/fixtures';
 

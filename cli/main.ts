@@ -4,7 +4,7 @@
 // Functions run as in the cloud: in UTC. Set before anything reads the clock.
 process.env.TZ = 'UTC';
 
-import { CliUsageError } from './args';
+import { CliUsageError } from './argv';
 import { runCommand, runUsage } from './runCommand';
 import { dbCommand, dbUsage } from './dbCommand';
 import { checkCommand, checkUsage } from './checkCommand';

@@ -4,10 +4,10 @@
 // would send; exit 0 for 2xx, 1 otherwise, 2 for usage errors.
 
 import fs from 'node:fs';
-import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag } from './args';
+import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag } from './argv';
 import { DatabaseFileError, Store } from '../runtime/store/store';
 import { CloudLoadError, ParseApp, type LogEntry, type ParseRequest, type ParseResponse } from '../runtime/parse/app';
-import { startParseServer } from '../runtime/parse/server';
+import { startParseServer } from '../serve/httpServer';
 import { preloadParseSdk } from '../runtime/parse/sdk';
 import { version } from './version';
 import { answerWithin } from '../runtime/parse/deadlines';

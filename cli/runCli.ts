@@ -1,7 +1,7 @@
 // How a `cloudfn` entry point ends: the exit code once stdout is written, usage errors as one line on stderr
 // (exit 2), anything else as an internal error (exit 70). Shared by dist/cli.js and the lean dist/parse.js.
 
-import { CliUsageError } from './args';
+import { CliUsageError } from './argv';
 
 /** Exits once stdout has been written: process.exit() alone can cut a piped stdout short. */
 function exit(code: number): void {

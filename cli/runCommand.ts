@@ -1,11 +1,11 @@
 // `cloudfn run FILE.py`: runs a CocoBASE cloud function on the local database and reports the result,
 // as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live.
 
-import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, readSourceFile } from './args';
-import { RuntimeHost } from '../runtime/host';
-import { buildRequest } from '../runtime/request';
-import type { RunResult } from '../runtime/protocol';
-import { UsageError } from '../runtime/protocol';
+import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, readSourceFile } from './argv';
+import { RuntimeHost } from '../runtime/cocobase/supervisor';
+import { buildRequest } from '../runtime/cocobase/request';
+import type { RunResult } from '../runtime/cocobase/protocol';
+import { UsageError } from '../runtime/cocobase/protocol';
 import { version } from './version';
 
 export const runUsage = `usage: cloudfn run FILE.py [--db PATH] [--payload JSON | --payload @file.json] [--query k=v]...

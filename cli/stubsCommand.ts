@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { CliUsageError, parseFlags } from './args';
+import { CliUsageError, parseFlags } from './argv';
 import { builtinsStub } from '../server/stubs';
 
 export const stubsUsage = `cloudfn stubs [--out DIR]

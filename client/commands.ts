@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import fs from 'node:fs';
 import type { Ctx } from './ctx';
 import type { ImportCounts } from '../runtime/store/fixtures';
-import { pickPayload, pickUser } from './pickers';
-import { configurePylance } from './pylance';
-import type { ParseTarget } from './parse/parseParams';
+import { pickPayload, pickUser } from './python/pickers';
+import { configurePylance } from './python/pylance';
+import type { ParseTarget } from './parse/params';
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   const register = (id: string, handler: (...args: never[]) => unknown): vscode.Disposable =>

@@ -5,19 +5,19 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { Config } from './config';
-import { FunctionFiles } from './functionFiles';
+import { FunctionFiles } from './python/functionFiles';
 import { RuntimeClient, type RuntimeState } from './runtimeClient';
 import type { CloudfnLanguageClient } from './languageClient';
-import { RunPanel } from './runPanel/runPanel';
-import { DataExplorer } from './dataExplorer';
-import { RunCodeLensProvider } from './codeLens';
+import { RunPanel } from './views/runPanel/runPanel';
+import { DataExplorer } from './views/dataExplorer';
+import { RunCodeLensProvider } from './python/codeLens';
 import { RuntimeStatusBar } from './statusBar';
-import { RunChoices } from './runChoices';
-import { Runner } from './runner';
+import { RunChoices } from './python/runChoices';
+import { Runner } from './python/runner';
 import { registerCommands } from './commands';
-import { CloudFiles, ParseCodeLensProvider } from './parse/parseLens';
+import { CloudFiles, ParseCodeLensProvider } from './parse/codeLens';
 import { LegacyDiagnostics } from './parse/legacyDiagnostics';
-import { ParseRunner } from './parse/parseRunner';
+import { ParseRunner } from './parse/runner';
 
 export class Ctx implements vscode.Disposable {
   readonly config = new Config();

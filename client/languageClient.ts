@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { Config } from './config';
-import type { FunctionFiles } from './functionFiles';
+import type { FunctionFiles } from './python/functionFiles';
 
 export class CloudfnLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;

@@ -1,11 +1,11 @@
 // The editor's side of the runtime host process (dist/runtimeHost.js): starts it in the background, sends it
-// runs and database requests over IPC with the typed messages of runtime/protocol.ts, reports its state, and
+// runs and database requests over IPC with the typed messages of host/protocol.ts, reports its state, and
 // starts it again when it crashes. No VS Code API here, so tests drive it against the real host process.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { DbRequest, HostProcessOptions, HostToClient, ParseHostRequest, ParseHostResult, RunRequest, RunResult } from '../runtime/protocol';
-import { UsageError } from '../runtime/protocol';
+import type { DbRequest, HostProcessOptions, HostToClient, ParseHostRequest, ParseHostResult, RunRequest, RunResult } from '../runtime/cocobase/protocol';
+import { UsageError } from '../runtime/cocobase/protocol';
 
 export type RuntimeState =
   | { kind: 'starting' }

@@ -16,9 +16,9 @@ const entries = {
   cli: 'cli/main.ts',
   // The lean bundle of `cloudfn parse`/`serve` (bin/cloudfn.js picks it): the Parse dialect only.
   parse: 'cli/parseMain.ts',
-  runtimeWorker: 'runtime/python/worker.ts',
-  makeSnapshot: 'runtime/python/makeSnapshot.ts',
-  runtimeHost: 'runtime/hostProcess.ts',
+  runtimeWorker: 'runtime/cocobase/workerThread.ts',
+  makeSnapshot: 'runtime/cocobase/makeSnapshot.ts',
+  runtimeHost: 'host/main.ts',
 };
 const optional = {
   server: 'server/main.ts', pythonCompiler: 'server/pythonCompilerProcess.ts',
@@ -78,7 +78,7 @@ const pyodideDir = path.dirname(require.resolve('pyodide/package.json'));
 copyFiles(pyodideDir, path.join(dist, 'pyodide'), ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'python_stdlib.zip', 'pyodide-lock.json', 'package.json']);
 copyFiles(path.dirname(require.resolve('sql.js')), path.join(dist, 'sqljs'), ['sql-wasm.wasm']);
 // The run panel's webview files and the codicon font it uses.
-copyFiles(path.join(root, 'client', 'runPanel', 'media'), path.join(dist, 'media'), ['runPanel.js', 'runPanel.css']);
+copyFiles(path.join(root, 'client', 'views', 'runPanel', 'media'), path.join(dist, 'media'), ['runPanel.js', 'runPanel.css']);
 copyFiles(path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist'), path.join(dist, 'media'), ['codicon.css', 'codicon.ttf']);
 
 // The snapshot is rebuilt only when its key (Pyodide version + prelude + sandbox policy) changed.

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distDir } from '../runtime/paths';
+import { distDir } from '../runtime/assets';
 import type { CPythonSyntaxResult } from './analysis/cpythonSyntax';
 import type { CompileAnswer, CompileRequest } from './pythonCompilerProcess';
 

@@ -3,7 +3,7 @@
 // `{ id, source }` messages over IPC with `{ id, result }` (CPython's SyntaxError, or null). A separate process
 // keeps Pyodide's memory out of the language server's; it exits when the server disconnects.
 
-import { startPython } from '../runtime/python/pythonRuntime';
+import { startPython } from '../runtime/cocobase/pythonRuntime';
 import { cpythonSyntaxChecker, type CPythonSyntaxResult } from './analysis/cpythonSyntax';
 
 export interface CompileRequest {

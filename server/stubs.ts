@@ -4,7 +4,7 @@
 import {
   appUserShape, builtins, dbObject, modules, requestNames, requestObject, userMembers,
   type ApiFunction, type ApiMember, type ApiObject,
-} from '../runtime/api/model';
+} from '../runtime/cocobase/apiModel';
 
 /** Python types of the model as a stub can spell them (shapes like `{"id": str}` become `dict[str, Any]`). */
 function stubType(type: string): string {

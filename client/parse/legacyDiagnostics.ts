@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { findLegacyUses, type LegacyUse } from './cloudCode';
-import type { CloudFiles } from './parseLens';
+import type { CloudFiles } from './codeLens';
 
 const source = 'cloudfn';
 export const legacyCode = 'parse-legacy-api';

@@ -4,7 +4,7 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { ParseCode, ParseFailure } from './errors';
-import { isObject } from '../store/args';
+import { isObject } from '../store/callArguments';
 
 /** A stored object as the REST API shows it: objectId, createdAt, updatedAt and the fields. */
 export type ParseRecord = Record<string, unknown> & { objectId: string; createdAt: string; updatedAt: string };

@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import type { SqlValue } from 'sql.js';
-import { pyRepr, pyTypeName, type JsonObject, type PyErrorType } from './args';
+import { pyRepr, pyTypeName, type JsonObject, type PyErrorType } from './callArguments';
 import type { Store } from './store';
 
 /** A piece of a WHERE clause and the values its `?` placeholders bind. */

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
-import { sqlJsDir } from '../paths';
+import { sqlJsDir } from '../assets';
 
 let loading: Promise<SqlJsStatic> | undefined;
 

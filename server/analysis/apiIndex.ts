@@ -1,4 +1,4 @@
-// Lookup tables derived from the one API model (runtime/api/model.ts): which global names exist, what members
+// Lookup tables derived from the one API model (runtime/cocobase/apiModel.ts): which global names exist, what members
 // an injected object or allowed module has, and the nearest spelling of a mistyped name. It only indexes the
 // model; every fact comes from there.
 
@@ -6,7 +6,7 @@ import {
   allowedDunderAttributes, allowedModuleNames, builtinConstants, builtins, dbObject, dictMethods, forbiddenAttributes,
   forbiddenBuiltins, listMethods, modules, requestNames, requestObject, userMembers,
   type ApiBuiltin, type ApiFunction, type ApiMember, type ApiModule, type ApiObject, type ApiValue,
-} from '../../runtime/api/model';
+} from '../../runtime/cocobase/apiModel';
 
 /**
  * What a global name, an attribute chain or an expression stands for, as far as the model knows. A `value` is

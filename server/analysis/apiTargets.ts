@@ -7,7 +7,7 @@ import type { SyntaxNode } from '@lezer/common';
 import {
   callResult, functionOf, injectedGlobals, memberOf, moduleByName, subscriptResult, type ApiTarget,
 } from './apiIndex';
-import type { ApiFunction } from '../../runtime/api/model';
+import type { ApiFunction } from '../../runtime/cocobase/apiModel';
 import {
   mayBeStarImported, resolveName, scopeAt, type AttributeChain, type CallSite, type DocumentAnalysis, type NameReference,
   type SymbolDefinition,

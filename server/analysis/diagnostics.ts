@@ -4,7 +4,7 @@
 // `cloudfn check` and tests can refer to it. Collection names come from the caller (the local database file);
 // without them no collection diagnostic is raised. Offsets are into the document's text; callers convert them to positions.
 
-import type { ApiFunction } from '../../runtime/api/model';
+import type { ApiFunction } from '../../runtime/cocobase/apiModel';
 import {
   allowedDunders, allowedModules, forbiddenAttributeNames, forbiddenBuiltinReasons, hasClosedMembers, isPredefinedName,
   memberNames, nearestName, targetOwner,

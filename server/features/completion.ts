@@ -7,7 +7,7 @@
 
 import type { SyntaxNode } from '@lezer/common';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver';
-import type { ApiMember } from '../../runtime/api/model';
+import type { ApiMember } from '../../runtime/cocobase/apiModel';
 import {
   builtinByName, constantNames, describedMembers, forbiddenBuiltinReasons, formatSignature, injectedGlobals, memberOf,
   moduleByName, targetOwner, valueOf, type ApiTarget,

@@ -2,7 +2,7 @@
 // module names, from the API model; the doc of builtins (and why a forbidden one is refused); the kind of a
 // symbol defined in the file, with the shape of the API value it holds when it was assigned one.
 
-import { valueType, type ApiMember } from '../../runtime/api/model';
+import { valueType, type ApiMember } from '../../runtime/cocobase/apiModel';
 import { builtinByName, forbiddenBuiltinReasons, formatSignature, targetOwner, type ApiTarget } from '../analysis/apiIndex';
 import { chainTargets, rootTarget } from '../analysis/apiTargets';
 import { resolveName, type DocumentAnalysis } from '../analysis/documentAnalysis';

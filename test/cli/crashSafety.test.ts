@@ -16,9 +16,11 @@ test('killing the CLI during writes leaves a readable database', async () => {
   const delays = [250, 400, 550, 700, 850, 1000, 1150, 1300];
   for (const delay of delays) {
     const child = spawn(process.execPath, [cliPath, 'run', writer, '--db', db, '--json'], { stdio: 'ignore' });
+    // The exit listener is attached at once: the child may end before the kill (a fast machine).
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     await new Promise((resolve) => setTimeout(resolve, delay));
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited;
     const check = runCliJson(['run', counter, '--db', db]);
     assert.equal(check.code, 0, `unreadable after a kill at ${delay} ms: ${check.stderr}`);
     assert.equal((check.json.result as number) % 30000, 0, 'the file holds a partial run');

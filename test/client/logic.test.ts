@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readMarkdownCases } from '../markdownCases';
 import { repoRoot } from '../helpers';
-import { findFunctionEntry } from '../../client/functionEntry';
-import { parsePayloads, PayloadFileError, payloadsFileFor, withPayload, emptyPayload } from '../../client/payloads';
-import { functionSelector } from '../../client/functionSelector';
-import { runEndLine, runStartLine, outputLine } from '../../client/runLog';
-import { RunHistory, maxHistory } from '../../client/runPanel/runHistory';
-import { emptyChanges, type RunResult } from '../../runtime/protocol';
+import { findFunctionEntry } from '../../client/python/functionEntry';
+import { parsePayloads, PayloadFileError, payloadsFileFor, withPayload, emptyPayload } from '../../client/python/payloads';
+import { functionSelector } from '../../client/python/functionSelector';
+import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
+import { RunHistory, maxHistory } from '../../client/views/runPanel/runHistory';
+import { emptyChanges, type RunResult } from '../../runtime/cocobase/protocol';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'client');
 

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, tempDir } from '../helpers';
 import { RuntimeClient, type RuntimeState } from '../../client/runtimeClient';
-import { buildRequest } from '../../runtime/request';
-import { UsageError, type RunRequest } from '../../runtime/protocol';
+import { buildRequest } from '../../runtime/cocobase/request';
+import { UsageError, type RunRequest } from '../../runtime/cocobase/protocol';
 import type { CollectionSummary } from '../../runtime/store/browse';
 import type { FixtureDocument } from '../../runtime/store/fixtures';
 

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkCommand } from '../../cli/checkCommand';
 import { stubsCommand } from '../../cli/stubsCommand';
-import { CliUsageError } from '../../cli/args';
-import { dbObject } from '../../runtime/api/model';
+import { CliUsageError } from '../../cli/argv';
+import { dbObject } from '../../runtime/cocobase/apiModel';
 
 /** Runs a command with stdout captured. */
 async function captured(run: () => Promise<number>): Promise<{ code: number; stdout: string }> {

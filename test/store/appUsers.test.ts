@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { verifyPassword } from '../../runtime/store/dataService';
+import { verifyPassword } from '../../runtime/cocobase/dataService';
 import { hashPassword, unusablePasswordHash } from '../../runtime/store/passwords';
 import { assertDataError, isoTimestamp, openHarness, uuid4, type Harness } from './support';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { AutoIndexes, filterClauses, jsonPath, maxAutoIndexes } from '../../runtime/store/documentQuery';
-import { DataError } from '../../runtime/store/dataService';
+import { DataError } from '../../runtime/cocobase/dataService';
 import { assertDataError, openHarness, type Harness } from './support';
 
 /** The documents every filter and search case runs against, by name. */

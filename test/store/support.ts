@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataError, DataService, type PyErrorType } from '../../runtime/store/dataService';
+import { DataError, DataService, type PyErrorType } from '../../runtime/cocobase/dataService';
 import { Store } from '../../runtime/store/store';
 import { tempDir } from '../helpers';
 

@@ -1,0 +1,171 @@
+// One Parse run from the editor: picks the input (named entries of `<file>.params.json`, the last run's, or
+// typed JSON), saves the cloud file (Cloud Code is required from disk by the host process), sends the request
+// to the runtime host, and shows the answer in the run panel, the log and the data explorer.
+
+import * as vscode from 'vscode';
+import fs from 'node:fs';
+import type { Config } from '../config';
+import { preview, type DataExplorer } from '../views/dataExplorer';
+import type { RuntimeClient } from '../runtimeClient';
+import type { RunPanel } from '../views/runPanel/runPanel';
+import type { RunRecord } from '../views/runPanel/runHistory';
+import { refusedAsUntrusted } from '../python/runner';
+import type { ParseObjectView } from '../../runtime/store/browse';
+import { ParamsFileError, paramsFileFor, parseParams, parseRequestOf, targetKey, withParamsEntry, type ParseTarget } from './params';
+
+interface Input {
+  name: string;
+  value: unknown;
+}
+
+const lastKey = (uri: vscode.Uri, target: ParseTarget): string => `cloudfn.parse.last:${uri.toString()}:${targetKey(target)}`;
+const userKey = (uri: vscode.Uri): string => `cloudfn.parse.user:${uri.toString()}`;
+
+/** The `_User` a cloud file's runs are made as (`request.user`): its objectId and a name to show. */
+export interface ParseUserChoice {
+  objectId: string;
+  label: string;
+}
+
+export class ParseRunner {
+  private readonly userChanged = new vscode.EventEmitter<void>();
+  /** Fires when the user a cloud file runs as changes (the code lens shows it). */
+  readonly onDidChangeUser = this.userChanged.event;
+
+  constructor(
+    private readonly config: Config,
+    private readonly runtime: RuntimeClient,
+    private readonly state: vscode.Memento,
+    private readonly panel: RunPanel,
+    private readonly explorer: DataExplorer,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The `_User` this cloud file's runs are made as; undefined: anonymous. */
+  userFor(uri: vscode.Uri): ParseUserChoice | undefined {
+    return this.state.get<ParseUserChoice>(userKey(uri));
+  }
+
+  /** Asks which `_User` of the local database the runs of this cloud file are made as (or anonymous). */
+  async chooseUser(uri: vscode.Uri): Promise<void> {
+    const users = await this.runtime.db<ParseObjectView[]>({ op: 'parse-objects', className: '_User', limit: 500 });
+    type Item = vscode.QuickPickItem & { choice: ParseUserChoice | undefined };
+    const items: Item[] = [
+      { label: '$(circle-slash) anonymous', description: 'request.user is undefined', choice: undefined },
+      ...users.map((user): Item => {
+        const name = typeof user.json.username === 'string' ? user.json.username : typeof user.json.email === 'string' ? user.json.email : user.objectId;
+        return { label: `$(account) ${name}`, description: user.objectId, choice: { objectId: user.objectId, label: name } };
+      }),
+    ];
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Parse user for request.user', placeHolder: users.length ? '_User objects of the local database' : 'The local database has no _User objects yet (save one with "Simulate save")',
+    });
+    if (!picked) return;
+    await this.state.update(userKey(uri), picked.choice);
+    this.userChanged.fire();
+  }
+
+  dispose(): void {
+    this.userChanged.dispose();
+  }
+
+  /** "▶ Run": the last input of this target, or `{}`. */
+  async run(uri: vscode.Uri, target: ParseTarget): Promise<RunRecord | undefined> {
+    const last = this.state.get<Input>(lastKey(uri, target));
+    return this.send(uri, target, last ? { name: 'last run', value: last.value } : { name: 'empty params', value: {} });
+  }
+
+  /** "Run with params…" / "Simulate save/delete…": pick or type the input, then run. */
+  async runWithParams(uri: vscode.Uri, target: ParseTarget): Promise<RunRecord | undefined> {
+    const input = await this.pickInput(uri, target);
+    return input ? this.send(uri, target, input) : undefined;
+  }
+
+  /** Runs a record of the run panel again, with the same input. */
+  rerun(record: RunRecord): Promise<RunRecord | undefined> {
+    const parse = record.parse!;
+    const [kind, ...rest] = parse.target.split(' ');
+    const target = { kind, name: rest.join(' ') } as ParseTarget;
+    return this.send(vscode.Uri.file(record.file), target, { name: record.payloadName, value: parse.input });
+  }
+
+  private async pickInput(uri: vscode.Uri, target: ParseTarget): Promise<Input | undefined> {
+    const file = paramsFileFor(uri.fsPath);
+    let named: Input[] = [];
+    try {
+      if (fs.existsSync(file)) named = parseParams(fs.readFileSync(file, 'utf8'), target);
+    } catch (error) {
+      if (!(error instanceof ParamsFileError)) throw error;
+      void vscode.window.showWarningMessage(`cloudfn: ${vscode.workspace.asRelativePath(file)}: ${error.message}`);
+    }
+    const last = this.state.get<Input>(lastKey(uri, target));
+    const what = target.kind === 'delete' ? 'objectId' : target.kind === 'save' ? 'object JSON' : 'params JSON';
+    type Item = vscode.QuickPickItem & { input?: Input; action?: 'type' | 'new' };
+    const items: Item[] = [
+      ...named.map((input) => ({ label: input.name, description: preview(input.value), input })),
+      ...(last ? [{ label: 'last run', description: preview(last.value), input: last }] : []),
+      ...(target.kind === 'function' || target.kind === 'job' ? [{ label: 'empty params', description: '{}', input: { name: 'empty params', value: {} } }] : []),
+      { label: `Enter ${what}…`, description: 'type it', action: 'type' },
+      { label: 'New named entry…', description: `add to ${vscode.workspace.asRelativePath(file)}`, action: 'new' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: `${targetKey(target)}: choose the ${what}`, matchOnDescription: true });
+    if (!picked) return undefined;
+    if (picked.input) return picked.input;
+    const value = await this.askValue(target, what, last?.value);
+    if (value === undefined) return undefined;
+    if (picked.action === 'new') {
+      const name = await vscode.window.showInputBox({ title: `Name of the new entry of "${targetKey(target)}"`, value: 'example' });
+      if (!name) return undefined;
+      fs.writeFileSync(file, withParamsEntry(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined, target, name, value));
+      return { name, value };
+    }
+    return { name: 'typed', value };
+  }
+
+  private async askValue(target: ParseTarget, what: string, last: unknown): Promise<unknown> {
+    const text = await vscode.window.showInputBox({
+      title: `${targetKey(target)}: ${what}`,
+      value: target.kind === 'delete' ? (typeof last === 'string' ? last : '') : JSON.stringify(last ?? {}),
+      validateInput: (value) => {
+        if (target.kind === 'delete') return value.trim() ? undefined : 'an objectId';
+        try {
+          const json: unknown = JSON.parse(value);
+          return json !== null && typeof json === 'object' && !Array.isArray(json) ? undefined : 'a JSON object';
+        } catch (error) {
+          return `not JSON: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      },
+    });
+    if (text === undefined) return undefined;
+    return target.kind === 'delete' ? text.trim() : JSON.parse(text);
+  }
+
+  private async send(uri: vscode.Uri, target: ParseTarget, input: Input): Promise<RunRecord | undefined> {
+    if (await refusedAsUntrusted()) return undefined;
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (document?.isDirty) await document.save();
+    const request = parseRequestOf(target, input.value);
+    const label = vscode.workspace.asRelativePath(uri, false);
+    const user = this.userFor(uri);
+    const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), method: request.method, path: request.path, body: request.body, input: input.value }, user?.label ?? null);
+    this.panel.show();
+    this.panel.started(record);
+    this.log.info(`▶ parse ${request.method} /parse/${request.path} · ${label} · params "${input.name}"`);
+    try {
+      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, userId: user?.objectId, timeoutMs: this.config.timeoutMs }, (line) => {
+        this.panel.output(record, line);
+        this.log.info(`│ ${line}`);
+      });
+      this.panel.finishedParse(record, response, null);
+      const ok = response.status >= 200 && response.status < 300;
+      (ok ? this.log.info : this.log.error).call(this.log, `${ok ? '✔' : '✘'} ${request.method} /parse/${request.path} → ${response.status} in ${response.timeMs.toFixed(1)} ms · ${JSON.stringify(response.body)}`);
+      if (response.wrote) this.explorer.refresh();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.panel.finishedParse(record, null, message);
+      this.log.error(`✘ ${request.method} /parse/${request.path} · ${message}`);
+    }
+    await this.state.update(lastKey(uri, target), input);
+    return record;
+  }
+}

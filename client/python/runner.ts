@@ -1,0 +1,95 @@
+// One run from the editor: checks workspace trust, resolves the payload and user, sends the function's
+// current text to the runtime host, and fans the run out to the run panel, the run log, the status bar
+// (through the runtime's state) and the data explorer.
+
+import * as vscode from 'vscode';
+import type { RunResult } from '../../runtime/cocobase/protocol';
+import { emptyChanges, UsageError } from '../../runtime/cocobase/protocol';
+import { buildRequest } from '../../runtime/cocobase/request';
+import type { Config } from '../config';
+import type { DataExplorer } from '../views/dataExplorer';
+import type { NamedPayload } from './payloads';
+import { PayloadFileError, payloadsFileFor } from './payloads';
+import type { RunChoices } from './runChoices';
+import type { RuntimeClient } from '../runtimeClient';
+import { outputLine, runEndLine, runStartLine } from '../views/runLog';
+import type { RunPanel } from '../views/runPanel/runPanel';
+import type { RunRecord } from '../views/runPanel/runHistory';
+
+export const untrustedMessage = 'cloudfn: running functions is disabled in an untrusted workspace (functions are code from this folder). Trust the workspace to run them; completion and diagnostics work either way.';
+
+/** In an untrusted workspace: says why nothing runs (with a way to manage trust) and answers true. */
+export async function refusedAsUntrusted(): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return false;
+  const choice = await vscode.window.showWarningMessage(untrustedMessage, 'Manage Workspace Trust');
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+  return true;
+}
+
+export class Runner {
+  constructor(
+    private readonly config: Config,
+    private readonly runtime: RuntimeClient,
+    private readonly choices: RunChoices,
+    private readonly panel: RunPanel,
+    private readonly explorer: DataExplorer,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly userAgent: string,
+  ) {}
+
+  /** Runs the function with its chosen payload (or the one given). Resolves with the result once shown. */
+  async run(uri: vscode.Uri, payload?: NamedPayload): Promise<RunResult | undefined> {
+    if (await refusedAsUntrusted()) return undefined;
+    if (this.runtime.state.kind === 'running') {
+      const choice = await vscode.window.showInformationMessage('cloudfn: a function is already running.', 'Cancel It');
+      if (choice) this.runtime.cancel();
+      return undefined;
+    }
+    let named: NamedPayload;
+    try {
+      named = payload ?? this.choices.resolve(uri);
+    } catch (error) {
+      if (!(error instanceof PayloadFileError)) throw error;
+      const open = await vscode.window.showErrorMessage(`cloudfn: ${vscode.workspace.asRelativePath(payloadsFileFor(uri.fsPath))}: ${error.message}`, 'Open Payloads File');
+      if (open) await vscode.window.showTextDocument(vscode.Uri.file(payloadsFileFor(uri.fsPath)));
+      return undefined;
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    const label = vscode.workspace.asRelativePath(uri, false);
+    const record = this.panel.history.start(uri.fsPath, label, named);
+    this.panel.show();
+    this.panel.started(record);
+    this.log.info(runStartLine(label, named.name, named.spec.user));
+    let result: RunResult;
+    try {
+      result = await this.runtime.run({
+        source: document.getText(),
+        filename: label,
+        request: buildRequest(named.spec, this.userAgent),
+        user: named.spec.user,
+        timeoutMs: this.config.timeoutMs,
+      }, (line) => {
+        this.panel.output(record, line);
+        this.log.info(outputLine(line));
+      });
+    } catch (error) {
+      result = failedRun(record, error);
+    }
+    this.panel.finished(record, result);
+    (result.success ? this.log.info : this.log.error).call(this.log, runEndLine(label, result));
+    await this.choices.setLastRun(uri, named.spec);
+    if (result.committed) this.explorer.refresh();
+    return result;
+  }
+}
+
+/** A run the runtime could not start (unknown user, unreadable database, runtime stopped), as a failed run. */
+function failedRun(record: RunRecord, error: unknown): RunResult {
+  const type = error instanceof UsageError ? 'UsageError' : 'RuntimeError';
+  const message = `${type}: ${error instanceof Error ? error.message : String(error)}`;
+  return {
+    success: false, result: null, output: record.output.length ? record.output.join('\n') + '\n' : '', error: message,
+    execution_time: Date.now() - record.startedAt, status_code: null, error_type: type, error_line: null,
+    traceback: message + '\n', changes: emptyChanges(), committed: false, timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
+  };
+}

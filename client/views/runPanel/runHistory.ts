@@ -1,0 +1,95 @@
+// The runs the run panel shows: the recent runs of this window, newest first, each with its streamed output
+// and, once it ended, its result. Pure data, shared with the webview through postMessage.
+
+import type { ParseHostResult, RunResult } from '../../../runtime/cocobase/protocol';
+import type { NamedPayload, PayloadSpec } from '../../python/payloads';
+
+export interface RunRecord {
+  id: number;
+  /** Absolute path of the function file. */
+  file: string;
+  /** The file's name as shown. */
+  label: string;
+  payloadName: string;
+  /** What the run sent, so that it can run again as it was. */
+  spec: PayloadSpec;
+  user: string | null;
+  startedAt: number;
+  status: 'running' | 'succeeded' | 'failed';
+  output: string[];
+  result: RunResult | null;
+  /** A Parse Cloud Code run: the request sent and, once answered, Parse Server's status, body and logs. */
+  parse?: ParseRun;
+}
+
+export interface ParseRun {
+  /** What the code lens ran: `function hello`, `job myJob`, `save Review`, `delete Review`. */
+  target: string;
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  /** The input as picked (params, object JSON with its objectId, or an objectId), to run it again as it was. */
+  input: unknown;
+  response: ParseHostResult | null;
+  /** Why the request could not be sent (Cloud Code that does not load, runtime stopped). */
+  error: string | null;
+}
+
+export const maxHistory = 20;
+
+export class RunHistory {
+  private runs: RunRecord[] = [];
+  private nextId = 1;
+
+  get all(): readonly RunRecord[] {
+    return this.runs;
+  }
+
+  get(id: number): RunRecord | undefined {
+    return this.runs.find((run) => run.id === id);
+  }
+
+  start(file: string, label: string, payload: NamedPayload): RunRecord {
+    const run: RunRecord = { id: this.nextId++, file, label, payloadName: payload.name, spec: payload.spec, user: payload.spec.user, startedAt: Date.now(), status: 'running', output: [], result: null };
+    this.runs = [run, ...this.runs].slice(0, maxHistory);
+    return run;
+  }
+
+  /** Starts a Parse run: `payloadName` is the chosen params' name, `spec` is unused (empty). */
+  startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>, user: string | null = null): RunRecord {
+    const run: RunRecord = {
+      id: this.nextId++, file, label, payloadName: paramsName, spec: { payload: {}, query: {}, headers: {}, user: null, method: 'POST' },
+      user, startedAt: Date.now(), status: 'running', output: [], result: null, parse: { ...parse, response: null, error: null },
+    };
+    this.runs = [run, ...this.runs].slice(0, maxHistory);
+    return run;
+  }
+
+  /** Ends a Parse run: succeeded for a 2xx status (as the CLI's exit code). */
+  finishParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
+    if (!run.parse) return;
+    run.parse.response = response;
+    run.parse.error = error;
+    run.status = response && response.status >= 200 && response.status < 300 ? 'succeeded' : 'failed';
+  }
+
+  finish(run: RunRecord, result: RunResult): void {
+    run.result = result;
+    run.status = result.success ? 'succeeded' : 'failed';
+    // The streamed lines and the result's output are the same text; keep the complete one.
+    run.output = result.output ? result.output.replace(/\n$/, '').split('\n') : run.output;
+  }
+}
+
+/** Messages from the extension to the run panel's webview. */
+export type PanelMessage =
+  | { type: 'history'; runs: readonly RunRecord[]; selected: number | null }
+  | { type: 'run'; run: RunRecord }
+  | { type: 'output'; runId: number; line: string };
+
+/** Messages from the webview to the extension. */
+export type PanelRequest =
+  | { type: 'ready' }
+  | { type: 'open'; file: string; line: number }
+  | { type: 'rerun'; runId: number }
+  | { type: 'cancel' };

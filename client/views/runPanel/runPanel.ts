@@ -1,0 +1,121 @@
+// The run panel: a webview beside the editor showing each run's status, returned value (a collapsible JSON
+// tree), streamed print output, error with a clickable traceback, and database changes, with a history of
+// recent runs to compare and re-run. Themed with VS Code's CSS variables and codicons; strict CSP.
+
+import * as vscode from 'vscode';
+import crypto from 'node:crypto';
+import type { ParseHostResult, RunResult } from '../../../runtime/cocobase/protocol';
+import { RunHistory, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
+
+export interface RunPanelActions {
+  rerun(run: RunRecord): void;
+  cancel(): void;
+}
+
+export class RunPanel implements vscode.Disposable {
+  static readonly viewType = 'cloudfn.runPanel';
+  readonly history = new RunHistory();
+  private panel: vscode.WebviewPanel | undefined;
+  private selected: number | null = null;
+  private webviewReady = false;
+
+  constructor(private readonly mediaRoot: vscode.Uri, private readonly actions: RunPanelActions) {}
+
+  /** Shows the panel (creating it beside the editor), without taking focus from the editor. */
+  show(preserveFocus = true): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(RunPanel.viewType, 'cloudfn: Run', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [this.mediaRoot],
+    });
+    panel.webview.html = this.html(panel.webview);
+    panel.webview.onDidReceiveMessage((message: PanelRequest) => this.onRequest(message));
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.webviewReady = false;
+    });
+    this.panel = panel;
+  }
+
+  started(run: RunRecord): void {
+    this.selected = run.id;
+    this.post({ type: 'run', run });
+  }
+
+  output(run: RunRecord, line: string): void {
+    run.output.push(line);
+    this.post({ type: 'output', runId: run.id, line });
+  }
+
+  finished(run: RunRecord, result: RunResult): void {
+    this.history.finish(run, result);
+    this.post({ type: 'run', run });
+  }
+
+  finishedParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
+    this.history.finishParse(run, response, error);
+    this.post({ type: 'run', run });
+  }
+
+  private onRequest(message: PanelRequest): void {
+    switch (message.type) {
+      case 'ready':
+        this.webviewReady = true;
+        void this.panel?.webview.postMessage({ type: 'history', runs: this.history.all, selected: this.selected } satisfies PanelMessage);
+        break;
+      case 'open': {
+        // Only a function file of a run in the history, at a real line: the webview's messages are not trusted.
+        if (!this.history.all.some((run) => run.file === message.file) || !Number.isInteger(message.line) || message.line < 1) break;
+        const position = new vscode.Position(message.line - 1, 0);
+        void vscode.window.showTextDocument(vscode.Uri.file(message.file), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+        break;
+      }
+      case 'rerun': {
+        const run = this.history.get(message.runId);
+        if (run) this.actions.rerun(run);
+        break;
+      }
+      case 'cancel':
+        this.actions.cancel();
+        break;
+    }
+  }
+
+  private post(message: PanelMessage): void {
+    if (!this.panel) return;
+    // Before the webview is ready nothing is sent: its 'ready' message gets the whole history then.
+    if (!this.webviewReady) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const media = (name: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, name));
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${media('codicon.css')}" rel="stylesheet">
+<link href="${media('runPanel.css')}" rel="stylesheet">
+<title>cloudfn: Run</title>
+</head>
+<body>
+<div id="cloudfn-run-panel">
+  <nav id="history" aria-label="Recent runs"></nav>
+  <main id="run"><p class="empty">No run yet. Click <strong>▶ Run</strong> above <code>def main</code> in a function file.</p></main>
+</div>
+<script nonce="${nonce}" src="${media('runPanel.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,118 @@
+// The runtime host process (dist/runtimeHost.js): what the editor starts with `child_process.fork`. It owns
+// one RuntimeHost (the Pyodide worker and its watchdogs) and a read/write handle on the same database file
+// for the data explorer and the Parse requests (one ParseApp per Cloud Code file, host/parseApps.ts:
+// the user's Cloud Code is required here, never in the editor), and answers the typed messages of
+// host/protocol.ts over the IPC channel.
+
+process.env.TZ = 'UTC';
+
+import { Worker } from 'node:worker_threads';
+import { RuntimeHost } from '../runtime/cocobase/supervisor';
+import type { ClientToHost, DbRequest, HostProcessOptions, HostToClient } from '../runtime/cocobase/protocol';
+import { UsageError } from '../runtime/cocobase/protocol';
+import { DatabaseFileError, Store } from '../runtime/store/store';
+import { exportFixture, FixtureError, importFixture } from '../runtime/store/fixtures';
+import { listAppUsers, listCollections, listDocuments, listParseClasses, listParseObjects } from '../runtime/store/browse';
+import { EditorParseApps } from './parseApps';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
+const host = new RuntimeHost({ dbPath: options.dbPath, memoryLimitMb: options.memoryLimitMb });
+let browsing: Store | undefined;
+const parseApps = new EditorParseApps(() => browseStore());
+
+function send(message: HostToClient): void {
+  process.send?.(message);
+}
+
+/** The explorer's handle on the database, re-read when a run (in the worker) or another tool changed it. */
+async function browseStore(): Promise<Store> {
+  if (!browsing) browsing = await Store.open(options.dbPath);
+  else browsing.reloadIfChangedOnDisk();
+  return browsing;
+}
+
+async function answerDb(request: DbRequest): Promise<unknown> {
+  if (request.op === 'reset') {
+    // A reset starts a new file; the worker re-reads it before its next run.
+    (await Store.createEmpty(options.dbPath)).save();
+    browsing?.close();
+    browsing = undefined;
+    parseApps.reset();
+    return null;
+  }
+  const store = await browseStore();
+  switch (request.op) {
+    case 'collections': return listCollections(store);
+    case 'documents': return listDocuments(store, request.collection, request.limit);
+    case 'app-users': return listAppUsers(store, request.limit);
+    case 'parse-classes': return listParseClasses(store);
+    case 'parse-objects': return listParseObjects(store, request.className, request.limit);
+    case 'export': return exportFixture(store);
+    case 'import': {
+      store.begin();
+      try {
+        const counts = importFixture(store, request.fixture, { replace: request.replace });
+        store.commit();
+        store.save();
+        return counts;
+      } catch (error) {
+        store.rollback();
+        throw error;
+      }
+    }
+  }
+}
+
+function isUsageError(error: unknown): boolean {
+  return error instanceof UsageError || error instanceof DatabaseFileError || error instanceof FixtureError;
+}
+
+process.on('message', (message: ClientToHost) => {
+  switch (message.type) {
+    case 'run':
+      host.run(message.run, (line) => send({ type: 'output', id: message.id, line })).then(
+        (result) => send({ type: 'result', id: message.id, result }),
+        (error: unknown) => send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }),
+      );
+      break;
+    case 'parse':
+      parseApps.handle(message.request, (entry) => send({ type: 'output', id: message.id, line: `[${entry.level}] ${entry.message}` })).then(
+        (result) => send({ type: 'parse-result', id: message.id, result }),
+        (error: unknown) => send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }),
+      );
+      break;
+    case 'cancel':
+      host.cancel();
+      break;
+    case 'db':
+      answerDb(message.request).then(
+        (value) => send({ type: 'db-result', id: message.id, value }),
+        (error: unknown) => send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }),
+      );
+      break;
+  }
+});
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// The client going away (editor closed, extension host crashed) ends this process and its worker.
+process.on('disconnect', () => {
+  void host.dispose().finally(() => process.exit(0));
+});
+
+// Cloud Code runs on this thread, so a loop that never yields also blocks the 'disconnect' above: a small
+// thread of its own ends the process when the client's process is gone.
+const orphanWatch = new Worker(`
+  const { parentPort, workerData } = require('node:worker_threads');
+  setInterval(() => {
+    try { process.kill(workerData.parent, 0); } catch { process.kill(workerData.self, 'SIGKILL'); }
+  }, 1000);
+`, { eval: true, workerData: { parent: process.ppid, self: process.pid } });
+orphanWatch.unref();
+
+host.start().then(
+  ({ bootMs, snapshot }) => send({ type: 'ready', bootMs, snapshot }),
+  (error: unknown) => send({ type: 'fatal', message: errorMessage(error) }),
+);

@@ -1,0 +1,212 @@
+// The runtime host: owns the Pyodide worker of this process and its watchdogs. It runs one function at a
+// time, streams its print() lines, stops it at its time limit (a KeyboardInterrupt first, then terminating
+// the worker for C-level loops) or at its memory ceiling, and starts a fresh worker after such a stop.
+
+import { Worker } from 'node:worker_threads';
+import type { RunRequest, RunResult, WorkerData, WorkerToHost } from './protocol';
+import { emptyChanges, UsageError } from './protocol';
+import { workerBundle } from '../assets';
+
+export interface HostOptions {
+  dbPath: string;
+  /** Memory ceiling of a run, in MB of growth of this process's resident memory. */
+  memoryLimitMb?: number;
+  /** Time between the interrupt and terminating the worker, for code that ignores the interrupt. */
+  graceMs?: number;
+}
+
+export const defaultMemoryLimitMb = 512;
+const watchdogIntervalMs = 10;
+
+interface PendingRun {
+  id: number;
+  resolve(result: RunResult): void;
+  reject(error: Error): void;
+  onOutput?: (line: string) => void;
+  lines: string[];
+  started: number;
+}
+
+export class RuntimeHost {
+  private worker: Worker | null = null;
+  private ready: Promise<{ bootMs: number; snapshot: boolean }> | null = null;
+  /** Slot 0: Pyodide's interrupt signal (it clears it); slot 1: set once the run's deadline has passed. */
+  private readonly interruptBuffer = new SharedArrayBuffer(8);
+  private pending: PendingRun | null = null;
+  private nextId = 1;
+  /** Stops the pending run as cancelled by its user; set while a run is pending. */
+  private cancelPending: (() => void) | null = null;
+  private readonly memoryLimitMb: number;
+  private readonly graceMs: number;
+
+  constructor(private readonly options: HostOptions) {
+    this.memoryLimitMb = options.memoryLimitMb ?? defaultMemoryLimitMb;
+    this.graceMs = options.graceMs ?? 250;
+  }
+
+  /** Starts the worker (if not started) and resolves when it can run functions. */
+  start(): Promise<{ bootMs: number; snapshot: boolean }> {
+    if (this.ready) return this.ready;
+    const worker = new Worker(workerBundle(), {
+      workerData: { dbPath: this.options.dbPath, interruptBuffer: this.interruptBuffer } satisfies WorkerData,
+      stdout: true,
+      stderr: true,
+    });
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.on('message', (message: WorkerToHost) => {
+        switch (message.type) {
+          case 'ready': resolve({ bootMs: message.bootMs, snapshot: message.snapshot }); break;
+          case 'fatal': reject(message.usage ? new UsageError(message.message) : new Error(message.message)); break;
+          default: this.onRunMessage(message);
+        }
+      });
+      worker.on('error', (error) => {
+        reject(error);
+        this.failPending(`the runtime worker crashed: ${error.message}`, 'RuntimeError');
+        this.discardWorker(worker);
+      });
+      worker.on('exit', () => {
+        reject(new Error('the runtime worker exited while starting'));
+        if (this.worker === worker) this.failPending('the runtime worker stopped unexpectedly', 'RuntimeError');
+        this.discardWorker(worker);
+      });
+      worker.stdout.resume();
+      worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    });
+    this.ready.catch(() => this.discardWorker(worker));
+    return this.ready;
+  }
+
+  /** Runs one function. Rejects with UsageError for bad inputs (unknown user, unreadable database). */
+  async run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
+    if (this.pending) throw new Error('a function is already running in this runtime');
+    await this.start();
+    const worker = this.worker!;
+    const id = this.nextId++;
+    return new Promise<RunResult>((resolve, reject) => {
+      const baselineRss = process.memoryUsage.rss();
+      const run: PendingRun = { id, resolve, reject, onOutput, lines: [], started: performance.now() };
+      this.pending = run;
+      let stopping: StopReason | null = null;
+      const stopWorker = (reason: StopReason): void => {
+        if (this.pending !== run) return;
+        this.failPending(stopMessage(reason, request.timeoutMs, this.memoryLimitMb), stopErrorType[reason]);
+        this.discardWorker(worker);
+        void worker.terminate();
+      };
+      // A KeyboardInterrupt first (Python loops stop at once and keep the worker), then the worker itself.
+      const interrupt = (reason: 'timeout' | 'cancel'): void => {
+        if (this.pending !== run || stopping) return;
+        stopping = reason;
+        const signals = new Int32Array(this.interruptBuffer);
+        Atomics.store(signals, 1, 1);
+        Atomics.store(signals, 0, 2);
+        grace = setTimeout(() => stopWorker(reason), this.graceMs);
+      };
+      const timeout = setTimeout(() => interrupt('timeout'), request.timeoutMs);
+      this.cancelPending = () => interrupt('cancel');
+      let grace: NodeJS.Timeout | undefined;
+      const watchdog = setInterval(() => {
+        if (process.memoryUsage.rss() - baselineRss > this.memoryLimitMb * 1024 * 1024) {
+          stopping = 'memory';
+          stopWorker('memory');
+        }
+      }, watchdogIntervalMs);
+      const cleanup = (): void => {
+        this.cancelPending = null;
+        clearTimeout(timeout);
+        clearTimeout(grace);
+        clearInterval(watchdog);
+      };
+      run.resolve = (result) => {
+        cleanup();
+        if ((stopping === 'timeout' || stopping === 'cancel') && result.error_type === 'TimeoutError') {
+          result.error_type = stopErrorType[stopping];
+          result.error = `${result.error_type}: ${stopMessage(stopping, request.timeoutMs, this.memoryLimitMb)}`;
+          result.traceback = result.traceback?.replace(/TimeoutError: .*\n?$/, `${result.error}\n`) ?? null;
+        }
+        resolve(result);
+      };
+      run.reject = (error) => {
+        cleanup();
+        reject(error);
+      };
+      worker.postMessage({ type: 'run', id, run: request });
+    });
+  }
+
+  /** Stops the running function, if any: it ends with a `CancelledError` result and writes nothing. */
+  cancel(): boolean {
+    if (!this.cancelPending) return false;
+    this.cancelPending();
+    return true;
+  }
+
+  /** Whether a function is running. */
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Stops the worker; the host can be started again. */
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.failPending('the runtime was stopped', 'RuntimeError');
+    this.discardWorker(worker);
+    if (worker) await worker.terminate();
+  }
+
+  private onRunMessage(message: WorkerToHost): void {
+    const run = this.pending;
+    if (!run || !('id' in message) || message.id !== run.id) return;
+    if (message.type === 'output') {
+      run.lines.push(message.line);
+      run.onOutput?.(message.line);
+    } else if (message.type === 'result') {
+      this.pending = null;
+      run.resolve(message.result);
+    } else if (message.type === 'usage-error') {
+      this.pending = null;
+      run.reject(new UsageError(message.message));
+    }
+  }
+
+  /** Ends the pending run with an error result; its writes are lost with the worker (never committed). */
+  private failPending(message: string, errorType: string): void {
+    const run = this.pending;
+    if (!run) return;
+    this.pending = null;
+    const output = run.lines.length ? run.lines.join('\n') + '\n' : '';
+    run.resolve({
+      success: false, result: null, output, error: `${errorType}: ${message}`,
+      execution_time: Math.round((performance.now() - run.started) * 1000) / 1000,
+      status_code: null, error_type: errorType, error_line: null,
+      traceback: `${errorType}: ${message}\n`, changes: emptyChanges(), committed: false,
+      timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
+    });
+  }
+
+  private discardWorker(worker: Worker | null): void {
+    if (worker && this.worker === worker) {
+      this.worker = null;
+      this.ready = null;
+    }
+  }
+}
+
+type StopReason = 'timeout' | 'memory' | 'cancel';
+
+const stopErrorType: Record<StopReason, string> = { timeout: 'TimeoutError', memory: 'MemoryError', cancel: 'CancelledError' };
+
+function stopMessage(reason: StopReason, timeoutMs: number, memoryLimitMb: number): string {
+  switch (reason) {
+    case 'timeout': return `the function did not finish within its ${formatSeconds(timeoutMs)} time limit`;
+    case 'memory': return `the function used more than ${memoryLimitMb} MB of memory`;
+    case 'cancel': return 'the run was cancelled';
+  }
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(2)} s`;
+}

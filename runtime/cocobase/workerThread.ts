@@ -1,0 +1,148 @@
+// The runtime worker: one thread holding Pyodide (with the sandbox prelude) and the sql.js store, so that
+// `db` calls from Python are plain function calls. It runs one function at a time for the host
+// (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each run that
+// changed it.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import crypto from 'node:crypto';
+import type { HostToWorker, RunChanges, RunRequest, RunResult, WorkerData, WorkerToHost } from './protocol';
+import { emptyChanges } from './protocol';
+import { startPython, type Prelude } from './pythonRuntime';
+import { Store, DatabaseFileError } from '../store/store';
+import { DataService, DataError } from './dataService';
+
+const port = parentPort!;
+const data = workerData as WorkerData;
+const post = (message: WorkerToHost): void => port.postMessage(message);
+
+interface Outcome {
+  ok: boolean;
+  status?: number | null;
+  result?: unknown;
+  error?: { type: string; message: string; line: number | null; column: number | null; traceback: string };
+}
+
+/** Runs the bridge operation and turns every failure into an error answer Python raises as an exception. */
+function answer(operation: string, work: () => string): string {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof DataError) return '!' + JSON.stringify({ type: error.pyType, message: error.message });
+    const message = error instanceof Error ? error.message : String(error);
+    return '!' + JSON.stringify({ type: 'RuntimeError', message: `db.${operation}() failed in the local store: ${message}` });
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let store: Store;
+  let python: { prelude: Prelude; py: { setInterruptBuffer(buffer: Int32Array): void }; fromSnapshot: boolean };
+  try {
+    [store, python] = await Promise.all([Store.open(data.dbPath), startPython()]);
+  } catch (error) {
+    const usage = error instanceof DatabaseFileError;
+    post({ type: 'fatal', usage, message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  const service = new DataService(store);
+  const signals = new Int32Array(data.interruptBuffer);
+  python.py.setInterruptBuffer(signals.subarray(0, 1));
+
+  let current: { id: number; lines: string[] } | null = null;
+  const emit = (line: string): void => {
+    if (!current) return;
+    current.lines.push(line);
+    post({ type: 'output', id: current.id, line });
+  };
+  const call = (operation: string, argsJson: string): string => answer(operation, () =>
+    operation === 'ensure_collection'
+      ? JSON.stringify(service.ensureCollection((JSON.parse(argsJson) as { name: string }).name))
+      : service.call(operation, argsJson));
+  const insertRows = (records: string): string => answer('create_document', () => String(service.insertDocumentRecords(records)));
+  python.prelude.attach(call, insertRows, emit, crypto.randomBytes(4).readUInt32LE(0));
+
+  const runOnce = (id: number, run: RunRequest): void => {
+    store.reloadIfChangedOnDisk();
+    let user: unknown = null;
+    if (run.user !== null) {
+      user = findUser(service, run.user);
+      if (user === null) {
+        post({ type: 'usage-error', id, message: `unknown app user '${run.user}' (no app user has this email or id in ${data.dbPath})` });
+        return;
+      }
+    }
+    const requestJson = JSON.stringify({ ...run.request, user });
+    current = { id, lines: [] };
+    Atomics.store(signals, 0, 0);
+    Atomics.store(signals, 1, 0);
+    const t0 = performance.now();
+    store.begin();
+    let outcome: Outcome;
+    try {
+      outcome = JSON.parse(python.prelude.run(run.source, run.filename, requestJson)) as Outcome;
+    } catch (error) {
+      outcome = { ok: false, error: { type: 'RuntimeError', message: `the runtime failed: ${String(error)}`, line: null, column: null, traceback: '' } };
+    }
+    const t1 = performance.now();
+    let changes: RunChanges = emptyChanges();
+    let committed = false;
+    let t2 = t1;
+    if (outcome.ok && Atomics.load(signals, 1) !== 0) {
+      // The function swallowed the time limit's interrupt and finished late: it timed out all the same.
+      outcome = { ok: false, error: { type: 'TimeoutError', message: 'the function was stopped by its time limit', line: null, column: null, traceback: '' } };
+    }
+    if (outcome.ok) {
+      store.commit();
+      changes = service.takeChanges();
+      t2 = performance.now();
+      if (store.dirty) {
+        store.save();
+        committed = true;
+      }
+    } else {
+      store.rollback();
+      service.takeChanges();
+      t2 = performance.now();
+    }
+    const t3 = performance.now();
+    const timings = { run_ms: round(t1 - t0), commit_ms: round(t2 - t1), save_ms: round(t3 - t2) };
+    const executionTime = t3 - t0;
+    const output = current.lines.length ? current.lines.join('\n') + '\n' : '';
+    current = null;
+    post({ type: 'result', id, result: toRunResult(outcome, output, executionTime, changes, committed, timings) });
+  };
+
+  port.on('message', (message: HostToWorker) => {
+    if (message.type === 'run') runOnce(message.id, message.run);
+  });
+  post({ type: 'ready', bootMs: performance.now() - started, snapshot: python.fromSnapshot });
+}
+
+function findUser(service: DataService, reference: string): unknown {
+  const byEmail = JSON.parse(service.call('get_app_user_by_email', JSON.stringify({ email: reference }))) as unknown;
+  if (byEmail !== null) return byEmail;
+  return JSON.parse(service.call('get_app_user', JSON.stringify({ user_id: reference }))) as unknown;
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+function toRunResult(outcome: Outcome, output: string, executionTime: number, changes: RunChanges, committed: boolean,
+  timings: RunResult['timings']): RunResult {
+  const error = outcome.error;
+  return {
+    success: outcome.ok,
+    result: outcome.ok ? outcome.result ?? null : null,
+    output,
+    error: error ? `${error.type}: ${error.message}` : null,
+    execution_time: round(executionTime),
+    status_code: outcome.status ?? null,
+    error_type: error?.type ?? null,
+    error_line: error?.line ?? null,
+    traceback: error?.traceback || null,
+    changes,
+    committed,
+    timings,
+  };
+}
+
+void main();

@@ -1,0 +1,49 @@
+// Limits of a run: the time limit stops Python loops (interrupt) and C-level work (terminate, fresh worker),
+// the memory watchdog stops memory bombs, deep recursion is a RecursionError — and the next run works.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { RuntimeHost } from '../../runtime/cocobase/supervisor';
+import { runRequest, tempDir } from '../helpers';
+
+const dir = tempDir();
+let host: RuntimeHost;
+before(async () => {
+  host = new RuntimeHost({ dbPath: path.join(dir, 'limits.db'), memoryLimitMb: 256 });
+  await host.start();
+});
+after(() => host.dispose());
+
+async function assertNextRunWorks(): Promise<void> {
+  const result = await host.run(runRequest('def main():\n    return {"ok": db.count_documents("t")}'));
+  assert.equal(result.error, null);
+  assert.deepEqual(result.result, { ok: 1 });
+}
+
+const limits: { name: string; source: string; errorType: string; timeoutMs?: number; withinMs: number }[] = [
+  { name: 'a Python loop is interrupted at the time limit', source: 'def main():\n    db.create_document("t", {"x": 1})\n    while True:\n        pass', errorType: 'TimeoutError', timeoutMs: 500, withinMs: 3_000 },
+  { name: 'C-level work is terminated at the time limit', source: 'def main():\n    return sum(range(10**13))', errorType: 'TimeoutError', timeoutMs: 500, withinMs: 8_000 },
+  { name: 'code that swallows the interrupt is terminated', source: 'def main():\n    while True:\n        try:\n            while True:\n                pass\n        except:\n            pass', errorType: 'TimeoutError', timeoutMs: 500, withinMs: 8_000 },
+  { name: 'a memory bomb is stopped by the watchdog', source: 'def main():\n    hoard = []\n    while True:\n        hoard.append("x" * 1000000 + str(len(hoard)))', errorType: 'MemoryError', withinMs: 15_000 },
+  { name: 'deep recursion is a RecursionError', source: 'def down(n):\n    return down(n + 1)\ndef main():\n    return down(0)', errorType: 'RecursionError', withinMs: 8_000 },
+  { name: 'a huge string is refused at once', source: 'def main():\n    return len("a" * 10**10)', errorType: 'OverflowError', withinMs: 3_000 },
+];
+
+test('the first run creates a document the limits tests count', async () => {
+  const result = await host.run(runRequest('def main():\n    return db.create_document("t", {"x": 0})["data"]'));
+  assert.deepEqual(result.result, { x: 0 });
+});
+
+for (const limit of limits) {
+  test(limit.name, async () => {
+    const started = performance.now();
+    const result = await host.run(runRequest(limit.source, { timeoutMs: limit.timeoutMs ?? 20_000 }));
+    const elapsed = performance.now() - started;
+    assert.equal(result.success, false);
+    assert.equal(result.error_type, limit.errorType, `${result.error}`);
+    assert.ok(elapsed < limit.withinMs, `stopped after ${elapsed.toFixed(0)} ms`);
+    assert.equal(result.committed, false);
+    await assertNextRunWorks();
+  });
+}
