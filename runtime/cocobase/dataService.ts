@@ -449,7 +449,12 @@ export class DataService {
     const db = this.store.database;
     const rows: JsonObject[] = [];
     let statement: Statement | undefined;
+    const scrub = secretScrubs.filter((entry) => query.toLowerCase().includes(entry.table));
+    // Secrets are blanked inside a savepoint that is rolled back after the query, so that no statement
+    // (whatever its aliases, joins or functions) can read them; see secretScrubs.
+    if (scrub.length > 0) db.run('SAVEPOINT raw_query_secrets');
     try {
+      for (const entry of scrub) db.run(entry.sql);
       // Iterating prepares (never runs) each statement; it must run to the end to free them all.
       let count = 0;
       for (const _ of db.iterateStatements(query)) count++;
@@ -473,6 +478,7 @@ export class DataService {
       a.fail('ValueError', message);
     } finally {
       statement?.free();
+      if (scrub.length > 0) db.run('ROLLBACK TO raw_query_secrets; RELEASE raw_query_secrets');
     }
     return JSON.stringify(rows);
   }
@@ -544,6 +550,20 @@ function firstKeyword(query: string): string {
   const start = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$))*/.exec(query)?.[0].length ?? 0;
   return (/^[A-Za-z]+/.exec(query.slice(start))?.[0] ?? '').toUpperCase();
 }
+
+/**
+ * Secrets a raw query must never read: app users' password hashes and the Parse dialect's session tokens and
+ * password hashes. A query reads a table only by naming it, and SQLite folds only ASCII case, so a table
+ * whose name the query text does not contain (case-insensitively) needs no scrub.
+ */
+const secretScrubs = [
+  { table: 'app_users', sql: "UPDATE app_users SET password_hash = ''" },
+  {
+    table: 'parse_objects',
+    sql: "UPDATE parse_objects SET data = json_remove(data, '$.sessionToken', '$._hashed_password', '$._session_token', "
+      + "'$._perishable_token', '$._email_verify_token') WHERE class_name IN ('_Session', '_User')",
+  },
+];
 
 /** A raw query parameter as SQLite binds it: dicts and lists as JSON text, booleans as 1/0. */
 function rawQueryValue(a: Args, name: string, value: unknown): SqlValue {

@@ -95,4 +95,25 @@ describe('execute_raw_query', () => {
     h.call('create_document', { collection: 'users', data: { status: 'new' } });
     assert.equal(h.call('count_documents', { collection: 'users' }), 6);
   });
+
+  test('secrets never come back: password hashes and Parse session tokens, however the query names them', () => {
+    h.call('create_app_user', { email: 'secret@example.com', password: 'hunter2hunter2' });
+    const hash = h.store.value("SELECT password_hash FROM app_users WHERE email = 'secret@example.com'");
+    assert.ok(typeof hash === 'string' && hash.length > 10);
+    h.store.database.run("INSERT INTO parse_objects (class_name, object_id, data, created_at, updated_at) VALUES ('_Session', 's1', '{\"sessionToken\":\"r:tok\",\"user\":\"u\"}', 'x', 'x')");
+    const leaks = [
+      'SELECT * FROM app_users',
+      'SELECT password_hash AS p FROM main."APP_USERS"',
+      'WITH t AS (SELECT * FROM [app_users]) SELECT group_concat(password_hash) AS p FROM t',
+      'SELECT data FROM parse_objects',
+      "SELECT json_extract(data, '$.sessionToken') AS t FROM Parse_Objects WHERE class_name = '_Session'",
+    ];
+    for (const query of leaks) {
+      const text = JSON.stringify(h.call('execute_raw_query', { query }));
+      assert.ok(!text.includes(String(hash)) && !text.includes('r:tok'), `${query} leaked: ${text}`);
+    }
+    // The scrub is undone: logins and the Parse session still see their secrets.
+    assert.equal(h.store.value("SELECT password_hash FROM app_users WHERE email = 'secret@example.com'"), hash);
+    assert.match(String(h.store.value("SELECT data FROM parse_objects WHERE object_id = 's1'")), /r:tok/);
+  });
 });
