@@ -3,6 +3,11 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import fs from 'node:fs';
+import { tooDeep } from '../runtime/jsonLimits';
+import { readRegularFile, UnreadableFileError } from '../runtime/userFiles';
+
+/** The largest file a flag names (a source, payload or params file). */
+const maxFlagFileBytes = 64 * 2 ** 20;
 
 /** A usage error: bad flags, malformed payload, missing file. Exit code 2. */
 export class CliUsageError extends Error {
@@ -34,11 +39,7 @@ export function parseJsonObjectFlag(flag: string, value: string | undefined): Re
   let text = value;
   if (value.startsWith('@')) {
     const file = value.slice(1);
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new CliUsageError(`cannot read --${flag} file '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
+    text = readFlagFile(file, `cannot read --${flag} file '${file}'`);
   }
   let parsed: unknown;
   try {
@@ -49,17 +50,25 @@ export function parseJsonObjectFlag(flag: string, value: string | undefined): Re
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new CliUsageError(`--${flag} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
   }
+  const depth = tooDeep(parsed);
+  if (depth) throw new CliUsageError(`--${flag} is refused: ${depth}`);
   return parsed as Record<string, unknown>;
 }
 
 /** Reads a source file named on the command line. */
 export function readSourceFile(file: string | undefined, command: string): string {
   if (!file) throw new CliUsageError(`${command}: missing FILE argument`);
+  return readFlagFile(file, `cannot read '${file}'`);
+}
+
+/** The text of a file named on the command line, at most maxFlagFileBytes; a usage error when unreadable. */
+export function readFlagFile(file: string, what: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    const read = readRegularFile(file, maxFlagFileBytes);
+    if (!read) throw new UnreadableFileError(file, 'no such file');
+    return read.bytes.toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliUsageError(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(error)}`);
+    throw new CliUsageError(`${what}: ${error instanceof UnreadableFileError ? error.reason : String(error)}`);
   }
 }
 

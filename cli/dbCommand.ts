@@ -2,7 +2,7 @@
 // as a JSON fixture (collections with their documents, app users without passwords).
 
 import fs from 'node:fs';
-import { CliUsageError, defaultDbPath, parseFlags } from './argv';
+import { CliUsageError, defaultDbPath, parseFlags, readFlagFile } from './argv';
 import { Store, DatabaseFileError } from '../runtime/store/store';
 import { exportFixture, importFixture, FixtureError } from '../runtime/store/fixtures';
 
@@ -51,8 +51,9 @@ export async function dbCommand(args: string[]): Promise<number> {
       expectPositionals('import', positionals, 1);
       const file = positionals[0]!;
       let fixture: unknown;
+      const text = readFlagFile(file, `cannot read fixture '${file}'`);
       try {
-        fixture = JSON.parse(fs.readFileSync(file, 'utf8'));
+        fixture = JSON.parse(text);
       } catch (error) {
         throw new CliUsageError(`cannot read fixture '${file}': ${error instanceof Error ? error.message : String(error)}`);
       }

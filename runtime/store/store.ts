@@ -8,12 +8,21 @@ import path from 'node:path';
 import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { applySchema, createSchema, nowIso, readSchemaVersion, schemaVersion } from './schema';
 import { loadSqlJs } from './sqlite';
+import { describeFileError, makeFolders, readRegularFile, statUserFile, UnreadableFileError } from '../userFiles';
 
 /** The database file cannot be used; the file was left exactly as it was. */
 export class DatabaseFileError extends Error {
   constructor(readonly file: string, reason: string) {
     super(`cannot read database ${file}: ${reason} (left unchanged)`);
     this.name = 'DatabaseFileError';
+  }
+}
+
+/** The database could not be written (the folder is missing rights, the disk is full); the file is unchanged. */
+export class DatabaseWriteError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`cannot write database ${file}: ${reason} (left unchanged)`);
+    this.name = 'DatabaseWriteError';
   }
 }
 
@@ -73,7 +82,7 @@ export class Store {
   static async createEmpty(file: string): Promise<Store> {
     const sql = await loadSqlJs();
     const resolved = path.resolve(file);
-    const stats = fs.statSync(resolved, { throwIfNoEntry: false });
+    const stats = databaseStats(resolved);
     return new Store(resolved, sql, newDatabase(sql), true, stats && fileState(stats));
   }
 
@@ -159,7 +168,11 @@ export class Store {
     const bytes = this.db.export();
     this.afterExport();
     const dir = path.dirname(file);
-    fs.mkdirSync(dir, { recursive: true });
+    try {
+      makeFolders(dir);
+    } catch (error) {
+      throw new DatabaseWriteError(file, describeFileError(error));
+    }
     const temporary = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
     let written: DiskState;
     try {
@@ -175,7 +188,7 @@ export class Store {
       fs.renameSync(temporary, file);
     } catch (error) {
       fs.rmSync(temporary, { force: true });
-      throw error;
+      throw new DatabaseWriteError(file, describeFileError(error));
     }
     syncFolder(dir);
     return written;
@@ -188,7 +201,7 @@ export class Store {
    */
   reloadIfChangedOnDisk(): boolean {
     if (this.inTransaction) throw new Error('cannot reload while a transaction is open');
-    const stats = fs.statSync(this.file, { throwIfNoEntry: false });
+    const stats = databaseStats(this.file);
     if (stats && this.disk && sameState(fileState(stats), this.disk)) return false;
     const onDisk = stats && readFileState(this.file);
     if (!onDisk) {
@@ -430,22 +443,30 @@ function sameState(a: DiskState, b: DiskState): boolean {
   return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
 }
 
+/**
+ * The largest database file that is opened: sql.js holds the whole database in WebAssembly memory, which
+ * cannot grow past 2 GiB here.
+ */
+const maxDatabaseBytes = 2 ** 31 - 1;
+
+/** The stats of the database file, or undefined when it does not exist; throws DatabaseFileError. */
+function databaseStats(file: string): fs.Stats | undefined {
+  return asDatabaseError(file, () => statUserFile(file));
+}
+
 /** The file's bytes and state, read through one descriptor so that both describe the same version. */
 function readFileState(file: string): { bytes: Buffer; state: DiskState } | undefined {
-  let fd: number;
+  const read = asDatabaseError(file, () => readRegularFile(file, maxDatabaseBytes));
+  return read && { bytes: read.bytes, state: fileState(read.stats) };
+}
+
+/** Runs a read of the database file, turning an unreadable path into a DatabaseFileError. */
+function asDatabaseError<T>(file: string, read: () => T): T {
   try {
-    fd = fs.openSync(file, 'r');
+    return read();
   } catch (error) {
-    // A missing file is a new database.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof UnreadableFileError) throw new DatabaseFileError(file, error.reason);
     throw error;
-  }
-  try {
-    const stats = fs.fstatSync(fd);
-    if (!stats.isFile()) throw new DatabaseFileError(file, 'it is not a file');
-    return { bytes: fs.readFileSync(fd), state: fileState(stats) };
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

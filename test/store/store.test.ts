@@ -198,7 +198,7 @@ describe('files that are not ours are refused and left unchanged', () => {
 
   test('a folder', async () => {
     const dir = freshDir();
-    await assert.rejects(Store.open(dir), /cannot read database .*: it is not a file \(left unchanged\)/);
+    await assert.rejects(Store.open(dir), /cannot read database .*: it is a folder, not a file \(left unchanged\)/);
   });
 
   test('createEmpty ignores such a file until its first save replaces it', async () => {
