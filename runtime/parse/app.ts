@@ -8,46 +8,25 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { format, isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store';
-import { ParseClasses, checkClassName, publicView, type FindOptions } from './classes';
+import { ParseClasses, checkClassName, type FindOptions } from './classes';
 import {
-  CloudRegistry, invokeBeforeTrigger, invokeFunction, invokeJob, isLegacy, resolveError, runValidator,
+  CloudRegistry, invokeBeforeTrigger, invokeFunction, invokeJob, isLegacy, runValidator,
   triggerClassName, type Handler, type Registered, type TriggerType, type Validator,
 } from './cloud';
-import { HttpFailure, ParseCode, ParseFailure } from './errors';
+import { HttpFailure, ParseCode, ParseFailure, resolveError } from './errors';
 import { httpRequest, type HttpRequestOptions } from './httpRequest';
-import type { ParseRecord } from './query';
+import type { Json, ParseRequest, ParseResponse } from './rest';
+import { isOp, jsonCopy, jsonText, publicView, type ParseRecord } from './values';
 import { loadParseSdk, type ParseSdk } from './sdk';
 import { callWithDeadline } from './deadlines';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type Json = Record<string, unknown>;
+export type { ParseRequest, ParseResponse };
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export interface LogEntry {
   level: LogLevel;
   message: string;
-}
-
-/** One REST request, after the HTTP layer (or the CLI, or the SDK) has read it. */
-export interface ParseRequest {
-  method: string;
-  /** The path under the mount: `functions/hello`, `classes/Review/ID`, `jobs/myJob`, `batch`. */
-  path: string;
-  body: Json;
-  master: boolean;
-  sessionToken?: string;
-  /** A user by objectId (the CLI's --user). */
-  userId?: string;
-  installationId?: string;
-  headers?: Record<string, string>;
-  context?: Json;
-  ip?: string;
-}
-
-export interface ParseResponse {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
 }
 
 export interface ParseAppOptions {
@@ -566,7 +545,6 @@ function afterSaveResponse(json: Json, data: Json): Json {
   return response;
 }
 
-const isOp = (value: unknown): boolean => value !== null && typeof value === 'object' && typeof (value as Json).__op === 'string';
 
 /** Function params as Parse Server gives them: Dates become Date objects (keeping __type/iso), recursively. */
 function decodeParams(value: unknown): any {
@@ -580,15 +558,6 @@ function decodeParams(value: unknown): any {
   }
   return value;
 }
-
-const jsonCopy = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
-const jsonText = (value: unknown): string => {
-  try {
-    return JSON.stringify(value) ?? 'undefined';
-  } catch {
-    return String(value);
-  }
-};
 
 function notRoute(method: string, route: string): ParseResponse {
   return { status: 404, body: `Cannot ${method.toUpperCase()} /parse/${route.replace(/^\/+/, '')}` };

@@ -4,7 +4,7 @@
 // Error → 141, a Parse.Error keeps its code, validator failures → 142); and the legacy Backbone-era calling
 // conventions of the seed (`response.success/error`, `status.message/success/error`).
 
-import { ParseCode, ParseFailure } from './errors';
+import { ParseCode, resolveError } from './errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Handler = (request: any, response?: any) => unknown;
@@ -50,22 +50,6 @@ export function triggerClassName(target: unknown): string {
     }
   }
   throw new TypeError('Parse.Cloud trigger: the first argument must be a class name or a Parse.Object subclass');
-}
-
-/** Parse Server's resolveError: what a thrown or rejected value becomes. */
-export function resolveError(error: unknown, defaultCode: number = ParseCode.scriptFailed, defaultMessage = 'Script failed.'): ParseFailure {
-  if (error instanceof ParseFailure) return error;
-  if (error === undefined || error === null || error === '' || error === false) return new ParseFailure(defaultCode, defaultMessage);
-  if (isParseError(error)) return new ParseFailure(error.code, error.message);
-  if (typeof error === 'string') return new ParseFailure(defaultCode, error);
-  const message = (error as { message?: unknown }).message;
-  if (typeof message === 'string') return new ParseFailure(defaultCode, message);
-  return new ParseFailure(defaultCode, typeof error === 'object' ? JSON.stringify(error) : String(error));
-}
-
-function isParseError(error: unknown): error is { code: number; message: string } {
-  // Parse.Error, or any Error carrying a numeric code as Parse Server accepts it.
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
 }
 
 /** Runs a define/trigger validator as Parse Server does (failures are 142 unless a Parse.Error says otherwise). */

@@ -3,7 +3,7 @@
 // synchronous endless loop, which no timer can interrupt on this thread) is stopped by V8 through `vm`.
 
 import vm from 'node:vm';
-import type { ParseResponse } from './app';
+import type { ParseResponse } from './rest';
 
 /** A handler that never answers (a legacy response never called) ends as Parse's "Script timed out" (124). */
 export function answerWithin(promise: Promise<ParseResponse>, timeoutMs: number): Promise<ParseResponse> {
