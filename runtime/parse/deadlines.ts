@@ -41,3 +41,16 @@ export function callWithDeadline<T>(fn: () => T, timeoutMs: number): T {
     global.__cloudfnDeadlineCall = previous;
   }
 }
+
+/**
+ * `fn` called through callWithDeadline when `limitMs()` gives a limit at call time (the current app's). The
+ * wrapper keeps the function's arity, which tells a legacy (request, response) handler apart.
+ */
+export function withSyncLimit<F extends (...args: never[]) => unknown>(fn: F, limitMs: () => number | undefined): F {
+  const wrapper = function (this: unknown, ...args: Parameters<F>): unknown {
+    const limit = limitMs();
+    return limit === undefined ? fn.apply(this, args) : callWithDeadline(() => fn.apply(this, args), limit);
+  };
+  Object.defineProperty(wrapper, 'length', { value: fn.length });
+  return wrapper as unknown as F;
+}
