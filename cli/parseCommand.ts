@@ -5,16 +5,16 @@
 
 import fs from 'node:fs';
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag } from './argv';
-import { DatabaseFileError, Store } from '../runtime/store/store';
-import { CloudLoadError, ParseApp, type LogEntry, type ParseRequest, type ParseResponse } from '../runtime/parse/app';
+import { DatabaseFileError } from '../runtime/store/store';
+import type { ParseApp } from '../runtime/parse/app';
+import { CloudLoadError } from '../runtime/parse/cloudLoader';
+import type { LogEntry } from '../runtime/parse/logs';
+import { answerRequest, defaultAppKeys, openParseApp, type SessionRequest } from '../runtime/parse/session';
 import { startParseServer } from '../serve/httpServer';
-import { preloadParseSdk } from '../runtime/parse/sdk';
 import { version } from './version';
-import { answerWithin } from '../runtime/parse/deadlines';
 
 export const defaultCloudFile = 'cloud/main.js';
-export const defaultAppId = 'appId';
-export const defaultMasterKey = 'masterKey';
+const { appId: defaultAppId, masterKey: defaultMasterKey } = defaultAppKeys;
 
 export const parseUsage = `usage: cloudfn parse call FUNCTION [--params JSON] [options]
        cloudfn parse save CLASS --data JSON [--id ID] [options]
@@ -36,31 +36,17 @@ const commonFlags = {
   id: { type: 'string' },
 } as const;
 
-/** Opens the database and the app, and loads the Cloud Code (a missing default cloud file means none). */
+/** Opens the database and the app with its Cloud Code (a missing default cloud file means none, with a warning). */
 async function openApp(values: { cloud?: string; db?: string }, keys: { appId: string; masterKey: string }, onLog?: (entry: LogEntry) => void): Promise<ParseApp> {
   const cloudFile = values.cloud ?? defaultCloudFile;
-  const explicit = values.cloud !== undefined;
-  if (explicit && !fs.existsSync(cloudFile)) throw new CliUsageError(`cannot read cloud code '${cloudFile}': no such file`);
-  // sql.js compiles its wasm in the background while the Parse SDK loads (~50 ms of plain require).
-  const opening = Store.open(values.db ?? defaultDbPath);
-  opening.catch(() => undefined);
-  preloadParseSdk();
-  let store: Store;
+  let app: ParseApp;
   try {
-    store = await opening;
+    app = await openParseApp({ cloudFile, cloudOptional: values.cloud === undefined, dbPath: values.db ?? defaultDbPath, keys, onLog });
   } catch (error) {
-    if (error instanceof DatabaseFileError) throw new CliUsageError(error.message);
+    if (error instanceof CloudLoadError || error instanceof DatabaseFileError) throw new CliUsageError(error.message);
     throw error;
   }
-  const hasCloud = fs.existsSync(cloudFile);
-  const app = new ParseApp({ store, cloudFile: hasCloud ? cloudFile : undefined, ...keys, onLog });
-  try {
-    app.loadCloud();
-  } catch (error) {
-    if (error instanceof CloudLoadError) throw new CliUsageError(error.message);
-    throw error;
-  }
-  if (!hasCloud) app.log('warn', `no cloud code at ${cloudFile} (use --cloud FILE): only classes are available`);
+  if (!app.cloudCode.file) app.logs.add('warn', `no cloud code at ${cloudFile} (use --cloud FILE): only classes are available`);
   return app;
 }
 
@@ -75,7 +61,7 @@ export async function parseCommand(args: string[]): Promise<number> {
       if (values[flag] !== undefined && !allowed.includes(flag)) throw new CliUsageError(`parse ${action} does not take --${flag}`);
     }
   };
-  let request: Omit<ParseRequest, 'master' | 'userId'>;
+  let request: Omit<SessionRequest, 'master' | 'userId'>;
   switch (action) {
     case 'call':
       expect(1, 'FUNCTION'); only(['params']);
@@ -107,23 +93,16 @@ export async function parseCommand(args: string[]): Promise<number> {
   if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
   const json = values.json === true;
 
-  const app = await openApp(values, { appId: defaultAppId, masterKey: defaultMasterKey });
+  const app = await openApp(values, defaultAppKeys);
   if (values.user !== undefined && !app.classes.get('_User', values.user)) {
     throw new CliUsageError(`--user ${values.user}: no such user in _User (create one with: cloudfn parse save _User --data '{"username":"…","password":"…"}')`);
   }
-  const started = Date.now();
   // Jobs are started with the master key, as from the dashboard or curl: the CLI user owns the app.
   const master = values.master === true || action === 'job';
-  app.syncTimeoutMs = timeoutMs;
-  const response = await answerWithin(app.handle({ ...request, master, userId: values.user, headers: { 'user-agent': `cloudfn/${version}` } }), timeoutMs);
-  // Work the handler left running (an afterSave's unreturned promise, a job) finishes before the database is saved.
-  const settled = await app.settle(Math.max(0, timeoutMs - (Date.now() - started)));
-  if (!settled) app.log('warn', `background work was still running after ${timeoutMs / 1000} s; saved what was written until then`);
-  app.classes.flush();
-  if (app.store.dirty) app.store.save();
-  const output = { status: response.status, body: response.body, logs: app.takeLogs() };
-  process.stdout.write(json ? JSON.stringify(output) + '\n' : formatParseReport(request.method, request.path, output, response.headers));
-  return response.status >= 200 && response.status < 300 ? 0 : 1;
+  const outcome = await answerRequest(app, { ...request, master, userId: values.user }, { timeoutMs, userAgent: `cloudfn/${version}` });
+  const output = { status: outcome.status, body: outcome.body, logs: outcome.logs };
+  process.stdout.write(json ? JSON.stringify(output) + '\n' : formatParseReport(request.method, request.path, output, outcome.headers));
+  return outcome.status >= 200 && outcome.status < 300 ? 0 : 1;
 }
 
 function seconds(flag: string, value: string | undefined, fallback: number): number {
@@ -161,7 +140,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (!appId || !masterKey) throw new CliUsageError('--app-id and --master-key must not be empty');
   const print = (entry: LogEntry): void => { process.stdout.write(`${entry.level}: ${entry.message}\n`); };
   const app = await openApp(values, { appId, masterKey }, print);
-  app.takeLogs();
+  app.logs.take();
   const store = app.store;
 
   let saveTimer: NodeJS.Timeout | undefined;
@@ -174,7 +153,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       process.stderr.write(`cloudfn serve: cannot save ${store.file}: ${String(error)}\n`);
     }
   };
-  const scheduleSave = (): void => { app.takeLogs(); if (!saveTimer && store.dirty) saveTimer = setTimeout(saveNow, 20); };
+  const scheduleSave = (): void => { app.logs.take(); if (!saveTimer && store.dirty) saveTimer = setTimeout(saveNow, 20); };
   const background = setInterval(scheduleSave, 250);
   background.unref();
   let listening;
@@ -196,20 +175,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const cloudFile = values.cloud ?? defaultCloudFile;
   // Reload on change: the database (in memory and on disk) is kept; a broken file keeps the previous code.
-  let reloadTimer: NodeJS.Timeout | undefined;
-  if (fs.existsSync(cloudFile)) {
-    fs.watch(cloudFile.replace(/[^/\\]+$/, '') || '.', { recursive: false }, () => {
-      clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => {
-        try {
-          app.loadCloud();
-          print({ level: 'info', message: `reloaded ${cloudFile}` });
-        } catch (error) {
-          print({ level: 'error', message: `${error instanceof Error ? error.message : String(error)}; still serving the previous version` });
-        }
-      }, 30);
-    }).unref();
-  }
+  app.cloudCode.watch((error) => {
+    if (error === undefined) print({ level: 'info', message: `reloaded ${cloudFile}` });
+    else print({ level: 'error', message: `${error instanceof Error ? error.message : String(error)}; still serving the previous version` });
+  });
   process.stdout.write(`cloudfn serve: Parse API at http://127.0.0.1:${listening.port}/parse (app id ${appId}, database ${store.file}, cloud code ${fs.existsSync(cloudFile) ? cloudFile : 'none'})\n`);
   return new Promise<number>((resolve) => {
     const stop = (): void => {

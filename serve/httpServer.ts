@@ -5,7 +5,8 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ParseApp, ParseResponse } from '../runtime/parse/app';
+import type { ParseApp } from '../runtime/parse/app';
+import type { ParseResponse } from '../runtime/parse/rest';
 import { ParseCode } from '../runtime/parse/errors';
 
 export interface ServeOptions {
@@ -75,10 +76,10 @@ async function answer(app: ParseApp, options: ServeOptions, req: http.IncomingMe
   if (raw.length > 0) {
     const contentType = header(req, 'content-type') ?? '';
     try {
-      const parsed: unknown = contentType.includes('application/x-www-form-urlencoded')
+      const decoded: unknown = contentType.includes('application/x-www-form-urlencoded')
         ? Object.fromEntries(new URLSearchParams(raw.toString('utf8')))
         : JSON.parse(raw.toString('utf8'));
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+      if (decoded && typeof decoded === 'object' && !Array.isArray(decoded)) body = decoded as Record<string, unknown>;
     } catch {
       return { status: 400, body: { code: ParseCode.invalidJson, error: 'invalid JSON' } };
     }

@@ -1,15 +1,15 @@
 // Parse classes over the store's `parse_objects` table: objects with a 10-character objectId, createdAt and
 // updatedAt, the update operators (Increment, Add, AddUnique, Remove, Delete) and queries (query.ts). No
-// triggers here: app.ts runs them around these calls.
+// triggers here: the write pipeline (write.ts) runs them around these calls.
 
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
-import { checkWhere, isObject, isPointer, matchesWhere, selectKeys, sortRecords, type ParseRecord } from './query';
+import { checkWhere, matchesWhere, selectKeys, sortRecords } from './query';
+import type { Json } from './rest';
+import { isObject, isPointer, publicView, type ParseRecord } from './values';
 import { ChangeTracker } from '../store/changes';
-
-type Json = Record<string, unknown>;
 
 const idAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -168,13 +168,6 @@ export class ParseClasses {
     const value = target[head];
     target[head] = Array.isArray(value) ? value.map(resolve) : resolve(value);
   }
-}
-
-/** A record without internal fields (those starting with `_`, such as a user's password hash). */
-export function publicView(record: Json): Json {
-  const view: Json = {};
-  for (const [key, value] of Object.entries(record)) if (!key.startsWith('_')) view[key] = value;
-  return view;
 }
 
 function toRecord(row: unknown[]): ParseRecord {

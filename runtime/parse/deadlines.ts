@@ -3,7 +3,7 @@
 // synchronous endless loop, which no timer can interrupt on this thread) is stopped by V8 through `vm`.
 
 import vm from 'node:vm';
-import type { ParseResponse } from './app';
+import type { ParseResponse } from './rest';
 
 /** A handler that never answers (a legacy response never called) ends as Parse's "Script timed out" (124). */
 export function answerWithin(promise: Promise<ParseResponse>, timeoutMs: number): Promise<ParseResponse> {
@@ -40,4 +40,17 @@ export function callWithDeadline<T>(fn: () => T, timeoutMs: number): T {
   } finally {
     global.__cloudfnDeadlineCall = previous;
   }
+}
+
+/**
+ * `fn` called through callWithDeadline when `limitMs()` gives a limit at call time (the current app's). The
+ * wrapper keeps the function's arity, which tells a legacy (request, response) handler apart.
+ */
+export function withSyncLimit<F extends (...args: never[]) => unknown>(fn: F, limitMs: () => number | undefined): F {
+  const wrapper = function (this: unknown, ...args: Parameters<F>): unknown {
+    const limit = limitMs();
+    return limit === undefined ? fn.apply(this, args) : callWithDeadline(() => fn.apply(this, args), limit);
+  };
+  Object.defineProperty(wrapper, 'length', { value: fn.length });
+  return wrapper as unknown as F;
 }

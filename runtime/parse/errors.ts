@@ -1,6 +1,7 @@
 // Errors of the Parse REST emulation, in Parse Server's shapes: a Parse error `{code, error}` whose HTTP status
 // follows Parse Server's error handler (101 → 404, 1 → 500, anything else → 400), and plain HTTP errors
-// `{error}` (403 unauthorized, permission denied).
+// `{error}` (403 unauthorized, permission denied); and Parse Server's resolveError, which turns what Cloud Code
+// threw into one of them.
 
 /** Parse error codes used by the emulation (the same numbers as Parse.Error). */
 export const ParseCode = {
@@ -51,3 +52,19 @@ export class HttpFailure extends Error {
 }
 
 export const objectNotFound = (): ParseFailure => new ParseFailure(ParseCode.objectNotFound, 'Object not found.');
+
+/** Parse Server's resolveError: what a thrown or rejected value becomes. */
+export function resolveError(error: unknown, defaultCode: number = ParseCode.scriptFailed, defaultMessage = 'Script failed.'): ParseFailure {
+  if (error instanceof ParseFailure) return error;
+  if (error === undefined || error === null || error === '' || error === false) return new ParseFailure(defaultCode, defaultMessage);
+  if (isParseError(error)) return new ParseFailure(error.code, error.message);
+  if (typeof error === 'string') return new ParseFailure(defaultCode, error);
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string') return new ParseFailure(defaultCode, message);
+  return new ParseFailure(defaultCode, typeof error === 'object' ? JSON.stringify(error) : String(error));
+}
+
+function isParseError(error: unknown): error is { code: number; message: string } {
+  // Parse.Error, or any Error carrying a numeric code as Parse Server accepts it.
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
+}

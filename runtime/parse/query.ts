@@ -4,15 +4,8 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { ParseCode, ParseFailure } from './errors';
-import { isObject } from '../store/callArguments';
-
-/** A stored object as the REST API shows it: objectId, createdAt, updatedAt and the fields. */
-export type ParseRecord = Record<string, unknown> & { objectId: string; createdAt: string; updatedAt: string };
-
-type Json = Record<string, unknown>;
-
-const isPointer = (value: unknown): value is { __type: 'Pointer'; className: string; objectId: string } =>
-  isObject(value) && (value.__type === 'Pointer' || value.__type === 'Object') && typeof value.objectId === 'string';
+import type { Json } from './rest';
+import { isObject, isPointer } from './values';
 
 /** Dates compare by their ISO string (createdAt/updatedAt are stored as ISO strings). */
 function comparable(value: unknown): unknown {
@@ -179,5 +172,3 @@ export function selectKeys(record: Json, keys: string): Json {
   }
   return selected;
 }
-
-export { isObject, isPointer };

@@ -2,6 +2,9 @@
 // Parse.CoreManager.setRESTController so that every query/save/run goes to our REST emulation; single-instance
 // objects disabled (as Parse Server does); and the Backbone-era `{success, error}` options of the seed accepted
 // again on find/get/first/count/save/destroy/fetch/saveAll/destroyAll/fetchAll/Cloud.run, with a warning.
+// Each SDK call becomes one REST request (sdkRequest) with the SDK's own keys taken out of its body.
+
+import type { Json, ParseRequest } from './rest';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** The Parse SDK module (typed loosely: it is extended at run time with the server's Parse.Cloud API). */
@@ -13,6 +16,22 @@ export interface SdkRoute {
 }
 
 let sdk: ParseSdk | undefined;
+
+/** Keys the SDK adds to bodies that are not data. */
+const metaKeys = ['_method', '_ApplicationId', '_JavaScriptKey', '_ClientVersion', '_MasterKey', '_InstallationId', '_SessionToken', '_context', '_RevocableSession', '_MaintenanceKey', '_ClientKey', '_RestAPIKey'];
+
+/** A request of the SDK inside Cloud Code: master only with useMasterKey, no user unless a session token is given. */
+export function sdkRequest(method: string, route: string, data: Json, options: Record<string, any>): ParseRequest {
+  const body: Json = { ...data };
+  for (const key of metaKeys) delete body[key];
+  return {
+    method, path: route, body, master: options.useMasterKey === true,
+    sessionToken: typeof options.sessionToken === 'string' ? options.sessionToken : undefined,
+    installationId: typeof options.installationId === 'string' ? options.installationId : undefined,
+    context: options.context && typeof options.context === 'object' ? options.context : undefined,
+    headers: {},
+  };
+}
 
 /**
  * The SDK module, bundled by scripts/build.mjs into every bundle that uses this file (the CLI's and the

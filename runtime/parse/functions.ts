@@ -1,0 +1,71 @@
+// Cloud functions and jobs (as Parse Server's FunctionsRouter): a define() handler called with its validator,
+// its result encoded as Parse Server does and the "Ran cloud function…" line logged; a job started with the
+// master key, tracked in _JobStatus (running → succeeded/failed with its message, finishedAt) and run in the
+// background after the answer.
+
+import type { AppContext } from './context';
+import { baseRequest, functionRequest, jobRequest, type ParseObject } from './cloudRequests';
+import { HttpFailure, ParseCode, ParseFailure, resolveError } from './errors';
+import { invokeFunction, invokeJob, isLegacy } from './invoke';
+import type { Json, ParseRequest, ParseResponse } from './rest';
+import { runValidator } from './validators';
+import { jsonCopy, jsonText } from './values';
+
+/** POST functions/NAME. */
+export async function callFunction(ctx: AppContext, name: string, request: ParseRequest): Promise<ParseResponse> {
+  const fn = ctx.registry.functions.get(name);
+  if (!fn) throw new ParseFailure(ParseCode.scriptFailed, `Invalid function: "${name}"`);
+  const params = decodeParams(request.body);
+  const cloudRequest = functionRequest(baseRequest(ctx, request), name, params);
+  const user = (cloudRequest.user as ParseObject)?.id;
+  try {
+    await runValidator(fn.validator, cloudRequest);
+    const outcome = await invokeFunction(fn.handler, cloudRequest);
+    const result = ctx.Parse._encode(outcome.value);
+    ctx.logs.add('info', `Ran cloud function ${name} for user ${user} with:\n  Input: ${jsonText(request.body)}\n  Result: ${jsonText(result)}`);
+    return { status: outcome.status ?? 200, body: jsonCopy({ result }), headers: outcome.headers };
+  } catch (error) {
+    const failure = error instanceof ParseFailure ? error : resolveError(error);
+    ctx.logs.add('error', `Failed running cloud function ${name} for user ${user} with:\n  Input: ${jsonText(request.body)}\n  Error: ${jsonText(failure.body)}`);
+    throw failure;
+  }
+}
+
+/** POST jobs/NAME: answers at once with the _JobStatus id; the job runs on the next turn, tracked as background work. */
+export function startJob(ctx: AppContext, name: string, request: ParseRequest): ParseResponse {
+  if (!request.master) throw new HttpFailure(403, 'Permission denied');
+  const job = ctx.registry.jobs.get(name);
+  if (!job) throw new ParseFailure(ParseCode.scriptFailed, 'Invalid job.');
+  const { record } = ctx.classes.create('_JobStatus', { jobName: name, status: 'running', source: 'api', ACL: {} });
+  const jobId = record.objectId;
+  if (isLegacy(job.handler)) ctx.logs.warnLegacy(`job "${name}" with (request, status) and status.message/success/error`);
+  const setMessage = (message: unknown): void => {
+    if (typeof message === 'string' && message) ctx.classes.update('_JobStatus', jobId, { message });
+  };
+  const cloudRequest = jobRequest(ctx, request, name, jobId, setMessage);
+  const run = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => invokeJob(job.handler, cloudRequest, setMessage))
+    .then(({ status, message }) => {
+      const update: Json = { status, finishedAt: { __type: 'Date', iso: new Date().toISOString() } };
+      if (typeof message === 'string' && message) update.message = message;
+      else if (message instanceof Error && typeof message.message === 'string') update.message = message.message;
+      ctx.classes.update('_JobStatus', jobId, update);
+      ctx.logs.add(status === 'failed' ? 'error' : 'info', `Job ${name} (_JobStatus ${jobId}) ${status}${update.message !== undefined ? `: ${String(update.message)}` : ''}`);
+    })
+    .catch((error) => ctx.logs.add('error', `Job ${name} could not record its status: ${String(error)}`));
+  void ctx.work.track(run);
+  return { status: 200, body: {}, headers: { 'X-Parse-Job-Status-Id': jobId } };
+}
+
+/** Function params as Parse Server gives them: Dates become Date objects (keeping __type/iso), recursively. */
+function decodeParams(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeParams);
+  if (value && typeof value === 'object') {
+    const object = value as Json;
+    if (object.__type === 'Date' && typeof object.iso === 'string') return Object.assign(new Date(object.iso), object);
+    const decoded: Json = {};
+    for (const [key, item] of Object.entries(object)) decoded[key] = decodeParams(item);
+    return decoded;
+  }
+  return value;
+}
