@@ -1,4 +1,4 @@
-// Where the runtime's assets live: Pyodide's and sql.js's wasm/stdlib files and the Python prelude.
+// Where the runtime's assets live: Pyodide's and sql.js's wasm/stdlib files and the Python memory snapshot.
 // Bundles in dist/ find them beside themselves; sources run by tsx (tests, bench) fall back to node_modules.
 
 import fs from 'node:fs';
@@ -47,6 +47,6 @@ export function workerBundle(): string {
   return firstExisting([path.join(distDir, 'runtimeWorker.js')]);
 }
 
-/** The Pyodide memory snapshot written by the build, and its key file (pyodide version + prelude hash). */
+/** The Pyodide memory snapshot written by the build, and its key file (hash of the Pyodide version, the sandbox package and its policy). */
 export const snapshotFile = (): string => path.join(distDir, 'python.snapshot');
 export const snapshotKeyFile = (): string => path.join(distDir, 'python.snapshot.key');

@@ -1,5 +1,5 @@
 // The one API model of a CocoBASE cloud function: every `db` and `request` member, the allowed builtins and
-// modules, with signatures, return shapes, docs and examples. The runtime's Python prelude generates the `db`
+// modules, with signatures, return shapes, docs and examples. The runtime's Python sandbox generates the `db`
 // methods and takes its builtins, module members and attribute rules from it (sandboxPolicy), and the language
 // server builds completion, hover, signature help and argument checks from it. Never write a second copy.
 
@@ -387,7 +387,7 @@ export const allowedDunderAttributes = [
   '__neg__', '__abs__', '__name__', '__qualname__', '__doc__',
 ];
 
-/** The JSON form of the model that the Python prelude reads (written into the snapshot by the build). */
+/** The JSON form of the model that the Python sandbox reads (policy.py; written into the snapshot by the build). */
 export function sandboxPolicy() {
   return {
     builtins: builtins.map((b) => b.name),

@@ -1,25 +1,28 @@
-// Starts Pyodide with the sandbox prelude installed: from the build's memory snapshot when it matches this
-// prelude and Pyodide version (about 0.3 s), otherwise from scratch (about 2 s). Also builds that snapshot.
+// Starts Pyodide with the sandbox package (./sandbox) installed: from the build's memory snapshot when it
+// matches this package, policy and Pyodide version (about 0.3 s), otherwise from scratch (about 2 s). Also
+// builds that snapshot.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { loadPyodide, version as pyodideVersion, type PyodideAPI } from 'pyodide';
-import preludeSource from './sandbox/prelude.py';
+import type { PyProxy } from 'pyodide/ffi';
+import { sandboxFiles, sandboxPackage } from './sandbox';
 import { sandboxPolicy } from './apiModel';
 import { pyodideDir, snapshotFile, snapshotKeyFile } from '../assets';
 import { loadCreatePyodideModule } from './asmScript';
 
-/** File name of the prelude's frames; tracebacks shown to users keep only frames of the user's file. */
-export const preludeFilename = '<cloudfn-runtime>';
-const preludeModule = 'cloudfn_prelude';
+/** The folder the package's files are written to while it is imported (removed afterwards, never on sys.path). */
+const installDir = '/cloudfn';
 const policyJson = JSON.stringify(sandboxPolicy());
 
-/** Identifies a snapshot: it is only valid for this Pyodide, this prelude and this sandbox policy. */
+/** Identifies a snapshot: it is only valid for this Pyodide, every file of the sandbox package and this policy. */
 export function snapshotKey(): string {
-  return crypto.createHash('sha256').update(`${pyodideVersion}\n${preludeSource}\n${policyJson}`).digest('hex');
+  const hash = crypto.createHash('sha256').update(`${pyodideVersion}\n`);
+  for (const [name, source] of Object.entries(sandboxFiles)) hash.update(`${name}\n${source.length}\n${source}\n`);
+  return hash.update(policyJson).digest('hex');
 }
 
-/** The prelude module's functions called from JavaScript. */
+/** The sandbox package's functions called from JavaScript (entry.py). */
 export interface Prelude {
   run(source: string, filename: string, requestJson: string): string;
   attach(call: (op: string, args: string) => string, insertRows: (rows: string) => string, emit: (line: string) => void, seed: number): void;
@@ -40,15 +43,32 @@ async function boot(snapshot?: Uint8Array): Promise<PyodideAPI> {
   } as Parameters<typeof loadPyodide>[0]);
 }
 
-function installPrelude(py: PyodideAPI): void {
-  py.runPython(`
-import sys, types
-module = types.ModuleType(${JSON.stringify(preludeModule)})
-exec(compile(${JSON.stringify(preludeSource)}, ${JSON.stringify(preludeFilename)}, "exec"), module.__dict__)
-sys.modules[module.__name__] = module
-module.setup(${JSON.stringify(policyJson)})
-del sys, types, module
-`);
+/** Imports the sandbox package from files written for the import only, then runs its setup(). */
+function installSandbox(py: PyodideAPI): void {
+  const packageDir = `${installDir}/${sandboxPackage}`;
+  py.FS.mkdirTree(packageDir);
+  for (const [name, source] of Object.entries(sandboxFiles)) py.FS.writeFile(`${packageDir}/${name}`, source);
+  // In a namespace of its own: __main__ keeps no name of the install.
+  const namespace = py.toPy({}) as PyProxy;
+  try {
+    py.runPython(`
+import sys
+sys.path.insert(0, ${JSON.stringify(installDir)})
+try:
+    import ${sandboxPackage}
+finally:
+    sys.path.remove(${JSON.stringify(installDir)})
+    for path in [path for path in sys.path_importer_cache if (path + "/").startswith(${JSON.stringify(installDir + '/')})]:
+        del sys.path_importer_cache[path]
+${sandboxPackage}.setup(${JSON.stringify(policyJson)})
+`, { globals: namespace });
+  } finally {
+    // A start from the snapshot has no such files (the file system is not in it): a fresh start neither.
+    for (const name of Object.keys(sandboxFiles)) py.FS.unlink(`${packageDir}/${name}`);
+    py.FS.rmdir(packageDir);
+    py.FS.rmdir(installDir);
+    namespace.destroy();
+  }
 }
 
 function readSnapshot(): Uint8Array | undefined {
@@ -60,19 +80,19 @@ function readSnapshot(): Uint8Array | undefined {
   }
 }
 
-/** A ready interpreter with the prelude installed. */
+/** A ready interpreter with the sandbox installed. */
 export async function startPython(): Promise<{ py: PyodideAPI; prelude: Prelude; fromSnapshot: boolean }> {
   const snapshot = readSnapshot();
   const py = await boot(snapshot);
-  if (!snapshot) installPrelude(py);
-  const prelude = py.pyimport(preludeModule) as unknown as Prelude;
+  if (!snapshot) installSandbox(py);
+  const prelude = py.pyimport(sandboxPackage) as unknown as Prelude;
   return { py, prelude, fromSnapshot: snapshot !== undefined };
 }
 
-/** Builds the memory snapshot of an interpreter with the prelude installed, and its key file. */
+/** Builds the memory snapshot of an interpreter with the sandbox installed, and its key file. */
 export async function writeSnapshot(): Promise<{ bytes: number }> {
   const py = await boot();
-  installPrelude(py);
+  installSandbox(py);
   const snapshot = (py as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
   fs.writeFileSync(snapshotFile(), snapshot);
   fs.writeFileSync(snapshotKeyFile(), snapshotKey() + '\n');

@@ -88,7 +88,7 @@ for (const failure of failures) {
     assert.equal(json.error_type, failure.errorType);
     assert.match(String(json.error), new RegExp(`^${failure.errorType}: `));
     assert.equal(json.error_line, failure.line);
-    assert.ok(!String(json.traceback).includes('cloudfn-runtime'), 'runtime frames leaked into the traceback');
+    assert.ok(!String(json.traceback).includes('cloudfn_sandbox'), 'sandbox frames leaked into the traceback');
   });
 }
 

@@ -1,5 +1,5 @@
-// The prelude's real objects against the API model: Pyodide is started as the runtime starts it (startPython:
-// the build's memory snapshot, or the prelude installed from scratch), and `inspect` reads, here in the test
+// The sandbox's real objects against the API model: Pyodide is started as the runtime starts it (startPython:
+// the build's memory snapshot, or the sandbox package installed from scratch), and `inspect` reads, here in the test
 // and not in the sandbox, the signatures of the generated db methods, the hand-written create_document,
 // request.json/request.get, and the attributes of Request and User. Names, parameter order and defaults must
 // be the model's (runtime/cocobase/apiModel.ts).
@@ -17,12 +17,13 @@ interface Introspection {
   userAttributes: string[];
 }
 
-// pythonRuntime.ts imports prelude.py as text (esbuild's text loader in the build): the same, for tsx.
+// The sandbox's Python files are imported as text (esbuild's text loader in the build): the same, for tsx.
 require.extensions['.py'] = (module, filename) => { module.exports = fs.readFileSync(filename, 'utf8'); };
 
 /** Public callables of an object with their parameters (self excluded), read with inspect.signature. */
 const introspection = `
-import inspect, json, cloudfn_prelude as prelude
+import inspect, json
+from cloudfn_sandbox import entry, request
 
 def params(function):
     return [{"name": p.name, "default": None if p.default is inspect.Parameter.empty else repr(p.default)}
@@ -34,8 +35,8 @@ def methods(cls):
 def attributes(cls):
     return sorted(name for name in cls.__slots__ if not name.startswith("_"))
 
-json.dumps({"db": methods(prelude._db_class), "request": methods(prelude.Request),
-            "requestAttributes": attributes(prelude.Request), "userAttributes": attributes(prelude.User)})
+json.dumps({"db": methods(entry._db_class), "request": methods(request.Request),
+            "requestAttributes": attributes(request.Request), "userAttributes": attributes(request.User)})
 `;
 
 let python: Introspection;

@@ -1,0 +1,134 @@
+# The db object: methods generated from the API model that call the store through the bridge with JSON
+# strings (user code never holds a JavaScript object), plus create_document, which batches inserts and makes
+# ids and timestamps here as the store does.
+
+import builtins as _builtins_module
+import datetime as _datetime_module
+import json as _json_module
+import random
+import time
+
+from . import bridge
+from .policy import INSERT_BATCH, VISIBLE_MODULE
+
+_loads = _json_module.loads
+# Seeded by seed() after each start: a memory snapshot would otherwise repeat the ids.
+_rng = random.Random()
+
+
+def json_default(value):
+    """Encodes datetime values as ISO 8601 text; refuses every other type json does not know."""
+    if isinstance(value, (_datetime_module.datetime, _datetime_module.date, _datetime_module.time)):
+        return value.isoformat()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One encoder for stored data: json.dumps with keyword arguments would build a new encoder per call.
+_encode_data = _json_module.JSONEncoder(default=json_default, allow_nan=False, separators=(",", ":")).encode
+_encode_arguments = _json_module.JSONEncoder(default=json_default).encode
+
+_ERROR_TYPES = {"ValueError": ValueError, "TypeError": TypeError, "KeyError": KeyError, "RuntimeError": RuntimeError}
+
+
+def _raise_bridge_error(answer):
+    error = _loads(answer[1:])
+    raise _ERROR_TYPES.get(error.get("type"), RuntimeError)(error.get("message"))
+
+
+_last_millisecond = None
+_last_second = None
+_last_second_text = ""
+_last_timestamp = ""
+
+
+def _now_iso():
+    """The current time as the store writes it: ISO 8601 UTC with milliseconds and a Z."""
+    global _last_millisecond, _last_second, _last_second_text, _last_timestamp
+    millisecond = int(time.time() * 1000)
+    if millisecond != _last_millisecond:
+        _last_millisecond = millisecond
+        second = millisecond // 1000
+        if second != _last_second:
+            _last_second = second
+            _last_second_text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        _last_timestamp = f"{_last_second_text}.{millisecond % 1000:03d}Z"
+    return _last_timestamp
+
+
+def _new_id():
+    """A random UUID version 4, as the store's ids."""
+    value = _rng.getrandbits(128) & ~(0xF000 << 64) | (0x4000 << 64)
+    value = value & ~(0xC000 << 48) | (0x8000 << 48)
+    text = "%032x" % value
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def seed(value):
+    """Reseeds the ids after a start."""
+    _rng.seed(value)
+
+
+class _DatabaseBase:
+    """State shared by the generated db methods: pending batched inserts and known collection ids."""
+
+    __slots__ = ("_pending", "_collection_ids")
+
+    def __init__(self):
+        self._pending = []
+        self._collection_ids = {}
+
+    def _flush(self):
+        if self._pending:
+            # Records separated by \x1e, fields by \x1f: JSON text never holds raw control characters.
+            records = "\x1e".join(self._pending)
+            self._pending = []
+            answer = bridge.insert_rows(records)
+            if answer and answer[0] == "!":
+                _raise_bridge_error(answer)
+
+    def _call(self, operation, arguments):
+        self._flush()
+        if operation in ("delete_collection", "update_collection"):
+            self._collection_ids.clear()
+        answer = bridge.call(operation, _encode_arguments(arguments))
+        if answer and answer[0] == "!":
+            _raise_bridge_error(answer)
+        return _loads(answer)
+
+    def create_document(self, collection, data):
+        if not isinstance(collection, str) or not collection:
+            raise TypeError(f"create_document(): collection must be a non-empty str, got {type(collection).__name__}")
+        if not isinstance(data, dict):
+            raise TypeError(f"create_document(): data must be a dict, got {type(data).__name__}")
+        collection_id = self._collection_ids.get(collection)
+        if collection_id is None:
+            collection_id = self._call("ensure_collection", {"name": collection})
+            self._collection_ids[collection] = collection_id
+        document_id = _new_id()
+        now = _now_iso()
+        data_json = _encode_data(data)
+        self._pending.append(f"{document_id}\x1f{collection_id}\x1f{data_json}\x1f{now}")
+        if len(self._pending) >= INSERT_BATCH:
+            self._flush()
+        return {"id": document_id, "collection_id": collection_id, "data": _loads(data_json), "created_at": now, "updated_at": now}
+
+    def __repr__(self):
+        return "<cloudfn db: local database>"
+
+
+def make_db_class(policy):
+    """Generates the db class from the API model so that signatures and argument errors are Python's own."""
+    namespace = {}
+    source = []
+    for name, params in policy["dbMethods"].items():
+        if name == "create_document":
+            continue
+        signature = ", ".join(["self"] + [p["name"] if p["default"] is None else f"{p['name']}={p['default']}" for p in params])
+        arguments = ", ".join(f"{p['name']!r}: {p['name']}" for p in params)
+        source.append(f"def {name}({signature}):\n    return self._call({name!r}, {{{arguments}}})\n")
+    exec("".join(source), {"__builtins__": _builtins_module}, namespace)
+    for function in namespace.values():
+        function.__module__ = "cloudfn"
+    namespace["__slots__"] = ()
+    namespace["__module__"] = VISIBLE_MODULE
+    return type("Database", (_DatabaseBase,), namespace)

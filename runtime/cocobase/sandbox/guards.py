@@ -1,0 +1,77 @@
+# Guards: what user code calls instead of Python's own. Builtins as an allow-list with a guarded print and
+# import, the format guard that checks str.format templates, and the refusal that replaces os's process
+# functions.
+
+import builtins as _builtins_module
+import os
+import _string
+
+from .output import _print
+from .policy import PROCESS_FUNCTIONS, rules
+from .standins import standins
+
+
+def _check_format_template(template):
+    """Refuses format fields that walk to private or frame attributes ("{0.__class__}")."""
+    for _literal, field, spec, _conversion in _string.formatter_parser(template):
+        if field is None:
+            continue
+        _first, rest = _string.formatter_field_name_split(field)
+        for is_attribute, key in rest:
+            if is_attribute and (key.startswith("_") or key in rules["forbiddenAttributes"]):
+                raise AttributeError(f"format field '{field}' reaches attribute '{key}', which is not allowed in cloud functions")
+        if spec and "{" in spec:
+            _check_format_template(spec)
+
+
+# The format guard; its name shows in the repr of `"...".format`, as before the sandbox became a package.
+def _format_attribute(value, name):
+    """`value.format` (or format_map) that checks the template's fields before formatting."""
+    method = getattr(value, name)
+    if isinstance(value, str):
+        def checked_format(*args, **kwargs):
+            _check_format_template(value)
+            return method(*args, **kwargs)
+        return checked_format
+    if isinstance(value, type) and issubclass(value, str):
+        def checked_unbound_format(template, *args, **kwargs):
+            if isinstance(template, str):
+                _check_format_template(template)
+            return method(template, *args, **kwargs)
+        return checked_unbound_format
+    return method
+
+
+def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    if level:
+        raise ImportError("relative imports are not available in cloud functions")
+    standin = standins.get(name)
+    if standin is not None:
+        return standin
+    allowed = ", ".join(standins)
+    raise ImportError(f"import of '{name}' is not allowed in cloud functions (allowed modules: {allowed})", name=name)
+
+
+def make_builtins(policy):
+    """The builtins of user code: the policy's allow-list, the captured print and the guarded import."""
+    safe = {}
+    for name in policy["builtins"]:
+        if hasattr(_builtins_module, name):
+            safe[name] = getattr(_builtins_module, name)
+    safe["print"] = _print
+    safe["__import__"] = _guarded_import
+    safe["__build_class__"] = _builtins_module.__build_class__
+    for name in ("True", "False", "None"):
+        safe.pop(name, None)
+    return safe
+
+
+def _refuse(*args, **kwargs):
+    raise PermissionError("processes are not available in cloud functions")
+
+
+def refuse_processes():
+    """Replaces os's functions that start or signal processes (Pyodide runs os.system in a real shell)."""
+    for name in PROCESS_FUNCTIONS:
+        if hasattr(os, name):
+            setattr(os, name, _refuse)
