@@ -52,6 +52,14 @@ export function parseJsonObjectFlag(flag: string, value: string | undefined): Re
   return parsed as Record<string, unknown>;
 }
 
+/** Reads `--flag N`, a positive number (seconds, MB), or the fallback when the flag is absent. */
+export function positiveNumberFlag(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
+  return number;
+}
+
 /** Reads a source file named on the command line. */
 export function readSourceFile(file: string | undefined, command: string): string {
   if (!file) throw new CliUsageError(`${command}: missing FILE argument`);

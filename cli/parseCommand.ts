@@ -4,7 +4,7 @@
 // would send; exit 0 for 2xx, 1 otherwise, 2 for usage errors.
 
 import fs from 'node:fs';
-import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag } from './argv';
+import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, positiveNumberFlag } from './argv';
 import { DatabaseFileError, Store } from '../runtime/store/store';
 import { CloudLoadError, ParseApp, type LogEntry, type ParseRequest, type ParseResponse } from '../runtime/parse/app';
 import { startParseServer } from '../serve/httpServer';
@@ -103,7 +103,7 @@ export async function parseCommand(args: string[]): Promise<number> {
     default:
       throw new CliUsageError(action ? `unknown parse command '${action}' (call, save, delete, job)` : parseUsage.split('\n')[0]!);
   }
-  const timeoutMs = seconds('timeout', values.timeout, 20) * 1000;
+  const timeoutMs = positiveNumberFlag('timeout', values.timeout, 20) * 1000;
   if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
   const json = values.json === true;
 
@@ -124,13 +124,6 @@ export async function parseCommand(args: string[]): Promise<number> {
   const output = { status: response.status, body: response.body, logs: app.takeLogs() };
   process.stdout.write(json ? JSON.stringify(output) + '\n' : formatParseReport(request.method, request.path, output, response.headers));
   return response.status >= 200 && response.status < 300 ? 0 : 1;
-}
-
-function seconds(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
-  return number;
 }
 
 function formatParseReport(method: string, path: string, output: { status: number; body: unknown; logs: LogEntry[] }, headers?: Record<string, string>): string {

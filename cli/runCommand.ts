@@ -1,7 +1,7 @@
 // `cloudfn run FILE.py`: runs a CocoBASE cloud function on the local database and reports the result,
 // as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live.
 
-import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, readSourceFile } from './argv';
+import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
 import { RuntimeHost } from '../runtime/cocobase/supervisor';
 import { buildRequest } from '../runtime/cocobase/request';
 import type { RunResult } from '../runtime/cocobase/protocol';
@@ -31,8 +31,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const headers = parsePairs('header', values.header);
   const method = (values.method ?? 'POST').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new CliUsageError(`--method must be an HTTP method name, got '${values.method}'`);
-  const timeoutSeconds = positiveNumber('timeout', values.timeout, 20);
-  const memoryLimitMb = positiveNumber('memory', values.memory, 512);
+  const timeoutSeconds = positiveNumberFlag('timeout', values.timeout, 20);
+  const memoryLimitMb = positiveNumberFlag('memory', values.memory, 512);
   if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
   const dbPath = values.db ?? defaultDbPath;
   const json = values.json === true;
@@ -51,13 +51,6 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(json ? JSON.stringify(result) + '\n' : formatReport(result));
   return result.success ? 0 : 1;
-}
-
-function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
-  return number;
 }
 
 /** The readable report of a run (without --json). */
