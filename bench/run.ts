@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
 import { RuntimeHost } from '../runtime/cocobase/supervisor';
-import type { RunRequest, RunResult } from '../runtime/cocobase/protocol';
+import type { RunRequest, RunResult } from '../runtime/cocobase/run';
 import { sqlJsDir, pyodideDir } from '../runtime/assets';
 import { createSchema } from '../runtime/store/schema';
 import { median, percentile } from './stats';

@@ -4,8 +4,8 @@
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
 import { RuntimeHost } from '../runtime/cocobase/supervisor';
 import { buildRequest } from '../runtime/cocobase/request';
-import type { RunResult } from '../runtime/cocobase/protocol';
-import { UsageError } from '../runtime/cocobase/protocol';
+import type { RunResult } from '../runtime/cocobase/run';
+import { UsageError } from '../runtime/usageError';
 import { version } from './version';
 
 export const runUsage = `usage: cloudfn run FILE.py [--db PATH] [--payload JSON | --payload @file.json] [--query k=v]...

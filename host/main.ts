@@ -8,8 +8,8 @@ process.env.TZ = 'UTC';
 
 import { Worker } from 'node:worker_threads';
 import { RuntimeHost } from '../runtime/cocobase/supervisor';
-import type { ClientToHost, DbRequest, HostProcessOptions, HostToClient } from '../runtime/cocobase/protocol';
-import { UsageError } from '../runtime/cocobase/protocol';
+import type { ClientToHost, DbRequest, HostProcessOptions, HostToClient } from './protocol';
+import { UsageError } from '../runtime/usageError';
 import { DatabaseFileError, Store } from '../runtime/store/store';
 import { exportFixture, FixtureError, importFixture } from '../runtime/store/fixtures';
 import { listAppUsers, listCollections, listDocuments, listParseClasses, listParseObjects } from '../runtime/store/browse';

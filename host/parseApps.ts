@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../runtime/store/store';
-import type { ParseHostRequest, ParseHostResult } from '../runtime/cocobase/protocol';
-import { UsageError } from '../runtime/cocobase/protocol';
+import type { ParseHostRequest, ParseHostResult } from './protocol';
+import { UsageError } from '../runtime/usageError';
 import { CloudLoadError, ParseApp, type LogEntry, type ParseResponse } from '../runtime/parse/app';
 import { answerWithin } from '../runtime/parse/deadlines';
 

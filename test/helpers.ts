@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import type { RunRequest } from '../runtime/cocobase/protocol';
+import type { RunRequest } from '../runtime/cocobase/run';
 
 export const repoRoot = path.resolve(__dirname, '..');
 export const cliPath = path.join(repoRoot, 'bin', 'cloudfn.js');

@@ -3,8 +3,9 @@
 // (through the runtime's state) and the data explorer.
 
 import * as vscode from 'vscode';
-import type { RunResult } from '../../runtime/cocobase/protocol';
-import { emptyChanges, UsageError } from '../../runtime/cocobase/protocol';
+import type { RunResult } from '../../runtime/cocobase/run';
+import { emptyChanges } from '../../runtime/store/changes';
+import { UsageError } from '../../runtime/usageError';
 import { buildRequest } from '../../runtime/cocobase/request';
 import type { Config } from '../config';
 import type { DataExplorer } from '../views/dataExplorer';

@@ -1,7 +1,7 @@
 // The request a run sends, built the same way by every client (the CLI and the editor): the client's
 // default headers first, the user's (lower-cased) headers over them, the time it was received.
 
-import type { RequestSpec } from './protocol';
+import type { RequestSpec } from './run';
 
 export interface RequestParts {
   payload: Record<string, unknown>;

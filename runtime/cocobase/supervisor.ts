@@ -3,8 +3,10 @@
 // the worker for C-level loops) or at its memory ceiling, and starts a fresh worker after such a stop.
 
 import { Worker } from 'node:worker_threads';
-import type { RunRequest, RunResult, WorkerData, WorkerToHost } from './protocol';
-import { emptyChanges, UsageError } from './protocol';
+import type { RunRequest, RunResult } from './run';
+import type { WorkerData, WorkerToSupervisor } from './workerProtocol';
+import { emptyChanges } from '../store/changes';
+import { UsageError } from '../usageError';
 import { workerBundle } from '../assets';
 
 export interface HostOptions {
@@ -54,7 +56,7 @@ export class RuntimeHost {
     });
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
-      worker.on('message', (message: WorkerToHost) => {
+      worker.on('message', (message: WorkerToSupervisor) => {
         switch (message.type) {
           case 'ready': resolve({ bootMs: message.bootMs, snapshot: message.snapshot }); break;
           case 'fatal': reject(message.usage ? new UsageError(message.message) : new Error(message.message)); break;
@@ -156,7 +158,7 @@ export class RuntimeHost {
     if (worker) await worker.terminate();
   }
 
-  private onRunMessage(message: WorkerToHost): void {
+  private onRunMessage(message: WorkerToSupervisor): void {
     const run = this.pending;
     if (!run || !('id' in message) || message.id !== run.id) return;
     if (message.type === 'output') {

@@ -5,15 +5,16 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
-import type { HostToWorker, RunChanges, RunRequest, RunResult, WorkerData, WorkerToHost } from './protocol';
-import { emptyChanges } from './protocol';
+import type { RunRequest, RunResult } from './run';
+import type { SupervisorToWorker, WorkerData, WorkerToSupervisor } from './workerProtocol';
+import { emptyChanges, type RunChanges } from '../store/changes';
 import { startPython, type Prelude } from './pythonRuntime';
 import { Store, DatabaseFileError } from '../store/store';
 import { DataService, DataError } from './dataService';
 
 const port = parentPort!;
 const data = workerData as WorkerData;
-const post = (message: WorkerToHost): void => port.postMessage(message);
+const post = (message: WorkerToSupervisor): void => port.postMessage(message);
 
 interface Outcome {
   ok: boolean;
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     post({ type: 'result', id, result: toRunResult(outcome, output, executionTime, changes, committed, timings) });
   };
 
-  port.on('message', (message: HostToWorker) => {
+  port.on('message', (message: SupervisorToWorker) => {
     if (message.type === 'run') runOnce(message.id, message.run);
   });
   post({ type: 'ready', bootMs: performance.now() - started, snapshot: python.fromSnapshot });

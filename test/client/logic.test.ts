@@ -11,7 +11,8 @@ import { parsePayloads, PayloadFileError, payloadsFileFor, withPayload, emptyPay
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
 import { RunHistory, maxHistory } from '../../client/views/runPanel/runHistory';
-import { emptyChanges, type RunResult } from '../../runtime/cocobase/protocol';
+import type { RunResult } from '../../runtime/cocobase/run';
+import { emptyChanges } from '../../runtime/store/changes';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'client');
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { repoRoot, tempDir } from '../helpers';
 import { RuntimeClient, type RuntimeState } from '../../client/runtimeClient';
 import { buildRequest } from '../../runtime/cocobase/request';
-import { UsageError, type RunRequest } from '../../runtime/cocobase/protocol';
+import type { RunRequest } from '../../runtime/cocobase/run';
+import { UsageError } from '../../runtime/usageError';
 import type { CollectionSummary } from '../../runtime/store/browse';
 import type { FixtureDocument } from '../../runtime/store/fixtures';
 

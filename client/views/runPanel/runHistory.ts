@@ -1,7 +1,8 @@
 // The runs the run panel shows: the recent runs of this window, newest first, each with its streamed output
 // and, once it ended, its result. Pure data, shared with the webview through postMessage.
 
-import type { ParseHostResult, RunResult } from '../../../runtime/cocobase/protocol';
+import type { ParseHostResult } from '../../../host/protocol';
+import type { RunResult } from '../../../runtime/cocobase/run';
 import type { NamedPayload, PayloadSpec } from '../../python/payloads';
 
 export interface RunRecord {

@@ -1,0 +1,55 @@
+// One run of a CocoBASE cloud function, as every client (the CLI, the editor) and the runtime see it: the
+// request the function gets, the run that carries it, and the result, a superset of CocoBASE's response.
+
+import type { RunChanges } from '../store/changes';
+
+/** The request a function sees as `request`/`req`. */
+export interface RequestSpec {
+  payload: Record<string, unknown>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  method: string;
+  /** ISO 8601 UTC time the request was received. */
+  timestamp: string;
+}
+
+/** One run of a cloud function. */
+export interface RunRequest {
+  source: string;
+  /** The file name shown in tracebacks (as the user gave it). */
+  filename: string;
+  request: RequestSpec;
+  /** App user for `request.user`, by email or id; null for an anonymous request. */
+  user: string | null;
+  timeoutMs: number;
+}
+
+/** The exception a function raised, as the sandbox reports it. */
+export interface RunError {
+  type: string;
+  message: string;
+  line: number | null;
+  column: number | null;
+  traceback: string;
+}
+
+/** The outcome of a run, a superset of CocoBASE's `{success, result, output, error, execution_time}`. */
+export interface RunResult {
+  success: boolean;
+  result: unknown;
+  output: string;
+  error: string | null;
+  /** Milliseconds spent running the function (compile + execute + commit). */
+  execution_time: number;
+  /** HTTP status when the function returned a `(body, status)` tuple. */
+  status_code: number | null;
+  error_type: string | null;
+  error_line: number | null;
+  traceback: string | null;
+  /** What the run changed in the database; empty when the run failed (its writes were rolled back). */
+  changes: RunChanges;
+  /** True when the run's writes were committed to the database file. */
+  committed: boolean;
+  /** Where the time went, in ms: the function itself (with its db calls), the commit, writing the file. */
+  timings: { run_ms: number; commit_ms: number; save_ms: number };
+}
