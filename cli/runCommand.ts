@@ -3,8 +3,7 @@
 
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
 import { RuntimeHost } from '../runtime/cocobase/supervisor';
-import { buildRequest } from '../runtime/cocobase/request';
-import type { RunResult } from '../runtime/cocobase/run';
+import { buildRunRequest, type RunResult } from '../runtime/cocobase/run';
 import { UsageError } from '../runtime/usageError';
 import { version } from './version';
 
@@ -41,10 +40,9 @@ export async function runCommand(args: string[]): Promise<number> {
   if (!json) process.stdout.write(`▶ ${file}  (database ${dbPath})\n`);
   let result: RunResult;
   try {
-    result = await host.run({
-      source, filename: file!, user: values.user ?? null, timeoutMs: timeoutSeconds * 1000,
-      request: buildRequest({ payload, query, headers, method }, `cloudfn/${version}`),
-    }, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
+    const run = buildRunRequest({ source, filename: file!, timeoutMs: timeoutSeconds * 1000 },
+      { payload, query, headers, method, user: values.user ?? null }, `cloudfn/${version}`);
+    result = await host.run(run, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
   } catch (error) {
     if (error instanceof UsageError) throw new CliUsageError(error.message);
     throw error;

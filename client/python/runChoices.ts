@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import fs from 'node:fs';
-import { emptyPayload, parsePayloads, payloadsFileFor, type NamedPayload, type PayloadSpec } from './payloads';
+import { parsePayloads, payloadsFileFor, type NamedPayload } from './payloads';
+import { emptyRequestInput, type RequestInput } from '../../runtime/cocobase/run';
 
 export const emptyPayloadName = 'empty payload';
 export const lastRunName = 'last run';
@@ -33,11 +34,11 @@ export class RunChoices {
     this.changed.fire();
   }
 
-  lastRun(uri: vscode.Uri): PayloadSpec | undefined {
-    return this.state.get<PayloadSpec>(lastRunKey(uri));
+  lastRun(uri: vscode.Uri): RequestInput | undefined {
+    return this.state.get<RequestInput>(lastRunKey(uri));
   }
 
-  async setLastRun(uri: vscode.Uri, spec: PayloadSpec): Promise<void> {
+  async setLastRun(uri: vscode.Uri, spec: RequestInput): Promise<void> {
     await this.state.update(lastRunKey(uri), spec);
   }
 
@@ -51,8 +52,8 @@ export class RunChoices {
   /** The payload the next run sends, with the user choice applied. Throws PayloadFileError. */
   resolve(uri: vscode.Uri, choice: RunChoice = this.get(uri)): NamedPayload {
     let named: NamedPayload;
-    if (choice.payloadName === lastRunName) named = { name: lastRunName, spec: this.lastRun(uri) ?? emptyPayload() };
-    else named = this.payloads(uri).find((p) => p.name === choice.payloadName) ?? { name: emptyPayloadName, spec: emptyPayload() };
+    if (choice.payloadName === lastRunName) named = { name: lastRunName, spec: this.lastRun(uri) ?? emptyRequestInput() };
+    else named = this.payloads(uri).find((p) => p.name === choice.payloadName) ?? { name: emptyPayloadName, spec: emptyRequestInput() };
     return choice.user === undefined ? named : { name: named.name, spec: { ...named.spec, user: choice.user } };
   }
 

@@ -3,10 +3,9 @@
 // (through the runtime's state) and the data explorer.
 
 import * as vscode from 'vscode';
-import type { RunResult } from '../../runtime/cocobase/run';
+import { buildRunRequest, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
 import { UsageError } from '../../runtime/usageError';
-import { buildRequest } from '../../runtime/cocobase/request';
 import type { Config } from '../config';
 import type { DataExplorer } from '../views/dataExplorer';
 import type { NamedPayload } from './payloads';
@@ -57,19 +56,14 @@ export class Runner {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const label = vscode.workspace.asRelativePath(uri, false);
-    const record = this.panel.history.start(uri.fsPath, label, named);
+    const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec);
     this.panel.show();
     this.panel.started(record);
     this.log.info(runStartLine(label, named.name, named.spec.user));
     let result: RunResult;
     try {
-      result = await this.runtime.run({
-        source: document.getText(),
-        filename: label,
-        request: buildRequest(named.spec, this.userAgent),
-        user: named.spec.user,
-        timeoutMs: this.config.timeoutMs,
-      }, (line) => {
+      const run = buildRunRequest({ source: document.getText(), filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent);
+      result = await this.runtime.run(run, (line) => {
         this.panel.output(record, line);
         this.log.info(outputLine(line));
       });

@@ -1,5 +1,6 @@
 // One run of a CocoBASE cloud function, as every client (the CLI, the editor) and the runtime see it: the
-// request the function gets, the run that carries it, and the result, a superset of CocoBASE's response.
+// request the function gets (one shape, one builder), the run that carries it, and the result, a superset of
+// CocoBASE's response.
 
 import type { RunChanges } from '../store/changes';
 
@@ -13,6 +14,18 @@ export interface RequestSpec {
   timestamp: string;
 }
 
+/**
+ * A request as a client describes it (CLI flags, an entry of a payloads file, the last run): the request
+ * without its time of arrival, and the app user it runs as.
+ */
+export type RequestInput = Omit<RequestSpec, 'timestamp'> & {
+  /** App user for `request.user`, by email or id; null for an anonymous request. */
+  user: string | null;
+};
+
+/** The input of a request with nothing in it: an anonymous POST with an empty payload. */
+export const emptyRequestInput = (): RequestInput => ({ payload: {}, query: {}, headers: {}, user: null, method: 'POST' });
+
 /** One run of a cloud function. */
 export interface RunRequest {
   source: string;
@@ -22,6 +35,26 @@ export interface RunRequest {
   /** App user for `request.user`, by email or id; null for an anonymous request. */
   user: string | null;
   timeoutMs: number;
+}
+
+/**
+ * The run of a function's source with a request, built the same way by every client: the client's default
+ * headers first, the user's (lower-cased) headers over them, the method upper-cased, the time it was received.
+ */
+export function buildRunRequest(code: Pick<RunRequest, 'source' | 'filename' | 'timeoutMs'>, input: RequestInput, userAgent: string,
+  now: Date = new Date()): RunRequest {
+  const headers = Object.fromEntries(Object.entries(input.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  return {
+    ...code,
+    user: input.user,
+    request: {
+      payload: input.payload,
+      query: input.query,
+      headers: { 'content-type': 'application/json', 'user-agent': userAgent, ...headers },
+      method: input.method.toUpperCase(),
+      timestamp: now.toISOString(),
+    },
+  };
 }
 
 /** The exception a function raised, as the sandbox reports it. */

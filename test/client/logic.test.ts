@@ -7,11 +7,11 @@ import path from 'node:path';
 import { readMarkdownCases } from '../markdownCases';
 import { repoRoot } from '../helpers';
 import { findFunctionEntry } from '../../client/python/functionEntry';
-import { parsePayloads, PayloadFileError, payloadsFileFor, withPayload, emptyPayload } from '../../client/python/payloads';
+import { parsePayloads, PayloadFileError, payloadsFileFor, withPayload } from '../../client/python/payloads';
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
 import { RunHistory, maxHistory } from '../../client/views/runPanel/runHistory';
-import type { RunResult } from '../../runtime/cocobase/run';
+import { emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'client');
@@ -39,7 +39,7 @@ for (const testCase of readMarkdownCases(path.join(fixtures, 'payloads.md'))) {
 
 test('a payloads file sits beside its function and keeps entries in order when one is added', () => {
   assert.equal(payloadsFileFor('/w/functions/signup.py'), path.join('/w/functions', 'signup.payloads.json'));
-  const text = withPayload(withPayload(undefined, 'b', emptyPayload()), 'a', { ...emptyPayload(), method: 'GET' });
+  const text = withPayload(withPayload(undefined, 'b', emptyRequestInput()), 'a', { ...emptyRequestInput(), method: 'GET' });
   assert.deepEqual(parsePayloads(text).map((p) => [p.name, p.spec.method]), [['b', 'POST'], ['a', 'GET']]);
 });
 
@@ -69,12 +69,12 @@ test('run log lines', () => {
 
 test('run history: newest first, bounded, output replaced by the complete result output', () => {
   const history = new RunHistory();
-  const first = history.start('/w/a.py', 'a.py', { name: 'p', spec: emptyPayload() });
+  const first = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput());
   first.output.push('partial');
   history.finish(first, result({ output: 'one\ntwo\n' }));
   assert.deepEqual(first.output, ['one', 'two']);
   assert.equal(first.status, 'succeeded');
-  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', { name: 'p', spec: emptyPayload() });
+  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', 'p', emptyRequestInput());
   assert.equal(history.all.length, maxHistory);
   assert.equal(history.get(first.id), undefined);
   assert.ok(history.all[0]!.id > history.all[1]!.id);
