@@ -3,8 +3,7 @@
 // (through the runtime's state) and the data explorer.
 
 import * as vscode from 'vscode';
-import { buildRunRequest, type RunResult } from '../../runtime/cocobase/run';
-import { emptyChanges } from '../../runtime/store/changes';
+import { buildRunRequest, failedRunResult, type RunResult } from '../../runtime/cocobase/run';
 import { UsageError } from '../../runtime/usageError';
 import type { Config } from '../config';
 import type { DataExplorer } from '../views/dataExplorer';
@@ -81,10 +80,6 @@ export class Runner {
 /** A run the runtime could not start (unknown user, unreadable database, runtime stopped), as a failed run. */
 function failedRun(record: RunRecord, error: unknown): RunResult {
   const type = error instanceof UsageError ? 'UsageError' : 'RuntimeError';
-  const message = `${type}: ${error instanceof Error ? error.message : String(error)}`;
-  return {
-    success: false, result: null, output: record.output.length ? record.output.join('\n') + '\n' : '', error: message,
-    execution_time: Date.now() - record.startedAt, status_code: null, error_type: type, error_line: null,
-    traceback: message + '\n', changes: emptyChanges(), committed: false, timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
-  };
+  const message = error instanceof Error ? error.message : String(error);
+  return failedRunResult({ type, message }, record.output, Date.now() - record.startedAt);
 }

@@ -2,7 +2,7 @@
 // request the function gets (one shape, one builder), the run that carries it, and the result, a superset of
 // CocoBASE's response.
 
-import type { RunChanges } from '../store/changes';
+import { emptyChanges, type RunChanges } from '../store/changes';
 
 /** The request a function sees as `request`/`req`. */
 export interface RequestSpec {
@@ -84,5 +84,43 @@ export interface RunResult {
   /** True when the run's writes were committed to the database file. */
   committed: boolean;
   /** Where the time went, in ms: the function itself (with its db calls), the commit, writing the file. */
-  timings: { run_ms: number; commit_ms: number; save_ms: number };
+  timings: RunTimings;
+}
+
+export interface RunTimings {
+  run_ms: number;
+  commit_ms: number;
+  save_ms: number;
+}
+
+/** What a failed run reports: the error's type and message, and where the function raised it when it did. */
+export interface RunFailure {
+  type: string;
+  message: string;
+  line?: number | null;
+  /** The Python traceback; by default the error line alone (a run stopped from outside has no Python frame). */
+  traceback?: string | null;
+}
+
+/** The printed lines of a run as its `output` text. */
+export function outputText(lines: readonly string[]): string {
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** Milliseconds rounded to the microsecond, as results report times. */
+export const roundMs = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/**
+ * The result of a run that failed: the function raised, was stopped (time limit, memory, cancel) or could not
+ * start. It returned nothing and wrote nothing (its writes were rolled back).
+ */
+export function failedRunResult(failure: RunFailure, lines: readonly string[], executionTimeMs: number,
+  timings: RunTimings = { run_ms: 0, commit_ms: 0, save_ms: 0 }): RunResult {
+  const error = `${failure.type}: ${failure.message}`;
+  return {
+    success: false, result: null, output: outputText(lines), error, execution_time: roundMs(executionTimeMs),
+    status_code: null, error_type: failure.type, error_line: failure.line ?? null,
+    traceback: failure.traceback === undefined ? `${error}\n` : failure.traceback,
+    changes: emptyChanges(), committed: false, timings,
+  };
 }

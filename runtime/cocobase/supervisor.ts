@@ -3,9 +3,8 @@
 // the worker for C-level loops) or at its memory ceiling, and starts a fresh worker after such a stop.
 
 import { Worker } from 'node:worker_threads';
-import type { RunRequest, RunResult } from './run';
+import { failedRunResult, type RunRequest, type RunResult } from './run';
 import type { WorkerData, WorkerToSupervisor } from './workerProtocol';
-import { emptyChanges } from '../store/changes';
 import { UsageError } from '../usageError';
 import { workerBundle } from '../assets';
 
@@ -178,14 +177,7 @@ export class RuntimeHost {
     const run = this.pending;
     if (!run) return;
     this.pending = null;
-    const output = run.lines.length ? run.lines.join('\n') + '\n' : '';
-    run.resolve({
-      success: false, result: null, output, error: `${errorType}: ${message}`,
-      execution_time: Math.round((performance.now() - run.started) * 1000) / 1000,
-      status_code: null, error_type: errorType, error_line: null,
-      traceback: `${errorType}: ${message}\n`, changes: emptyChanges(), committed: false,
-      timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
-    });
+    run.resolve(failedRunResult({ type: errorType, message }, run.lines, performance.now() - run.started));
   }
 
   private discardWorker(worker: Worker | null): void {
