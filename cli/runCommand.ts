@@ -2,7 +2,7 @@
 // as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live.
 
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
-import { RuntimeHost } from '../runtime/cocobase/supervisor';
+import { PythonSupervisor } from '../runtime/cocobase/supervisor';
 import { buildRunRequest, type RunResult } from '../runtime/cocobase/run';
 import { UsageError } from '../runtime/usageError';
 import { version } from './version';
@@ -36,13 +36,13 @@ export async function runCommand(args: string[]): Promise<number> {
   const dbPath = values.db ?? defaultDbPath;
   const json = values.json === true;
 
-  const host = new RuntimeHost({ dbPath, memoryLimitMb });
+  const supervisor = new PythonSupervisor({ dbPath, memoryLimitMb });
   if (!json) process.stdout.write(`▶ ${file}  (database ${dbPath})\n`);
   let result: RunResult;
   try {
     const run = buildRunRequest({ source, filename: file!, timeoutMs: timeoutSeconds * 1000 },
       { payload, query, headers, method, user: values.user ?? null }, `cloudfn/${version}`);
-    result = await host.run(run, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
+    result = await supervisor.run(run, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
   } catch (error) {
     if (error instanceof UsageError) throw new CliUsageError(error.message);
     throw error;

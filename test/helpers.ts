@@ -77,7 +77,7 @@ export function writeFunction(dir: string, name: string, source: string): string
   return file;
 }
 
-/** A run request for the in-process runtime host, with an empty POST request. */
+/** A run request for an in-process PythonSupervisor, with an empty POST request. */
 export function runRequest(source: string, extra: Partial<RunRequest> = {}): RunRequest {
   return {
     source, filename: 'fn.py', user: null, timeoutMs: 10_000,

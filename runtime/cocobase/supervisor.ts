@@ -1,4 +1,4 @@
-// The runtime host: owns the Pyodide worker of this process and its watchdogs. It runs one function at a
+// The Python supervisor: owns the Pyodide worker of this process and its watchdogs. It runs one function at a
 // time, streams its print() lines, stops it at its time limit (a KeyboardInterrupt first, then terminating
 // the worker for C-level loops) or at its memory ceiling, and starts a fresh worker after such a stop.
 
@@ -8,7 +8,7 @@ import type { WorkerData, WorkerToSupervisor } from './workerProtocol';
 import { UsageError } from '../usageError';
 import { workerBundle } from '../assets';
 
-export interface HostOptions {
+export interface PythonSupervisorOptions {
   dbPath: string;
   /** Memory ceiling of a run, in MB of growth of this process's resident memory. */
   memoryLimitMb?: number;
@@ -28,7 +28,7 @@ interface PendingRun {
   started: number;
 }
 
-export class RuntimeHost {
+export class PythonSupervisor {
   private worker: Worker | null = null;
   private ready: Promise<{ bootMs: number; snapshot: boolean }> | null = null;
   /** Slot 0: Pyodide's interrupt signal (it clears it); slot 1: set once the run's deadline has passed. */
@@ -40,7 +40,7 @@ export class RuntimeHost {
   private readonly memoryLimitMb: number;
   private readonly graceMs: number;
 
-  constructor(private readonly options: HostOptions) {
+  constructor(private readonly options: PythonSupervisorOptions) {
     this.memoryLimitMb = options.memoryLimitMb ?? defaultMemoryLimitMb;
     this.graceMs = options.graceMs ?? 250;
   }
@@ -149,7 +149,7 @@ export class RuntimeHost {
     return this.pending !== null;
   }
 
-  /** Stops the worker; the host can be started again. */
+  /** Stops the worker; the supervisor can be started again. */
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.failPending('the runtime was stopped', 'RuntimeError');

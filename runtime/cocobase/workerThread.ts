@@ -1,7 +1,7 @@
 // The runtime worker: one thread holding Pyodide (with the sandbox prelude) and the sql.js store, so that
-// `db` calls from Python are plain function calls. It runs one function at a time for the host
-// (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each run that
-// changed it.
+// `db` calls from Python are plain function calls. It runs one function at a time for its supervisor
+// (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each
+// run that changed it.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
