@@ -3,6 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import fs from 'node:fs';
+import { isObject } from '../runtime/jsonValues';
 
 /** A usage error: bad flags, malformed payload, missing file. Exit code 2. */
 export class CliUsageError extends Error {
@@ -46,10 +47,10 @@ export function parseJsonObjectFlag(flag: string, value: string | undefined): Re
   } catch (error) {
     throw new CliUsageError(`malformed --${flag} JSON: ${(error as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+  if (!isObject(parsed)) {
     throw new CliUsageError(`--${flag} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
   }
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
 
 /** Reads `--flag N`, a positive number (seconds, MB), or the fallback when the flag is absent. */

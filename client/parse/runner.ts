@@ -5,13 +5,15 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import type { Config } from '../config';
-import { preview, type DataExplorer } from '../views/dataExplorer';
+import type { DataExplorer } from '../views/dataExplorer';
+import { preview } from '../util/preview';
 import type { RuntimeClient } from '../runtimeClient';
 import type { RunPanel } from '../views/runPanel/runPanel';
 import type { RunRecord } from '../views/runPanel/runHistory';
-import { refusedAsUntrusted } from '../python/runner';
+import { refusedAsUntrusted } from '../util/workspaceTrust';
 import type { ParseObjectView } from '../../runtime/store/browse';
-import { ParamsFileError, paramsFileFor, parseParams, parseRequestOf, targetKey, withParamsEntry, type ParseTarget } from './params';
+import { isObject } from '../../runtime/jsonValues';
+import { ParamsFileError, paramsFileFor, readParamsFile, restRequestOf, targetKey, withParamsEntry, type ParseTarget } from './params';
 
 interface Input {
   name: string;
@@ -93,7 +95,7 @@ export class ParseRunner {
     const file = paramsFileFor(uri.fsPath);
     let named: Input[] = [];
     try {
-      if (fs.existsSync(file)) named = parseParams(fs.readFileSync(file, 'utf8'), target);
+      if (fs.existsSync(file)) named = readParamsFile(fs.readFileSync(file, 'utf8'), target);
     } catch (error) {
       if (!(error instanceof ParamsFileError)) throw error;
       void vscode.window.showWarningMessage(`cloudfn: ${vscode.workspace.asRelativePath(file)}: ${error.message}`);
@@ -129,8 +131,7 @@ export class ParseRunner {
       validateInput: (value) => {
         if (target.kind === 'delete') return value.trim() ? undefined : 'an objectId';
         try {
-          const json: unknown = JSON.parse(value);
-          return json !== null && typeof json === 'object' && !Array.isArray(json) ? undefined : 'a JSON object';
+          return isObject(JSON.parse(value)) ? undefined : 'a JSON object';
         } catch (error) {
           return `not JSON: ${error instanceof Error ? error.message : String(error)}`;
         }
@@ -144,7 +145,7 @@ export class ParseRunner {
     if (await refusedAsUntrusted()) return undefined;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
-    const request = parseRequestOf(target, input.value);
+    const request = restRequestOf(target, input.value);
     const label = vscode.workspace.asRelativePath(uri, false);
     const user = this.userFor(uri);
     const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), method: request.method, path: request.path, body: request.body, input: input.value }, user?.label ?? null);

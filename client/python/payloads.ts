@@ -3,7 +3,7 @@
 // Reading is forgiving about missing fields and strict about wrong ones, with messages naming the entry.
 
 import path from 'node:path';
-import { isObject } from '../../runtime/store/callArguments';
+import { isObject } from '../../runtime/jsonValues';
 import { emptyRequestInput, type RequestInput } from '../../runtime/cocobase/run';
 
 /** An entry of a payloads file: its name and the request it describes. */
@@ -22,8 +22,8 @@ export class PayloadFileError extends Error {
   override name = 'PayloadFileError';
 }
 
-/** Parses a payloads file's text into its entries, in file order. Throws PayloadFileError. */
-export function parsePayloads(text: string): NamedPayload[] {
+/** Reads a payloads file's text into its entries, in file order. Throws PayloadFileError. */
+export function readPayloads(text: string): NamedPayload[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import fs from 'node:fs';
-import { parsePayloads, payloadsFileFor, type NamedPayload } from './payloads';
+import { readPayloads, payloadsFileFor, type NamedPayload } from './payloads';
 import { emptyRequestInput, type RequestInput } from '../../runtime/cocobase/run';
 
 export const emptyPayloadName = 'empty payload';
@@ -46,7 +46,7 @@ export class RunChoices {
   payloads(uri: vscode.Uri): NamedPayload[] {
     const file = payloadsFileFor(uri.fsPath);
     if (!fs.existsSync(file)) return [];
-    return parsePayloads(fs.readFileSync(file, 'utf8'));
+    return readPayloads(fs.readFileSync(file, 'utf8'));
   }
 
   /** The payload the next run sends, with the user choice applied. Throws PayloadFileError. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { readMarkdownCases } from '../markdownCases';
 import { repoRoot } from '../helpers';
 import { findFunctionEntry } from '../../client/python/functionEntry';
-import { parsePayloads, PayloadFileError, payloadsFileFor, withPayload } from '../../client/python/payloads';
+import { readPayloads, PayloadFileError, payloadsFileFor, withPayload } from '../../client/python/payloads';
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
 import { RunHistory, maxHistory } from '../../client/views/runPanel/runHistory';
@@ -28,10 +28,10 @@ for (const testCase of readMarkdownCases(path.join(fixtures, 'payloads.md'))) {
   test(`payloads file: ${testCase.name}`, () => {
     const { error, names, first } = testCase.expectations;
     if (error !== undefined) {
-      assert.throws(() => parsePayloads(testCase.source), (thrown: unknown) => thrown instanceof PayloadFileError && thrown.message.startsWith(error));
+      assert.throws(() => readPayloads(testCase.source), (thrown: unknown) => thrown instanceof PayloadFileError && thrown.message.startsWith(error));
       return;
     }
-    const payloads = parsePayloads(testCase.source);
+    const payloads = readPayloads(testCase.source);
     assert.equal(payloads.map((p) => p.name).join(', '), names);
     assert.deepEqual(payloads[0]!.spec, JSON.parse(first!));
   });
@@ -40,7 +40,7 @@ for (const testCase of readMarkdownCases(path.join(fixtures, 'payloads.md'))) {
 test('a payloads file sits beside its function and keeps entries in order when one is added', () => {
   assert.equal(payloadsFileFor('/w/functions/signup.py'), path.join('/w/functions', 'signup.payloads.json'));
   const text = withPayload(withPayload(undefined, 'b', emptyRequestInput()), 'a', { ...emptyRequestInput(), method: 'GET' });
-  assert.deepEqual(parsePayloads(text).map((p) => [p.name, p.spec.method]), [['b', 'POST'], ['a', 'GET']]);
+  assert.deepEqual(readPayloads(text).map((p) => [p.name, p.spec.method]), [['b', 'POST'], ['a', 'GET']]);
 });
 
 test('function files: one filter per glob and one per project folder', () => {
