@@ -13,6 +13,7 @@ import { DataExplorer } from './views/dataExplorer';
 import { RunCodeLensProvider } from './python/codeLens';
 import { RuntimeStatusBar } from './statusBar';
 import { RunChoices } from './python/runChoices';
+import { PersistentState } from './persistentState';
 import { Runner } from './python/runner';
 import { registerCommands } from './commands';
 import { CloudFiles, ParseCodeLensProvider } from './parse/codeLens';
@@ -41,7 +42,8 @@ export class Ctx implements vscode.Disposable {
       mayStart: () => vscode.workspace.isTrusted,
     });
     this.dist = dist;
-    this.choices = new RunChoices(context.workspaceState);
+    const state = new PersistentState(context.workspaceState);
+    this.choices = new RunChoices(state);
     this.panel = new RunPanel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'media'), {
       rerun: (run) => void (run.parse ? this.parseRunner.rerun(run) : this.runner.run(vscode.Uri.file(run.file), { name: run.payloadName, spec: run.spec })),
       cancel: () => this.runtime.cancel(),
@@ -50,7 +52,7 @@ export class Ctx implements vscode.Disposable {
     const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
     this.runner = new Runner(this.config, this.runtime, this.choices, this.panel, this.explorer, this.log, `cloudfn-vscode/${version}`);
     const codeLens = new RunCodeLensProvider(this.functionFiles, this.choices);
-    this.parseRunner = new ParseRunner(this.config, this.runtime, context.workspaceState, this.panel, this.explorer, this.log);
+    this.parseRunner = new ParseRunner(this.config, this.runtime, state, this.panel, this.explorer, this.log);
     const cloudFiles = new CloudFiles(this.config);
     const parseLens = new ParseCodeLensProvider(cloudFiles, (uri) => this.parseRunner.userFor(uri)?.label);
     const legacy = new LegacyDiagnostics(cloudFiles);

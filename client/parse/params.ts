@@ -29,12 +29,18 @@ export function paramsFileFor(cloudFile: string): string {
   return path.join(parsed.dir, `${parsed.name}.params.json`);
 }
 
+/** A named input of a target: params or an object to save (JSON objects), or an objectId to delete. */
+export interface NamedInput {
+  name: string;
+  value: unknown;
+}
+
 export class ParamsFileError extends Error {
   override name = 'ParamsFileError';
 }
 
 /** The named inputs of one target in a params file's text (an object for functions/jobs/saves, an objectId string for deletes). */
-export function readParamsFile(text: string, target: ParseTarget): { name: string; value: unknown }[] {
+export function readParamsFile(text: string, target: ParseTarget): NamedInput[] {
   let json: unknown;
   try {
     json = JSON.parse(text);

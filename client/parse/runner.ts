@@ -13,21 +13,8 @@ import type { RunRecord } from '../views/runPanel/runHistory';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
 import type { ParseObjectView } from '../../runtime/store/browse';
 import { isObject } from '../../runtime/jsonValues';
-import { ParamsFileError, paramsFileFor, readParamsFile, restRequestOf, targetKey, withParamsEntry, type ParseTarget } from './params';
-
-interface Input {
-  name: string;
-  value: unknown;
-}
-
-const lastKey = (uri: vscode.Uri, target: ParseTarget): string => `cloudfn.parse.last:${uri.toString()}:${targetKey(target)}`;
-const userKey = (uri: vscode.Uri): string => `cloudfn.parse.user:${uri.toString()}`;
-
-/** The `_User` a cloud file's runs are made as (`request.user`): its objectId and a name to show. */
-export interface ParseUserChoice {
-  objectId: string;
-  label: string;
-}
+import { ParamsFileError, paramsFileFor, readParamsFile, restRequestOf, targetKey, withParamsEntry, type NamedInput, type ParseTarget } from './params';
+import type { ParseUserChoice, PersistentState } from '../persistentState';
 
 export class ParseRunner {
   private readonly userChanged = new vscode.EventEmitter<void>();
@@ -37,7 +24,7 @@ export class ParseRunner {
   constructor(
     private readonly config: Config,
     private readonly runtime: RuntimeClient,
-    private readonly state: vscode.Memento,
+    private readonly state: PersistentState,
     private readonly panel: RunPanel,
     private readonly explorer: DataExplorer,
     private readonly log: vscode.LogOutputChannel,
@@ -45,7 +32,7 @@ export class ParseRunner {
 
   /** The `_User` this cloud file's runs are made as; undefined: anonymous. */
   userFor(uri: vscode.Uri): ParseUserChoice | undefined {
-    return this.state.get<ParseUserChoice>(userKey(uri));
+    return this.state.parseUser(uri);
   }
 
   /** Asks which `_User` of the local database the runs of this cloud file are made as (or anonymous). */
@@ -63,7 +50,7 @@ export class ParseRunner {
       title: 'Parse user for request.user', placeHolder: users.length ? '_User objects of the local database' : 'The local database has no _User objects yet (save one with "Simulate save")',
     });
     if (!picked) return;
-    await this.state.update(userKey(uri), picked.choice);
+    await this.state.setParseUser(uri, picked.choice);
     this.userChanged.fire();
   }
 
@@ -73,7 +60,7 @@ export class ParseRunner {
 
   /** "▶ Run": the last input of this target, or `{}`. */
   async run(uri: vscode.Uri, target: ParseTarget): Promise<RunRecord | undefined> {
-    const last = this.state.get<Input>(lastKey(uri, target));
+    const last = this.state.lastParseInput(uri, target);
     return this.send(uri, target, last ? { name: 'last run', value: last.value } : { name: 'empty params', value: {} });
   }
 
@@ -91,18 +78,18 @@ export class ParseRunner {
     return this.send(vscode.Uri.file(record.file), target, { name: record.payloadName, value: parse.input });
   }
 
-  private async pickInput(uri: vscode.Uri, target: ParseTarget): Promise<Input | undefined> {
+  private async pickInput(uri: vscode.Uri, target: ParseTarget): Promise<NamedInput | undefined> {
     const file = paramsFileFor(uri.fsPath);
-    let named: Input[] = [];
+    let named: NamedInput[] = [];
     try {
       if (fs.existsSync(file)) named = readParamsFile(fs.readFileSync(file, 'utf8'), target);
     } catch (error) {
       if (!(error instanceof ParamsFileError)) throw error;
       void vscode.window.showWarningMessage(`cloudfn: ${vscode.workspace.asRelativePath(file)}: ${error.message}`);
     }
-    const last = this.state.get<Input>(lastKey(uri, target));
+    const last = this.state.lastParseInput(uri, target);
     const what = target.kind === 'delete' ? 'objectId' : target.kind === 'save' ? 'object JSON' : 'params JSON';
-    type Item = vscode.QuickPickItem & { input?: Input; action?: 'type' | 'new' };
+    type Item = vscode.QuickPickItem & { input?: NamedInput; action?: 'type' | 'new' };
     const items: Item[] = [
       ...named.map((input) => ({ label: input.name, description: preview(input.value), input })),
       ...(last ? [{ label: 'last run', description: preview(last.value), input: last }] : []),
@@ -141,7 +128,7 @@ export class ParseRunner {
     return target.kind === 'delete' ? text.trim() : JSON.parse(text);
   }
 
-  private async send(uri: vscode.Uri, target: ParseTarget, input: Input): Promise<RunRecord | undefined> {
+  private async send(uri: vscode.Uri, target: ParseTarget, input: NamedInput): Promise<RunRecord | undefined> {
     if (await refusedAsUntrusted()) return undefined;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
@@ -166,7 +153,7 @@ export class ParseRunner {
       this.panel.finishedParse(record, null, message);
       this.log.error(`✘ ${request.method} /parse/${request.path} · ${message}`);
     }
-    await this.state.update(lastKey(uri, target), input);
+    await this.state.setLastParseInput(uri, target, input);
     return record;
   }
 }

@@ -1,5 +1,6 @@
 // The editor's logic without an editor: where the Run code lens goes, reading payload files, the document
-// filters of function files, the run log's lines, the run history. Cases are data in test/fixtures/client/.
+// filters of function files, the run log's lines, the run history, the keys of the workspace state. Cases are
+// data in test/fixtures/client/.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog'
 import { RunHistory, maxHistory } from '../../client/views/runPanel/runHistory';
 import { emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
+import { PersistentState } from '../../client/persistentState';
+import type { Memento, Uri } from 'vscode';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'client');
 
@@ -78,4 +81,22 @@ test('run history: newest first, bounded, output replaced by the complete result
   assert.equal(history.all.length, maxHistory);
   assert.equal(history.get(first.id), undefined);
   assert.ok(history.all[0]!.id > history.all[1]!.id);
+});
+
+test('persistent state: each value under the key existing workspaces hold', async () => {
+  const stored = new Map<string, unknown>();
+  const memento = { get: (key: string) => stored.get(key), update: async (key: string, value: unknown) => { stored.set(key, value); }, keys: () => [...stored.keys()] };
+  const state = new PersistentState(memento as unknown as Memento);
+  const uri = { toString: () => 'file:///w/functions/a.py' } as Uri;
+  const cloud = { toString: () => 'file:///w/cloud/main.js' } as Uri;
+  await state.setRunChoice(uri, { payloadName: 'valid', user: null });
+  await state.setLastRequest(uri, emptyRequestInput());
+  await state.setParseUser(cloud, { objectId: 'u1', label: 'ada' });
+  await state.setLastParseInput(cloud, { kind: 'function', name: 'hello' }, { name: 'typed', value: {} });
+  assert.deepEqual([...stored.keys()], [
+    'cloudfn.choice:file:///w/functions/a.py', 'cloudfn.lastRun:file:///w/functions/a.py',
+    'cloudfn.parse.user:file:///w/cloud/main.js', 'cloudfn.parse.last:file:///w/cloud/main.js:function hello',
+  ]);
+  assert.deepEqual(state.runChoice(uri), { payloadName: 'valid', user: null });
+  assert.deepEqual(state.lastParseInput(cloud, { kind: 'function', name: 'hello' }), { name: 'typed', value: {} });
 });
