@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
-import { RuntimeHost } from '../runtime/cocobase/supervisor';
-import type { RunRequest, RunResult } from '../runtime/cocobase/protocol';
+import { PythonSupervisor } from '../runtime/cocobase/supervisor';
+import type { RunRequest, RunResult } from '../runtime/cocobase/run';
 import { sqlJsDir, pyodideDir } from '../runtime/assets';
 import { createSchema } from '../runtime/store/schema';
 import { median, percentile } from './stats';
@@ -27,8 +27,8 @@ function request(source: string, extra: Partial<RunRequest> = {}): RunRequest {
   };
 }
 
-async function mustRun(host: RuntimeHost, source: string): Promise<RunResult> {
-  const result = await host.run(request(source));
+async function mustRun(supervisor: PythonSupervisor, source: string): Promise<RunResult> {
+  const result = await supervisor.run(request(source));
   if (!result.success) throw new Error(`bench function failed: ${result.error}\n${result.traceback}`);
   return result;
 }
@@ -65,39 +65,39 @@ async function coldStart(): Promise<void> {
 }
 
 async function warmRuns(): Promise<void> {
-  const host = new RuntimeHost({ dbPath: path.join(work, 'warm.db') });
-  await host.start();
+  const supervisor = new PythonSupervisor({ dbPath: path.join(work, 'warm.db') });
+  await supervisor.start();
   const source = fs.readFileSync(path.join(root, 'examples', 'hello.py'), 'utf8');
-  for (let i = 0; i < 200; i++) await mustRun(host, source);
+  for (let i = 0; i < 200; i++) await mustRun(supervisor, source);
   const roundTrip: number[] = [];
   const inWorker: number[] = [];
   const n = quick ? 500 : 3000;
   for (let i = 0; i < n; i++) {
     const started = performance.now();
-    const result = await mustRun(host, source);
+    const result = await mustRun(supervisor, source);
     roundTrip.push(performance.now() - started);
     inWorker.push(result.execution_time);
   }
-  await host.dispose();
+  await supervisor.dispose();
   const p50 = median(inWorker);
   rows.push({
     figure: 'Warm: hello run inside a started runtime (p50)', goal: '≤ 0.5 ms', measured: ms(p50, 3), met: p50 <= 0.5,
-    note: `${n} runs; p95 ${ms(percentile(inWorker, 0.95), 3)}; measured in the worker (compile cached, fresh globals, transaction). Host round trip incl. thread messaging: p50 ${ms(median(roundTrip), 3)}`,
+    note: `${n} runs; p95 ${ms(percentile(inWorker, 0.95), 3)}; measured in the worker (compile cached, fresh globals, transaction). Round trip through the supervisor incl. thread messaging: p50 ${ms(median(roundTrip), 3)}`,
   });
 }
 
 async function inserts(): Promise<void> {
   const SQL = await initSqlJs({ locateFile: (file: string) => path.join(sqlJsDir(), file) });
   for (const count of quick ? [1000, 20000] : [1000, 100000]) {
-    const host = new RuntimeHost({ dbPath: path.join(work, `inserts-${count}.db`) });
-    await host.start();
-    await mustRun(host, 'def main():\n    db.create_document("warmup", {"i": 0})');
+    const supervisor = new PythonSupervisor({ dbPath: path.join(work, `inserts-${count}.db`) });
+    await supervisor.start();
+    await mustRun(supervisor, 'def main():\n    db.create_document("warmup", {"i": 0})');
     const loop = `def main():\n    for i in range(${count}):\n        db.create_document("items", {"name": "item " + str(i), "status": "active" if i % 4 else "banned", "price": i * 1.5, "tags": ["a", "b"]})\n`;
     const ours: number[] = [];
     const raw: number[] = [];
     const rounds = count > 10000 ? 3 : 7;
     for (let round = 0; round < rounds; round++) {
-      const result = await mustRun(host, loop);
+      const result = await mustRun(supervisor, loop);
       ours.push(result.timings.run_ms + result.timings.commit_ms);
       // Raw sql.js: the same rows (random UUID ids, as documents get) through one prepared insert, one
       // transaction, in this same bench run. Ids are made before the clock starts.
@@ -116,7 +116,7 @@ async function inserts(): Promise<void> {
       raw.push(performance.now() - started);
       db.close();
     }
-    await host.dispose();
+    await supervisor.dispose();
     const ratio = median(raw) / median(ours);
     rows.push({
       figure: `${count.toLocaleString('en')} create_document calls from a Python loop vs raw sql.js prepared inserts (throughput ratio)`,
@@ -128,9 +128,9 @@ async function inserts(): Promise<void> {
 
 async function filteredQueries(): Promise<void> {
   const count = quick ? 20000 : 100000;
-  const host = new RuntimeHost({ dbPath: path.join(work, 'filters.db') });
-  await host.start();
-  await mustRun(host, `def main():\n    for i in range(${count}):\n        db.create_document("orders", {"n": i, "status": ["active", "pending", "closed", "refunded"][i % 4], "sku": "sku-" + str(i % 1000)})\n`);
+  const supervisor = new PythonSupervisor({ dbPath: path.join(work, 'filters.db') });
+  await supervisor.start();
+  await mustRun(supervisor, `def main():\n    for i in range(${count}):\n        db.create_document("orders", {"n": i, "status": ["active", "pending", "closed", "refunded"][i % 4], "sku": "sku-" + str(i % 1000)})\n`);
   const probes: [string, string][] = [
     ['count_documents with a filter (25,000 matches)', 'db.count_documents("orders", {"status": "refunded"})'],
     ['get_documents with a filter and limit=10', 'db.get_documents("orders", filters={"status": "active"}, limit=10)'],
@@ -139,12 +139,12 @@ async function filteredQueries(): Promise<void> {
   for (const [label, call] of probes) {
     // One call per run, after a first run that creates the expression index: the per-call figure is the run
     // minus an empty run's overhead, measured in the same loop.
-    await mustRun(host, `def main():\n    ${call}\n    return None`);
+    await mustRun(supervisor, `def main():\n    ${call}\n    return None`);
     const withCall: number[] = [];
     const empty: number[] = [];
     for (let i = 0; i < (quick ? 20 : 60); i++) {
-      withCall.push((await mustRun(host, `def main():\n    ${call}\n    return None`)).timings.run_ms);
-      empty.push((await mustRun(host, 'def main():\n    return None')).timings.run_ms);
+      withCall.push((await mustRun(supervisor, `def main():\n    ${call}\n    return None`)).timings.run_ms);
+      empty.push((await mustRun(supervisor, 'def main():\n    return None')).timings.run_ms);
     }
     const perCall = median(withCall) - median(empty);
     rows.push({
@@ -152,7 +152,7 @@ async function filteredQueries(): Promise<void> {
       note: 'from Python, incl. the bridge and decoding the result; an expression index on the filtered field is created on first use',
     });
   }
-  await host.dispose();
+  await supervisor.dispose();
 }
 
 async function main(): Promise<void> {

@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import fs from 'node:fs';
 import { tooDeep } from '../runtime/jsonLimits';
+import { isObject } from '../runtime/jsonValues';
 import { readRegularFile, UnreadableFileError } from '../runtime/userFiles';
 
 /** The largest file a flag names (a source, payload or params file). */
@@ -47,12 +48,20 @@ export function parseJsonObjectFlag(flag: string, value: string | undefined): Re
   } catch (error) {
     throw new CliUsageError(`malformed --${flag} JSON: ${(error as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+  if (!isObject(parsed)) {
     throw new CliUsageError(`--${flag} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
   }
   const depth = tooDeep(parsed);
   if (depth) throw new CliUsageError(`--${flag} is refused: ${depth}`);
-  return parsed as Record<string, unknown>;
+  return parsed;
+}
+
+/** Reads `--flag N`, a positive number (seconds, MB), or the fallback when the flag is absent. */
+export function positiveNumberFlag(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
+  return number;
 }
 
 /** Reads a source file named on the command line. */

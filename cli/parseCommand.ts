@@ -4,7 +4,7 @@
 // would send; exit 0 for 2xx, 1 otherwise, 2 for usage errors.
 
 import fs from 'node:fs';
-import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag } from './argv';
+import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, positiveNumberFlag } from './argv';
 import { DatabaseFileError } from '../runtime/store/store';
 import type { ParseApp } from '../runtime/parse/app';
 import { CloudLoadError } from '../runtime/parse/cloudLoader';
@@ -89,7 +89,7 @@ export async function parseCommand(args: string[]): Promise<number> {
     default:
       throw new CliUsageError(action ? `unknown parse command '${action}' (call, save, delete, job)` : parseUsage.split('\n')[0]!);
   }
-  const timeoutMs = seconds('timeout', values.timeout, 20) * 1000;
+  const timeoutMs = positiveNumberFlag('timeout', values.timeout, 20) * 1000;
   if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
   const json = values.json === true;
 
@@ -103,13 +103,6 @@ export async function parseCommand(args: string[]): Promise<number> {
   const output = { status: outcome.status, body: outcome.body, logs: outcome.logs };
   process.stdout.write(json ? JSON.stringify(output) + '\n' : formatParseReport(request.method, request.path, output, outcome.headers));
   return outcome.status >= 200 && outcome.status < 300 ? 0 : 1;
-}
-
-function seconds(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
-  return number;
 }
 
 function formatParseReport(method: string, path: string, output: { status: number; body: unknown; logs: LogEntry[] }, headers?: Record<string, string>): string {

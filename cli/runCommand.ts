@@ -1,11 +1,10 @@
 // `cloudfn run FILE.py`: runs a CocoBASE cloud function on the local database and reports the result,
 // as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live.
 
-import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, readSourceFile } from './argv';
-import { RuntimeHost } from '../runtime/cocobase/supervisor';
-import { buildRequest } from '../runtime/cocobase/request';
-import type { RunResult } from '../runtime/cocobase/protocol';
-import { UsageError } from '../runtime/cocobase/protocol';
+import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
+import { PythonSupervisor } from '../runtime/cocobase/supervisor';
+import { buildRunRequest, type RunResult } from '../runtime/cocobase/run';
+import { UsageError } from '../runtime/usageError';
 import { version } from './version';
 
 export const runUsage = `usage: cloudfn run FILE.py [--db PATH] [--payload JSON | --payload @file.json] [--query k=v]...
@@ -31,33 +30,25 @@ export async function runCommand(args: string[]): Promise<number> {
   const headers = parsePairs('header', values.header);
   const method = (values.method ?? 'POST').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new CliUsageError(`--method must be an HTTP method name, got '${values.method}'`);
-  const timeoutSeconds = positiveNumber('timeout', values.timeout, 20);
-  const memoryLimitMb = positiveNumber('memory', values.memory, 512);
+  const timeoutSeconds = positiveNumberFlag('timeout', values.timeout, 20);
+  const memoryLimitMb = positiveNumberFlag('memory', values.memory, 512);
   if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
   const dbPath = values.db ?? defaultDbPath;
   const json = values.json === true;
 
-  const host = new RuntimeHost({ dbPath, memoryLimitMb });
+  const supervisor = new PythonSupervisor({ dbPath, memoryLimitMb });
   if (!json) process.stdout.write(`▶ ${file}  (database ${dbPath})\n`);
   let result: RunResult;
   try {
-    result = await host.run({
-      source, filename: file!, user: values.user ?? null, timeoutMs: timeoutSeconds * 1000,
-      request: buildRequest({ payload, query, headers, method }, `cloudfn/${version}`),
-    }, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
+    const run = buildRunRequest({ source, filename: file!, timeoutMs: timeoutSeconds * 1000 },
+      { payload, query, headers, method, user: values.user ?? null }, `cloudfn/${version}`);
+    result = await supervisor.run(run, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
   } catch (error) {
     if (error instanceof UsageError) throw new CliUsageError(error.message);
     throw error;
   }
   process.stdout.write(json ? JSON.stringify(result) + '\n' : formatReport(result));
   return result.success ? 0 : 1;
-}
-
-function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new CliUsageError(`--${flag} must be a positive number, got '${value}'`);
-  return number;
 }
 
 /** The readable report of a run (without --json). */

@@ -1,6 +1,7 @@
 // The extension's context: creates and owns every long-lived object (settings, function files, runtime
 // client, language client, run panel, data explorer, code lenses, Parse Cloud Code runner and diagnostics,
-// status bar, log) and their disposables.
+// status bar, log) and their disposables, the commands' included (registered by extensionMain.ts from the
+// table of client/commands/).
 
 import * as vscode from 'vscode';
 import path from 'node:path';
@@ -13,11 +14,18 @@ import { DataExplorer } from './views/dataExplorer';
 import { RunCodeLensProvider } from './python/codeLens';
 import { RuntimeStatusBar } from './statusBar';
 import { RunChoices } from './python/runChoices';
+import { PersistentState } from './persistentState';
 import { Runner } from './python/runner';
-import { registerCommands } from './commands';
 import { CloudFiles, ParseCodeLensProvider } from './parse/codeLens';
 import { LegacyDiagnostics } from './parse/legacyDiagnostics';
 import { ParseRunner } from './parse/runner';
+import type { RunRecord } from './views/runPanel/runHistory';
+
+/** A command's handler: what VS Code calls with the command's arguments. */
+export type Cmd = (...args: never[]) => unknown;
+
+/** Makes a command's handler from the context (the table of client/commands/). */
+export type CommandFactory = (ctx: Ctx) => Cmd;
 
 export class Ctx implements vscode.Disposable {
   readonly config = new Config();
@@ -41,16 +49,17 @@ export class Ctx implements vscode.Disposable {
       mayStart: () => vscode.workspace.isTrusted,
     });
     this.dist = dist;
-    this.choices = new RunChoices(context.workspaceState);
+    const state = new PersistentState(context.workspaceState);
+    this.choices = new RunChoices(state);
     this.panel = new RunPanel(vscode.Uri.joinPath(context.extensionUri, 'dist', 'media'), {
-      rerun: (run) => void (run.parse ? this.parseRunner.rerun(run) : this.runner.run(vscode.Uri.file(run.file), { name: run.payloadName, spec: run.spec })),
+      rerun: (run) => void this.rerun(run),
       cancel: () => this.runtime.cancel(),
     });
     this.explorer = new DataExplorer(this.runtime);
     const version = (context.extension.packageJSON as { version?: string }).version ?? '0';
     this.runner = new Runner(this.config, this.runtime, this.choices, this.panel, this.explorer, this.log, `cloudfn-vscode/${version}`);
     const codeLens = new RunCodeLensProvider(this.functionFiles, this.choices);
-    this.parseRunner = new ParseRunner(this.config, this.runtime, context.workspaceState, this.panel, this.explorer, this.log);
+    this.parseRunner = new ParseRunner(this.config, this.runtime, state, this.panel, this.explorer, this.log);
     const cloudFiles = new CloudFiles(this.config);
     const parseLens = new ParseCodeLensProvider(cloudFiles, (uri) => this.parseRunner.userFor(uri)?.label);
     const legacy = new LegacyDiagnostics(cloudFiles);
@@ -80,8 +89,28 @@ export class Ctx implements vscode.Disposable {
       }),
       this.config.onDidChange(['databasePath', 'memoryLimitMb'], () => void this.restartRuntime()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.startRuntime()),
-      ...registerCommands(this),
     );
+  }
+
+  /** Registers the command `cloudfn.<name>`; a failure is logged and shown rather than thrown at VS Code. */
+  registerCommand(name: string, factory: CommandFactory): void {
+    const id = `cloudfn.${name}`;
+    const handler = factory(this);
+    this.disposables.push(vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        await handler(...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.log.error(`${id}: ${message}`);
+        void vscode.window.showErrorMessage(`cloudfn: ${message}`);
+      }
+    }));
+  }
+
+  /** Runs a run of the history again as it was (a Python function with its payload, or a Parse request). */
+  rerun(record: RunRecord): Promise<unknown> {
+    if (record.parse) return this.parseRunner.rerun(record);
+    return this.runner.run(vscode.Uri.file(record.file), { name: record.payloadName, spec: record.spec });
   }
 
   /** Starts the background parts without blocking activation: function files, language server, runtime. */

@@ -4,8 +4,9 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { DbRequest, HostProcessOptions, HostToClient, ParseHostRequest, ParseHostResult, RunRequest, RunResult } from '../runtime/cocobase/protocol';
-import { UsageError } from '../runtime/cocobase/protocol';
+import type { DbRequest, HostProcessOptions, HostToClient, ParseHostRequest, ParseHostResult } from '../host/protocol';
+import type { RunRequest, RunResult } from '../runtime/cocobase/run';
+import { UsageError } from '../runtime/usageError';
 
 export type RuntimeState =
   | { kind: 'starting' }

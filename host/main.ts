@@ -1,5 +1,5 @@
 // The runtime host process (dist/runtimeHost.js): what the editor starts with `child_process.fork`. It owns
-// one RuntimeHost (the Pyodide worker and its watchdogs) and a read/write handle on the same database file
+// one PythonSupervisor (the Pyodide worker and its watchdogs) and a read/write handle on the same database file
 // for the data explorer and the Parse requests (one ParseApp per Cloud Code file, host/parseApps.ts:
 // the user's Cloud Code is required here, never in the editor), and answers the typed messages of
 // host/protocol.ts over the IPC channel.
@@ -7,16 +7,16 @@
 process.env.TZ = 'UTC';
 
 import { Worker } from 'node:worker_threads';
-import { RuntimeHost } from '../runtime/cocobase/supervisor';
-import type { ClientToHost, DbRequest, HostProcessOptions, HostToClient } from '../runtime/cocobase/protocol';
-import { UsageError } from '../runtime/cocobase/protocol';
+import { PythonSupervisor } from '../runtime/cocobase/supervisor';
+import type { ClientToHost, DbRequest, HostProcessOptions, HostToClient } from './protocol';
+import { UsageError } from '../runtime/usageError';
 import { DatabaseFileError, Store } from '../runtime/store/store';
 import { exportFixture, FixtureError, importFixture } from '../runtime/store/fixtures';
 import { listAppUsers, listCollections, listDocuments, listParseClasses, listParseObjects } from '../runtime/store/browse';
 import { EditorParseApps } from './parseApps';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
-const host = new RuntimeHost({ dbPath: options.dbPath, memoryLimitMb: options.memoryLimitMb });
+const supervisor = new PythonSupervisor({ dbPath: options.dbPath, memoryLimitMb: options.memoryLimitMb });
 let browsing: Store | undefined;
 const parseApps = new EditorParseApps(() => browseStore());
 
@@ -70,7 +70,7 @@ function isUsageError(error: unknown): boolean {
 process.on('message', (message: ClientToHost) => {
   switch (message.type) {
     case 'run':
-      host.run(message.run, (line) => send({ type: 'output', id: message.id, line })).then(
+      supervisor.run(message.run, (line) => send({ type: 'output', id: message.id, line })).then(
         (result) => send({ type: 'result', id: message.id, result }),
         (error: unknown) => send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }),
       );
@@ -82,7 +82,7 @@ process.on('message', (message: ClientToHost) => {
       );
       break;
     case 'cancel':
-      host.cancel();
+      supervisor.cancel();
       break;
     case 'db':
       answerDb(message.request).then(
@@ -99,7 +99,7 @@ function errorMessage(error: unknown): string {
 
 // The client going away (editor closed, extension host crashed) ends this process and its worker.
 process.on('disconnect', () => {
-  void host.dispose().finally(() => process.exit(0));
+  void supervisor.dispose().finally(() => process.exit(0));
 });
 
 // Cloud Code runs on this thread, so a loop that never yields also blocks the 'disconnect' above: a small
@@ -112,7 +112,7 @@ const orphanWatch = new Worker(`
 `, { eval: true, workerData: { parent: process.ppid, self: process.pid } });
 orphanWatch.unref();
 
-host.start().then(
+supervisor.start().then(
   ({ bootMs, snapshot }) => send({ type: 'ready', bootMs, snapshot }),
   (error: unknown) => send({ type: 'fatal', message: errorMessage(error) }),
 );

@@ -5,8 +5,8 @@
 
 import fs from 'node:fs';
 import type { Store } from '../runtime/store/store';
-import type { ParseHostRequest, ParseHostResult } from '../runtime/cocobase/protocol';
-import { UsageError } from '../runtime/cocobase/protocol';
+import type { ParseHostRequest, ParseHostResult } from './protocol';
+import { UsageError } from '../runtime/usageError';
 import { ParseApp } from '../runtime/parse/app';
 import { CloudLoadError, missingCloudFile } from '../runtime/parse/cloudLoader';
 import type { LogEntry } from '../runtime/parse/logs';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import type { RunRequest } from '../runtime/cocobase/protocol';
+import type { RunRequest } from '../runtime/cocobase/run';
 
 export const repoRoot = path.resolve(__dirname, '..');
 export const cliPath = path.join(repoRoot, 'bin', 'cloudfn.js');
@@ -77,7 +77,7 @@ export function writeFunction(dir: string, name: string, source: string): string
   return file;
 }
 
-/** A run request for the in-process runtime host, with an empty POST request. */
+/** A run request for an in-process PythonSupervisor, with an empty POST request. */
 export function runRequest(source: string, extra: Partial<RunRequest> = {}): RunRequest {
   return {
     source, filename: 'fn.py', user: null, timeoutMs: 10_000,

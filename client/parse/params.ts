@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import type { CloudEntry } from './cloudCode';
-import { isObject } from '../../runtime/store/callArguments';
+import { isObject } from '../../runtime/jsonValues';
 
 export type ParseAction = 'run' | 'save' | 'delete';
 
@@ -29,12 +29,18 @@ export function paramsFileFor(cloudFile: string): string {
   return path.join(parsed.dir, `${parsed.name}.params.json`);
 }
 
+/** A named input of a target: params or an object to save (JSON objects), or an objectId to delete. */
+export interface NamedInput {
+  name: string;
+  value: unknown;
+}
+
 export class ParamsFileError extends Error {
   override name = 'ParamsFileError';
 }
 
 /** The named inputs of one target in a params file's text (an object for functions/jobs/saves, an objectId string for deletes). */
-export function parseParams(text: string, target: ParseTarget): { name: string; value: unknown }[] {
+export function readParamsFile(text: string, target: ParseTarget): NamedInput[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -62,7 +68,7 @@ export function withParamsEntry(text: string | undefined, target: ParseTarget, n
 }
 
 /** The REST request of a target with its input, as `cloudfn parse call|job|save|delete` sends it. */
-export function parseRequestOf(target: ParseTarget, input: unknown): { method: 'POST' | 'PUT' | 'DELETE'; path: string; body: Record<string, unknown>; master: boolean } {
+export function restRequestOf(target: ParseTarget, input: unknown): { method: 'POST' | 'PUT' | 'DELETE'; path: string; body: Record<string, unknown>; master: boolean } {
   const body = isObject(input) ? input : {};
   switch (target.kind) {
     case 'function': return { method: 'POST', path: `functions/${encodeURIComponent(target.name)}`, body, master: false };

@@ -5,27 +5,16 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import type { Config } from '../config';
-import { preview, type DataExplorer } from '../views/dataExplorer';
+import type { DataExplorer } from '../views/dataExplorer';
+import { preview } from '../util/preview';
 import type { RuntimeClient } from '../runtimeClient';
 import type { RunPanel } from '../views/runPanel/runPanel';
 import type { RunRecord } from '../views/runPanel/runHistory';
-import { refusedAsUntrusted } from '../python/runner';
+import { refusedAsUntrusted } from '../util/workspaceTrust';
 import type { ParseObjectView } from '../../runtime/store/browse';
-import { ParamsFileError, paramsFileFor, parseParams, parseRequestOf, targetKey, withParamsEntry, type ParseTarget } from './params';
-
-interface Input {
-  name: string;
-  value: unknown;
-}
-
-const lastKey = (uri: vscode.Uri, target: ParseTarget): string => `cloudfn.parse.last:${uri.toString()}:${targetKey(target)}`;
-const userKey = (uri: vscode.Uri): string => `cloudfn.parse.user:${uri.toString()}`;
-
-/** The `_User` a cloud file's runs are made as (`request.user`): its objectId and a name to show. */
-export interface ParseUserChoice {
-  objectId: string;
-  label: string;
-}
+import { isObject } from '../../runtime/jsonValues';
+import { ParamsFileError, paramsFileFor, readParamsFile, restRequestOf, targetKey, withParamsEntry, type NamedInput, type ParseTarget } from './params';
+import type { ParseUserChoice, PersistentState } from '../persistentState';
 
 export class ParseRunner {
   private readonly userChanged = new vscode.EventEmitter<void>();
@@ -35,7 +24,7 @@ export class ParseRunner {
   constructor(
     private readonly config: Config,
     private readonly runtime: RuntimeClient,
-    private readonly state: vscode.Memento,
+    private readonly state: PersistentState,
     private readonly panel: RunPanel,
     private readonly explorer: DataExplorer,
     private readonly log: vscode.LogOutputChannel,
@@ -43,7 +32,7 @@ export class ParseRunner {
 
   /** The `_User` this cloud file's runs are made as; undefined: anonymous. */
   userFor(uri: vscode.Uri): ParseUserChoice | undefined {
-    return this.state.get<ParseUserChoice>(userKey(uri));
+    return this.state.parseUser(uri);
   }
 
   /** Asks which `_User` of the local database the runs of this cloud file are made as (or anonymous). */
@@ -61,7 +50,7 @@ export class ParseRunner {
       title: 'Parse user for request.user', placeHolder: users.length ? '_User objects of the local database' : 'The local database has no _User objects yet (save one with "Simulate save")',
     });
     if (!picked) return;
-    await this.state.update(userKey(uri), picked.choice);
+    await this.state.setParseUser(uri, picked.choice);
     this.userChanged.fire();
   }
 
@@ -71,7 +60,7 @@ export class ParseRunner {
 
   /** "▶ Run": the last input of this target, or `{}`. */
   async run(uri: vscode.Uri, target: ParseTarget): Promise<RunRecord | undefined> {
-    const last = this.state.get<Input>(lastKey(uri, target));
+    const last = this.state.lastParseInput(uri, target);
     return this.send(uri, target, last ? { name: 'last run', value: last.value } : { name: 'empty params', value: {} });
   }
 
@@ -89,18 +78,18 @@ export class ParseRunner {
     return this.send(vscode.Uri.file(record.file), target, { name: record.payloadName, value: parse.input });
   }
 
-  private async pickInput(uri: vscode.Uri, target: ParseTarget): Promise<Input | undefined> {
+  private async pickInput(uri: vscode.Uri, target: ParseTarget): Promise<NamedInput | undefined> {
     const file = paramsFileFor(uri.fsPath);
-    let named: Input[] = [];
+    let named: NamedInput[] = [];
     try {
-      if (fs.existsSync(file)) named = parseParams(fs.readFileSync(file, 'utf8'), target);
+      if (fs.existsSync(file)) named = readParamsFile(fs.readFileSync(file, 'utf8'), target);
     } catch (error) {
       if (!(error instanceof ParamsFileError)) throw error;
       void vscode.window.showWarningMessage(`cloudfn: ${vscode.workspace.asRelativePath(file)}: ${error.message}`);
     }
-    const last = this.state.get<Input>(lastKey(uri, target));
+    const last = this.state.lastParseInput(uri, target);
     const what = target.kind === 'delete' ? 'objectId' : target.kind === 'save' ? 'object JSON' : 'params JSON';
-    type Item = vscode.QuickPickItem & { input?: Input; action?: 'type' | 'new' };
+    type Item = vscode.QuickPickItem & { input?: NamedInput; action?: 'type' | 'new' };
     const items: Item[] = [
       ...named.map((input) => ({ label: input.name, description: preview(input.value), input })),
       ...(last ? [{ label: 'last run', description: preview(last.value), input: last }] : []),
@@ -129,8 +118,7 @@ export class ParseRunner {
       validateInput: (value) => {
         if (target.kind === 'delete') return value.trim() ? undefined : 'an objectId';
         try {
-          const json: unknown = JSON.parse(value);
-          return json !== null && typeof json === 'object' && !Array.isArray(json) ? undefined : 'a JSON object';
+          return isObject(JSON.parse(value)) ? undefined : 'a JSON object';
         } catch (error) {
           return `not JSON: ${error instanceof Error ? error.message : String(error)}`;
         }
@@ -140,11 +128,11 @@ export class ParseRunner {
     return target.kind === 'delete' ? text.trim() : JSON.parse(text);
   }
 
-  private async send(uri: vscode.Uri, target: ParseTarget, input: Input): Promise<RunRecord | undefined> {
+  private async send(uri: vscode.Uri, target: ParseTarget, input: NamedInput): Promise<RunRecord | undefined> {
     if (await refusedAsUntrusted()) return undefined;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
-    const request = parseRequestOf(target, input.value);
+    const request = restRequestOf(target, input.value);
     const label = vscode.workspace.asRelativePath(uri, false);
     const user = this.userFor(uri);
     const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), method: request.method, path: request.path, body: request.body, input: input.value }, user?.label ?? null);
@@ -165,7 +153,7 @@ export class ParseRunner {
       this.panel.finishedParse(record, null, message);
       this.log.error(`✘ ${request.method} /parse/${request.path} · ${message}`);
     }
-    await this.state.update(lastKey(uri, target), input);
+    await this.state.setLastParseInput(uri, target, input);
     return record;
   }
 }

@@ -3,19 +3,13 @@
 // Reading is forgiving about missing fields and strict about wrong ones, with messages naming the entry.
 
 import path from 'node:path';
-import { isObject } from '../../runtime/store/callArguments';
+import { isObject } from '../../runtime/jsonValues';
+import { emptyRequestInput, type RequestInput } from '../../runtime/cocobase/run';
 
-export interface PayloadSpec {
-  payload: Record<string, unknown>;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  user: string | null;
-  method: string;
-}
-
+/** An entry of a payloads file: its name and the request it describes. */
 export interface NamedPayload {
   name: string;
-  spec: PayloadSpec;
+  spec: RequestInput;
 }
 
 /** The payloads file of a function file. */
@@ -28,10 +22,8 @@ export class PayloadFileError extends Error {
   override name = 'PayloadFileError';
 }
 
-export const emptyPayload = (): PayloadSpec => ({ payload: {}, query: {}, headers: {}, user: null, method: 'POST' });
-
-/** Parses a payloads file's text into its entries, in file order. Throws PayloadFileError. */
-export function parsePayloads(text: string): NamedPayload[] {
+/** Reads a payloads file's text into its entries, in file order. Throws PayloadFileError. */
+export function readPayloads(text: string): NamedPayload[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -44,11 +36,11 @@ export function parsePayloads(text: string): NamedPayload[] {
     .map(([name, entry]) => ({ name, spec: checkEntry(name, entry) }));
 }
 
-function checkEntry(name: string, entry: unknown): PayloadSpec {
+function checkEntry(name: string, entry: unknown): RequestInput {
   if (!isObject(entry)) throw new PayloadFileError(`payload '${name}': expected an object with payload/query/headers/user/method`);
   const unknown = Object.keys(entry).filter((key) => !['payload', 'query', 'headers', 'user', 'method'].includes(key));
   if (unknown.length) throw new PayloadFileError(`payload '${name}': unknown field '${unknown[0]}' (payload, query, headers, user, method)`);
-  const spec = emptyPayload();
+  const spec = emptyRequestInput();
   if (entry.payload !== undefined) {
     if (!isObject(entry.payload)) throw new PayloadFileError(`payload '${name}': "payload" must be a JSON object`);
     spec.payload = entry.payload;
@@ -76,7 +68,7 @@ function stringRecord(name: string, field: string, value: unknown): Record<strin
 
 
 /** The payloads file text with one more entry (or a replaced one), keeping the others in order. */
-export function withPayload(text: string | undefined, name: string, spec: PayloadSpec): string {
+export function withPayload(text: string | undefined, name: string, spec: RequestInput): string {
   const current: Record<string, unknown> = text?.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
   return JSON.stringify({ ...current, [name]: spec }, null, 2) + '\n';
 }

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import type { AppUserSummary } from '../../runtime/store/browse';
-import { emptyPayload, payloadsFileFor, withPayload, type NamedPayload } from './payloads';
+import { payloadsFileFor, withPayload, type NamedPayload } from './payloads';
+import { emptyRequestInput } from '../../runtime/cocobase/run';
 import { emptyPayloadName, lastRunName, type RunChoices } from './runChoices';
 import type { RuntimeClient } from '../runtimeClient';
 
@@ -21,7 +22,7 @@ export async function pickPayload(uri: vscode.Uri, choices: RunChoices): Promise
   ];
   const last = choices.lastRun(uri);
   if (last) items.push({ label: `$(history) ${lastRunName}`, description: 'the request of the last run', payload: { name: lastRunName, spec: last } });
-  items.push({ label: `$(circle-slash) ${emptyPayloadName}`, description: '{}', payload: { name: emptyPayloadName, spec: emptyPayload() } });
+  items.push({ label: `$(circle-slash) ${emptyPayloadName}`, description: '{}', payload: { name: emptyPayloadName, spec: emptyRequestInput() } });
   items.push({ label: '$(add) New payload…', description: vscode.workspace.asRelativePath(payloadsFileFor(uri.fsPath)), create: true });
   const picked = await vscode.window.showQuickPick(items, { title: 'Run with payload', placeHolder: `Payload for ${vscode.workspace.asRelativePath(uri)}` });
   if (!picked) return undefined;
@@ -36,7 +37,7 @@ async function createPayload(uri: vscode.Uri, choices: RunChoices): Promise<unde
   if (!name) return undefined;
   const file = payloadsFileFor(uri.fsPath);
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-  fs.writeFileSync(file, withPayload(text, name.trim(), emptyPayload()));
+  fs.writeFileSync(file, withPayload(text, name.trim(), emptyRequestInput()));
   await choices.set(uri, { ...choices.get(uri), payloadName: name.trim() });
   await vscode.window.showTextDocument(vscode.Uri.file(file));
   void vscode.window.showInformationMessage(`cloudfn: write the payload "${name.trim()}", save, then click ▶ Run.`);

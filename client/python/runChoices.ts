@@ -1,58 +1,51 @@
 // What the next run of each function sends: the chosen named payload (from `<name>.payloads.json`), or the
 // empty payload, or the exact request of the last run; and the app user for `request.user` when the user
-// picked one over the payload's. Remembered per file in the workspace state.
+// picked one over the payload's. Remembered per file in the workspace state (client/persistentState.ts).
 
 import * as vscode from 'vscode';
 import fs from 'node:fs';
-import { emptyPayload, parsePayloads, payloadsFileFor, type NamedPayload, type PayloadSpec } from './payloads';
+import { readPayloads, payloadsFileFor, type NamedPayload } from './payloads';
+import { emptyRequestInput, type RequestInput } from '../../runtime/cocobase/run';
+import type { PersistentState, RunChoice } from '../persistentState';
 
 export const emptyPayloadName = 'empty payload';
 export const lastRunName = 'last run';
-
-export interface RunChoice {
-  payloadName: string;
-  /** The app user picked in the editor (email or id); null for anonymous; undefined: the payload's own. */
-  user?: string | null;
-}
-
-const choiceKey = (uri: vscode.Uri): string => `cloudfn.choice:${uri.toString()}`;
-const lastRunKey = (uri: vscode.Uri): string => `cloudfn.lastRun:${uri.toString()}`;
 
 export class RunChoices {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly state: vscode.Memento) {}
+  constructor(private readonly state: PersistentState) {}
 
   get(uri: vscode.Uri): RunChoice {
-    return this.state.get<RunChoice>(choiceKey(uri)) ?? { payloadName: emptyPayloadName };
+    return this.state.runChoice(uri) ?? { payloadName: emptyPayloadName };
   }
 
   async set(uri: vscode.Uri, choice: RunChoice): Promise<void> {
-    await this.state.update(choiceKey(uri), choice);
+    await this.state.setRunChoice(uri, choice);
     this.changed.fire();
   }
 
-  lastRun(uri: vscode.Uri): PayloadSpec | undefined {
-    return this.state.get<PayloadSpec>(lastRunKey(uri));
+  lastRun(uri: vscode.Uri): RequestInput | undefined {
+    return this.state.lastRequest(uri);
   }
 
-  async setLastRun(uri: vscode.Uri, spec: PayloadSpec): Promise<void> {
-    await this.state.update(lastRunKey(uri), spec);
+  async setLastRun(uri: vscode.Uri, spec: RequestInput): Promise<void> {
+    await this.state.setLastRequest(uri, spec);
   }
 
   /** The named payloads of a function; throws PayloadFileError when its payloads file is malformed. */
   payloads(uri: vscode.Uri): NamedPayload[] {
     const file = payloadsFileFor(uri.fsPath);
     if (!fs.existsSync(file)) return [];
-    return parsePayloads(fs.readFileSync(file, 'utf8'));
+    return readPayloads(fs.readFileSync(file, 'utf8'));
   }
 
   /** The payload the next run sends, with the user choice applied. Throws PayloadFileError. */
   resolve(uri: vscode.Uri, choice: RunChoice = this.get(uri)): NamedPayload {
     let named: NamedPayload;
-    if (choice.payloadName === lastRunName) named = { name: lastRunName, spec: this.lastRun(uri) ?? emptyPayload() };
-    else named = this.payloads(uri).find((p) => p.name === choice.payloadName) ?? { name: emptyPayloadName, spec: emptyPayload() };
+    if (choice.payloadName === lastRunName) named = { name: lastRunName, spec: this.lastRun(uri) ?? emptyRequestInput() };
+    else named = this.payloads(uri).find((p) => p.name === choice.payloadName) ?? { name: emptyPayloadName, spec: emptyRequestInput() };
     return choice.user === undefined ? named : { name: named.name, spec: { ...named.spec, user: choice.user } };
   }
 

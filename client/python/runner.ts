@@ -3,9 +3,8 @@
 // (through the runtime's state) and the data explorer.
 
 import * as vscode from 'vscode';
-import type { RunResult } from '../../runtime/cocobase/protocol';
-import { emptyChanges, UsageError } from '../../runtime/cocobase/protocol';
-import { buildRequest } from '../../runtime/cocobase/request';
+import { buildRunRequest, failedRunResult, type RunResult } from '../../runtime/cocobase/run';
+import { UsageError } from '../../runtime/usageError';
 import type { Config } from '../config';
 import type { DataExplorer } from '../views/dataExplorer';
 import type { NamedPayload } from './payloads';
@@ -15,16 +14,7 @@ import type { RuntimeClient } from '../runtimeClient';
 import { outputLine, runEndLine, runStartLine } from '../views/runLog';
 import type { RunPanel } from '../views/runPanel/runPanel';
 import type { RunRecord } from '../views/runPanel/runHistory';
-
-export const untrustedMessage = 'cloudfn: running functions is disabled in an untrusted workspace (functions are code from this folder). Trust the workspace to run them; completion and diagnostics work either way.';
-
-/** In an untrusted workspace: says why nothing runs (with a way to manage trust) and answers true. */
-export async function refusedAsUntrusted(): Promise<boolean> {
-  if (vscode.workspace.isTrusted) return false;
-  const choice = await vscode.window.showWarningMessage(untrustedMessage, 'Manage Workspace Trust');
-  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-  return true;
-}
+import { refusedAsUntrusted } from '../util/workspaceTrust';
 
 export class Runner {
   constructor(
@@ -56,19 +46,14 @@ export class Runner {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const label = vscode.workspace.asRelativePath(uri, false);
-    const record = this.panel.history.start(uri.fsPath, label, named);
+    const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec);
     this.panel.show();
     this.panel.started(record);
     this.log.info(runStartLine(label, named.name, named.spec.user));
     let result: RunResult;
     try {
-      result = await this.runtime.run({
-        source: document.getText(),
-        filename: label,
-        request: buildRequest(named.spec, this.userAgent),
-        user: named.spec.user,
-        timeoutMs: this.config.timeoutMs,
-      }, (line) => {
+      const run = buildRunRequest({ source: document.getText(), filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent);
+      result = await this.runtime.run(run, (line) => {
         this.panel.output(record, line);
         this.log.info(outputLine(line));
       });
@@ -86,10 +71,6 @@ export class Runner {
 /** A run the runtime could not start (unknown user, unreadable database, runtime stopped), as a failed run. */
 function failedRun(record: RunRecord, error: unknown): RunResult {
   const type = error instanceof UsageError ? 'UsageError' : 'RuntimeError';
-  const message = `${type}: ${error instanceof Error ? error.message : String(error)}`;
-  return {
-    success: false, result: null, output: record.output.length ? record.output.join('\n') + '\n' : '', error: message,
-    execution_time: Date.now() - record.startedAt, status_code: null, error_type: type, error_line: null,
-    traceback: message + '\n', changes: emptyChanges(), committed: false, timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
-  };
+  const message = error instanceof Error ? error.message : String(error);
+  return failedRunResult({ type, message }, record.output, Date.now() - record.startedAt);
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { RuntimeClient } from '../runtimeClient';
 import type { CollectionSummary, AppUserSummary, ParseClassSummary, ParseObjectView } from '../../runtime/store/browse';
 import type { FixtureDocument } from '../../runtime/store/fixtures';
+import { preview } from '../util/preview';
 
 /** Documents listed per collection; the tree says when there are more. */
 export const documentsShown = 200;
@@ -161,10 +162,4 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
-}
-
-/** A short one-line preview of a value (a document's data, params; a string as it is) for trees and pickers. */
-export function preview(data: unknown, width = 60): string {
-  const text = typeof data === 'string' ? data : JSON.stringify(data) ?? '';
-  return text.length > width ? text.slice(0, width - 1) + '…' : text;
 }

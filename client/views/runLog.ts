@@ -1,7 +1,7 @@
 // The lines the run log ("cloudfn" output channel) shows per run: start, print() output, outcome. The
 // grammar syntaxes/cloudfn-runlog.tmLanguage.json colours these markers.
 
-import type { RunResult } from '../../runtime/cocobase/protocol';
+import type { RunResult } from '../../runtime/cocobase/run';
 
 export function runStartLine(label: string, payloadName: string, user: string | null): string {
   return `▶ run ${label} · payload "${payloadName}" · user ${user ?? 'anonymous'}`;

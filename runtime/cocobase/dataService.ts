@@ -6,7 +6,8 @@
 
 import type { SqlValue, Statement } from 'sql.js';
 import { dbObject, type ApiFunction } from './apiModel';
-import { Args, DataError, isObject, pyRepr, pyTypeName, type JsonObject, type ParamSpec } from '../store/callArguments';
+import { Args, DataError, pyRepr, pyTypeName, type ParamSpec } from '../store/callArguments';
+import { isObject, type JsonObject } from '../jsonValues';
 import { ChangeTracker, type RunChanges } from '../store/changes';
 import { AutoIndexes, filterClauses, icontains, icontainsFunction, keyPath, searchClause, type Clause } from '../store/documentQuery';
 import { hashPassword } from '../store/passwords';

@@ -1,13 +1,14 @@
-// The runtime host: owns the Pyodide worker of this process and its watchdogs. It runs one function at a
+// The Python supervisor: owns the Pyodide worker of this process and its watchdogs. It runs one function at a
 // time, streams its print() lines, stops it at its time limit (a KeyboardInterrupt first, then terminating
 // the worker for C-level loops) or at its memory ceiling, and starts a fresh worker after such a stop.
 
 import { Worker } from 'node:worker_threads';
-import type { RunRequest, RunResult, WorkerData, WorkerToHost } from './protocol';
-import { emptyChanges, UsageError } from './protocol';
+import { failedRunResult, type RunRequest, type RunResult } from './run';
+import type { WorkerData, WorkerToSupervisor } from './workerProtocol';
+import { UsageError } from '../usageError';
 import { workerBundle } from '../assets';
 
-export interface HostOptions {
+export interface PythonSupervisorOptions {
   dbPath: string;
   /** Memory ceiling of a run, in MB of growth of this process's resident memory. */
   memoryLimitMb?: number;
@@ -27,7 +28,7 @@ interface PendingRun {
   started: number;
 }
 
-export class RuntimeHost {
+export class PythonSupervisor {
   private worker: Worker | null = null;
   private ready: Promise<{ bootMs: number; snapshot: boolean }> | null = null;
   /** Slot 0: Pyodide's interrupt signal (it clears it); slot 1: set once the run's deadline has passed. */
@@ -39,7 +40,7 @@ export class RuntimeHost {
   private readonly memoryLimitMb: number;
   private readonly graceMs: number;
 
-  constructor(private readonly options: HostOptions) {
+  constructor(private readonly options: PythonSupervisorOptions) {
     this.memoryLimitMb = options.memoryLimitMb ?? defaultMemoryLimitMb;
     this.graceMs = options.graceMs ?? 250;
   }
@@ -54,7 +55,7 @@ export class RuntimeHost {
     });
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
-      worker.on('message', (message: WorkerToHost) => {
+      worker.on('message', (message: WorkerToSupervisor) => {
         switch (message.type) {
           case 'ready': resolve({ bootMs: message.bootMs, snapshot: message.snapshot }); break;
           case 'fatal': reject(message.usage ? new UsageError(message.message) : new Error(message.message)); break;
@@ -148,7 +149,7 @@ export class RuntimeHost {
     return this.pending !== null;
   }
 
-  /** Stops the worker; the host can be started again. */
+  /** Stops the worker; the supervisor can be started again. */
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.failPending('the runtime was stopped', 'RuntimeError');
@@ -156,7 +157,7 @@ export class RuntimeHost {
     if (worker) await worker.terminate();
   }
 
-  private onRunMessage(message: WorkerToHost): void {
+  private onRunMessage(message: WorkerToSupervisor): void {
     const run = this.pending;
     if (!run || !('id' in message) || message.id !== run.id) return;
     if (message.type === 'output') {
@@ -176,14 +177,7 @@ export class RuntimeHost {
     const run = this.pending;
     if (!run) return;
     this.pending = null;
-    const output = run.lines.length ? run.lines.join('\n') + '\n' : '';
-    run.resolve({
-      success: false, result: null, output, error: `${errorType}: ${message}`,
-      execution_time: Math.round((performance.now() - run.started) * 1000) / 1000,
-      status_code: null, error_type: errorType, error_line: null,
-      traceback: `${errorType}: ${message}\n`, changes: emptyChanges(), committed: false,
-      timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
-    });
+    run.resolve(failedRunResult({ type: errorType, message }, run.lines, performance.now() - run.started));
   }
 
   private discardWorker(worker: Worker | null): void {

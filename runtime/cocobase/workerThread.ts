@@ -1,26 +1,23 @@
 // The runtime worker: one thread holding Pyodide (with the sandbox prelude) and the sql.js store, so that
-// `db` calls from Python are plain function calls. It runs one function at a time for the host
-// (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each run that
-// changed it.
+// `db` calls from Python are plain function calls. It runs one function at a time for its supervisor
+// (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each
+// run that changed it.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
-import type { HostToWorker, RunChanges, RunRequest, RunResult, WorkerData, WorkerToHost } from './protocol';
-import { emptyChanges } from './protocol';
+import { failedRunResult, outputText, roundMs, type RunError, type RunRequest, type RunResult, type RunTimings } from './run';
+import type { SupervisorToWorker, WorkerData, WorkerToSupervisor } from './workerProtocol';
+import { emptyChanges, type RunChanges } from '../store/changes';
 import { startPython, type Prelude } from './pythonRuntime';
 import { Store, DatabaseFileError } from '../store/store';
 import { DataService, DataError } from './dataService';
 
 const port = parentPort!;
 const data = workerData as WorkerData;
-const post = (message: WorkerToHost): void => port.postMessage(message);
+const post = (message: WorkerToSupervisor): void => port.postMessage(message);
 
-interface Outcome {
-  ok: boolean;
-  status?: number | null;
-  result?: unknown;
-  error?: { type: string; message: string; line: number | null; column: number | null; traceback: string };
-}
+/** What the sandbox prelude answers for a run: the returned value (with an HTTP status), or the exception. */
+type Outcome = { ok: true; status?: number | null; result?: unknown } | { ok: false; error: RunError };
 
 /** Runs the bridge operation and turns every failure into an error answer Python raises as an exception. */
 function answer(operation: string, work: () => string): string {
@@ -105,14 +102,13 @@ async function main(): Promise<void> {
       t2 = performance.now();
     }
     const t3 = performance.now();
-    const timings = { run_ms: round(t1 - t0), commit_ms: round(t2 - t1), save_ms: round(t3 - t2) };
-    const executionTime = t3 - t0;
-    const output = current.lines.length ? current.lines.join('\n') + '\n' : '';
+    const timings = { run_ms: roundMs(t1 - t0), commit_ms: roundMs(t2 - t1), save_ms: roundMs(t3 - t2) };
+    const lines = current.lines;
     current = null;
-    post({ type: 'result', id, result: toRunResult(outcome, output, executionTime, changes, committed, timings) });
+    post({ type: 'result', id, result: toRunResult(outcome, lines, t3 - t0, changes, committed, timings) });
   };
 
-  port.on('message', (message: HostToWorker) => {
+  port.on('message', (message: SupervisorToWorker) => {
     if (message.type === 'run') runOnce(message.id, message.run);
   });
   post({ type: 'ready', bootMs: performance.now() - started, snapshot: python.fromSnapshot });
@@ -124,24 +120,15 @@ function findUser(service: DataService, reference: string): unknown {
   return JSON.parse(service.call('get_app_user', JSON.stringify({ user_id: reference }))) as unknown;
 }
 
-const round = (ms: number): number => Math.round(ms * 1000) / 1000;
-
-function toRunResult(outcome: Outcome, output: string, executionTime: number, changes: RunChanges, committed: boolean,
-  timings: RunResult['timings']): RunResult {
-  const error = outcome.error;
+function toRunResult(outcome: Outcome, lines: readonly string[], executionTimeMs: number, changes: RunChanges, committed: boolean,
+  timings: RunTimings): RunResult {
+  if (!outcome.ok) {
+    const { type, message, line, traceback } = outcome.error;
+    return failedRunResult({ type, message, line, traceback: traceback || null }, lines, executionTimeMs, timings);
+  }
   return {
-    success: outcome.ok,
-    result: outcome.ok ? outcome.result ?? null : null,
-    output,
-    error: error ? `${error.type}: ${error.message}` : null,
-    execution_time: round(executionTime),
-    status_code: outcome.status ?? null,
-    error_type: error?.type ?? null,
-    error_line: error?.line ?? null,
-    traceback: error?.traceback || null,
-    changes,
-    committed,
-    timings,
+    success: true, result: outcome.result ?? null, output: outputText(lines), error: null, execution_time: roundMs(executionTimeMs),
+    status_code: outcome.status ?? null, error_type: null, error_line: null, traceback: null, changes, committed, timings,
   };
 }
 

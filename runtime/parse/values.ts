@@ -1,7 +1,7 @@
 // Small helpers on the JSON values of the REST API, shared by the classes, queries, triggers and writes:
 // stored records, pointers, update operators, public views and JSON copies for responses and logs.
 
-import { isObject } from '../store/callArguments';
+import { isObject } from '../jsonValues';
 import type { Json } from './rest';
 
 export { isObject };

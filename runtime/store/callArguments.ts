@@ -2,6 +2,10 @@
 // Python would: unknown or missing names are TypeErrors, wrong types TypeErrors, bad values ValueErrors,
 // each message naming the method, e.g. `get_documents(): limit must be a non-negative int, got -1`.
 
+import { isObject, type JsonObject } from '../jsonValues';
+
+// Re-exported for runtime/parse/query.ts, which imports them from here (the Parse branch moves that import).
+
 /** Python exception types the runtime raises for a DataError. */
 export type PyErrorType = 'ValueError' | 'TypeError' | 'KeyError';
 
@@ -17,12 +21,6 @@ export class DataError extends Error {
 export interface ParamSpec {
   name: string;
   required: boolean;
-}
-
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The Python type name of a JSON value, for messages. */

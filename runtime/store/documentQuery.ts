@@ -4,7 +4,8 @@
 
 import { createHash } from 'node:crypto';
 import type { SqlValue } from 'sql.js';
-import { pyRepr, pyTypeName, type JsonObject, type PyErrorType } from './callArguments';
+import { pyRepr, pyTypeName, type PyErrorType } from './callArguments';
+import type { JsonObject } from '../jsonValues';
 import type { Store } from './store';
 
 /** A piece of a WHERE clause and the values its `?` placeholders bind. */

@@ -3,7 +3,7 @@
 // hashed). Import checks the whole fixture first and names the bad path, e.g.
 // `collections[2].documents[0].data must be an object`.
 
-import { isObject, type JsonObject } from './callArguments';
+import { isObject, type JsonObject } from '../jsonValues';
 import { hashPassword, unusablePasswordHash } from './passwords';
 import { newId, nowIso } from './schema';
 import type { Store } from './store';

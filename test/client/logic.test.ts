@@ -1,5 +1,6 @@
 // The editor's logic without an editor: where the Run code lens goes, reading payload files, the document
-// filters of function files, the run log's lines, the run history. Cases are data in test/fixtures/client/.
+// filters of function files, the run log's lines, the run history, the keys of the workspace state. Cases are
+// data in test/fixtures/client/.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,11 +8,14 @@ import path from 'node:path';
 import { readMarkdownCases } from '../markdownCases';
 import { repoRoot } from '../helpers';
 import { findFunctionEntry } from '../../client/python/functionEntry';
-import { parsePayloads, PayloadFileError, payloadsFileFor, withPayload, emptyPayload } from '../../client/python/payloads';
+import { readPayloads, PayloadFileError, payloadsFileFor, withPayload } from '../../client/python/payloads';
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
 import { RunHistory, maxHistory } from '../../client/views/runPanel/runHistory';
-import { emptyChanges, type RunResult } from '../../runtime/cocobase/protocol';
+import { emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
+import { emptyChanges } from '../../runtime/store/changes';
+import { PersistentState } from '../../client/persistentState';
+import type { Memento, Uri } from 'vscode';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'client');
 
@@ -27,10 +31,10 @@ for (const testCase of readMarkdownCases(path.join(fixtures, 'payloads.md'))) {
   test(`payloads file: ${testCase.name}`, () => {
     const { error, names, first } = testCase.expectations;
     if (error !== undefined) {
-      assert.throws(() => parsePayloads(testCase.source), (thrown: unknown) => thrown instanceof PayloadFileError && thrown.message.startsWith(error));
+      assert.throws(() => readPayloads(testCase.source), (thrown: unknown) => thrown instanceof PayloadFileError && thrown.message.startsWith(error));
       return;
     }
-    const payloads = parsePayloads(testCase.source);
+    const payloads = readPayloads(testCase.source);
     assert.equal(payloads.map((p) => p.name).join(', '), names);
     assert.deepEqual(payloads[0]!.spec, JSON.parse(first!));
   });
@@ -38,8 +42,8 @@ for (const testCase of readMarkdownCases(path.join(fixtures, 'payloads.md'))) {
 
 test('a payloads file sits beside its function and keeps entries in order when one is added', () => {
   assert.equal(payloadsFileFor('/w/functions/signup.py'), path.join('/w/functions', 'signup.payloads.json'));
-  const text = withPayload(withPayload(undefined, 'b', emptyPayload()), 'a', { ...emptyPayload(), method: 'GET' });
-  assert.deepEqual(parsePayloads(text).map((p) => [p.name, p.spec.method]), [['b', 'POST'], ['a', 'GET']]);
+  const text = withPayload(withPayload(undefined, 'b', emptyRequestInput()), 'a', { ...emptyRequestInput(), method: 'GET' });
+  assert.deepEqual(readPayloads(text).map((p) => [p.name, p.spec.method]), [['b', 'POST'], ['a', 'GET']]);
 });
 
 test('function files: one filter per glob and one per project folder', () => {
@@ -68,13 +72,31 @@ test('run log lines', () => {
 
 test('run history: newest first, bounded, output replaced by the complete result output', () => {
   const history = new RunHistory();
-  const first = history.start('/w/a.py', 'a.py', { name: 'p', spec: emptyPayload() });
+  const first = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput());
   first.output.push('partial');
   history.finish(first, result({ output: 'one\ntwo\n' }));
   assert.deepEqual(first.output, ['one', 'two']);
   assert.equal(first.status, 'succeeded');
-  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', { name: 'p', spec: emptyPayload() });
+  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', 'p', emptyRequestInput());
   assert.equal(history.all.length, maxHistory);
   assert.equal(history.get(first.id), undefined);
   assert.ok(history.all[0]!.id > history.all[1]!.id);
+});
+
+test('persistent state: each value under the key existing workspaces hold', async () => {
+  const stored = new Map<string, unknown>();
+  const memento = { get: (key: string) => stored.get(key), update: async (key: string, value: unknown) => { stored.set(key, value); }, keys: () => [...stored.keys()] };
+  const state = new PersistentState(memento as unknown as Memento);
+  const uri = { toString: () => 'file:///w/functions/a.py' } as Uri;
+  const cloud = { toString: () => 'file:///w/cloud/main.js' } as Uri;
+  await state.setRunChoice(uri, { payloadName: 'valid', user: null });
+  await state.setLastRequest(uri, emptyRequestInput());
+  await state.setParseUser(cloud, { objectId: 'u1', label: 'ada' });
+  await state.setLastParseInput(cloud, { kind: 'function', name: 'hello' }, { name: 'typed', value: {} });
+  assert.deepEqual([...stored.keys()], [
+    'cloudfn.choice:file:///w/functions/a.py', 'cloudfn.lastRun:file:///w/functions/a.py',
+    'cloudfn.parse.user:file:///w/cloud/main.js', 'cloudfn.parse.last:file:///w/cloud/main.js:function hello',
+  ]);
+  assert.deepEqual(state.runChoice(uri), { payloadName: 'valid', user: null });
+  assert.deepEqual(state.lastParseInput(cloud, { kind: 'function', name: 'hello' }), { name: 'typed', value: {} });
 });

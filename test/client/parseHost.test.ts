@@ -9,7 +9,8 @@ import path from 'node:path';
 import { tempDir } from '../helpers';
 import { repoRoot } from '../helpers';
 import { RuntimeClient } from '../../client/runtimeClient';
-import { UsageError, type ParseHostRequest } from '../../runtime/cocobase/protocol';
+import type { ParseHostRequest } from '../../host/protocol';
+import { UsageError } from '../../runtime/usageError';
 import type { ParseClassSummary, ParseObjectView } from '../../runtime/store/browse';
 
 const hostScript = path.join(repoRoot, 'dist', 'runtimeHost.js');

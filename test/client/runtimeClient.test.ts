@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, tempDir } from '../helpers';
 import { RuntimeClient, type RuntimeState } from '../../client/runtimeClient';
-import { buildRequest } from '../../runtime/cocobase/request';
-import { UsageError, type RunRequest } from '../../runtime/cocobase/protocol';
+import { buildRunRequest, type RunRequest } from '../../runtime/cocobase/run';
+import { UsageError } from '../../runtime/usageError';
 import type { CollectionSummary } from '../../runtime/store/browse';
 import type { FixtureDocument } from '../../runtime/store/fixtures';
 
@@ -20,10 +20,9 @@ let client: RuntimeClient;
 const states: RuntimeState['kind'][] = [];
 
 function request(source: string, overrides: Partial<RunRequest> = {}): RunRequest {
-  return {
-    source, filename: 'functions/test.py', user: null, timeoutMs: 20_000,
-    request: buildRequest({ payload: { name: 'ada' }, query: {}, headers: {}, method: 'POST' }, 'test'), ...overrides,
-  };
+  const run = buildRunRequest({ source, filename: 'functions/test.py', timeoutMs: 20_000 },
+    { payload: { name: 'ada' }, query: {}, headers: {}, method: 'POST', user: null }, 'test');
+  return { ...run, ...overrides };
 }
 
 before(async () => {

@@ -4,19 +4,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { RuntimeHost } from '../../runtime/cocobase/supervisor';
+import { PythonSupervisor } from '../../runtime/cocobase/supervisor';
 import { runRequest, tempDir } from '../helpers';
 
 const dir = tempDir();
-let host: RuntimeHost;
+let supervisor: PythonSupervisor;
 before(async () => {
-  host = new RuntimeHost({ dbPath: path.join(dir, 'limits.db'), memoryLimitMb: 256 });
-  await host.start();
+  supervisor = new PythonSupervisor({ dbPath: path.join(dir, 'limits.db'), memoryLimitMb: 256 });
+  await supervisor.start();
 });
-after(() => host.dispose());
+after(() => supervisor.dispose());
 
 async function assertNextRunWorks(): Promise<void> {
-  const result = await host.run(runRequest('def main():\n    return {"ok": db.count_documents("t")}'));
+  const result = await supervisor.run(runRequest('def main():\n    return {"ok": db.count_documents("t")}'));
   assert.equal(result.error, null);
   assert.deepEqual(result.result, { ok: 1 });
 }
@@ -31,14 +31,14 @@ const limits: { name: string; source: string; errorType: string; timeoutMs?: num
 ];
 
 test('the first run creates a document the limits tests count', async () => {
-  const result = await host.run(runRequest('def main():\n    return db.create_document("t", {"x": 0})["data"]'));
+  const result = await supervisor.run(runRequest('def main():\n    return db.create_document("t", {"x": 0})["data"]'));
   assert.deepEqual(result.result, { x: 0 });
 });
 
 for (const limit of limits) {
   test(limit.name, async () => {
     const started = performance.now();
-    const result = await host.run(runRequest(limit.source, { timeoutMs: limit.timeoutMs ?? 20_000 }));
+    const result = await supervisor.run(runRequest(limit.source, { timeoutMs: limit.timeoutMs ?? 20_000 }));
     const elapsed = performance.now() - started;
     assert.equal(result.success, false);
     assert.equal(result.error_type, limit.errorType, `${result.error}`);

@@ -1,5 +1,5 @@
 // The sandbox suite: every escape attempt of fixtures/sandbox/escapes.md fails with its Python error and
-// leaks nothing of the host, and ordinary Python (fixtures/python/ordinary.md) keeps working. All run in one
+// leaks nothing of the supervisor, and ordinary Python (fixtures/python/ordinary.md) keeps working. All run in one
 // real runtime (Pyodide worker), as the editor and the CLI use it.
 
 import { after, before, test } from 'node:test';
@@ -7,25 +7,25 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RuntimeHost } from '../../runtime/cocobase/supervisor';
+import { PythonSupervisor } from '../../runtime/cocobase/supervisor';
 import { readMarkdownCases } from '../markdownCases';
 import { repoRoot, runRequest, tempDir } from '../helpers';
 
 const canary = `canary-${crypto.randomUUID()}`;
 const dir = tempDir();
-let host: RuntimeHost;
+let supervisor: PythonSupervisor;
 
 before(async () => {
   process.env.CLOUDFN_TEST_CANARY = canary;
   fs.writeFileSync(path.join(dir, 'secret.txt'), canary);
-  host = new RuntimeHost({ dbPath: path.join(dir, 'sandbox.db') });
-  await host.start();
+  supervisor = new PythonSupervisor({ dbPath: path.join(dir, 'sandbox.db') });
+  await supervisor.start();
 });
-after(() => host.dispose());
+after(() => supervisor.dispose());
 
 for (const attempt of readMarkdownCases(path.join(repoRoot, 'test', 'fixtures', 'sandbox', 'escapes.md'))) {
   test(`escape attempt fails: ${attempt.name}`, async () => {
-    const result = await host.run(runRequest(attempt.source));
+    const result = await supervisor.run(runRequest(attempt.source));
     assert.equal(result.success, false, `the attempt succeeded: ${JSON.stringify(result.result)}`);
     assert.equal(result.error_type, attempt.expectations.expect, `${result.error}`);
     const everything = JSON.stringify(result);
@@ -36,7 +36,7 @@ for (const attempt of readMarkdownCases(path.join(repoRoot, 'test', 'fixtures', 
 
 for (const sample of readMarkdownCases(path.join(repoRoot, 'test', 'fixtures', 'python', 'ordinary.md'))) {
   test(`ordinary python works: ${sample.name}`, async () => {
-    const result = await host.run(runRequest(sample.source));
+    const result = await supervisor.run(runRequest(sample.source));
     assert.equal(result.error, null, `${result.traceback}`);
     assert.deepEqual(result.result, JSON.parse(sample.expectations.result!));
     if (sample.expectations.output !== undefined) assert.equal(result.output, JSON.parse(sample.expectations.output));

@@ -1,8 +1,8 @@
 // The runs the run panel shows: the recent runs of this window, newest first, each with its streamed output
 // and, once it ended, its result. Pure data, shared with the webview through postMessage.
 
-import type { ParseHostResult, RunResult } from '../../../runtime/cocobase/protocol';
-import type { NamedPayload, PayloadSpec } from '../../python/payloads';
+import type { ParseHostResult } from '../../../host/protocol';
+import { emptyRequestInput, type RequestInput, type RunResult } from '../../../runtime/cocobase/run';
 
 export interface RunRecord {
   id: number;
@@ -12,7 +12,7 @@ export interface RunRecord {
   label: string;
   payloadName: string;
   /** What the run sent, so that it can run again as it was. */
-  spec: PayloadSpec;
+  spec: RequestInput;
   user: string | null;
   startedAt: number;
   status: 'running' | 'succeeded' | 'failed';
@@ -49,8 +49,8 @@ export class RunHistory {
     return this.runs.find((run) => run.id === id);
   }
 
-  start(file: string, label: string, payload: NamedPayload): RunRecord {
-    const run: RunRecord = { id: this.nextId++, file, label, payloadName: payload.name, spec: payload.spec, user: payload.spec.user, startedAt: Date.now(), status: 'running', output: [], result: null };
+  start(file: string, label: string, payloadName: string, spec: RequestInput): RunRecord {
+    const run: RunRecord = { id: this.nextId++, file, label, payloadName, spec, user: spec.user, startedAt: Date.now(), status: 'running', output: [], result: null };
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
   }
@@ -58,7 +58,7 @@ export class RunHistory {
   /** Starts a Parse run: `payloadName` is the chosen params' name, `spec` is unused (empty). */
   startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>, user: string | null = null): RunRecord {
     const run: RunRecord = {
-      id: this.nextId++, file, label, payloadName: paramsName, spec: { payload: {}, query: {}, headers: {}, user: null, method: 'POST' },
+      id: this.nextId++, file, label, payloadName: paramsName, spec: emptyRequestInput(),
       user, startedAt: Date.now(), status: 'running', output: [], result: null, parse: { ...parse, response: null, error: null },
     };
     this.runs = [run, ...this.runs].slice(0, maxHistory);

@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
-import type { ParseHostResult, RunResult } from '../../../runtime/cocobase/protocol';
+import type { ParseHostResult } from '../../../host/protocol';
+import type { RunResult } from '../../../runtime/cocobase/run';
 import { RunHistory, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
 
 export interface RunPanelActions {
