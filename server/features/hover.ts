@@ -36,7 +36,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult
     const spans = [chain.root, ...chain.properties];
     const index = spans.findIndex((span) => span.from <= offset && offset <= span.to && span.to > span.from);
     if (index < 0) continue;
-    const target = chainTargets(analysis, chain, true)[index];
+    const target = chainTargets(analysis, chain, 'firstBinding')[index];
     if (target) return { markdown: targetDocumentation(target), from: spans[index]!.from, to: spans[index]!.to };
   }
   const ref = analysis.references.find((r) => r.from <= offset && offset <= r.to);
@@ -45,7 +45,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult
   const span = { from: ref.from, to: ref.to };
   if (symbol) {
     const line = analysis.lines.positionAt(symbol.from).line + 1;
-    const inferred = rootTarget(analysis, ref, true);
+    const inferred = rootTarget(analysis, ref, 'firstBinding');
     const type = inferred?.kind === 'value' ? `: ${valueType(inferred.value)}${inferred.orNone ? ' | None' : ''}` : '';
     return { markdown: ['```python', `(${symbol.kind}) ${symbol.name}${type}`, '```', '', `Defined on line ${line}.`].join('\n'), ...span };
   }
