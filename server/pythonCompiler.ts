@@ -1,6 +1,6 @@
-// The client side of the CPython process (server/pythonCompilerProcess.ts): forked on the first request, so
-// that files without syntax errors never start Pyodide; answers are matched to requests by id; the process is
-// stopped after a minute without requests (its memory is returned) and forked again when needed.
+// The client side of the CPython process (server/pythonCompilerProcess.ts): forked on the first request;
+// answers are matched to requests by id; the process is stopped after a minute without requests (its memory is
+// returned) and forked again when needed.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
