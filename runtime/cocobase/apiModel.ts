@@ -386,9 +386,6 @@ export const modules: ApiModule[] = [
   },
 ];
 
-/** `from __future__ import ...` features a cloud function may use (they change nothing at run time in 3.11+). */
-export const futureFeatures = ['annotations'];
-
 /** Names of the allowed modules. */
 export const allowedModuleNames = modules.map((m) => m.name);
 

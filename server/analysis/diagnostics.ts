@@ -5,7 +5,7 @@
 // without them, or when the database has none yet, no collection diagnostic is raised. Offsets are into the
 // document's text; callers convert them to positions.
 
-import { futureFeatures, type ApiFunction } from '../../runtime/cocobase/apiModel';
+import type { ApiFunction } from '../../runtime/cocobase/apiModel';
 import {
   allowedDunders, allowedModules, forbiddenAttributeNames, forbiddenBuiltinReasons, hasClosedMembers, isPredefinedName,
   memberNames, nearestName, targetOwner,
@@ -39,15 +39,17 @@ function plural(count: number, word: string): string {
 
 /**
  * Syntax errors: CPython's answer when known (it also reports the compile-time errors the parser accepts, such
- * as `return` outside a function); until then the parser's own marks. Returns where the first error starts.
+ * as `return` outside a function); until then the parser's own marks. Returns where the parse tree stops being
+ * reliable: the first error, or the parser's first mark (also when CPython compiles what the parser lacks).
  */
 function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[], exact: CPythonSyntaxResult | undefined): number | undefined {
   if (exact !== undefined) {
     // CPython's own answer replaces the parser's marks (and clears them when CPython compiles the file).
-    if (!exact) return undefined;
+    const parserMark = analysis.syntaxProblems[0]?.from;
+    if (!exact) return parserMark;
     const span = cpythonErrorSpan(analysis, exact);
     out.push({ ...span, severity: 'error', code: 'syntax-error', message: exact.message });
-    return span.from;
+    return Math.min(span.from, parserMark ?? span.from);
   }
   let lastLine = -1;
   let first: number | undefined;
@@ -81,14 +83,8 @@ function checkImports(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void 
     if (imported.relative) {
       out.push({ from: imported.statementFrom, to: imported.statementTo, severity: 'error', code: 'disallowed-import', statement,
         message: 'relative imports are not available in cloud functions' });
-    } else if (imported.module === '__future__') {
-      const features = analysis.text.slice(imported.to, imported.statementTo).replace(/\bimport\b|[(),\s]+/g, ' ').trim().split(' ');
-      const unknown = features.filter((feature) => !futureFeatures.includes(feature));
-      if (unknown.length > 0) {
-        out.push({ from: imported.from, to: imported.to, severity: 'error', code: 'disallowed-import', statement,
-          message: `'from __future__ import ${unknown.join(', ')}' is not allowed in cloud functions (allowed: ${futureFeatures.join(', ')})` });
-      }
-    } else if (imported.module && !allowedModules.has(imported.module)) {
+    } else if (imported.module && imported.module !== '__future__' && !allowedModules.has(imported.module)) {
+      // `from __future__ import annotations` is a compiler directive; CPython refuses unknown features itself.
       out.push({ from: imported.from, to: imported.to, severity: 'error', code: 'disallowed-import', statement,
         message: `import of '${imported.module}' is not allowed in cloud functions (allowed modules: ${allowed})` });
     }
@@ -148,6 +144,7 @@ function checkAttributes(analysis: DocumentAnalysis, out: CloudDiagnostic[]): vo
 
 /** The wrong-arguments diagnostics of one call to an API function (CPython's rules for binding arguments). */
 function checkCall(call: CallSite, owner: string, fn: ApiFunction, out: CloudDiagnostic[]): void {
+  const reported = out.length;
   const label = `${owner}.${fn.name}()`;
   const params = fn.params;
   const positionalParams = params.filter((p) => p.passing !== 'keyword');
@@ -181,7 +178,8 @@ function checkCall(call: CallSite, owner: string, fn: ApiFunction, out: CloudDia
     }
     if (param?.passing !== 'positional') covered.add(name);
   }
-  if (call.closed && !hasUnpacking) {
+  // As in CPython, one wrong argument is reported; missing ones only when the others are right.
+  if (call.closed && !hasUnpacking && out.length === reported) {
     const missing = params.filter((p) => p.default === undefined && !covered.has(p.name)).map((p) => `'${p.name}'`);
     if (missing.length > 0) {
       out.push({ ...calleeSpan, severity: 'error', code: 'wrong-arguments',

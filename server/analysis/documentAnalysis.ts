@@ -690,9 +690,13 @@ class Analyzer {
   }
 }
 
-/** Looks a name up through a scope and its parents (class scopes included, to stay conservative). */
+/**
+ * Looks a name up through a scope and its parents as Python does: an enclosing class's names are not visible
+ * from the functions, lambdas and comprehensions inside it (only from the class body itself).
+ */
 export function resolveName(scope: Scope, name: string): SymbolDefinition | undefined {
   for (let current: Scope | undefined = scope; current; current = current.parent) {
+    if (current.kind === 'class' && current !== scope) continue;
     const symbol = current.symbols.get(name);
     if (symbol) return symbol;
   }
