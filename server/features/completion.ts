@@ -17,7 +17,7 @@ import { argumentAt, callAt, isInStringOrComment, scopeAt, typedChainAt } from '
 import { collectionParameter } from '../analysis/collectionUtils';
 import type { DocumentAnalysis, SymbolDefinition } from '../analysis/documentAnalysis';
 import type { LocalSchema } from '../localCollections';
-import { memberDocumentation } from './hover';
+import { memberDocumentation } from './tooltipUtils';
 
 /** Python keywords offered where a statement or expression may start. */
 export const pythonKeywords = [

@@ -2,21 +2,16 @@
 // module names, from the API model; the doc of builtins (and why a forbidden one is refused); the kind of a
 // symbol defined in the file, with the shape of the API value it holds when it was assigned one.
 
-import { valueType, type ApiMember } from '../../runtime/cocobase/apiModel';
-import { builtinByName, forbiddenBuiltinReasons, formatSignature, targetOwner, type ApiTarget } from '../analysis/apiIndex';
+import { valueType } from '../../runtime/cocobase/apiModel';
+import { builtinByName, forbiddenBuiltinReasons, targetOwner, type ApiTarget } from '../analysis/apiIndex';
 import { chainTargets, rootTarget } from '../analysis/apiTargets';
 import { resolveName, type DocumentAnalysis } from '../analysis/documentAnalysis';
+import { memberDocumentation } from './tooltipUtils';
 
 export interface HoverResult {
   markdown: string;
   from: number;
   to: number;
-}
-
-/** Markdown for one API member: signature or type, doc, example. */
-export function memberDocumentation(owner: string, member: ApiMember): string {
-  const signature = member.kind === 'function' ? formatSignature(owner, member) : `${owner}.${member.name}: ${member.type}`;
-  return ['```python', signature, '```', '', member.doc, '', 'Example:', '```python', member.example, '```'].join('\n');
 }
 
 function targetDocumentation(target: ApiTarget): string {
