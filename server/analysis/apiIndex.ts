@@ -27,7 +27,7 @@ export const allowedModules = new Set(allowedModuleNames);
 export const moduleByName = new Map(modules.map((m) => [m.name, m]));
 export const forbiddenAttributeNames = new Set(forbiddenAttributes);
 export const allowedDunders = new Set(allowedDunderAttributes);
-export { dbObject, requestObject, userMembers, requestNames };
+export { dbObject, requestObject, requestNames };
 
 /** Globals the runtime injects into every function besides the builtins. */
 export const injectedGlobals = new Map<string, ApiTarget>([
