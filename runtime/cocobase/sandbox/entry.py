@@ -24,7 +24,9 @@ _db_class = None
 
 
 def run(source, filename, request_json):
-    """Runs one cloud function; returns the outcome as JSON text."""
+    """Runs one cloud function; returns the outcome: a JSON header line, then for a success the result's JSON
+    text exactly as json.dumps gives it (so that JavaScript never holds it as a value, which would round big
+    integers, write 10.0 as 10 and reorder integer-like keys)."""
     output.start()
     database = _db_class()
     try:
@@ -52,7 +54,7 @@ def run(source, filename, request_json):
             value, status = value
         result_json = serialize_result(value)
         database._flush()
-        outcome = '{"ok": true, "status": %s, "result": %s}' % ("null" if status is None else status, result_json)
+        outcome = '{"ok": true, "status": %s}\n%s' % ("null" if status is None else status, result_json)
     except BaseException as error:  # noqa: BLE001 - every failure of user code becomes an outcome.
         outcome = _dumps(error_outcome(error, filename))
     finally:
