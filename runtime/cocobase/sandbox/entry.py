@@ -10,6 +10,7 @@ from . import bridge, output
 from .check import compile_function
 from .db import make_db_class, seed
 from .guards import _format_attribute, make_builtins, refuse_processes
+from .interpreter_imports import preload as preload_interpreter_modules
 from .outcome import error_outcome, serialize_result
 from .policy import ENTRY_NAME, FORMAT_GUARD_NAME, JAVASCRIPT_MODULES, RECURSION_LIMIT, load, rules
 from .request import Request
@@ -71,6 +72,7 @@ def setup(policy_json):
     _safe_builtins = make_builtins(rules)
     _db_class = make_db_class(rules)
     refuse_processes()
+    preload_interpreter_modules()
     sys.setrecursionlimit(RECURSION_LIMIT)
 
 
