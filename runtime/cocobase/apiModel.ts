@@ -300,7 +300,7 @@ const extraExceptions = [
   'Exception', 'BaseException', 'ArithmeticError', 'AssertionError', 'AttributeError', 'LookupError', 'MemoryError',
   'NameError', 'NotImplementedError', 'OverflowError', 'RecursionError', 'RuntimeError', 'StopIteration',
   'TimeoutError', 'UnicodeError', 'ZeroDivisionError', 'ImportError', 'ModuleNotFoundError',
-  'BaseExceptionGroup', 'ExceptionGroup', 'GeneratorExit', 'PermissionError', 'UnboundLocalError',
+  'BaseExceptionGroup', 'ExceptionGroup', 'GeneratorExit', 'OSError', 'PermissionError', 'UnboundLocalError',
   'StopAsyncIteration', 'UnicodeDecodeError', 'UnicodeEncodeError', 'FloatingPointError',
 ];
 const constants = ['True', 'False', 'None', 'NotImplemented', 'Ellipsis'];

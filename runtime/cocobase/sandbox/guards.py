@@ -6,6 +6,7 @@ import builtins as _builtins_module
 import os
 import _string
 
+from .interpreter_imports import future_standin, interpreter_import
 from .output import _print
 from .policy import PROCESS_FUNCTIONS, rules
 from .standins import standins
@@ -48,6 +49,10 @@ def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
     standin = standins.get(name)
     if standin is not None:
         return standin
+    if name == "__future__":
+        return future_standin
+    if interpreter_import(name, fromlist, level):
+        return None
     allowed = ", ".join(standins)
     raise ImportError(f"import of '{name}' is not allowed in cloud functions (allowed modules: {allowed})", name=name)
 
