@@ -1,0 +1,194 @@
+// The database file and the files beside it, kept as the user set them up: a symlinked database is written
+// through to its target (the journal and the lock live beside the target), a rewritten file keeps its mode
+// and owner, and temporary files that dead processes left behind are removed.
+
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { crashPoint } from './crashPoints';
+import { releaseThreadLock } from './fileLock';
+import { applyOwnership, type FileOwnership } from './journal';
+import { describeFileError, makeFolders, readRegularFile, statUserFile, UnreadableFileError } from '../userFiles';
+
+/** The database file cannot be used; the file was left exactly as it was. */
+export class DatabaseFileError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`cannot read database ${file}: ${reason} (left unchanged)`);
+    this.name = 'DatabaseFileError';
+  }
+}
+
+/** The database could not be written (the folder is missing rights, the disk is full); the file is unchanged. */
+export class DatabaseWriteError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`cannot write database ${file}: ${reason} (left unchanged)`);
+    this.name = 'DatabaseWriteError';
+  }
+}
+
+/** What identifies one version of the database file on disk. */
+export interface DiskState {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+}
+
+/** The database file a path stands for, and the files beside it. */
+export interface DatabasePaths {
+  /** The file as named (absolute). */
+  file: string;
+  /** The file written: the end of the symlink chain when `file` is a symlink, else `file`. */
+  target: string;
+  journal: string;
+  lock: string;
+}
+
+/**
+ * The largest database file that is opened: sql.js holds the whole database in WebAssembly memory, which
+ * cannot grow past 2 GiB here.
+ */
+const maxDatabaseBytes = 2 ** 31 - 1;
+
+export function databasePaths(file: string): DatabasePaths {
+  const target = symlinkTarget(file);
+  return { file, target, journal: `${target}.cloudfn-journal`, lock: `${target}.cloudfn-lock` };
+}
+
+/** Where the chain of symlinks starting at `file` ends (which may not exist yet). */
+function symlinkTarget(file: string): string {
+  let current = file;
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      link = fs.readlinkSync(current);
+    } catch {
+      return current;
+    }
+    current = path.resolve(path.dirname(current), link);
+  }
+  return current;
+}
+
+export function fileState(stats: fs.Stats): DiskState {
+  return { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino };
+}
+
+export function sameState(a: DiskState | undefined, b: DiskState | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
+}
+
+/** The stats of the database file, or undefined when it does not exist; throws DatabaseFileError. */
+export function databaseStats(file: string): fs.Stats | undefined {
+  return asDatabaseError(file, () => statUserFile(file));
+}
+
+/** The file's bytes and stats, read through one descriptor so that both describe the same version. */
+export function readDatabaseFile(file: string): { bytes: Buffer; stats: fs.Stats } | undefined {
+  return asDatabaseError(file, () => readRegularFile(file, maxDatabaseBytes));
+}
+
+/** Runs a read of the database file, turning an unreadable path into a DatabaseFileError. */
+function asDatabaseError<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw new DatabaseFileError(file, error.reason);
+    throw error;
+  }
+}
+
+/** The mode and owner files beside the database take: the database file's, or a new file's default. */
+export function ownershipOf(stats: fs.Stats | undefined): FileOwnership | undefined {
+  return stats && { mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid };
+}
+
+/**
+ * Replaces the database file with `bytes` atomically: a temporary file beside the target with the old file's
+ * mode and owner, fsync, rename over the target, fsync of the folder. Creates missing parent folders. Returns
+ * the state of the written file; throws DatabaseWriteError, leaving the old file in place.
+ */
+export function writeDatabaseFile(paths: DatabasePaths, bytes: Uint8Array): DiskState {
+  const { target } = paths;
+  const dir = path.dirname(target);
+  const temporary = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  let written: DiskState;
+  try {
+    makeFolders(dir);
+    const ownership = ownershipOf(fs.statSync(target, { throwIfNoEntry: false }));
+    const fd = fs.openSync(temporary, 'wx', ownership?.mode ?? 0o644);
+    try {
+      if (ownership) applyOwnership(fd, fs.fstatSync(fd), ownership);
+      if (process.env.CLOUDFN_STORE_CRASH_AT === 'checkpoint-half-written') {
+        fs.writeSync(fd, bytes, 0, bytes.length >> 1);
+        crashPoint('checkpoint-half-written');
+      }
+      fs.writeFileSync(fd, bytes);
+      fs.fsyncSync(fd);
+      // Taken from the descriptor: a stat after the rename could see another process's newer file.
+      written = fileState(fs.fstatSync(fd));
+    } finally {
+      fs.closeSync(fd);
+    }
+    crashPoint('checkpoint-written');
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw new DatabaseWriteError(paths.file, describeFileError(error));
+  }
+  syncFolder(dir);
+  crashPoint('checkpoint-renamed');
+  return written;
+}
+
+/** Removes the temporary files that processes no longer running left beside the database (killed mid-write). */
+export function removeLeftovers(paths: DatabasePaths): void {
+  const dir = path.dirname(paths.target);
+  const prefix = `${path.basename(paths.target)}.tmp-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // A folder we may read but not write: the leftover stays, as it would have without us.
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Makes a rename durable; folders cannot be opened for fsync on every platform, which is then skipped. */
+export function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Windows refuses to open folders: the rename is as durable as that platform makes it.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Releases the write lock of the database `file` held by worker thread `thread` of this process, for the
+ * supervisor of a worker it terminated (a worker stopped mid-run cannot release it itself).
+ */
+export function releaseLockOfThread(file: string, thread: number): void {
+  releaseThreadLock(databasePaths(path.resolve(file)).lock, thread);
+}
