@@ -202,6 +202,10 @@ export class Store {
         }
       }
       this.writeChanges();
+    } catch (error) {
+      // What could not be written is dropped, so that it never reaches the file with a later save.
+      if (error instanceof DatabaseWriteError) this.dropUnsaved();
+      throw error;
     } finally {
       this.lock.release();
     }
@@ -379,6 +383,16 @@ export class Store {
     this.clearStatements();
     this.invalidate();
     return 'replayed';
+  }
+
+  /** Goes back to what the file holds (best effort: a file that became unreadable keeps this state). */
+  private dropUnsaved(): void {
+    if (this.replaceOnSave) return;
+    try {
+      this.reload();
+    } catch {
+      // The error being reported already says the database was not written.
+    }
   }
 
   private reload(): CatchUp {
