@@ -8,7 +8,7 @@ import path from 'node:path';
 import { crashPoint } from './crashPoints';
 import { releaseThreadLock } from './fileLock';
 import { applyOwnership, type FileOwnership } from './journal';
-import { describeFileError, makeFolders, readRegularFile, statUserFile, UnreadableFileError } from '../userFiles';
+import { describeFileError, makeFolders, openRegularFile, statUserFile, UnreadableFileError } from '../userFiles';
 
 /** The database file cannot be used; the file was left exactly as it was. */
 export class DatabaseFileError extends Error {
@@ -83,9 +83,84 @@ export function databaseStats(file: string): fs.Stats | undefined {
   return asDatabaseError(file, () => statUserFile(file));
 }
 
-/** The file's bytes and stats, read through one descriptor so that both describe the same version. */
-export function readDatabaseFile(file: string): { bytes: Buffer; stats: fs.Stats } | undefined {
-  return asDatabaseError(file, () => readRegularFile(file, maxDatabaseBytes));
+/** A database file's bytes and stats, read through one descriptor so that both describe the same version. */
+export interface DatabaseBytes {
+  bytes: Buffer;
+  stats: fs.Stats;
+}
+
+/** The file's bytes and stats, or undefined when it does not exist; throws DatabaseFileError. */
+export function readDatabaseFile(file: string): DatabaseBytes | undefined {
+  const opened = asDatabaseError(file, () => openRegularFile(file, maxDatabaseBytes));
+  if (!opened) return undefined;
+  const bytes = bufferWithRoom(opened.stats.size);
+  return finishRead(file, opened, bytes, () => 0);
+}
+
+/**
+ * readDatabaseFile reading in the background (libuv's thread pool), so that opening a large database
+ * overlaps with whatever else the process starts (Pyodide, in a run's worker).
+ */
+export async function readDatabaseFileInBackground(file: string): Promise<DatabaseBytes | undefined> {
+  const opened = asDatabaseError(file, () => openRegularFile(file, maxDatabaseBytes));
+  if (!opened) return undefined;
+  const bytes = bufferWithRoom(opened.stats.size);
+  let first: number | Error;
+  try {
+    first = await new Promise<number>((resolve, reject) => {
+      fs.read(opened.fd, bytes, 0, bytes.length, 0, (error, count) => (error ? reject(error) : resolve(count)));
+    });
+  } catch (error) {
+    first = error as Error;
+  }
+  return finishRead(file, opened, bytes, () => {
+    if (first instanceof Error) throw first;
+    return first;
+  });
+}
+
+/**
+ * Reads what `start()` (the bytes already read) left of the file, closes it and returns its bytes; a file
+ * that shrank meanwhile gives what it still held.
+ */
+function finishRead(file: string, opened: { fd: number; stats: fs.Stats }, bytes: Buffer, start: () => number): DatabaseBytes {
+  try {
+    let read = start();
+    while (read < bytes.length) {
+      const n = fs.readSync(opened.fd, bytes, read, bytes.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { bytes: read === bytes.length ? bytes : bufferWithRoomOf(bytes.subarray(0, read)), stats: opened.stats };
+  } catch (error) {
+    throw new DatabaseFileError(file, describeFileError(error));
+  } finally {
+    fs.closeSync(opened.fd);
+  }
+}
+
+/**
+ * A buffer of `size` bytes with room after them for the database to grow. sql.js keeps a database's bytes as
+ * its in-memory file (taken with `bytes.slice(0, size)`, whose length is the file's capacity) and copies the
+ * whole file into a larger buffer when a write grows it past that: for a 130 MB database, a second copy and
+ * ~130 MB more resident memory in a run that adds one page. Handing it the room up front (1/16 of the file,
+ * at least 1 MiB; untouched pages cost no memory) avoids that copy; were sql.js to take the bytes otherwise,
+ * it would simply copy them as before.
+ */
+function bufferWithRoom(size: number): Buffer {
+  const backing = Buffer.allocUnsafeSlow(size + Math.max(2 ** 20, Math.ceil(size / 16)));
+  const bytes = backing.subarray(0, size);
+  Object.defineProperty(bytes, 'slice', {
+    value: (start?: number, end?: number): Buffer => (start === 0 && end === size ? backing : backing.subarray(start ?? 0, end ?? size)),
+  });
+  return bytes;
+}
+
+/** `bytes` (a file that shrank while being read) in a buffer with room. */
+function bufferWithRoomOf(bytes: Buffer): Buffer {
+  const copy = bufferWithRoom(bytes.length);
+  bytes.copy(copy);
+  return copy;
 }
 
 /** Runs a read of the database file, turning an unreadable path into a DatabaseFileError. */

@@ -12,7 +12,8 @@ import { applySchema, createSchema, nowIso, readSchemaVersion, schemaVersion } f
 import { loadSqlJs } from './sqlite';
 import {
   databasePaths, databaseStats, DatabaseFileError, DatabaseWriteError, fileState, ownershipOf, readDatabaseFile,
-  removeLeftovers, sameState, writeDatabaseFile, type DatabasePaths, type DiskState,
+  readDatabaseFileInBackground, removeLeftovers, sameState, writeDatabaseFile, type DatabaseBytes, type DatabasePaths,
+  type DiskState,
 } from './databaseFile';
 import { DatabaseLockedError, FileLock } from './fileLock';
 import { appendFrame, frameEntry, scanJournal, type JournalEntry } from './journal';
@@ -91,7 +92,8 @@ export class Store {
     const sql = await loadSqlJs();
     const paths = databasePaths(path.resolve(file));
     removeLeftovers(paths);
-    return new Store(paths.file, sql, loadSynced(sql, paths));
+    const first = await readDatabaseFileInBackground(paths.target);
+    return new Store(paths.file, sql, loadSynced(sql, paths, first));
   }
 
   /**
@@ -553,9 +555,9 @@ function newEntries(paths: DatabasePaths, synced: Synced): { frames: { entry: Jo
  * Loads the database file and replays its journal; retries when the file was replaced meanwhile (another
  * process checkpointed), so that the state is never older than the file was when loading began.
  */
-function loadSynced(sql: SqlJsStatic, paths: DatabasePaths): Loaded {
+function loadSynced(sql: SqlJsStatic, paths: DatabasePaths, first?: DatabaseBytes): Loaded {
   for (let attempt = 0; ; attempt++) {
-    const onDisk = readDatabaseFile(paths.target);
+    const onDisk = attempt === 0 && first ? first : readDatabaseFile(paths.target);
     if (!onDisk) return { db: newDatabase(sql), synced: emptySynced(undefined), changedOnLoad: true };
     const loaded = loadDatabase(sql, paths, onDisk.bytes, fileState(onDisk.stats));
     const now = databaseStats(paths.target);
