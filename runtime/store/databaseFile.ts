@@ -97,14 +97,18 @@ export function readDatabaseFile(file: string): DatabaseBytes | undefined {
   return finishRead(file, opened, bytes, () => 0);
 }
 
+/** Files from this size on are read in the background; smaller ones take less than a turn of the event loop. */
+const backgroundReadBytes = 8 * 2 ** 20;
+
 /**
- * readDatabaseFile reading in the background (libuv's thread pool), so that opening a large database
- * overlaps with whatever else the process starts (Pyodide, in a run's worker).
+ * readDatabaseFile reading a large file in the background (libuv's thread pool), so that opening a large
+ * database overlaps with whatever else the process starts (Pyodide, in a run's worker).
  */
 export async function readDatabaseFileInBackground(file: string): Promise<DatabaseBytes | undefined> {
   const opened = asDatabaseError(file, () => openRegularFile(file, maxDatabaseBytes));
   if (!opened) return undefined;
   const bytes = bufferWithRoom(opened.stats.size);
+  if (bytes.length < backgroundReadBytes) return finishRead(file, opened, bytes, () => 0);
   let first: number | Error;
   try {
     first = await new Promise<number>((resolve, reject) => {
