@@ -1,5 +1,5 @@
-// `npm run bench`: measures the runtime issue's four figures side by side in one run and writes
-// bench/results.md. Medians and ratios only: the machines are shared and noisy.
+// `npm run bench`: measures the runtime issue's four figures and the store's scale figures (bench/storeScale.ts)
+// side by side in one run and writes bench/results.md. Medians and ratios only: the machines are shared and noisy.
 
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,7 @@ import type { RunRequest, RunResult } from '../runtime/cocobase/run';
 import { sqlJsDir, pyodideDir } from '../runtime/assets';
 import { createSchema } from '../runtime/store/schema';
 import { median, percentile } from './stats';
+import { scaleRows } from './storeScale';
 
 const root = path.resolve(__dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-bench-'));
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
   await warmRuns();
   await inserts();
   await filteredQueries();
+  rows.push(...await scaleRows(quick));
   const table = [
     '| Figure | Goal | Measured | Met | Notes |',
     '| --- | --- | --- | --- | --- |',

@@ -161,7 +161,8 @@ export async function serveCommand(args: string[]): Promise<number> {
           process.stderr.write(`cloudfn serve: ${String(error)}\n`);
         }
       },
-      afterRequest: scheduleSave,
+      // Saving is one journal append, so every request's writes are saved before it is answered.
+      afterRequest: () => { app.logs.take(); clearTimeout(saveTimer); saveNow(); },
     });
   } catch (error) {
     throw new CliUsageError(`cannot listen on 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);

@@ -34,6 +34,22 @@ export function describeFileError(error: unknown): string {
  * at most `maxBytes`.
  */
 export function readRegularFile(file: string, maxBytes: number): { bytes: Buffer; stats: fs.Stats } | undefined {
+  const opened = openRegularFile(file, maxBytes);
+  if (!opened) return undefined;
+  try {
+    return { bytes: fs.readFileSync(opened.fd), stats: opened.stats };
+  } catch (error) {
+    throw new UnreadableFileError(file, describeFileError(error));
+  } finally {
+    fs.closeSync(opened.fd);
+  }
+}
+
+/**
+ * Opens the regular file `file` for reading (never blocking on a FIFO) and checks it as readRegularFile
+ * does; the caller reads and closes the descriptor. Undefined when the file does not exist.
+ */
+export function openRegularFile(file: string, maxBytes: number): { fd: number; stats: fs.Stats } | undefined {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever.
@@ -49,12 +65,11 @@ export function readRegularFile(file: string, maxBytes: number): { bytes: Buffer
     if (stats.size > maxBytes) {
       throw new UnreadableFileError(file, `it is ${formatBytes(stats.size)}, more than the ${formatBytes(maxBytes)} this can read`);
     }
-    return { bytes: fs.readFileSync(fd), stats };
+    return { fd, stats };
   } catch (error) {
+    fs.closeSync(fd);
     if (error instanceof UnreadableFileError) throw error;
     throw new UnreadableFileError(file, describeFileError(error));
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

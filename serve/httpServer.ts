@@ -15,7 +15,7 @@ export interface ServeOptions {
   masterKey: string;
   /** Called before each request (e.g. to reload the database when another process changed it). */
   beforeRequest?: () => void;
-  /** Called after each response (e.g. to schedule a save). */
+  /** Called when a request has been answered, just before the answer is sent (e.g. to save what it wrote). */
   afterRequest?: () => void;
 }
 
@@ -34,10 +34,11 @@ export function startParseServer(app: ParseApp, options: ServeOptions): Promise<
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      // afterRequest (saving what the request wrote) runs before the answer: an acknowledged write is durable.
       answer(app, options, req, Buffer.concat(chunks)).then(
-        (response) => send(res, response),
-        (error: unknown) => send(res, { status: 500, body: { code: ParseCode.internalServerError, message: String(error) } }),
-      ).finally(() => options.afterRequest?.());
+        (response) => { options.afterRequest?.(); send(res, response); },
+        (error: unknown) => { options.afterRequest?.(); send(res, { status: 500, body: { code: ParseCode.internalServerError, message: String(error) } }); },
+      );
     });
   });
   server.keepAliveTimeout = 60_000;

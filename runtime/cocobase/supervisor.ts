@@ -7,6 +7,7 @@ import { failedRunResult, type RunRequest, type RunResult } from './run';
 import type { WorkerData, WorkerToSupervisor } from './workerProtocol';
 import { UsageError } from '../usageError';
 import { workerBundle } from '../assets';
+import { releaseLockOfThread } from '../store/databaseFile';
 
 export interface PythonSupervisorOptions {
   dbPath: string;
@@ -54,6 +55,7 @@ export class PythonSupervisor {
       stderr: true,
     });
     this.worker = worker;
+    const threadId = worker.threadId;
     this.ready = new Promise((resolve, reject) => {
       worker.on('message', (message: WorkerToSupervisor) => {
         switch (message.type) {
@@ -68,6 +70,8 @@ export class PythonSupervisor {
         this.discardWorker(worker);
       });
       worker.on('exit', () => {
+        // A worker terminated in the middle of a run (time limit, memory ceiling) may hold the database's lock.
+        releaseLockOfThread(this.options.dbPath, threadId);
         reject(new Error('the runtime worker exited while starting'));
         if (this.worker === worker) this.failPending('the runtime worker stopped unexpectedly', 'RuntimeError');
         this.discardWorker(worker);

@@ -9,7 +9,7 @@ import { failedRunResult, outputText, roundMs, type RunError, type RunRequest, t
 import type { SupervisorToWorker, WorkerData, WorkerToSupervisor } from './workerProtocol';
 import { emptyChanges, type RunChanges } from '../store/changes';
 import { startPython, type Prelude } from './pythonRuntime';
-import { Store, DatabaseFileError } from '../store/store';
+import { Store, DatabaseFileError, DatabaseLockedError, DatabaseWriteError } from '../store/store';
 import { DataService, DataError } from './dataService';
 
 const port = parentPort!;
@@ -119,7 +119,15 @@ async function main(): Promise<void> {
   };
 
   port.on('message', (message: SupervisorToWorker) => {
-    if (message.type === 'run') runOnce(message.id, message.run);
+    if (message.type !== 'run') return;
+    try {
+      runOnce(message.id, message.run);
+    } catch (error) {
+      // The database could not be read, locked or written: the run did not commit, and says why.
+      if (!(error instanceof DatabaseFileError || error instanceof DatabaseWriteError || error instanceof DatabaseLockedError)) throw error;
+      current = null;
+      post({ type: 'usage-error', id: message.id, message: error.message });
+    }
   });
   post({ type: 'ready', bootMs: performance.now() - started, snapshot: python.fromSnapshot });
 }

@@ -1,78 +1,99 @@
 // The Store owns one sql.js database and the file it lives in: it opens and validates the file (never
-// touching a file that is not ours), runs one transaction per run, caches prepared statements, knows whether
-// anything is unsaved, saves atomically and reloads when another process changed the file.
+// touching a file that is not ours), runs one transaction per run under the file's write lock, caches
+// prepared statements, knows whether anything is unsaved, and saves a run as one entry of the journal beside
+// the file (folding the journal into the file when it grows). Every process replays the journal's new entries
+// before a run, so each sees the others' commits. The README's "Durability and concurrency" explains why.
 
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { applySchema, createSchema, nowIso, readSchemaVersion, schemaVersion } from './schema';
 import { loadSqlJs } from './sqlite';
-import { describeFileError, makeFolders, readRegularFile, statUserFile, UnreadableFileError } from '../userFiles';
+import {
+  databasePaths, databaseStats, DatabaseFileError, DatabaseWriteError, fileState, ownershipOf, readDatabaseFile,
+  readDatabaseFileInBackground, removeLeftovers, sameState, writeDatabaseFile, type DatabaseBytes, type DatabasePaths,
+  type DiskState,
+} from './databaseFile';
+import { DatabaseLockedError, FileLock } from './fileLock';
+import { appendFrame, frameEntry, scanJournal, type JournalEntry } from './journal';
+import { RowCapture } from './rowCapture';
+import { describeFileError, makeFolders } from '../userFiles';
 
-/** The database file cannot be used; the file was left exactly as it was. */
-export class DatabaseFileError extends Error {
-  constructor(readonly file: string, reason: string) {
-    super(`cannot read database ${file}: ${reason} (left unchanged)`);
-    this.name = 'DatabaseFileError';
-  }
-}
-
-/** The database could not be written (the folder is missing rights, the disk is full); the file is unchanged. */
-export class DatabaseWriteError extends Error {
-  constructor(readonly file: string, reason: string) {
-    super(`cannot write database ${file}: ${reason} (left unchanged)`);
-    this.name = 'DatabaseWriteError';
-  }
-}
-
-/** What identifies one version of the file on disk. */
-interface DiskState {
-  mtimeMs: number;
-  size: number;
-  ino: number;
-}
-
-/** A database loaded from bytes, and whether it differs from those bytes (new schema or migration). */
-interface Loaded {
-  db: Database;
-  changedOnLoad: boolean;
-}
+export { DatabaseFileError, DatabaseWriteError } from './databaseFile';
+export { DatabaseLockedError } from './fileLock';
 
 /** Bytes every SQLite 3 file starts with. */
 const sqliteHeader = Buffer.from('SQLite format 3\0', 'latin1');
 /** Prepared statements kept at most; the least recently used one is freed beyond that. */
 const statementCacheSize = 256;
+/** Files up to this size get SQLite's full quick_check on open; larger ones a check of their structure. */
+const fullCheckBytes = 32 * 2 ** 20;
+
+/** The database as loaded: the file's version, and how far into the journal it is. */
+interface Synced {
+  /** The database file the state was loaded from; undefined when there was none. */
+  disk: DiskState | undefined;
+  /** Which database file journal entries must name to apply to it; undefined when none can (never checkpointed). */
+  baseKey: string | undefined;
+  /** Identity of the journal file read, the end of the last entry applied and its sequence number. */
+  journal: { ino: number; end: number; seq: number };
+}
+
+/** A database loaded from the file (with its journal replayed), and whether it differs from the file. */
+interface Loaded {
+  db: Database;
+  synced: Synced;
+  /** A new schema or a migration: the first save writes the whole file. */
+  changedOnLoad: boolean;
+}
+
+/** What a catch-up with the file did. */
+type CatchUp = 'current' | 'replayed' | 'reloaded';
 
 export class Store {
   private statements = new Map<string, Statement>();
   private functions = new Map<string, (...args: SqlValue[]) => SqlValue>();
   private invalidateListeners: Array<() => void> = [];
   private db!: Database;
-  /** The file's state when we last loaded or saved it; undefined when we never did. */
-  private disk: DiskState | undefined;
-  /** Set by schema changes that total_changes() does not count (new schema, indexes, reset). */
+  private capture!: RowCapture;
+  private synced!: Synced;
+  private readonly paths: DatabasePaths;
+  private readonly lock: FileLock;
+  /** The next save writes the whole file (new database, migration, reset, a table's definition changed). */
+  private needsCheckpoint = false;
+  /** The next save replaces the file whatever it holds now (createEmpty, reset): no catching up before. */
+  private replaceOnSave = false;
+  /** The unsaved changes were made while loading (schema, migration): a newer file simply supersedes them. */
+  private unsavedFromLoad = false;
+  /** Set by schema changes that total_changes() does not count (new indexes, reset). */
   private unsavedStructure = false;
   /** total_changes() when the database was last loaded or saved. */
   private changesAtSave = 0;
   /** Whether anything was unsaved when the current transaction began. */
   private dirtyAtBegin: boolean | undefined;
 
-  private constructor(readonly file: string, private readonly sql: SqlJsStatic, db: Database, changedOnLoad: boolean, disk: DiskState | undefined) {
-    this.install(db, changedOnLoad, disk);
+  private constructor(file: string, private readonly sql: SqlJsStatic, loaded: Loaded) {
+    this.paths = databasePaths(file);
+    this.lock = new FileLock(this.paths.lock);
+    this.install(loaded);
+  }
+
+  get file(): string {
+    return this.paths.file;
   }
 
   /**
-   * Opens the database file, or starts a new database (written on the first save) when the file is missing.
-   * Throws DatabaseFileError, leaving the file untouched, when it is not a readable cloudfn database.
+   * Opens the database file (replaying its journal), or starts a new database (written on the first save)
+   * when the file is missing. Throws DatabaseFileError, leaving the file untouched, when it is not a readable
+   * cloudfn database. Removes temporary files that killed processes left beside it.
    */
   static async open(file: string): Promise<Store> {
     const sql = await loadSqlJs();
-    const resolved = path.resolve(file);
-    const onDisk = readFileState(resolved);
-    if (!onDisk) return new Store(resolved, sql, newDatabase(sql), true, undefined);
-    const loaded = loadDatabase(sql, resolved, onDisk.bytes);
-    return new Store(resolved, sql, loaded.db, loaded.changedOnLoad, onDisk.state);
+    const paths = databasePaths(path.resolve(file));
+    removeLeftovers(paths);
+    const first = await readDatabaseFileInBackground(paths.target);
+    return new Store(paths.file, sql, loadSynced(sql, paths, first));
   }
 
   /**
@@ -82,8 +103,10 @@ export class Store {
   static async createEmpty(file: string): Promise<Store> {
     const sql = await loadSqlJs();
     const resolved = path.resolve(file);
-    const stats = databaseStats(resolved);
-    return new Store(resolved, sql, newDatabase(sql), true, stats && fileState(stats));
+    const stats = databaseStats(databasePaths(resolved).target);
+    const store = new Store(resolved, sql, { db: newDatabase(sql), synced: emptySynced(stats && fileState(stats)), changedOnLoad: true });
+    store.replaceOnSave = true;
+    return store;
   }
 
   /** The underlying sql.js database, for queries the helpers below do not cover. */
@@ -102,27 +125,36 @@ export class Store {
     return this.dirtyAtBegin !== undefined;
   }
 
-  /** Starts the run's transaction. */
+  /**
+   * Starts the run's transaction: takes the file's write lock (waiting while another process or thread
+   * writes) and replays what others committed, so the run sees every earlier commit and no other writer can
+   * interleave with it. The lock is held until the run is saved or rolled back (or committed clean). Where
+   * the lock file cannot be created (a read-only folder) the run goes on without it; saving it then fails.
+   */
   begin(): void {
     if (this.inTransaction) throw new Error('a transaction is already open');
+    if (this.takeLock()) this.catchUp('locked');
     const dirty = this.dirty;
     this.run('BEGIN');
     this.dirtyAtBegin = dirty;
   }
 
+  /** Commits the run's transaction; releases the lock when there is nothing to save. */
   commit(): void {
     if (!this.inTransaction) throw new Error('no transaction is open');
     this.run('COMMIT');
     this.dirtyAtBegin = undefined;
+    if (!this.dirty) this.lock.release();
   }
 
-  /** Undoes the run's transaction; does nothing when none is open. */
+  /** Undoes the run's transaction and releases the lock; does nothing when none is open. */
   rollback(): void {
     if (!this.inTransaction) return;
     const wasDirty = this.dirtyAtBegin;
     this.dirtyAtBegin = undefined;
     this.run('ROLLBACK');
     if (!wasDirty) this.markSaved();
+    this.lock.release();
     this.invalidate();
   }
 
@@ -154,74 +186,55 @@ export class Store {
   }
 
   /**
-   * Writes the database atomically: a temporary file beside the target, fsync, rename over the target,
-   * fsync of the folder. Creates missing parent folders.
+   * Makes what was written since the last save durable and releases the write lock: one journal entry
+   * (fsynced before this returns), or the whole file when the journal has grown past its limit, the schema
+   * changed or the database is new. Changes made outside begin() are saved the same way, unless another
+   * process wrote in between: then the file wins, they are dropped and DatabaseWriteError says so.
    */
   save(): void {
-    this.disk = this.writeTo(this.file);
-    this.markSaved();
-  }
-
-  /** Writes the database to `file` atomically; returns the state of the written file. */
-  private writeTo(file: string): DiskState {
     if (this.inTransaction) throw new Error('cannot save while a transaction is open');
-    const bytes = this.db.export();
-    this.afterExport();
-    const dir = path.dirname(file);
     try {
-      makeFolders(dir);
-    } catch (error) {
-      throw new DatabaseWriteError(file, describeFileError(error));
-    }
-    const temporary = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-    let written: DiskState;
-    try {
-      const fd = fs.openSync(temporary, 'wx', 0o644);
-      try {
-        fs.writeFileSync(fd, bytes);
-        fs.fsyncSync(fd);
-        // Taken from the descriptor: a stat after the rename could see another process's newer file.
-        written = fileState(fs.fstatSync(fd));
-      } finally {
-        fs.closeSync(fd);
+      if (!this.lock.held) {
+        this.takeLockForWrite();
+        if (!this.replaceOnSave) {
+          const hadOwnChanges = this.dirty && !this.unsavedFromLoad;
+          if (this.catchUp('locked') === 'reloaded' && hadOwnChanges) {
+            throw new DatabaseWriteError(this.file, 'another process wrote the database since these changes were made; they were dropped and the database reloaded');
+          }
+        }
       }
-      fs.renameSync(temporary, file);
+      this.writeChanges();
     } catch (error) {
-      fs.rmSync(temporary, { force: true });
-      throw new DatabaseWriteError(file, describeFileError(error));
+      // What could not be written is dropped, so that it never reaches the file with a later save.
+      if (error instanceof DatabaseWriteError) this.dropUnsaved();
+      throw error;
+    } finally {
+      this.lock.release();
     }
-    syncFolder(dir);
-    return written;
   }
 
   /**
-   * Reloads the database when another process changed (or removed) the file since we last loaded or saved
-   * it. Returns true when it reloaded. Unsaved changes of this store are dropped in that case: the file wins.
-   * Throws DatabaseFileError, keeping the current database, when the new file is not readable.
+   * Replays what other processes committed since this store last read the file (or reloads it when it was
+   * replaced). Returns true when the database changed. Unsaved changes of this store are dropped when others
+   * wrote meanwhile: the file wins. Does nothing while this store holds the write lock (nobody else can have
+   * written) or has a reset pending. Throws DatabaseFileError, keeping the current database, when the new
+   * file is not readable.
    */
   reloadIfChangedOnDisk(): boolean {
-    if (this.inTransaction) throw new Error('cannot reload while a transaction is open');
-    const stats = databaseStats(this.file);
-    if (stats && this.disk && sameState(fileState(stats), this.disk)) return false;
-    const onDisk = stats && readFileState(this.file);
-    if (!onDisk) {
-      if (!this.disk) return false;
-      this.replace(newDatabase(this.sql), true, undefined);
-      return true;
-    }
-    const loaded = loadDatabase(this.sql, this.file, onDisk.bytes);
-    this.replace(loaded.db, loaded.changedOnLoad, onDisk.state);
-    return true;
+    if (this.inTransaction || this.lock.held || this.replaceOnSave) return false;
+    return this.catchUp('unlocked') !== 'current';
   }
 
-  /** Replaces everything with a fresh, empty database (saved on the next save). */
+  /** Replaces everything with a fresh, empty database (the next save replaces the file). */
   reset(): void {
     if (this.inTransaction) throw new Error('cannot reset while a transaction is open');
-    this.replace(newDatabase(this.sql), true, this.disk);
+    this.replace({ db: newDatabase(this.sql), synced: this.synced, changedOnLoad: true });
+    this.replaceOnSave = true;
   }
 
   /** Frees the database; the store cannot be used afterwards. */
   close(): void {
+    this.lock.release();
     this.clearStatements();
     this.db.close();
   }
@@ -317,18 +330,139 @@ export class Store {
   }
 
   private markSaved(): void {
+    this.capture.sync();
     this.unsavedStructure = false;
+    this.unsavedFromLoad = false;
     this.changesAtSave = this.totalChanges();
+  }
+
+  /** Takes the write lock; false when the folder does not let us create it (the run goes on read-only). */
+  private takeLock(): boolean {
+    try {
+      this.takeLockForWrite();
+      return true;
+    } catch (error) {
+      if (error instanceof DatabaseWriteError) return false;
+      throw error;
+    }
+  }
+
+  /** Takes the write lock, creating missing folders; throws DatabaseWriteError or DatabaseLockedError. */
+  private takeLockForWrite(): void {
+    try {
+      makeFolders(path.dirname(this.paths.target));
+      this.lock.acquire();
+    } catch (error) {
+      if (error instanceof DatabaseLockedError) throw error;
+      throw new DatabaseWriteError(this.file, describeFileError(error));
+    }
+  }
+
+  /**
+   * Brings the database up to date with the file and its journal. With `locked`, the caller holds the write
+   * lock, so what is read is final; without it, a torn entry being written is simply not read yet.
+   */
+  private catchUp(mode: 'locked' | 'unlocked'): CatchUp {
+    if (this.replaceOnSave) return 'current';
+    const stats = databaseStats(this.paths.target);
+    const disk = stats && fileState(stats);
+    const ownRows = this.totalChanges() !== this.changesAtSave;
+    if (!sameState(disk, this.synced.disk)) return this.reload();
+    if (!this.synced.baseKey) return 'current';
+    const entries = newEntries(this.paths, this.synced);
+    if (entries.frames.length === 0) {
+      if (mode === 'locked') this.synced.journal = entries.position;
+      return 'current';
+    }
+    if (ownRows) return this.reload();
+    try {
+      this.capture.apply(entries.frames.map((frame) => frame.entry));
+    } catch (error) {
+      throw new DatabaseFileError(this.paths.journal, `its entries do not apply (${error instanceof Error ? error.message : String(error)})`);
+    }
+    this.synced.journal = entries.position;
+    this.changesAtSave = this.totalChanges();
+    this.clearStatements();
+    this.invalidate();
+    return 'replayed';
+  }
+
+  /** Goes back to what the file holds (best effort: a file that became unreadable keeps this state). */
+  private dropUnsaved(): void {
+    if (this.replaceOnSave) return;
+    try {
+      this.reload();
+    } catch {
+      // The error being reported already says the database was not written.
+    }
+  }
+
+  private reload(): CatchUp {
+    this.replace(loadSynced(this.sql, this.paths));
+    return 'reloaded';
+  }
+
+  /** Writes the unsaved changes, the caller holding the lock: a journal entry, or the whole file. */
+  private writeChanges(): void {
+    if (this.needsCheckpoint || this.replaceOnSave || !this.synced.baseKey || !this.synced.disk) {
+      this.checkpoint();
+      return;
+    }
+    const changes = this.capture.collect();
+    if (!changes) {
+      this.markSaved();
+      return;
+    }
+    if (changes.checkpoint) {
+      this.checkpoint();
+      return;
+    }
+    const journal = this.synced.journal;
+    const frame = frameEntry({ base: this.synced.baseKey, seq: journal.seq + 1, ...changes.body });
+    const limit = checkpointBytes(this.synced.disk.size);
+    if (journal.end + frame.length > limit) {
+      this.checkpoint();
+      return;
+    }
+    try {
+      appendFrame(this.paths.journal, frame, journal.end, ownershipOf(databaseStats(this.paths.target)));
+    } catch (error) {
+      throw new DatabaseWriteError(this.file, describeFileError(error));
+    }
+    const ino = fs.statSync(this.paths.journal).ino;
+    this.synced.journal = { ino, end: journal.end + frame.length, seq: journal.seq + 1 };
+    this.markSaved();
+  }
+
+  /**
+   * Writes the whole database as the new file (a new checkpoint id makes the old journal's entries not apply
+   * to it), then removes the journal. A crash before the rename leaves the old file and its journal; after
+   * it, the new file, with which the old journal no longer matches.
+   */
+  private checkpoint(): void {
+    const id = randomUUID();
+    this.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('checkpoint_id', ?)", [id]);
+    const bytes = this.db.export();
+    this.afterExport();
+    const disk = writeDatabaseFile(this.paths, bytes);
+    fs.rmSync(this.paths.journal, { force: true });
+    this.synced = emptySynced(disk, baseKeyOf(id, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)));
+    this.needsCheckpoint = false;
+    this.replaceOnSave = false;
+    this.markSaved();
   }
 
   /**
    * Connection settings and SQL functions, applied to every database this store holds. The database lives in
-   * memory until save(), so the rollback journal can too; a large page cache keeps big collections' indexes
-   * from being re-read from sql.js's in-memory file (filtered counts over 100k documents: 3.9 → 2.8 ms).
+   * memory, so the rollback journal and temporary tables can too; a large page cache keeps big collections'
+   * indexes from being re-read from sql.js's in-memory file (filtered counts over 100k documents: 3.9 → 2.8
+   * ms). Recursive triggers make REPLACE's deletions visible to the row capture.
    */
   private configure(): void {
     this.db.run('PRAGMA foreign_keys = ON');
     this.db.run('PRAGMA journal_mode = MEMORY');
+    this.db.run('PRAGMA temp_store = MEMORY');
+    this.db.run('PRAGMA recursive_triggers = ON');
     this.db.run('PRAGMA cache_size = -65536');
     for (const [name, implementation] of this.functions) this.db.create_function(name, implementation);
   }
@@ -347,24 +481,88 @@ export class Store {
     this.statements.clear();
   }
 
-  /** Makes `db` this store's database; `changedOnLoad` says it differs from the file (new schema, migration). */
-  private install(db: Database, changedOnLoad: boolean, disk: DiskState | undefined): void {
-    this.db = db;
-    this.disk = disk;
+  /** Makes a loaded database this store's database. */
+  private install(loaded: Loaded): void {
+    this.db = loaded.db;
+    this.synced = loaded.synced;
     this.configure();
-    this.unsavedStructure = changedOnLoad;
+    this.capture = new RowCapture(this.db);
+    this.needsCheckpoint = loaded.changedOnLoad;
+    this.unsavedFromLoad = loaded.changedOnLoad;
+    this.replaceOnSave = false;
+    this.unsavedStructure = loaded.changedOnLoad;
     this.changesAtSave = this.totalChanges();
   }
 
-  private replace(db: Database, changedOnLoad: boolean, disk: DiskState | undefined): void {
+  private replace(loaded: Loaded): void {
     this.clearStatements();
     this.db.close();
-    this.install(db, changedOnLoad, disk);
+    this.install(loaded);
     this.invalidate();
   }
 
   private invalidate(): void {
     for (const listener of this.invalidateListeners) listener();
+  }
+}
+
+/**
+ * The journal size past which a save folds it into the database file: the file's size / 32 (at least
+ * 256 KiB), so that writing the whole file is rare and replaying the journal stays cheap next to loading the
+ * file. CLOUDFN_STORE_CHECKPOINT_BYTES overrides it (tests).
+ */
+function checkpointBytes(fileSize: number): number {
+  const forced = Number(process.env.CLOUDFN_STORE_CHECKPOINT_BYTES);
+  return Number.isFinite(forced) && forced > 0 ? forced : Math.max(256 * 1024, fileSize / 32);
+}
+
+function emptySynced(disk: DiskState | undefined, baseKey?: string): Synced {
+  return { disk, baseKey, journal: { ino: 0, end: 0, seq: 0 } };
+}
+
+/**
+ * What journal entries name to apply to a file: its checkpoint id and SQLite's change counter (bytes 24-27,
+ * which any other SQLite writer of the file bumps).
+ */
+function baseKeyOf(checkpointId: string, bytes: Buffer): string {
+  return `${checkpointId}:${bytes.readUInt32BE(24)}`;
+}
+
+/** The journal's entries that follow `synced`, in order, and the position after the last of them. */
+function newEntries(paths: DatabasePaths, synced: Synced): { frames: { entry: JournalEntry }[]; position: Synced['journal'] } {
+  let scan = scanJournal(paths.journal, synced.journal.end);
+  if (scan && scan.ino !== synced.journal.ino && synced.journal.end > 0) scan = scanJournal(paths.journal, 0);
+  const position = { ...synced.journal };
+  const frames: { entry: JournalEntry }[] = [];
+  if (!scan) return { frames, position: { ino: 0, end: 0, seq: synced.journal.seq } };
+  if (scan.ino !== synced.journal.ino) position.end = 0;
+  position.ino = scan.ino;
+  for (const frame of scan.frames) {
+    if (frame.entry.base !== synced.baseKey) break;
+    if (frame.entry.seq <= position.seq) {
+      position.end = frame.end;
+      continue;
+    }
+    if (frame.entry.seq !== position.seq + 1) break;
+    frames.push(frame);
+    position.seq = frame.entry.seq;
+    position.end = frame.end;
+  }
+  return { frames, position };
+}
+
+/**
+ * Loads the database file and replays its journal; retries when the file was replaced meanwhile (another
+ * process checkpointed), so that the state is never older than the file was when loading began.
+ */
+function loadSynced(sql: SqlJsStatic, paths: DatabasePaths, first?: DatabaseBytes): Loaded {
+  for (let attempt = 0; ; attempt++) {
+    const onDisk = attempt === 0 && first ? first : readDatabaseFile(paths.target);
+    if (!onDisk) return { db: newDatabase(sql), synced: emptySynced(undefined), changedOnLoad: true };
+    const loaded = loadDatabase(sql, paths, onDisk.bytes, fileState(onDisk.stats));
+    const now = databaseStats(paths.target);
+    if (attempt >= 3 || (now && sameState(fileState(now), loaded.synced.disk))) return loaded;
+    loaded.db.close();
   }
 }
 
@@ -387,20 +585,23 @@ function inTransaction(db: Database, body: () => void): void {
 }
 
 /**
- * Loads and validates the bytes of a database file. sql.js reads lazily, so this checks the header, the
- * size, runs real queries and SQLite's quick_check before trusting the file. Never writes the file.
+ * Loads and validates the bytes of a database file, replays the journal entries that apply to it and
+ * migrates an older schema. sql.js reads lazily, so this checks the header, runs real queries and SQLite's
+ * quick_check (of the whole file up to 32 MiB; of the schema and the meta table beyond, where a full check
+ * would cost more than the run) before trusting the file. Never writes the file.
  */
-function loadDatabase(sql: SqlJsStatic, file: string, bytes: Buffer): Loaded {
-  if (bytes.length === 0) return { db: newDatabase(sql), changedOnLoad: true };
+function loadDatabase(sql: SqlJsStatic, paths: DatabasePaths, bytes: Buffer, disk: DiskState): Loaded {
+  const file = paths.file;
+  if (bytes.length === 0) return { db: newDatabase(sql), synced: emptySynced(disk), changedOnLoad: true };
   const damage = headerDamage(bytes);
   if (damage) throw new DatabaseFileError(file, damage);
   let db: Database | undefined;
   try {
     db = new sql.Database(bytes);
-    const check = db.exec('PRAGMA quick_check');
+    const version = readSchemaVersion(db);
+    const check = db.exec(bytes.length <= fullCheckBytes || version === undefined ? 'PRAGMA quick_check' : 'PRAGMA quick_check(meta)');
     const verdict = check.length === 0 ? 'no answer' : check[0].values.map((row) => String(row[0])).join('; ');
     if (verdict !== 'ok') throw new DatabaseFileError(file, `the file is damaged (${verdict})`);
-    const version = readSchemaVersion(db);
     if (version === undefined) {
       const tables = db.exec("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
       if (Number(tables[0].values[0][0]) > 0) {
@@ -409,9 +610,23 @@ function loadDatabase(sql: SqlJsStatic, file: string, bytes: Buffer): Loaded {
     } else if (version > schemaVersion) {
       throw new DatabaseFileError(file, `it was written by a newer cloudfn (schema version ${version}, this one knows ${schemaVersion})`);
     }
+    const checkpointId = version === undefined ? undefined : db.exec("SELECT value FROM meta WHERE key = 'checkpoint_id'")[0]?.values[0]?.[0];
+    const synced = emptySynced(disk, typeof checkpointId === 'string' ? baseKeyOf(checkpointId, bytes) : undefined);
+    if (synced.baseKey) {
+      const entries = newEntries(paths, synced);
+      if (entries.frames.length > 0) {
+        const capture = new RowCapture(db);
+        try {
+          capture.apply(entries.frames.map((frame) => frame.entry));
+        } catch (error) {
+          throw new DatabaseFileError(paths.journal, `its entries do not apply (${error instanceof Error ? error.message : String(error)})`);
+        }
+      }
+      synced.journal = entries.position;
+    }
     const from = version ?? 0;
     if (from < schemaVersion) inTransaction(db, () => applySchema(db!, from, nowIso()));
-    return { db, changedOnLoad: from < schemaVersion };
+    return { db, synced, changedOnLoad: from < schemaVersion };
   } catch (error) {
     db?.close();
     if (error instanceof DatabaseFileError) throw error;
@@ -433,52 +648,4 @@ function headerDamage(bytes: Buffer): string | undefined {
     return `the file is truncated (${bytes.length} bytes, the header says ${headerPageCount * pageSize})`;
   }
   return undefined;
-}
-
-function fileState(stats: fs.Stats): DiskState {
-  return { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino };
-}
-
-function sameState(a: DiskState, b: DiskState): boolean {
-  return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
-}
-
-/**
- * The largest database file that is opened: sql.js holds the whole database in WebAssembly memory, which
- * cannot grow past 2 GiB here.
- */
-const maxDatabaseBytes = 2 ** 31 - 1;
-
-/** The stats of the database file, or undefined when it does not exist; throws DatabaseFileError. */
-function databaseStats(file: string): fs.Stats | undefined {
-  return asDatabaseError(file, () => statUserFile(file));
-}
-
-/** The file's bytes and state, read through one descriptor so that both describe the same version. */
-function readFileState(file: string): { bytes: Buffer; state: DiskState } | undefined {
-  const read = asDatabaseError(file, () => readRegularFile(file, maxDatabaseBytes));
-  return read && { bytes: read.bytes, state: fileState(read.stats) };
-}
-
-/** Runs a read of the database file, turning an unreadable path into a DatabaseFileError. */
-function asDatabaseError<T>(file: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof UnreadableFileError) throw new DatabaseFileError(file, error.reason);
-    throw error;
-  }
-}
-
-/** Makes a rename durable; folders cannot be opened for fsync on every platform, which is then skipped. */
-function syncFolder(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Windows refuses to open folders: the rename is as durable as that platform makes it.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }
