@@ -179,7 +179,7 @@ export class QueryCompiler {
     if (this.isColumn(source, path)) {
       const column = `${alias}.${path[0]}`;
       if (path[0] === 'roles') {
-        return { value: `json_extract(${column}, '$')`, type: `json_type(${column})`, json: `json(${column})`, list: { column, path: '$' }, kinds: anyKind };
+        return { value: `json_extract(${column}, '$')`, type: `json_type(${column})`, json: `json(${column})`, list: { column, path: "'$'" }, kinds: anyKind };
       }
       return { value: column, type: "'text'", json: `json_quote(${column})`, kinds: { text: true, array: false, object: false, bool: false } };
     }
