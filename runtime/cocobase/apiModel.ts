@@ -92,13 +92,14 @@ export const documentValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
   createdAt, updatedAt,
 ] };
 /** An app user; the password is never returned. */
-export const appUserValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
+const appUserFields = [
   field('id', 'str', 'Id of the app user.'),
   field('email', 'str', 'Email of the app user.'),
   field('data', 'dict', 'Profile fields of the app user.', plainDict),
   field('roles', 'list[str]', 'Roles of the app user.', { kind: 'list', item: 'str' }),
   createdAt, updatedAt,
-] };
+];
+export const appUserValue: ApiValue = { kind: 'dict', type: 'dict', fields: appUserFields };
 /** A collection. */
 export const collectionValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
   field('id', 'str', 'Id of the collection.'),
@@ -149,13 +150,7 @@ export const flatDocumentValue: ApiValue = { kind: 'dict', type: 'dict', fields:
   createdAt, updatedAt,
 ] };
 /** A user as the current API's reads return it; the password is never returned. */
-export const currentUserValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
-  field('id', 'str', 'Id of the app user.'),
-  field('email', 'str', 'Email of the app user.'),
-  field('data', 'dict', 'Profile fields of the app user (and populated relations).', plainDict),
-  field('roles', 'list[str]', 'Roles of the app user.', { kind: 'list', item: 'str' }),
-  createdAt,
-] };
+export const currentUserValue: ApiValue = { kind: 'dict', type: 'dict', fields: appUserFields.filter((f) => f !== updatedAt) };
 const pageOf = (item: ApiValue): ApiValue => ({ kind: 'dict', type: 'dict', fields: [
   field('data', `list[${valueType(item)}]`, 'The records of this page.', { kind: 'list', item }),
   field('total', 'int', 'How many records match, on every page.'),
