@@ -27,6 +27,9 @@ interface Extra {
 
 const aggregateOperations = ['sum', 'avg', 'min', 'max', 'count'];
 
+/** Up to this many matches, a page in the default order sorts them rather than walking the newest-first index. */
+const fewMatches = 2000;
+
 export class QueryReads {
   constructor(private readonly env: QueryEnv) {}
 
@@ -130,7 +133,13 @@ export class QueryReads {
     const total = withTotal ? Number(this.env.store.value(`SELECT count(*) FROM ${from} WHERE ${where}`, compiler.params)) : 0;
     if (options.limit === 0) return { total, records: [] };
     const alias = source.alias;
-    let order = more.order ? `${more.order}, ${alias}.id` : `${alias}.created_at DESC, ${alias}.id`;
+    // Newest first reads the documents_newest index until the page is full: quick when matches are many, a
+    // long walk when they are few. Few matches (counted up to a bound) are sorted instead: the unary `+`
+    // keeps SQLite from ordering by that index.
+    const few = !more.order && options.sort === null && (withTotal ? total
+      : Number(this.env.store.value(`SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${fewMatches + 1})`, compiler.params))) <= fewMatches;
+    const own = few ? '+' : '';
+    let order = more.order ? `${more.order}, ${alias}.id` : `${own}${alias}.created_at DESC, ${own}${alias}.id`;
     if (options.sort !== null) {
       const value = compiler.sortValue(options.sort, source);
       order = `(${value} IS NULL), ${value} ${options.descending ? 'DESC' : 'ASC'}, ${order}`;
