@@ -101,13 +101,3 @@ export function stringifyExact(value: Exact): string {
   if (Array.isArray(value)) return `[${value.map(stringifyExact).join(',')}]`;
   return `{${[...value].map(([key, item]) => `${JSON.stringify(key)}:${stringifyExact(item)}`).join(',')}}`;
 }
-
-/** The value at a dotted path of objects, or undefined when a step is missing. */
-export function exactAt(value: Exact | undefined, path: readonly string[]): Exact | undefined {
-  let current = value;
-  for (const key of path) {
-    if (!isExactObject(current)) return undefined;
-    current = current.get(key);
-  }
-  return current;
-}

@@ -9,7 +9,7 @@ import type { Args } from '../../store/callArguments';
 import { isObject, type JsonObject } from '../../jsonValues';
 import { jsonPath, sqlString, type Clause, type Fail } from '../../store/documentQuery';
 import { relatedUsersSql } from '../../store/relationships';
-import { QueryCompiler, type QueryEnv, type Source, type Target } from './compile';
+import { numberKindFunction, QueryCompiler, type QueryEnv, type Source, type Target } from './compile';
 import { stringifyExact, type Exact, type ExactObject } from './exactJson';
 import { isEmpty, parseFilters, type FilterSet } from './filters';
 import { pageOptions, type PageOptions } from './pageArguments';
@@ -181,7 +181,7 @@ export class QueryReads {
       ? `json_type(${source.alias}.data, ${sqlString(jsonPath(field, a.fail.bind(a)))})` : "'text'";
     // Numbers (never booleans) and numeric text: integer text stays an integer, so a sum of integers is one.
     const number = `(CASE WHEN ${type} IN ('integer', 'real') THEN ${value} WHEN ${type} = 'text' THEN `
-      + `CASE cloudfn_number_kind(${value}) WHEN 1 THEN CAST(${value} AS INTEGER) WHEN 2 THEN CAST(${value} AS REAL) END END)`;
+      + `CASE ${numberKindFunction}(${value}) WHEN 1 THEN CAST(${value} AS INTEGER) WHEN 2 THEN CAST(${value} AS REAL) END END)`;
     const sql = { sum: `sum(${number})`, avg: `avg(${number})`, min: `min(${number})`, max: `max(${number})` }[operation as 'sum']!;
     const [result, resultType, counted] = this.env.store.row(
       `SELECT ${sql}, typeof(${sql}), count(${number}) FROM ${table} WHERE ${where}`, compiler.params,
