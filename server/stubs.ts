@@ -8,9 +8,13 @@ import {
 
 /** Python types of the model as a stub can spell them (shapes like `{"id": str}` become `dict[str, Any]`). */
 function stubType(type: string): string {
-  return type
-    .replace(/\{[^{}]*\}/g, 'dict[str, Any]')
-    .replace(/\bUser\b/g, 'User');
+  let stub = type;
+  // Shapes nest (a page holds a list of documents): replace the innermost ones until none is left.
+  for (let previous = ''; previous !== stub;) {
+    previous = stub;
+    stub = stub.replace(/\{[^{}]*\}/g, 'dict[str, Any]');
+  }
+  return stub.replace(/\bUser\b/g, 'User');
 }
 
 function docstring(text: string, indent: string): string {
@@ -20,6 +24,7 @@ function docstring(text: string, indent: string): string {
 
 function methodStub(fn: ApiFunction, indent: string): string {
   const params = ['self', ...fn.params.map((p) => `${p.name}: ${stubType(p.type)}${p.default === undefined ? '' : ` = ${p.default}`}`)];
+  if (fn.extraKeywords) params.push(`**${fn.keywordsName ?? 'kwargs'}: Any`);
   const doc = `${fn.doc}\n\n${indent}    Example: ${fn.example}`;
   return `${indent}def ${fn.name}(${params.join(', ')}) -> ${stubType(fn.returns)}:\n${docstring(doc, indent + '    ')}${indent}    ...\n`;
 }

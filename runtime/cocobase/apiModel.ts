@@ -28,6 +28,8 @@ export interface ApiFunction {
   example: string;
   /** True when it takes any keyword argument besides its parameters (`dict.update(a=1)`). */
   extraKeywords?: boolean;
+  /** Name of the `**` parameter in signatures and stubs (`kwargs` when absent), e.g. `filters` of db.query. */
+  keywordsName?: string;
 }
 
 /** A non-callable member (request.method, request.user...). */
@@ -90,13 +92,14 @@ export const documentValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
   createdAt, updatedAt,
 ] };
 /** An app user; the password is never returned. */
-export const appUserValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
+const appUserFields = [
   field('id', 'str', 'Id of the app user.'),
   field('email', 'str', 'Email of the app user.'),
   field('data', 'dict', 'Profile fields of the app user.', plainDict),
   field('roles', 'list[str]', 'Roles of the app user.', { kind: 'list', item: 'str' }),
   createdAt, updatedAt,
-] };
+];
+export const appUserValue: ApiValue = { kind: 'dict', type: 'dict', fields: appUserFields };
 /** A collection. */
 export const collectionValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
   field('id', 'str', 'Id of the collection.'),
@@ -137,6 +140,85 @@ const documentIdParam = p('document_id', 'str', 'Id of the document.');
 const filtersParam = p('filters', 'dict | None', 'Equality filters on fields of `data`; a dotted key ("a.b") reaches a nested field.', 'None');
 const limitParam = p('limit', 'int | None', 'Maximum number of results; no limit when omitted.', 'None');
 
+// The current generation of the db API (the spec's §3 and §4): flat documents, pages, the query language in
+// keyword filters, bulk writes, aggregation and user relationships. The runtime's side is
+// runtime/cocobase/query/.
+
+/** A document as the current API's reads return it: its own keys first, then its fields. */
+export const flatDocumentValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
+  field('id', 'str', 'Id of the document.'),
+  createdAt, updatedAt,
+] };
+/** A user as the current API's reads return it; the password is never returned. */
+export const currentUserValue: ApiValue = { kind: 'dict', type: 'dict', fields: appUserFields.filter((f) => f !== updatedAt) };
+const pageOf = (item: ApiValue): ApiValue => ({ kind: 'dict', type: 'dict', fields: [
+  field('data', `list[${valueType(item)}]`, 'The records of this page.', { kind: 'list', item }),
+  field('total', 'int', 'How many records match, on every page.'),
+  field('has_more', 'bool', 'True when records follow this page (offset + len(data) < total).'),
+  field('limit', 'int', 'The limit of the call.'),
+  field('offset', 'int', 'The offset of the call.'),
+] });
+const relationshipResult: ApiValue = { kind: 'dict', type: 'dict', fields: [
+  field('success', 'bool', 'False only when remove_user_relationship found nothing to remove.'),
+  field('message', 'str', 'What happened.'),
+  field('bidirectional', 'bool', 'Whether the reverse relationship was written too.'),
+] };
+
+const collectionNameParam = p('collection_name', 'str', 'Name of the collection.');
+const populateParam = p('populate', 'list[str] | str | None', 'Relations to include: `X` follows `X_id` (or `X_ids`) to the collection plural(X), else X, else app users; `X.Y` nests, `X:appuser` / `X:<collection>` forces the target.', 'None');
+const selectParam = p('select', 'list[str] | str | None', 'Paths (dotted allowed) to keep in each record; `id` is always kept.', 'None');
+const sortParam = p('sort', 'str | None', 'Field to sort by (also id, created_at, updated_at); newest first when omitted.', 'None');
+const orderParam = p('order', 'str', '"asc" or "desc" (any case); ignored without `sort`.', "'asc'");
+const pageLimitParam = p('limit', 'int', 'Records per page (0 returns only the total).', '10');
+const pageOffsetParam = p('offset', 'int', 'Records to skip.', '0');
+const queryFiltersParam = p('filters', 'dict | None', 'Filters in the query language (`{"status": "open", "price_gte": 10}`).', 'None');
+const userIdParam = p('user_id', 'str', 'Id of the app user.');
+const filtersDoc = ' Keyword filters: `field=value`, `field_<op>=value` with op one of eq ne gt gte lt lte contains startswith endswith in notin isnull, `**{"[or]a": 1, "[or]b": 2}` for OR groups, `**{"topic.label": "x"}` across a relation.';
+/** A function of the current API that takes keyword filters. */
+const withFilters = (f: ApiFunction): ApiFunction => ({ ...f, doc: f.doc + filtersDoc, extraKeywords: true, keywordsName: 'filters' });
+
+const currentDbMembers: ApiFunction[] = [
+  withFilters(fn('query', [collectionNameParam, populateParam, selectParam, sortParam, orderParam, pageLimitParam, pageOffsetParam],
+    one(pageOf(flatDocumentValue)),
+    'A page of flat documents matching the filters: {"data", "total", "has_more", "limit", "offset"}. A missing collection gives an empty page.',
+    "page = db.query('posts', status='published', views_gte=100, populate=['author'], sort='views', order='desc', limit=20)")),
+  withFilters(fn('find_one', [collectionNameParam, populateParam, selectParam], oneOrNone(flatDocumentValue),
+    'The first matching document (newest first), or None.', "user = db.find_one('profiles', email='ann@example.com')")),
+  withFilters(fn('query_users', [populateParam, selectParam, sortParam, orderParam, pageLimitParam, pageOffsetParam], one(pageOf(currentUserValue)),
+    'A page of app users; keys name a column (id, email, created_at, roles) or a field of `data`.', "admins = db.query_users(roles='admin', limit=50)")),
+  withFilters(fn('find_user', [populateParam, selectParam, p('auth_token', 'str | None', 'A sign-in token; resolves to its user.', 'None')], oneOrNone(currentUserValue),
+    'The first matching app user, or None.', "user = db.find_user(email='ann@example.com')")),
+  fn('aggregate_documents', [collectionParam, p('field', 'str', 'Field to aggregate.'), p('operation', 'str', '"sum", "avg", "min", "max" or "count".'), queryFiltersParam],
+    one({ kind: 'dict', type: 'dict', fields: [field('value', 'int | float | None', 'The result; 0 (sum, count) or None (avg, min, max) without values.'), field('count', 'int', 'How many values were used.')] }),
+    'Sum, average, minimum, maximum or count of a field over the matching documents; numeric strings count as numbers.',
+    "total = db.aggregate_documents('orders', 'amount', 'sum', filters={'status': 'paid'})['value']"),
+  fn('group_by_field', [collectionParam, p('field', 'str', 'Field to group by.'), queryFiltersParam],
+    one({ kind: 'dict', type: 'dict', fields: [field('groups', 'list[dict]', 'Groups {"key", "count"}, count descending, then key; documents lacking the field under None.', listOf(plainDict))] }),
+    'How many matching documents hold each value of a field.', "by_status = db.group_by_field('orders', 'status')['groups']"),
+  fn('bulk_create_documents', [collectionParam, p('documents', 'list[dict]', 'The new documents\' fields.')],
+    one({ kind: 'dict', type: 'dict', fields: [field('count', 'int', 'How many were created.'), field('data', 'list[dict]', 'The created flat documents.', listOf(flatDocumentValue))] }),
+    'Creates documents in one call; creates the collection when missing.', "db.bulk_create_documents('tags', [{'name': 'a'}, {'name': 'b'}])"),
+  fn('bulk_update_documents', [collectionParam, p('updates', 'list[dict]', 'Each {"id", ...fields}: the fields are merged into that document.')],
+    one({ kind: 'dict', type: 'dict', fields: [field('count', 'int', 'How many were updated.'), field('failed', 'int', 'How many ids were not found.')] }),
+    'Merges fields into several documents.', "db.bulk_update_documents('tasks', [{'id': task_id, 'done': True}])"),
+  fn('bulk_delete_documents', [collectionParam, p('ids', 'list[str]', 'Ids of the documents to delete.')],
+    one({ kind: 'dict', type: 'dict', fields: [field('count', 'int', 'How many were deleted (missing ids are not counted).')] }),
+    'Deletes several documents.', "db.bulk_delete_documents('sessions', expired_ids)"),
+  fn('add_user_relationship', [userIdParam, p('related_user_id', 'str', 'Id of the related app user.'), p('relationship_type', 'str', '"following", "followers", "friends", "members" or your own type.'),
+    p('bidirectional', 'bool', 'Also record the reverse relationship.', 'False')], one(relationshipResult),
+    '(A, B, "following"): A follows B. For "members", user_id is a group id (a team document\'s) and the related user a member. Already there: success is True.',
+    "db.add_user_relationship(me, other, 'following')"),
+  fn('remove_user_relationship', [userIdParam, p('related_user_id', 'str', 'Id of the related app user.'), p('relationship_type', 'str', 'Type of the relationship.'),
+    p('bidirectional', 'bool', 'Also remove the reverse relationship.', 'False')], one(relationshipResult),
+    'Removes a relationship; success is False when there was nothing to remove.', "db.remove_user_relationship(me, other, 'following')"),
+  fn('get_user_relationships', [userIdParam, p('relationship_type', 'str', 'Type of the relationship ("followers" reads follows the other way).'), queryFiltersParam, populateParam, pageLimitParam, pageOffsetParam],
+    one(pageOf(currentUserValue)), 'A page of the related app users, newest relationship first.', "followers = db.get_user_relationships(me, 'followers')['data']"),
+  fn('get_user_collections', [userIdParam, collectionNameParam, queryFiltersParam, populateParam, selectParam, sortParam, orderParam, pageLimitParam, pageOffsetParam],
+    one(pageOf(flatDocumentValue)), 'A page of the documents of a collection whose `user_id` is that user.', "orders = db.get_user_collections(user_id, 'orders', sort='created_at', order='desc')"),
+  fn('list_app_users', [limitParam, p('offset', 'int', 'Number of users to skip.', '0')], one(listOf(appUserValue)),
+    'App users of the project, oldest first (the same list as get_app_users).', 'users = db.list_app_users(limit=100)'),
+];
+
 /** The injected `db` object: the CocoBASE data service scoped to the project. */
 export const dbObject: ApiObject = {
   name: 'db',
@@ -175,9 +257,9 @@ export const dbObject: ApiObject = {
       "db.update_document_fields('users', doc_id, {'status': 'inactive'})"),
     fn('delete_document', [collectionParam, documentIdParam], 'bool',
       'Deletes a document. False when it does not exist.', "db.delete_document('users', doc_id)"),
-    fn('count_documents', [collectionParam, filtersParam], 'int',
-      'Number of documents, optionally filtered. 0 for a missing collection.',
-      "active_count = db.count_documents('users', {'status': 'active'})"),
+    { ...fn('count_documents', [collectionParam, filtersParam], 'int',
+      'Number of documents, optionally filtered: `filters` are the older equality filters, keyword filters use the query language (operators, OR groups); both combine with AND. 0 for a missing collection.',
+      "active_count = db.count_documents('users', {'status': 'active'}, age_gte=18)"), extraKeywords: true, keywordsName: 'more' },
     fn('search_documents', [collectionParam, p('search_term', 'str', 'Text to look for (case-insensitive substring).'),
       p('search_fields', 'list[str] | None', 'Fields to search; every string field when omitted.', 'None'), limitParam],
       one(listOf(documentValue)),
@@ -207,6 +289,7 @@ export const dbObject: ApiObject = {
       one(listOf(plainDict)),
       'Runs a read-only SQL query against tables projects, collections, documents (JSON `data`) and app_users. Statements that write raise ValueError.',
       "db.execute_raw_query(\"SELECT COUNT(*) AS n FROM documents d JOIN collections c ON d.collection_id = c.id WHERE c.project_id = :project_id\")"),
+    ...currentDbMembers,
   ],
 };
 
@@ -419,5 +502,8 @@ export function sandboxPolicy() {
     forbiddenBuiltins,
     dbMethods: Object.fromEntries(dbObject.members.filter((m): m is ApiFunction => m.kind === 'function')
       .map((m) => [m.name, m.params.map((param) => ({ name: param.name, default: param.default ?? null }))])),
+    /** db methods that take `**filters`: the name of that parameter. */
+    dbKeywords: Object.fromEntries(dbObject.members.filter((m): m is ApiFunction => m.kind === 'function' && m.extraKeywords === true)
+      .map((m) => [m.name, m.keywordsName ?? 'kwargs'])),
   };
 }

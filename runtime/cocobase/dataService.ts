@@ -13,6 +13,10 @@ import { AutoIndexes, filterClauses, icontains, icontainsFunction, keyPath, sear
 import { hashPassword } from '../store/passwords';
 import { appUserJsonSql, collectionJsonSql, documentJsonSql, newId, nowIso } from '../store/schema';
 import type { Store } from '../store/store';
+import { forgetUser } from '../store/relationships';
+import { defineQueryFunctions } from './query/compile';
+import { extraKeywordsKey, QueryReads } from './query/service';
+import { QueryWrites, type WriteEnv } from './query/writes';
 
 export { DataError, type PyErrorType } from '../store/callArguments';
 export type { ChangeItem, RunChanges } from '../store/changes';
@@ -24,7 +28,11 @@ type Handler = (args: Args) => string;
 const modelParams: Record<string, ParamSpec[]> = Object.fromEntries(
   dbObject.members
     .filter((member): member is ApiFunction => member.kind === 'function')
-    .map((member) => [member.name, member.params.map((param) => ({ name: param.name, required: param.default === undefined }))]),
+    .map((member) => [member.name, [
+      ...member.params.map((param) => ({ name: param.name, required: param.default === undefined })),
+      // The current API's keyword filters arrive as one dict under this key.
+      ...(member.extraKeywords ? [{ name: extraKeywordsKey, required: false }] : []),
+    ]]),
 );
 
 /** Operations of the runtime's Python side that are not part of the user API. */
@@ -46,11 +54,13 @@ export class DataService {
   private readonly changes = new ChangeTracker();
   private readonly indexes: AutoIndexes;
   private readonly handlers: Record<string, Handler>;
+  private readonly reads: QueryReads;
   private cachedProjectId: string | undefined;
 
   constructor(private readonly store: Store) {
     this.indexes = new AutoIndexes(store);
     store.defineFunction(icontainsFunction, icontains);
+    defineQueryFunctions(store);
     store.onInvalidate(() => {
       this.cachedProjectId = undefined;
     });
@@ -77,7 +87,23 @@ export class DataService {
       count_app_users: () => this.countAppUsers(),
       execute_raw_query: (a) => this.executeRawQuery(a),
       ensure_collection: (a) => JSON.stringify(this.collectionId(a.name('name'), true)),
+      list_app_users: (a) => this.getAppUsers(a),
     };
+    // The current API (runtime/cocobase/query/): reads with the query language, bulk writes, relationships.
+    const projectId = (): string => this.projectId;
+    const env: WriteEnv = {
+      store,
+      indexes: this.indexes,
+      changes: this.changes,
+      get projectId() {
+        return projectId();
+      },
+      collectionId: (name) => this.collectionId(name, false),
+      ensureCollection: (name) => this.collectionId(name, true),
+      mergeSql,
+    };
+    this.reads = new QueryReads(env);
+    Object.assign(this.handlers, this.reads.handlers, new QueryWrites(env).handlers);
   }
 
   /** Names of the operations `call` accepts: the model's db methods and the internal ones. */
@@ -227,8 +253,12 @@ export class DataService {
 
   private countDocuments(a: Args): string {
     const where = this.documentsWhere(a);
+    const more = this.reads.extraFilters(a);
     if (!where) return '0';
-    return String(this.store.value(`SELECT count(*) FROM documents WHERE ${where.sql}`, where.params));
+    if (Object.keys(more).length === 0) return String(this.store.value(`SELECT count(*) FROM documents WHERE ${where.sql}`, where.params));
+    // Keyword filters (the query language) AND the older equality filters.
+    const extra = this.reads.countClause(where.params[0] as string, more, a.fail.bind(a), where.params);
+    return String(this.store.value(`SELECT count(*) FROM documents AS r0 WHERE ${where.sql} AND ${extra.sql}`, extra.params));
   }
 
   private searchDocuments(a: Args): string {
@@ -410,6 +440,7 @@ export class DataService {
     if (id === null) return 'false';
     const before = this.changes.wantsItems ? this.appUserJson(id) : undefined;
     const deleted = this.store.run('DELETE FROM app_users WHERE id = ? AND project_id = ?', [id, this.projectId]) > 0;
+    if (deleted) forgetUser(this.store, this.projectId, id);
     if (deleted) this.changes.add('delete', 'app_user', () => ({ id, before: parse(before) }));
     return String(deleted);
   }
@@ -534,7 +565,7 @@ export class DataService {
  * text (?1), keeping the other keys and the position of existing ones, like Python's dict.update.
  * Parameters ?first, ?first+1... hold each key's target path and its source path in the arguments.
  */
-function mergeSql(column: string, keys: string[], first = 2): string {
+export function mergeSql(column: string, keys: string[], first = 2): string {
   let sql = column;
   for (let start = 0; start < keys.length; start += keysPerJsonSet) {
     const pairs = keys.slice(start, start + keysPerJsonSet).map((_, offset) => {
@@ -559,6 +590,7 @@ function firstKeyword(query: string): string {
  */
 const secretScrubs = [
   { table: 'app_users', sql: "UPDATE app_users SET password_hash = ''" },
+  { table: 'app_user_tokens', sql: "UPDATE app_user_tokens SET token_hash = 'hidden-' || rowid" },
   {
     table: 'parse_objects',
     sql: "UPDATE parse_objects SET data = json_remove(data, '$.sessionToken', '$._hashed_password', '$._session_token', "

@@ -1,10 +1,12 @@
 // Fixtures: the database as a JSON file to share or seed (`cloudfn db export|import`). Collections carry
 // their documents; app users carry no password or hash (an imported user may bring a "password", which is
-// hashed). Import checks the whole fixture first and names the bad path, e.g.
-// `collections[2].documents[0].data must be an object`.
+// hashed), and relationships between app users travel in an optional `user_relationships` list (ids as in the
+// file: import keeps given ids, so a fixture can hold relations by id). Import checks the whole fixture first
+// and names the bad path, e.g. `collections[2].documents[0].data must be an object`.
 
 import { isObject, type JsonObject } from '../jsonValues';
 import { hashPassword, unusablePasswordHash } from './passwords';
+import { exportRelationships, insertRelationship, type Relationship } from './relationships';
 import { newId, nowIso } from './schema';
 import type { Store } from './store';
 
@@ -39,6 +41,8 @@ export interface Fixture {
   version: typeof fixtureVersion;
   collections: FixtureCollection[];
   app_users: FixtureAppUser[];
+  /** Relationships between app users (db.add_user_relationship); exports leave the key out when there are none. */
+  user_relationships?: Relationship[];
 }
 
 /** What an import wrote. */
@@ -46,6 +50,7 @@ export interface ImportCounts {
   collections: number;
   documents: number;
   app_users: number;
+  user_relationships: number;
 }
 
 /** A fixture that cannot be imported; the message names the bad path. Nothing was written. */
@@ -74,7 +79,10 @@ export function exportFixture(store: Store): Fixture {
      FROM app_users WHERE project_id = ? ORDER BY rowid`,
     [projectId],
   )) as FixtureAppUser[];
-  return { format: fixtureFormat, version: fixtureVersion, collections, app_users: appUsers };
+  const relationships = exportRelationships(store, projectId);
+  const fixture: Fixture = { format: fixtureFormat, version: fixtureVersion, collections, app_users: appUsers };
+  if (relationships.length > 0) fixture.user_relationships = relationships;
+  return fixture;
 }
 
 /**
@@ -91,8 +99,9 @@ export function importFixture(store: Store, fixture: unknown, options: { replace
       store.run('DELETE FROM documents WHERE collection_id IN (SELECT id FROM collections WHERE project_id = ?)', [projectId]);
       store.run('DELETE FROM collections WHERE project_id = ?', [projectId]);
       store.run('DELETE FROM app_users WHERE project_id = ?', [projectId]);
+      store.run('DELETE FROM user_relationships WHERE project_id = ?', [projectId]);
     }
-    const counts: ImportCounts = { collections: 0, documents: 0, app_users: 0 };
+    const counts: ImportCounts = { collections: 0, documents: 0, app_users: 0, user_relationships: 0 };
     const now = nowIso();
     for (const collection of checked.collections) {
       const collectionId = store.value(
@@ -129,13 +138,17 @@ export function importFixture(store: Store, fixture: unknown, options: { replace
       );
       counts.app_users++;
     });
+    for (const relationship of checked.user_relationships ?? []) {
+      insertRelationship(store, projectId, relationship);
+      counts.user_relationships++;
+    }
     return counts;
   });
 }
 
 /** The fixture with every optional field filled in; throws FixtureError at the first problem. */
 function checkFixture(input: unknown): Fixture {
-  const fixture = objectAt(input, 'the fixture', ['format', 'version', 'collections', 'app_users']);
+  const fixture = objectAt(input, 'the fixture', ['format', 'version', 'collections', 'app_users', 'user_relationships']);
   if (fixture.format !== fixtureFormat) throw new FixtureError(`format must be "${fixtureFormat}"`);
   if (fixture.version !== fixtureVersion) throw new FixtureError(`version must be ${fixtureVersion} (this cloudfn reads version ${fixtureVersion})`);
   const now = nowIso();
@@ -184,7 +197,17 @@ function checkFixture(input: unknown): Fixture {
     if (user.password !== undefined) checked.password = stringAt(user.password, `${at}.password`);
     return checked;
   });
-  return { format: fixtureFormat, version: fixtureVersion, collections, app_users: appUsers };
+  const relationships = listAt(fixture.user_relationships, 'user_relationships').map((item, r): Relationship => {
+    const at = `user_relationships[${r}]`;
+    const relationship = objectAt(item, at, ['user_id', 'related_user_id', 'relationship_type', 'created_at']);
+    return {
+      user_id: stringAt(relationship.user_id, `${at}.user_id`),
+      related_user_id: stringAt(relationship.related_user_id, `${at}.related_user_id`),
+      relationship_type: stringAt(relationship.relationship_type, `${at}.relationship_type`),
+      created_at: timestampAt(relationship.created_at, `${at}.created_at`, now),
+    };
+  });
+  return { format: fixtureFormat, version: fixtureVersion, collections, app_users: appUsers, user_relationships: relationships };
 }
 
 /** An object; with `keys`, any other key is reported (a typo would otherwise be ignored silently). */

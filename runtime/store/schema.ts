@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'sql.js';
 
 /** Version written to `meta.schema_version`; bump it with a new entry in `migrations`. */
-export const schemaVersion = 2;
+export const schemaVersion = 3;
 
 /** The one project of a local database; `:project_id` in raw queries binds its id. */
 export const defaultProject = { id: 'local-project', name: 'Local project' } as const;
@@ -58,6 +58,24 @@ const migrations: string[] = [
      created_at TEXT NOT NULL,
      updated_at TEXT NOT NULL,
      PRIMARY KEY (class_name, object_id));`,
+  // The current CocoBASE API: relationships between app users (store/relationships.ts; rowid keeps the order
+  // they were made in), local sign-in tokens that db.find_user(auth_token=...) resolves (only a hash of each
+  // token is kept), and the index behind the default order of db.query (newest first).
+  `CREATE TABLE user_relationships (
+     project_id TEXT NOT NULL REFERENCES projects(id),
+     user_id TEXT NOT NULL,
+     related_user_id TEXT NOT NULL,
+     relationship_type TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     UNIQUE (project_id, user_id, relationship_type, related_user_id));
+   CREATE INDEX user_relationships_related ON user_relationships(project_id, related_user_id, relationship_type);
+   CREATE TABLE app_user_tokens (
+     token_hash TEXT PRIMARY KEY,
+     project_id TEXT NOT NULL REFERENCES projects(id),
+     user_id TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT);
+   CREATE INDEX documents_newest ON documents(collection_id, created_at DESC, id);`,
 ];
 
 /** The schema version of a database, or undefined when it has no `meta` table (not a cloudfn database). */

@@ -151,7 +151,7 @@ export function formatSignature(owner: string, fn: ApiFunction): string {
     params.push(`${p.name}: ${p.type}${p.default === undefined ? '' : ` = ${p.default}`}`);
     if (p.passing === 'positional' && fn.params[index + 1]?.passing !== 'positional') params.push('/');
   });
-  if (fn.extraKeywords) params.push('**kwargs');
+  if (fn.extraKeywords) params.push(`**${fn.keywordsName ?? 'kwargs'}`);
   return `${owner}.${fn.name}(${params.join(', ')}) -> ${fn.returns}`;
 }
 

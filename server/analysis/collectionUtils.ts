@@ -10,12 +10,13 @@ import type { DocumentAnalysis } from './documentAnalysis';
 export function collectionParameter(called: { owner: string; fn: ApiFunction } | undefined): string | undefined {
   if (!called || called.owner !== 'db' || called.fn.name === 'create_collection') return undefined;
   const first = called.fn.params[0]?.name;
-  return first === 'collection' || first === 'name' ? first : undefined;
+  return first === 'collection' || first === 'collection_name' || first === 'name' ? first : undefined;
 }
 
 /** The db calls that create a collection, with the position and name of the argument that names it. */
 const creatingCalls = new Map<string, [number, string]>([
   ['create_collection', [0, 'name']], ['create_document', [0, 'collection']], ['update_collection', [2, 'new_name']],
+  ['bulk_create_documents', [0, 'collection']],
 ]);
 
 /**

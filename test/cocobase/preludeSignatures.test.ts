@@ -26,7 +26,7 @@ import inspect, json
 from cloudfn_sandbox import entry, request
 
 def params(function):
-    return [{"name": p.name, "default": None if p.default is inspect.Parameter.empty else repr(p.default)}
+    return [{"name": ("**" if p.kind == p.VAR_KEYWORD else "") + p.name, "default": None if p.default is inspect.Parameter.empty else repr(p.default)}
             for p in inspect.signature(function).parameters.values() if p.name != "self"]
 
 def methods(cls):
@@ -48,7 +48,10 @@ before(async () => {
 }, { timeout: 120_000 });
 
 const functions = (members: ApiMember[]) => members.filter((m): m is ApiFunction => m.kind === 'function');
-const modelParams = (fn: ApiFunction): PythonParam[] => fn.params.map((p) => ({ name: p.name, default: p.default ?? null }));
+const modelParams = (fn: ApiFunction): PythonParam[] => [
+  ...fn.params.map((p) => ({ name: p.name, default: p.default ?? null })),
+  ...(fn.extraKeywords ? [{ name: `**${fn.keywordsName ?? 'kwargs'}`, default: null }] : []),
+];
 
 test('the db object has exactly the model\'s methods', () => {
   assert.deepEqual(Object.keys(python.db).sort(), functions(dbObject.members).map((m) => m.name).sort());

@@ -37,7 +37,7 @@ describe('export and import', () => {
     const fixture = JSON.parse(JSON.stringify(exportFixture((await populated()).store))) as Fixture;
     const target = await openHarness();
     const counts = importFixture(target.store, fixture, { replace: true });
-    assert.deepEqual(counts, { collections: 2, documents: 3, app_users: 2 });
+    assert.deepEqual(counts, { collections: 2, documents: 3, app_users: 2, user_relationships: 0 });
     assert.deepEqual(exportFixture(target.store), fixture);
     // Exported users had no password: no password opens their account.
     assert.ok(!verifyPassword(passwordHash(target, 'jane@example.com'), 'secret'));
@@ -60,7 +60,7 @@ describe('export and import', () => {
     fixture.app_users.push({ id: 'new-user', email: 'new@example.com', data: {}, roles: [], created_at: '2026-01-01T10:00:00+02:00', password: 'pw' });
     h.call('create_document', { collection: 'extra', data: {} });
     const counts = importFixture(h.store, fixture, { replace: false });
-    assert.deepEqual(counts, { collections: 2, documents: 3, app_users: 3 });
+    assert.deepEqual(counts, { collections: 2, documents: 3, app_users: 3, user_relationships: 0 });
     const after = exportFixture(h.store);
     assert.deepEqual(after.collections.map((c) => c.name), ['products', 'users', 'extra']);
     assert.equal(after.collections[0]!.documents[0]!.data.name, 'Laptop Pro');

@@ -120,11 +120,16 @@ def make_db_class(policy):
     """Generates the db class from the API model so that signatures and argument errors are Python's own."""
     namespace = {}
     source = []
+    # Methods of the current API take keyword filters (`**filters`); they cross the bridge under the key "**".
+    keywords = policy.get("dbKeywords", {})
     for name, params in policy["dbMethods"].items():
         if name == "create_document":
             continue
         signature = ", ".join(["self"] + [p["name"] if p["default"] is None else f"{p['name']}={p['default']}" for p in params])
         arguments = ", ".join(f"{p['name']!r}: {p['name']}" for p in params)
+        if name in keywords:
+            signature += f", **{keywords[name]}"
+            arguments += f", '**': {keywords[name]}"
         source.append(f"def {name}({signature}):\n    return self._call({name!r}, {{{arguments}}})\n")
     exec("".join(source), {"__builtins__": _builtins_module}, namespace)
     for function in namespace.values():

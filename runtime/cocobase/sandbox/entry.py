@@ -4,6 +4,7 @@
 
 import json as _json_module
 import sys
+import types
 import warnings
 
 from . import bridge, output
@@ -45,7 +46,7 @@ def run(source, filename, request_json):
         exec(code, scope)
         entry = scope.get("main")
         if callable(entry):
-            value = entry()
+            value = _finish(entry())
         elif "result" in scope:
             value = scope["result"]
         else:
@@ -61,6 +62,19 @@ def run(source, filename, request_json):
     finally:
         output.finish()
     return outcome
+
+
+def _finish(value):
+    """The value of `main()`; for `async def main()`, its coroutine run to the end (the time limit still holds)."""
+    if not isinstance(value, types.CoroutineType):
+        return value
+    # A plain driver, deterministic and without an event loop: the API's awaitables complete at once, and a
+    # bare yield (an awaitable that is not ready) is resumed straight away.
+    try:
+        while True:
+            value.send(None)
+    except StopIteration as done:
+        return done.value
 
 
 def setup(policy_json):
