@@ -9,12 +9,13 @@ import type { Config } from '../config';
 import type { DataExplorer } from '../views/dataExplorer';
 import type { NamedPayload } from './payloads';
 import { PayloadFileError, payloadsFileFor } from './payloads';
-import type { RunChoices } from './runChoices';
+import { emptyPayloadName, lastRunName, type RunChoices } from './runChoices';
 import type { RuntimeClient } from '../runtimeClient';
 import { outputLine, runEndLine, runStartLine } from '../views/runLog';
 import type { RunPanel } from '../views/runPanel/runPanel';
-import type { RunRecord } from '../views/runPanel/runHistory';
+import { sentRequestOf, type RunRecord } from '../views/runPanel/runHistory';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
+import { hasUnsavedChanges } from '../util/documentText';
 
 export class Runner {
   constructor(
@@ -46,13 +47,15 @@ export class Runner {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const label = vscode.workspace.asRelativePath(uri, false);
-    const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec);
+    const run = buildRunRequest({ source: document.getText(), filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent);
+    const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec, sentRequestOf(run));
+    // A named payload comes from the payloads file, as the editor shows it.
+    record.unsaved = named.name !== emptyPayloadName && named.name !== lastRunName && hasUnsavedChanges(payloadsFileFor(uri.fsPath));
     this.panel.show();
     this.panel.started(record);
     this.log.info(runStartLine(label, named.name, named.spec.user));
     let result: RunResult;
     try {
-      const run = buildRunRequest({ source: document.getText(), filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent);
       result = await this.runtime.run(run, (line) => {
         this.panel.output(record, line);
         this.log.info(outputLine(line));

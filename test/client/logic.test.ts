@@ -11,8 +11,8 @@ import { findFunctionEntry } from '../../client/python/functionEntry';
 import { readPayloads, PayloadFileError, payloadsFileFor, withPayload } from '../../client/python/payloads';
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
-import { RunHistory, maxHistory } from '../../client/views/runPanel/runHistory';
-import { emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
+import { RunHistory, maxHistory, sentRequestOf } from '../../client/views/runPanel/runHistory';
+import { buildRunRequest, emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
 import { PersistentState } from '../../client/persistentState';
 import type { Memento, Uri } from 'vscode';
@@ -70,14 +70,16 @@ test('run log lines', () => {
     '✘ functions/a.py failed in 12.3 ms · ValueError: bad (line 4)');
 });
 
-test('run history: newest first, bounded, output replaced by the complete result output', () => {
+test('run history: the request sent, newest first, bounded, output replaced by the complete result output', () => {
   const history = new RunHistory();
-  const first = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput());
+  const sent = sentRequestOf(buildRunRequest({ source: '', filename: 'a.py', timeoutMs: 1000 }, { ...emptyRequestInput(), payload: { name: 'Ada' }, headers: { 'X-Trace': '1' }, user: 'ada@x.io' }, 'ua/1'));
+  assert.deepEqual(sent, { method: 'POST', target: 'a.py', user: 'ada@x.io', body: { name: 'Ada' }, query: {}, headers: { 'content-type': 'application/json', 'user-agent': 'ua/1', 'x-trace': '1' } });
+  const first = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
   first.output.push('partial');
   history.finish(first, result({ output: 'one\ntwo\n' }));
   assert.deepEqual(first.output, ['one', 'two']);
   assert.equal(first.status, 'succeeded');
-  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', 'p', emptyRequestInput());
+  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', 'p', emptyRequestInput(), sent);
   assert.equal(history.all.length, maxHistory);
   assert.equal(history.get(first.id), undefined);
   assert.ok(history.all[0]!.id > history.all[1]!.id);

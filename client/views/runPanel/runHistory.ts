@@ -2,7 +2,7 @@
 // and, once it ended, its result. Pure data, shared with the webview through postMessage.
 
 import type { ParseHostResult } from '../../../host/protocol';
-import { emptyRequestInput, type RequestInput, type RunResult } from '../../../runtime/cocobase/run';
+import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult } from '../../../runtime/cocobase/run';
 
 export interface RunRecord {
   id: number;
@@ -14,6 +14,10 @@ export interface RunRecord {
   /** What the run sent, so that it can run again as it was. */
   spec: RequestInput;
   user: string | null;
+  /** The request as it was sent (defaults filled in), shown in the panel for both dialects. */
+  sent: SentRequest;
+  /** The payload (or params) came from an open file with unsaved edits. */
+  unsaved?: boolean;
   startedAt: number;
   status: 'running' | 'succeeded' | 'failed';
   output: string[];
@@ -22,12 +26,27 @@ export interface RunRecord {
   parse?: ParseRun;
 }
 
+/** A request as a run sent it: a Python run's request, or a Parse REST request. */
+export interface SentRequest {
+  method: string;
+  /** A Python run's function file, or a Parse request's path (`/parse/functions/hello`). */
+  target: string;
+  user: string | null;
+  /** A Python run's payload, or a Parse request's body. */
+  body: unknown;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+/** What a Python run sent: its request with the client's defaults filled in (headers, method), and its user. */
+export function sentRequestOf(run: RunRequest): SentRequest {
+  const { method, payload, query, headers } = run.request;
+  return { method, target: run.filename, user: run.user, body: payload, query, headers };
+}
+
 export interface ParseRun {
   /** What the code lens ran: `function hello`, `job myJob`, `save Review`, `delete Review`. */
   target: string;
-  method: string;
-  path: string;
-  body: Record<string, unknown>;
   /** The input as picked (params, object JSON with its objectId, or an objectId), to run it again as it was. */
   input: unknown;
   response: ParseHostResult | null;
@@ -49,16 +68,17 @@ export class RunHistory {
     return this.runs.find((run) => run.id === id);
   }
 
-  start(file: string, label: string, payloadName: string, spec: RequestInput): RunRecord {
-    const run: RunRecord = { id: this.nextId++, file, label, payloadName, spec, user: spec.user, startedAt: Date.now(), status: 'running', output: [], result: null };
+  start(file: string, label: string, payloadName: string, spec: RequestInput, sent: SentRequest): RunRecord {
+    const run: RunRecord = { id: this.nextId++, file, label, payloadName, spec, user: spec.user, sent, startedAt: Date.now(), status: 'running', output: [], result: null };
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
   }
 
   /** Starts a Parse run: `payloadName` is the chosen params' name, `spec` is unused (empty). */
-  startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>, user: string | null = null): RunRecord {
+  startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>, sent: SentRequest): RunRecord {
+    const user = sent.user;
     const run: RunRecord = {
-      id: this.nextId++, file, label, payloadName: paramsName, spec: emptyRequestInput(),
+      id: this.nextId++, file, label, payloadName: paramsName, spec: emptyRequestInput(), sent,
       user, startedAt: Date.now(), status: 'running', output: [], result: null, parse: { ...parse, response: null, error: null },
     };
     this.runs = [run, ...this.runs].slice(0, maxHistory);

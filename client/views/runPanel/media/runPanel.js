@@ -105,6 +105,24 @@
     return box;
   }
 
+  /** The request a run sent, for either dialect: method, target (and Parse's status), user, then payload or body, query and headers. */
+  function requestSection(run) {
+    const sent = run.sent;
+    const box = el('div', 'request');
+    const line = el('p', 'request-line');
+    line.append(el('span', 'request-method', sent.method), document.createTextNode(` ${sent.target}`));
+    const response = run.parse && run.parse.response;
+    if (response) line.append(el('span', `parse-status status-${run.status}`, ` → ${response.status}`));
+    line.append(el('span', 'request-user', ` · user: ${sent.user ?? 'anonymous'}`));
+    box.append(line);
+    /** @type {Record<string, unknown>} */
+    const fields = { [run.parse ? 'body' : 'payload']: sent.body };
+    if (Object.keys(sent.query).length) fields.query = sent.query;
+    if (Object.keys(sent.headers).length) fields.headers = sent.headers;
+    box.append(jsonTree(fields, undefined, 0));
+    return section(run.unsaved ? 'Request (unsaved edits sent)' : 'Request', 'arrow-right', box);
+  }
+
   function renderHistory() {
     const nav = /** @type {HTMLElement} */ (document.getElementById('history'));
     nav.replaceChildren();
@@ -128,9 +146,9 @@
     title.append(statusIcon(run), document.createTextNode(` ${run.status === 'running' ? 'Running' : run.status === 'succeeded' ? 'Succeeded' : 'Failed'}`));
     const meta = el('div', 'run-meta');
     if (run.parse) {
-      meta.append(el('span', 'run-file', run.label), el('span', 'run-target', run.parse.target), el('span', 'run-payload', `params: ${run.payloadName}`), el('span', 'run-time', elapsed(run)));
+      meta.append(el('span', 'run-file', run.label), el('span', 'run-target', run.parse.target), el('span', 'run-payload', `params: ${run.payloadName}${run.unsaved ? ' (unsaved)' : ''}`), el('span', 'run-time', elapsed(run)));
     } else {
-      meta.append(el('span', 'run-file', run.label), el('span', 'run-payload', `payload: ${run.payloadName}`),
+      meta.append(el('span', 'run-file', run.label), el('span', 'run-payload', `payload: ${run.payloadName}${run.unsaved ? ' (unsaved)' : ''}`),
         el('span', 'run-user', `user: ${run.user ?? 'anonymous'}`), el('span', 'run-time', elapsed(run)));
     }
     if (run.result && run.result.status_code !== null) meta.append(el('span', 'run-http', `HTTP ${run.result.status_code}`));
@@ -149,6 +167,7 @@
     header.append(title, meta, actions);
     main.append(header);
 
+    main.append(requestSection(run));
     if (run.parse) {
       renderParse(main, run);
       return;
@@ -171,14 +190,10 @@
     if (result) main.append(section('Database changes', 'database', changesBlock(result.changes)));
   }
 
-  /** A Parse run: the request, then Parse Server's status and body, and the request's log entries. */
+  /** A Parse run (after its request): Parse Server's body and the request's log entries. */
   function renderParse(main, run) {
     const parse = run.parse;
-    const request = el('p', 'parse-request', `${parse.method} /parse/${parse.path}`);
     const response = parse.response;
-    if (response) request.append(el('span', `parse-status status-${run.status}`, ` → ${response.status}`));
-    main.append(section('Request', 'arrow-right', request));
-    if (Object.keys(parse.body).length) main.append(section('Sent', 'json', jsonTree(parse.body, undefined, 0)));
     if (parse.error) main.append(section('Error', 'error', el('p', 'error-message', parse.error)));
     if (response) {
       const body = el('div', 'run-result parse-body');
