@@ -10,6 +10,7 @@ import type { RuntimeClient } from '../runtimeClient';
 import type { RunPanel } from '../views/runPanel/runPanel';
 import type { RunRecord } from '../views/runPanel/runHistory';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
+import { outputLine } from '../views/runLog';
 import type { ParseObjectView } from '../../runtime/store/browse';
 import { isObject } from '../../runtime/jsonValues';
 import { ParamsFileError, paramsFileFor, readParamsFile, restRequestOf, targetKey, withParamsEntry, type NamedInput, type ParseTarget } from './params';
@@ -143,17 +144,17 @@ export class ParseRunner {
     this.panel.show();
     this.panel.started(record);
     this.log.info(`▶ parse ${request.method} /parse/${request.path} · ${label} · params "${input.name}"`);
+    const output = this.panel.stream(record, (lines) => this.log.info(lines.map(outputLine).join('\n')));
     try {
-      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, userId: user?.objectId, timeoutMs: this.config.timeoutMs }, (line) => {
-        this.panel.output(record, line);
-        this.log.info(`│ ${line}`);
-      });
+      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, userId: user?.objectId, timeoutMs: this.config.timeoutMs }, (line) => output.push(line));
+      output.flush();
       this.panel.finishedParse(record, response, null);
       const ok = response.status >= 200 && response.status < 300;
       (ok ? this.log.info : this.log.error).call(this.log, `${ok ? '✔' : '✘'} ${request.method} /parse/${request.path} → ${response.status} in ${response.timeMs.toFixed(1)} ms · ${JSON.stringify(response.body)}`);
       if (response.wrote) this.explorer.refresh();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      output.flush();
       this.panel.finishedParse(record, null, message);
       this.log.error(`✘ ${request.method} /parse/${request.path} · ${message}`);
     }

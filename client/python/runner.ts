@@ -55,14 +55,13 @@ export class Runner {
     this.panel.started(record);
     this.log.info(runStartLine(label, named.name, named.spec.user));
     let result: RunResult;
+    const output = this.panel.stream(record, (lines) => this.log.info(lines.map(outputLine).join('\n')));
     try {
-      result = await this.runtime.run(run, (line) => {
-        this.panel.output(record, line);
-        this.log.info(outputLine(line));
-      });
+      result = await this.runtime.run(run, (line) => output.push(line));
     } catch (error) {
       result = failedRun(record, error);
     }
+    output.flush();
     this.panel.finished(record, result);
     (result.success ? this.log.info : this.log.error).call(this.log, runEndLine(label, result));
     await this.choices.setLastRun(uri, named.spec);

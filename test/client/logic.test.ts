@@ -11,7 +11,8 @@ import { findFunctionEntry } from '../../client/python/functionEntry';
 import { readPayloads, PayloadFileError, payloadsFileFor, withPayload } from '../../client/python/payloads';
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
-import { RunHistory, maxHistory, sentRequestOf } from '../../client/views/runPanel/runHistory';
+import { RunHistory, maxHistory, panelOutputLines, panelView, sentRequestOf, splitLines } from '../../client/views/runPanel/runHistory';
+import { LineBatcher } from '../../client/util/lineBatcher';
 import { buildRunRequest, emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
 import { PersistentState } from '../../client/persistentState';
@@ -101,4 +102,29 @@ test('persistent state: each value under the key existing workspaces hold', asyn
   ]);
   assert.deepEqual(state.runChoice(uri), { payloadName: 'valid', user: null });
   assert.deepEqual(state.lastParseInput(cloud, { kind: 'function', name: 'hello' }), { name: 'typed', value: {} });
+});
+
+test('output reaches the panel in batches: one delivery per interval, the rest on flush', async () => {
+  const batches: string[][] = [];
+  const batcher = new LineBatcher((lines) => batches.push(lines), 20);
+  for (let i = 0; i < 1000; i++) batcher.push(`line ${i}`);
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  batcher.push('last');
+  batcher.flush();
+  batcher.flush();
+  assert.deepEqual(batches.map((batch) => batch.length), [1000, 1]);
+});
+
+test('the panel gets the last lines of a long output, once, and a log entry of several lines as several', () => {
+  const history = new RunHistory();
+  const run = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sentRequestOf(buildRunRequest({ source: '', filename: 'a.py', timeoutMs: 1 }, emptyRequestInput(), 'ua')));
+  const lines = Array.from({ length: panelOutputLines + 5 }, (_, i) => `line ${i}`);
+  history.finish(run, result({ output: lines.join('\n') + '\n' }));
+  const view = panelView(run);
+  assert.equal(view.outputTotal, panelOutputLines + 5);
+  assert.equal(view.output.length, panelOutputLines);
+  assert.equal(view.output.at(-1), `line ${panelOutputLines + 4}`);
+  assert.equal(view.result?.output, '');
+  assert.equal(run.output.length, panelOutputLines + 5, 'the record keeps the full output for "Open full output"');
+  assert.deepEqual(splitLines(['[info] Ran cloud function\n  Input: {}', 'one']), ['[info] Ran cloud function', '  Input: {}', 'one']);
 });

@@ -56,6 +56,30 @@ export interface ParseRun {
 
 export const maxHistory = 20;
 
+/** Output lines the panel holds per run (the last ones); "Open full output" shows them all. */
+export const panelOutputLines = 10_000;
+
+/** A run as the webview gets it: its total line count and only its last lines of output, sent once. */
+export type PanelRun = RunRecord & { outputTotal: number };
+
+/** The run as the webview gets it: the last `panelOutputLines` of its output, and no second copy of them in the result or the Parse response. */
+export function panelView(run: RunRecord): PanelRun {
+  const output = run.output.length > panelOutputLines ? run.output.slice(-panelOutputLines) : run.output;
+  const result = run.result && { ...run.result, output: '' };
+  const parse = run.parse?.response ? { ...run.parse, response: { ...run.parse.response, logs: [] } } : run.parse;
+  return { ...run, output, outputTotal: run.output.length, result, parse };
+}
+
+/** Lines as the panel holds them: one entry per line (a log entry of several lines becomes several). */
+export function splitLines(lines: readonly string[]): string[] {
+  const split: string[] = [];
+  for (const line of lines) {
+    if (line.includes('\n')) split.push(...line.split('\n'));
+    else split.push(line);
+  }
+  return split;
+}
+
 export class RunHistory {
   private runs: RunRecord[] = [];
   private nextId = 1;
@@ -103,13 +127,15 @@ export class RunHistory {
 
 /** Messages from the extension to the run panel's webview. */
 export type PanelMessage =
-  | { type: 'history'; runs: readonly RunRecord[]; selected: number | null }
-  | { type: 'run'; run: RunRecord }
-  | { type: 'output'; runId: number; line: string };
+  | { type: 'history'; runs: readonly PanelRun[]; selected: number | null }
+  | { type: 'run'; run: PanelRun }
+  /** More lines of a running run's output (a batch), and how many it has printed in all. */
+  | { type: 'output'; runId: number; lines: string[]; total: number };
 
 /** Messages from the webview to the extension. */
 export type PanelRequest =
   | { type: 'ready' }
   | { type: 'open'; file: string; line: number }
   | { type: 'rerun'; runId: number }
+  | { type: 'openOutput'; runId: number }
   | { type: 'cancel' };

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import crypto from 'node:crypto';
 import type { ParseHostResult } from '../../../host/protocol';
 import type { RunResult } from '../../../runtime/cocobase/run';
-import { RunHistory, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
+import { panelView, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
+import { LineBatcher } from '../../util/lineBatcher';
 
 export interface RunPanelActions {
   rerun(run: RunRecord): void;
@@ -44,29 +45,37 @@ export class RunPanel implements vscode.Disposable {
 
   started(run: RunRecord): void {
     this.selected = run.id;
-    this.post({ type: 'run', run });
+    this.post({ type: 'run', run: panelView(run) });
   }
 
-  output(run: RunRecord, line: string): void {
-    run.output.push(line);
-    this.post({ type: 'output', runId: run.id, line });
+  /**
+   * Where a run's streamed lines go: into its record and, in batches, to the webview and to `onLines` (the
+   * log). Flush it before `finished`.
+   */
+  stream(run: RunRecord, onLines: (lines: string[]) => void): LineBatcher {
+    return new LineBatcher((batch) => {
+      const lines = splitLines(batch);
+      for (const line of lines) run.output.push(line);
+      this.post({ type: 'output', runId: run.id, lines, total: run.output.length });
+      onLines(lines);
+    });
   }
 
   finished(run: RunRecord, result: RunResult): void {
     this.history.finish(run, result);
-    this.post({ type: 'run', run });
+    this.post({ type: 'run', run: panelView(run) });
   }
 
   finishedParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
     this.history.finishParse(run, response, error);
-    this.post({ type: 'run', run });
+    this.post({ type: 'run', run: panelView(run) });
   }
 
   private onRequest(message: PanelRequest): void {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
-        void this.panel?.webview.postMessage({ type: 'history', runs: this.history.all, selected: this.selected } satisfies PanelMessage);
+        void this.panel?.webview.postMessage({ type: 'history', runs: this.history.all.map(panelView), selected: this.selected } satisfies PanelMessage);
         break;
       case 'open': {
         // Only a function file of a run in the history, at a real line: the webview's messages are not trusted.
@@ -83,7 +92,18 @@ export class RunPanel implements vscode.Disposable {
       case 'cancel':
         this.actions.cancel();
         break;
+      case 'openOutput': {
+        const run = this.history.get(message.runId);
+        if (run) void this.openText(run.output.join('\n') + '\n', 'log');
+        break;
+      }
     }
+  }
+
+  /** Opens text (a run's full output, its result as JSON) as a new untitled document beside the code. */
+  private async openText(content: string, language: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument({ content, language });
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
   }
 
   private post(message: PanelMessage): void {

@@ -1,6 +1,6 @@
 // The run panel's webview script: renders the run history and the selected run (status, returned value as a
-// collapsible JSON tree, streamed output, error with clickable traceback lines, database changes) from the
-// extension's messages. Plain DOM, text only through textContent: nothing a function returns is parsed as HTML.
+// collapsible JSON tree, streamed output in a virtualised scroll box, error with clickable traceback lines,
+// database changes) from the extension's messages. Plain DOM, text only through textContent: nothing a function returns is parsed as HTML.
 // @ts-check
 
 (function () {
@@ -85,6 +85,74 @@
     return pre;
   }
 
+  /** Output lines the panel holds per run; the extension sends no more (client/views/runPanel/runHistory.ts). */
+  const maxLines = 10000;
+  /** Rows painted above and below the visible ones, so that scrolling a little shows no gap. */
+  const overscan = 30;
+  /** The output view of the selected run, which streamed lines are appended to. */
+  let liveOutput = null;
+
+  /**
+   * A run's output as a virtualised list: a scroll box of its own, in which only the visible lines (and a few
+   * around them) are in the DOM, painted at most once per frame. It follows the end while scrolled to it.
+   */
+  function outputView(run, title) {
+    const box = el('div', 'output-view');
+    const sizer = el('div', 'output-sizer');
+    const rows = el('pre', 'output-lines');
+    sizer.append(rows);
+    box.append(sizer);
+    const note = el('p', 'output-note');
+    const heading = el('div', 'output-heading');
+    const open = el('button', 'open-output');
+    open.append(icon('go-to-file'), document.createTextNode(' Open full output'));
+    open.addEventListener('click', () => vscode.postMessage({ type: 'openOutput', runId: run.id }));
+    heading.append(note, open);
+    let lineHeight = 0;
+    let scheduled = false;
+    let follow = true;
+    const paint = () => {
+      scheduled = false;
+      const lines = run.output;
+      if (!lineHeight) {
+        rows.textContent = 'M';
+        lineHeight = rows.getBoundingClientRect().height || 18;
+      }
+      sizer.style.height = `${lines.length * lineHeight}px`;
+      if (follow) box.scrollTop = box.scrollHeight;
+      const first = Math.max(0, Math.floor(box.scrollTop / lineHeight) - overscan);
+      const last = Math.min(lines.length, first + Math.ceil((box.clientHeight || 400) / lineHeight) + 2 * overscan);
+      rows.style.transform = `translateY(${first * lineHeight}px)`;
+      rows.replaceChildren();
+      for (let i = first; i < last; i++) rows.append(outputRow(lines[i], run), '\n');
+      const shown = lines.length;
+      const total = Math.max(run.outputTotal || 0, shown);
+      note.textContent = total === 0 ? 'No output.' : total > shown ? `${total.toLocaleString()} lines; the last ${shown.toLocaleString()} are shown here.` : `${total.toLocaleString()} line${total === 1 ? '' : 's'}`;
+      open.hidden = total === 0;
+      box.hidden = shown === 0;
+    };
+    const schedule = () => {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(paint);
+    };
+    box.addEventListener('scroll', () => {
+      follow = box.scrollTop + box.clientHeight >= box.scrollHeight - 2 * (lineHeight || 18);
+      schedule();
+    });
+    const container = el('div', 'output');
+    container.append(heading, box);
+    const view = { run, repaint: schedule };
+    // Painted once it is in the document (its height is known then).
+    schedule();
+    return { node: section(title, 'output', container), view };
+  }
+
+  /** One output line as painted. */
+  function outputRow(line) {
+    return line;
+  }
+
   function changesBlock(changes) {
     const box = el('div', 'changes');
     const total = changes.created + changes.updated + changes.deleted;
@@ -140,6 +208,7 @@
     const main = /** @type {HTMLElement} */ (document.getElementById('run'));
     const run = selected === null ? undefined : runs.get(selected);
     if (!run) return;
+    liveOutput = null;
     main.replaceChildren();
     const header = el('header', `run-header status-${run.status}`);
     const title = el('h2', 'run-status');
@@ -184,9 +253,7 @@
       box.append(jsonTree(result.result, undefined, 0));
       main.append(section('Result', 'json', box));
     }
-    const output = el('pre', 'run-output', run.output.length ? run.output.join('\n') : '');
-    if (!run.output.length) output.classList.add('none');
-    main.append(section('Output', 'output', output));
+    main.append(outputSection(run, 'Output'));
     if (result) main.append(section('Database changes', 'database', changesBlock(result.changes)));
   }
 
@@ -199,17 +266,16 @@
       const body = el('div', 'run-result parse-body');
       body.append(jsonTree(response.body, undefined, 0));
       main.append(section(`Response ${response.status}`, 'json', body));
-      const logs = el('pre', 'run-output parse-logs');
-      const lines = response.logs.map((entry) => `${entry.level.padEnd(5)} ${entry.message}`);
-      logs.textContent = lines.join('\n');
-      if (!lines.length) logs.classList.add('none');
-      main.append(section('Logs', 'output', logs));
-      if (response.changes) main.append(section('Database changes', 'database', changesBlock(response.changes)));
-    } else {
-      const output = el('pre', 'run-output', run.output.join('\n'));
-      if (!run.output.length) output.classList.add('none');
-      main.append(section('Logs', 'output', output));
     }
+    main.append(outputSection(run, 'Logs'));
+    if (response && response.changes) main.append(section('Database changes', 'database', changesBlock(response.changes)));
+  }
+
+  /** The output (or Parse log) section of a run; the selected run's is where streamed lines go. */
+  function outputSection(run, title) {
+    const { node, view } = outputView(run, title);
+    if (run.id === selected) liveOutput = view;
+    return node;
   }
 
   function render() {
@@ -241,14 +307,10 @@
       case 'output': {
         const run = runs.get(message.runId);
         if (!run) break;
-        run.output.push(message.line);
-        if (message.runId === selected) {
-          const output = document.querySelector('.run-output');
-          if (output) {
-            output.classList.remove('none');
-            output.textContent = run.output.join('\n');
-          }
-        }
+        for (const line of message.lines) run.output.push(line);
+        if (run.output.length > maxLines) run.output.splice(0, run.output.length - maxLines);
+        run.outputTotal = message.total;
+        if (liveOutput && liveOutput.run === run) liveOutput.repaint();
         break;
       }
     }
