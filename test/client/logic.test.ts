@@ -11,7 +11,7 @@ import { findFunctionEntry } from '../../client/python/functionEntry';
 import { readPayloads, PayloadFileError, payloadsFileFor, withPayload } from '../../client/python/payloads';
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
-import { RunHistory, maxHistory, panelOutputLines, panelView, sentRequestOf, splitLines } from '../../client/views/runPanel/runHistory';
+import { RunHistory, maxHistory, panelOutputLines, panelView, resultJson, sentRequestOf, splitLines } from '../../client/views/runPanel/runHistory';
 import { LineBatcher } from '../../client/util/lineBatcher';
 import { buildRunRequest, emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
@@ -127,4 +127,18 @@ test('the panel gets the last lines of a long output, once, and a log entry of s
   assert.equal(view.result?.output, '');
   assert.equal(run.output.length, panelOutputLines + 5, 'the record keeps the full output for "Open full output"');
   assert.deepEqual(splitLines(['[info] Ran cloud function\n  Input: {}', 'one']), ['[info] Ran cloud function', '  Input: {}', 'one']);
+});
+
+test('"Open result as JSON": a Python run\'s returned value, a Parse run\'s response body, nothing for a failed run', () => {
+  const history = new RunHistory();
+  const sent = sentRequestOf(buildRunRequest({ source: '', filename: 'a.py', timeoutMs: 1 }, emptyRequestInput(), 'ua'));
+  const run = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
+  history.finish(run, result({ result: [{ id: 'a' }] }));
+  assert.equal(resultJson(run), '[\n  {\n    "id": "a"\n  }\n]');
+  const failed = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
+  history.finish(failed, result({ success: false, error: 'ValueError: bad' }));
+  assert.equal(resultJson(failed), undefined);
+  const parse = history.startParse('/w/cloud/main.js', 'cloud/main.js', 'empty params', { target: 'function hello', input: {} }, { ...sent, target: '/parse/functions/hello' });
+  history.finishParse(parse, { status: 200, body: { result: 'Hello' }, logs: [], timeMs: 1, wrote: false, changes: emptyChanges() }, null);
+  assert.equal(resultJson(parse), '{\n  "result": "Hello"\n}');
 });

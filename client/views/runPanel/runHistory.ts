@@ -125,6 +125,15 @@ export class RunHistory {
   }
 }
 
+/**
+ * A run's result as JSON text for "Open result as JSON" (a Python run's returned value, a Parse run's response
+ * body); undefined when it has none. The one place to read the runtime's exact JSON text instead, once sent.
+ */
+export function resultJson(run: RunRecord): string | undefined {
+  if (run.parse) return run.parse.response ? JSON.stringify(run.parse.response.body, null, 2) : undefined;
+  return run.result?.success ? JSON.stringify(run.result.result, null, 2) : undefined;
+}
+
 /** Messages from the extension to the run panel's webview. */
 export type PanelMessage =
   | { type: 'history'; runs: readonly PanelRun[]; selected: number | null }
@@ -138,4 +147,5 @@ export type PanelRequest =
   | { type: 'open'; file: string; line: number }
   | { type: 'rerun'; runId: number }
   | { type: 'openOutput'; runId: number }
+  | { type: 'openResult'; runId: number }
   | { type: 'cancel' };

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import crypto from 'node:crypto';
 import type { ParseHostResult } from '../../../host/protocol';
 import type { RunResult } from '../../../runtime/cocobase/run';
-import { panelView, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
+import { panelView, resultJson, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
 import { LineBatcher } from '../../util/lineBatcher';
 
 export interface RunPanelActions {
@@ -95,6 +95,12 @@ export class RunPanel implements vscode.Disposable {
       case 'openOutput': {
         const run = this.history.get(message.runId);
         if (run) void this.openText(run.output.join('\n') + '\n', 'log');
+        break;
+      }
+      case 'openResult': {
+        const run = this.history.get(message.runId);
+        const json = run && resultJson(run);
+        if (json !== undefined) void this.openText(json + '\n', 'json');
         break;
       }
     }

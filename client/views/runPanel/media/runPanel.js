@@ -36,32 +36,112 @@
     return `${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`;
   }
 
-  /** A collapsible JSON tree: objects and arrays are <details>, open at the first two levels. */
-  function jsonTree(value, key, depth) {
-    const label = key === undefined ? '' : `${key}: `;
-    if (value !== null && typeof value === 'object') {
-      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
-      const details = el('details', 'json-node');
-      details.open = depth < 2;
-      const summary = el('summary');
-      summary.append(el('span', 'json-key', label), el('span', 'json-brace', Array.isArray(value) ? `Array(${entries.length})` : `{${entries.length}}`));
-      details.append(summary);
-      const children = el('div', 'json-children');
-      for (const [k, v] of entries) children.append(jsonTree(v, k, depth + 1));
-      details.append(children);
-      return details;
+  /** Children built per step when a node opens (and per "Show more"), so that no result is rendered whole. */
+  const childrenPerPage = 200;
+  /** Separates the keys of a path in a tree (`marked` sets of changed fields use it too). */
+  const pathSeparator = '\u001f';
+
+  /** A short one-line preview of a value for a collapsed node's summary, reading no more of it than it shows. */
+  function preview(value, budget = 60) {
+    if (value === null || typeof value !== 'object') {
+      const text = JSON.stringify(value) ?? String(value);
+      return text.length > budget ? text.slice(0, budget - 1) + '…' : text;
     }
-    const line = el('div', 'json-leaf');
-    line.append(el('span', 'json-key', label), el('span', `json-${value === null ? 'null' : typeof value}`, JSON.stringify(value)));
-    return line;
+    const isArray = Array.isArray(value);
+    let text = isArray ? '[' : '{';
+    for (const key in value) {
+      if (text.length > budget) return text + '…';
+      if (text.length > 1) text += ', ';
+      const item = value[key];
+      text += (isArray ? '' : `${key}: `) + (item !== null && typeof item === 'object' ? (Array.isArray(item) ? '[…]' : '{…}') : preview(item, 24));
+    }
+    return text.length > budget ? text.slice(0, budget - 1) + '…' : text + (isArray ? ']' : '}');
   }
 
-  function section(title, iconName, body) {
+  /**
+   * A JSON value as a collapsible tree rendered lazily: an object or array is a <details> whose children are
+   * built when it first opens, `childrenPerPage` at a time. The first `openLevels` levels start open, and so
+   * do the nodes of `openPaths` (keys joined by pathSeparator); `marked` paths are highlighted, their parents open.
+   * @param {unknown} value
+   * @param {{ openLevels?: number, marked?: Set<string>, openPaths?: string[] }} [options]
+   */
+  function jsonTree(value, options = {}) {
+    const marked = options.marked ?? new Set();
+    const parents = new Set(options.openPaths ?? []);
+    for (const path of marked) {
+      const keys = path.split(pathSeparator);
+      for (let i = 0; i < keys.length; i++) parents.add(keys.slice(0, i).join(pathSeparator));
+    }
+    return jsonNode(value, undefined, '', 0, { openLevels: options.openLevels ?? 1, marked, parents });
+  }
+
+  function jsonNode(value, key, path, depth, tree) {
+    const label = key === undefined ? '' : `${key}: `;
+    const changed = tree.marked.has(path) && key !== undefined;
+    if (value === null || typeof value !== 'object') {
+      const line = el('div', changed ? 'json-leaf changed' : 'json-leaf');
+      line.append(el('span', 'json-key', label), el('span', `json-${value === null ? 'null' : typeof value}`, JSON.stringify(value)));
+      return line;
+    }
+    const isArray = Array.isArray(value);
+    const keys = isArray ? null : Object.keys(value);
+    const count = isArray ? value.length : keys.length;
+    const details = el('details', changed ? 'json-node changed' : 'json-node');
+    const summary = el('summary');
+    summary.append(el('span', 'json-key', label), el('span', 'json-brace', isArray ? `Array(${count})` : `{${count}}`), el('span', 'json-preview', ` ${preview(value)}`));
+    const children = el('div', 'json-children');
+    details.append(summary, children);
+    let built = 0;
+    const more = el('button', 'json-more');
+    more.addEventListener('click', () => buildPage());
+    const buildPage = () => {
+      more.remove();
+      const end = Math.min(count, built + childrenPerPage);
+      for (let i = built; i < end; i++) {
+        const childKey = isArray ? String(i) : keys[i];
+        const childPath = key === undefined && depth === 0 ? childKey : path + pathSeparator + childKey;
+        children.append(jsonNode(value[isArray ? i : childKey], childKey, childPath, depth + 1, tree));
+      }
+      built = end;
+      if (built < count) {
+        more.textContent = `Show ${Math.min(childrenPerPage, count - built)} more (${(count - built).toLocaleString()} not shown)`;
+        children.append(more);
+      }
+    };
+    details.addEventListener('toggle', () => {
+      if (details.open && built === 0) buildPage();
+    });
+    if (depth < tree.openLevels || tree.parents.has(path)) {
+      details.open = true;
+      buildPage();
+    }
+    return details;
+  }
+
+  /** A titled block of the run view; `action` (a button) sits at the end of its heading. */
+  function section(title, iconName, body, action) {
     const box = el('section', 'block');
     const heading = el('h3');
     heading.append(icon(iconName), document.createTextNode(' ' + title));
+    if (action) heading.append(action);
     box.append(heading, body);
     return box;
+  }
+
+  /** A link-like button that asks the extension to open something in the editor. */
+  function openButton(text, iconName, message) {
+    const button = el('button', 'open-button');
+    button.append(icon(iconName), document.createTextNode(` ${text}`));
+    button.addEventListener('click', () => vscode.postMessage(message));
+    return button;
+  }
+
+  /**
+   * The value the Result section shows: the result's JavaScript value. One line to change for the exact JSON
+   * text of the result (result_json) once the runtime sends it.
+   */
+  function resultValue(run) {
+    return run.result.result;
   }
 
   /** Traceback text whose `File "…", line N` lines open the function file at that line. */
@@ -104,9 +184,7 @@
     box.append(sizer);
     const note = el('p', 'output-note');
     const heading = el('div', 'output-heading');
-    const open = el('button', 'open-output');
-    open.append(icon('go-to-file'), document.createTextNode(' Open full output'));
-    open.addEventListener('click', () => vscode.postMessage({ type: 'openOutput', runId: run.id }));
+    const open = openButton('Open full output', 'go-to-file', { type: 'openOutput', runId: run.id });
     heading.append(note, open);
     let lineHeight = 0;
     let scheduled = false;
@@ -164,8 +242,8 @@
         el('span', 'collection', item.collection ? ` ${item.collection}` : ''), el('span', 'id', ` ${item.id}`));
       details.append(summary);
       const sides = el('div', 'before-after');
-      if (item.before !== undefined) sides.append(section('Before', 'history', jsonTree(item.before, undefined, 1)));
-      if (item.after !== undefined) sides.append(section('After', 'arrow-right', jsonTree(item.after, undefined, 1)));
+      if (item.before !== undefined) sides.append(section('Before', 'history', jsonTree(item.before, { openLevels: 0 })));
+      if (item.after !== undefined) sides.append(section('After', 'arrow-right', jsonTree(item.after, { openLevels: 0 })));
       details.append(sides);
       box.append(details);
     }
@@ -187,7 +265,7 @@
     const fields = { [run.parse ? 'body' : 'payload']: sent.body };
     if (Object.keys(sent.query).length) fields.query = sent.query;
     if (Object.keys(sent.headers).length) fields.headers = sent.headers;
-    box.append(jsonTree(fields, undefined, 0));
+    box.append(jsonTree(fields, { openPaths: [run.parse ? 'body' : 'payload'] }));
     return section(run.unsaved ? 'Request (unsaved edits sent)' : 'Request', 'arrow-right', box);
   }
 
@@ -204,12 +282,32 @@
     }
   }
 
+  /** The built views of finished runs, so that switching back to one in the history rebuilds nothing. */
+  const builtViews = new Map();
+
   function renderRun() {
     const main = /** @type {HTMLElement} */ (document.getElementById('run'));
     const run = selected === null ? undefined : runs.get(selected);
     if (!run) return;
     liveOutput = null;
-    main.replaceChildren();
+    const built = builtViews.get(run.id);
+    if (built && built.run === run) {
+      main.replaceChildren(built.node);
+      if (built.output) {
+        liveOutput = built.output;
+        built.output.repaint();
+      }
+      return;
+    }
+    const view = el('div', 'run-view');
+    main.replaceChildren(view);
+    buildRun(view, run);
+    if (run.status !== 'running') builtViews.set(run.id, { run, node: view, output: liveOutput });
+    for (const id of builtViews.keys()) if (!runs.has(id)) builtViews.delete(id);
+  }
+
+  /** Builds the view of a run: header, request, error or result, output, database changes. */
+  function buildRun(main, run) {
     const header = el('header', `run-header status-${run.status}`);
     const title = el('h2', 'run-status');
     title.append(statusIcon(run), document.createTextNode(` ${run.status === 'running' ? 'Running' : run.status === 'succeeded' ? 'Succeeded' : 'Failed'}`));
@@ -250,8 +348,8 @@
     }
     if (result && result.success) {
       const box = el('div', 'run-result');
-      box.append(jsonTree(result.result, undefined, 0));
-      main.append(section('Result', 'json', box));
+      box.append(jsonTree(resultValue(run)));
+      main.append(section('Result', 'json', box, openButton('Open result as JSON', 'json', { type: 'openResult', runId: run.id })));
     }
     main.append(outputSection(run, 'Output'));
     if (result) main.append(section('Database changes', 'database', changesBlock(result.changes)));
@@ -264,8 +362,8 @@
     if (parse.error) main.append(section('Error', 'error', el('p', 'error-message', parse.error)));
     if (response) {
       const body = el('div', 'run-result parse-body');
-      body.append(jsonTree(response.body, undefined, 0));
-      main.append(section(`Response ${response.status}`, 'json', body));
+      body.append(jsonTree(response.body));
+      main.append(section(`Response ${response.status}`, 'json', body, openButton('Open response as JSON', 'json', { type: 'openResult', runId: run.id })));
     }
     main.append(outputSection(run, 'Logs'));
     if (response && response.changes) main.append(section('Database changes', 'database', changesBlock(response.changes)));
