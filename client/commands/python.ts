@@ -20,6 +20,11 @@ export const chooseUser: CommandFactory = (ctx) => (uri?: vscode.Uri) => withFun
 export const markAsFunction: CommandFactory = (ctx) => async (uri?: vscode.Uri) => {
   const file = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!file) return;
+  if (ctx.functionFiles.isFunction(await vscode.workspace.openTextDocument(file))) {
+    void vscode.window.showInformationMessage(`cloudfn: ${vscode.workspace.asRelativePath(file)} is already a cloud function.`);
+    return;
+  }
+  // Relative to its workspace folder, as cloudfn.functionGlobs reads it (client/python/functionSelector.ts).
   await ctx.config.addFunctionGlob(vscode.workspace.asRelativePath(file, false));
   void vscode.window.showInformationMessage(`cloudfn: ${vscode.workspace.asRelativePath(file)} is now a cloud function (added to cloudfn.functionGlobs).`);
 };

@@ -47,12 +47,21 @@ test('a payloads file sits beside its function and keeps entries in order when o
   assert.deepEqual(readPayloads(text).map((p) => [p.name, p.spec.method]), [['b', 'POST'], ['a', 'GET']]);
 });
 
-test('function files: one filter per glob and one per project folder', () => {
-  assert.deepEqual(functionSelector(['**/functions/**/*.py', 'tools/job.py'], ['/w/api']), [
-    { scheme: 'file', language: 'python', pattern: '**/functions/**/*.py' },
-    { scheme: 'file', language: 'python', pattern: 'tools/job.py' },
-    { scheme: 'file', language: 'python', pattern: '/w/api/**/*.py' },
+test('function files: a glob per filter, relative ones per workspace folder, one per project folder', () => {
+  assert.deepEqual(functionSelector(['**/functions/**/*.py', 'tools/job.py', '/abs/x.py'], ['/w/api'], ['/w', '/v[1]']).map((filter) => filter.pattern), [
+    '**/functions/**/*.py', '/w/tools/job.py', '/v[[]1[]]/tools/job.py', '/abs/x.py', '/w/api/**/*.py',
   ]);
+});
+
+test('"Mark File as Cloud Function" writes a glob relative to the folder, and it matches the file', () => {
+  // The glob the command adds is vscode.workspace.asRelativePath(file, false); VS Code matches filters on absolute paths.
+  const [filter] = functionSelector(['other.py', 'sub dir/job.py'], [], ['/w/my project']);
+  assert.ok(path.posix.matchesGlob('/w/my project/other.py', filter!.pattern), filter!.pattern);
+  assert.ok(!path.posix.matchesGlob('/w/my project/sub/other.py', filter!.pattern));
+  const nested = functionSelector(['sub dir/job.py'], [], ['/w/my project'])[0]!;
+  assert.ok(path.posix.matchesGlob('/w/my project/sub dir/job.py', nested.pattern), nested.pattern);
+  const escaped = functionSelector(['a.py'], [], ['/w/v[1]'])[0]!;
+  assert.ok(path.posix.matchesGlob('/w/v[1]/a.py', escaped.pattern), escaped.pattern);
 });
 
 function result(overrides: Partial<RunResult>): RunResult {
