@@ -61,8 +61,7 @@ async function main(): Promise<void> {
           const win = window as unknown as { cloudfnShownAt?: number };
           win.cloudfnShownAt = undefined;
           const observer = new MutationObserver(() => {
-            const selected = document.querySelector('.history-item.selected')?.textContent ?? '';
-            if (selected.includes(`#${runId} `) && document.querySelector('.run-header.status-succeeded')) {
+            if (document.querySelector(`.history-item.selected[data-run-id="${runId}"]`) && document.querySelector('.run-header.status-succeeded')) {
               win.cloudfnShownAt = Date.now();
               observer.disconnect();
             }
@@ -73,8 +72,8 @@ async function main(): Promise<void> {
       await lens.first().click();
       const frame = panel ?? await editor.webviewFrame('#cloudfn-run-panel');
       await editor.waitFor(`run #${round} shown`, async () => {
-        const selected = await frame.locator('.history-item.selected').textContent().catch(() => '');
-        return selected?.includes(`#${round} `) && (await frame.locator('.run-header.status-succeeded').count()) > 0;
+        const selected = await frame.locator('.history-item.selected').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+        return selected === String(round) && (await frame.locator('.run-header.status-succeeded').count()) > 0;
       }, { intervalMs: 20, timeoutMs: 60_000 });
       // The first run is the warm-up (it may wait for the runtime and creates the panel).
       if (panel) {

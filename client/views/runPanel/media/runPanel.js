@@ -275,8 +275,14 @@
     const ordered = [...runs.values()].sort((a, b) => b.id - a.id);
     for (const run of ordered) {
       const item = el('button', `history-item${run.id === selected ? ' selected' : ''} status-${run.status}`);
-      item.title = `${run.parse ? run.parse.target + ' · ' : ''}${run.label} · ${run.payloadName} · ${new Date(run.startedAt).toLocaleTimeString()}`;
-      item.append(statusIcon(run), el('span', 'history-label', ` #${run.id} ${run.parse ? run.parse.target : run.label}`), el('span', 'history-time', elapsed(run)));
+      item.dataset.runId = String(run.id);
+      const file = run.label.split('/').pop();
+      const input = `${run.parse ? 'params' : 'payload'}: ${run.payloadName}${run.unsaved ? ' (unsaved)' : ''}`;
+      item.title = `#${run.id} · ${run.parse ? `${run.parse.target} · ` : ''}${run.label} · ${input} · ${new Date(run.startedAt).toLocaleTimeString()}`;
+      const text = el('span', 'history-text');
+      text.append(el('span', 'history-label', run.parse ? `${run.parse.target} · ${file}` : file),
+        el('span', 'history-detail', `${input} · ${elapsed(run)}`));
+      item.append(statusIcon(run), text);
       item.addEventListener('click', () => { selected = run.id; render(); });
       nav.append(item);
     }
