@@ -141,7 +141,7 @@ export class ParseRunner {
     const sent = { method: request.method, target: `/parse/${request.path}`, user: user?.label ?? null, body: request.body, query: {}, headers: {} };
     const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), input: input.value }, sent);
     record.unsaved = fromFile && hasUnsavedChanges(paramsFileFor(uri.fsPath));
-    this.panel.show();
+    this.panel.show(true, uri);
     this.panel.started(record);
     this.log.info(`▶ parse ${request.method} /parse/${request.path} · ${label} · params "${input.name}"`);
     const output = this.panel.stream(record, (lines) => this.log.info(lines.map(outputLine).join('\n')));

@@ -51,7 +51,7 @@ export class Runner {
     const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec, sentRequestOf(run));
     // A named payload comes from the payloads file, as the editor shows it.
     record.unsaved = named.name !== emptyPayloadName && named.name !== lastRunName && hasUnsavedChanges(payloadsFileFor(uri.fsPath));
-    this.panel.show();
+    this.panel.show(true, uri);
     this.panel.started(record);
     this.log.info(runStartLine(label, named.name, named.spec.user));
     let result: RunResult;

@@ -1,6 +1,7 @@
-// The run panel: a webview beside the editor showing each run's status, returned value (a collapsible JSON
-// tree), streamed print output, error with a clickable traceback, and database changes, with a history of
-// recent runs to compare and re-run. Themed with VS Code's CSS variables and codicons; strict CSP.
+// The run panel: one webview in a fixed column right of the code, showing each run's request, status, returned
+// value (a lazily built JSON tree), streamed print output, error with a clickable traceback, and database
+// changes, with a history of recent runs to compare and re-run. Files it opens go to the code's group. Themed
+// with VS Code's CSS variables and codicons; strict CSP.
 
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
@@ -20,16 +21,26 @@ export class RunPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private selected: number | null = null;
   private webviewReady = false;
+  /** The editor group of the code last run: files opened from the panel go there, and the panel sits right of it. */
+  private codeColumn: vscode.ViewColumn = vscode.ViewColumn.One;
 
   constructor(private readonly mediaRoot: vscode.Uri, private readonly actions: RunPanelActions) {}
 
-  /** Shows the panel (creating it beside the editor), without taking focus from the editor. */
-  show(preserveFocus = true): void {
+  /**
+   * Shows the panel without taking focus from the editor. It is created in the column right of the code's and
+   * stays in its column after that (wherever the user moved it), unless the code is in that very column: then
+   * it moves right of it, so that it never hides the code. `code`: the file being run, whose editor group is
+   * where files opened from the panel go.
+   */
+  show(preserveFocus = true, code?: vscode.Uri): void {
+    const editor = code && [vscode.window.activeTextEditor, ...vscode.window.visibleTextEditors].find((e) => e?.document.uri.toString() === code.toString());
+    if (editor?.viewColumn !== undefined) this.codeColumn = editor.viewColumn;
     if (this.panel) {
-      this.panel.reveal(undefined, preserveFocus);
+      const column = this.panel.viewColumn;
+      this.panel.reveal(column === this.codeColumn ? this.codeColumn + 1 : undefined, preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(RunPanel.viewType, 'cloudfn: Run', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
+    const panel = vscode.window.createWebviewPanel(RunPanel.viewType, 'cloudfn: Run', { viewColumn: this.codeColumn + 1, preserveFocus }, {
       enableScripts: true,
       retainContextWhenHidden: true,
       localResourceRoots: [this.mediaRoot],
@@ -81,7 +92,7 @@ export class RunPanel implements vscode.Disposable {
         // Only a function file of a run in the history, at a real line: the webview's messages are not trusted.
         if (!this.history.all.some((run) => run.file === message.file) || !Number.isInteger(message.line) || message.line < 1) break;
         const position = new vscode.Position(message.line - 1, 0);
-        void vscode.window.showTextDocument(vscode.Uri.file(message.file), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+        void vscode.window.showTextDocument(vscode.Uri.file(message.file), { selection: new vscode.Range(position, position), viewColumn: this.codeColumn });
         break;
       }
       case 'rerun': {
@@ -106,10 +117,10 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
-  /** Opens text (a run's full output, its result as JSON) as a new untitled document beside the code. */
+  /** Opens text (a run's full output, its result as JSON) as a new untitled document in the code's group. */
   private async openText(content: string, language: string): Promise<void> {
     const document = await vscode.workspace.openTextDocument({ content, language });
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    await vscode.window.showTextDocument(document, { viewColumn: this.codeColumn });
   }
 
   private post(message: PanelMessage): void {
