@@ -4,6 +4,7 @@
 
 import type { RunRequest, RunResult } from '../runtime/cocobase/run';
 import type { RunChanges } from '../runtime/store/changes';
+import type { LogEntry } from '../runtime/parse/logs';
 
 /** What the data explorer and the database commands ask of the host process. */
 export type DbRequest =
@@ -35,7 +36,8 @@ export interface ParseHostResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-  logs: { level: 'info' | 'warn' | 'error'; message: string }[];
+  /** The request's log entries; a handler's failure carries the stack of what Cloud Code threw. */
+  logs: LogEntry[];
   timeMs: number;
   wrote: boolean;
   /** The Parse objects the request created, updated and deleted (nothing when it failed before writing). */

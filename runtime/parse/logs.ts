@@ -9,6 +9,8 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export interface LogEntry {
   level: LogLevel;
   message: string;
+  /** For the failure of a handler: the stack of what Cloud Code threw (the editor links its frames). */
+  stack?: string;
 }
 
 /** The warning for each Backbone-era style the seed documents (and current Parse Server rejects). */
@@ -22,8 +24,8 @@ export class AppLog {
 
   constructor(private readonly onEntry?: (entry: LogEntry) => void) {}
 
-  add(level: LogLevel, message: string): void {
-    const entry = { level, message };
+  add(level: LogLevel, message: string, stack?: string): void {
+    const entry: LogEntry = stack ? { level, message, stack } : { level, message };
     this.entries.push(entry);
     this.onEntry?.(entry);
   }

@@ -13,6 +13,7 @@ import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
 import { RunHistory, maxHistory, panelOutputLines, panelView, resultJson, sentRequestOf, splitLines } from '../../client/views/runPanel/runHistory';
 import { LineBatcher } from '../../client/util/lineBatcher';
+import { parseFailure, pythonFailure } from '../../client/views/runPanel/errorTrace';
 import { buildRunRequest, emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
 import { PersistentState } from '../../client/persistentState';
@@ -150,4 +151,30 @@ test('"Open result as JSON": a Python run\'s returned value, a Parse run\'s resp
   const parse = history.startParse('/w/cloud/main.js', 'cloud/main.js', 'empty params', { target: 'function hello', input: {} }, { ...sent, target: '/parse/functions/hello' });
   history.finishParse(parse, { status: 200, body: { result: 'Hello' }, logs: [], timeMs: 1, wrote: false, changes: emptyChanges() }, null);
   assert.equal(resultJson(parse), '{\n  "result": "Hello"\n}');
+});
+
+test('errors are said once and point at their line: Python tracebacks, timeouts, Node stacks, load errors', () => {
+  const syntax = pythonFailure(result({ success: false, error: 'SyntaxError: invalid syntax (hello.py, line 7)', error_type: 'SyntaxError', error_line: 7, traceback: '  File "hello.py", line 7\n    x = = 1\nSyntaxError: invalid syntax (hello.py, line 7)\n' }), '/w/hello.py', 'hello.py');
+  assert.equal(syntax.summary, 'SyntaxError: invalid syntax (hello.py, line 7)');
+  assert.deepEqual(syntax.location, { file: '/w/hello.py', line: 7, column: null });
+  assert.deepEqual(syntax.trace.filter((line) => line.location).map((line) => line.location!.line), [7]);
+  const timeout = pythonFailure(result({ success: false, error: 'TimeoutError: the function did not finish within its 1 s time limit', error_type: 'TimeoutError',
+    traceback: 'Traceback (most recent call last):\n  File "functions/spin.py", line 3, in main\n    while True:\nTimeoutError: the function did not finish within its 1 s time limit\n' }), '/w/functions/spin.py', 'functions/spin.py');
+  assert.equal(timeout.summary, 'TimeoutError: the function did not finish within its 1 s time limit (while running line 3)');
+  assert.equal(timeout.location?.line, 3);
+  const cancelled = pythonFailure(result({ success: false, error: 'CancelledError: the run was cancelled', error_type: 'CancelledError', traceback: 'CancelledError: the run was cancelled\n' }), '/w/a.py', 'a.py');
+  assert.deepEqual([cancelled.summary, cancelled.trace, cancelled.location], ['CancelledError: the run was cancelled', [], null]);
+  assert.equal(runEndLine('a.py', result({ success: false, error: 'SyntaxError: invalid syntax (a.py, line 2)', error_line: 2 })), '✘ a.py failed in 12.3 ms · SyntaxError: invalid syntax (a.py, line 2)');
+
+  const stack = 'TypeError: x is undefined\n    at third (/w/cloud/lib/util.js:3:20)\n    at /w/cloud/main.js:9:5\n    at run (/w/node_modules/parse/a.js:1:1)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)';
+  const parse = parseFailure('x is undefined (Parse error 141)', stack, ['/w']);
+  assert.deepEqual(parse.trace.map((line) => line.location ? `${line.location.file}:${line.location.line}:${line.location.column}` : line.text), [
+    'TypeError: x is undefined', '/w/cloud/lib/util.js:3:20', '/w/cloud/main.js:9:5', '    at run (node_modules/parse/a.js:1:1)', '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+  ]);
+  assert.equal(parse.location?.file, '/w/cloud/lib/util.js');
+  const load = parseFailure('cloud code cloud/main.js has a syntax error: Unexpected token \'}\' (cloud/main.js:7)', undefined, ['/w'], '/w/cloud/main.js');
+  assert.deepEqual([load.trace, load.location], [[], { file: '/w/cloud/main.js', line: 7, column: null }]);
+  const absolute = parseFailure('cloud code /w/cloud/main.js has a syntax error: Unexpected end of input (/w/cloud/main.js:2)', undefined, ['/w']);
+  assert.equal(absolute.summary, 'cloud code cloud/main.js has a syntax error: Unexpected end of input (cloud/main.js:2)');
+  assert.equal(absolute.location?.line, 2);
 });

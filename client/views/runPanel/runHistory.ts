@@ -3,6 +3,7 @@
 
 import type { ParseHostResult } from '../../../host/protocol';
 import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult } from '../../../runtime/cocobase/run';
+import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
 
 export interface RunRecord {
   id: number;
@@ -19,7 +20,11 @@ export interface RunRecord {
   /** The payload (or params) came from an open file with unsaved edits. */
   unsaved?: boolean;
   startedAt: number;
+  /** When the run ended (its result or its failure arrived); null while it runs. */
+  endedAt: number | null;
   status: 'running' | 'succeeded' | 'failed';
+  /** A failed run's error, traceback or stack, and the place in the user's code it points at. */
+  failure: RunFailureView | null;
   output: string[];
   result: RunResult | null;
   /** A Parse Cloud Code run: the request sent and, once answered, Parse Server's status, body and logs. */
@@ -93,7 +98,7 @@ export class RunHistory {
   }
 
   start(file: string, label: string, payloadName: string, spec: RequestInput, sent: SentRequest): RunRecord {
-    const run: RunRecord = { id: this.nextId++, file, label, payloadName, spec, user: spec.user, sent, startedAt: Date.now(), status: 'running', output: [], result: null };
+    const run: RunRecord = { id: this.nextId++, file, label, payloadName, spec, user: spec.user, sent, startedAt: Date.now(), endedAt: null, status: 'running', failure: null, output: [], result: null };
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
   }
@@ -103,23 +108,34 @@ export class RunHistory {
     const user = sent.user;
     const run: RunRecord = {
       id: this.nextId++, file, label, payloadName: paramsName, spec: emptyRequestInput(), sent,
-      user, startedAt: Date.now(), status: 'running', output: [], result: null, parse: { ...parse, response: null, error: null },
+      user, startedAt: Date.now(), endedAt: null, status: 'running', failure: null, output: [], result: null, parse: { ...parse, response: null, error: null },
     };
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
   }
 
-  /** Ends a Parse run: succeeded for a 2xx status (as the CLI's exit code). */
-  finishParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
+  /**
+   * Ends a Parse run: succeeded for a 2xx status (as the CLI's exit code). A failure's stack frames (and a load
+   * error's place) in files under `roots` become links.
+   */
+  finishParse(run: RunRecord, response: ParseHostResult | null, error: string | null, roots: readonly string[] = []): void {
     if (!run.parse) return;
     run.parse.response = response;
     run.parse.error = error;
+    run.endedAt = Date.now();
     run.status = response && response.status >= 200 && response.status < 300 ? 'succeeded' : 'failed';
+    if (run.status === 'succeeded') return;
+    const body = (response?.body ?? {}) as { code?: unknown; error?: unknown };
+    const message = error ?? (typeof body.error === 'string' ? `${body.error}${typeof body.code === 'number' ? ` (Parse error ${body.code})` : ''}` : `HTTP ${response?.status}`);
+    const stack = response?.logs.filter((entry) => entry.stack).at(-1)?.stack;
+    run.failure = parseFailure(message, stack, roots, run.file);
   }
 
   finish(run: RunRecord, result: RunResult): void {
     run.result = result;
+    run.endedAt = Date.now();
     run.status = result.success ? 'succeeded' : 'failed';
+    run.failure = result.success ? null : pythonFailure(result, run.file, run.label);
     // The streamed lines and the result's output are the same text; keep the complete one.
     run.output = result.output ? result.output.replace(/\n$/, '').split('\n') : run.output;
   }

@@ -9,6 +9,7 @@ import type { ParseHostResult } from '../../../host/protocol';
 import type { RunResult } from '../../../runtime/cocobase/run';
 import { panelView, resultJson, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
 import { LineBatcher } from '../../util/lineBatcher';
+import { FailureMarks } from '../failureMarks';
 
 export interface RunPanelActions {
   rerun(run: RunRecord): void;
@@ -23,6 +24,8 @@ export class RunPanel implements vscode.Disposable {
   private webviewReady = false;
   /** The editor group of the code last run: files opened from the panel go there, and the panel sits right of it. */
   private codeColumn: vscode.ViewColumn = vscode.ViewColumn.One;
+  /** The failing line of failed runs, marked in the editor. */
+  private readonly marks = new FailureMarks();
 
   constructor(private readonly mediaRoot: vscode.Uri, private readonly actions: RunPanelActions) {}
 
@@ -55,6 +58,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   started(run: RunRecord): void {
+    this.marks.started(run);
     this.selected = run.id;
     this.post({ type: 'run', run: panelView(run) });
   }
@@ -74,11 +78,13 @@ export class RunPanel implements vscode.Disposable {
 
   finished(run: RunRecord, result: RunResult): void {
     this.history.finish(run, result);
+    this.marks.finished(run);
     this.post({ type: 'run', run: panelView(run) });
   }
 
   finishedParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
-    this.history.finishParse(run, response, error);
+    this.history.finishParse(run, response, error, (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath));
+    this.marks.finished(run);
     this.post({ type: 'run', run: panelView(run) });
   }
 
@@ -89,8 +95,9 @@ export class RunPanel implements vscode.Disposable {
         void this.panel?.webview.postMessage({ type: 'history', runs: this.history.all.map(panelView), selected: this.selected } satisfies PanelMessage);
         break;
       case 'open': {
-        // Only a function file of a run in the history, at a real line: the webview's messages are not trusted.
-        if (!this.history.all.some((run) => run.file === message.file) || !Number.isInteger(message.line) || message.line < 1) break;
+        // Only a place a run of the history links to: the webview's messages are not trusted.
+        const linked = (run: RunRecord): boolean => run.file === message.file || !!run.failure?.trace.some((line) => line.location?.file === message.file);
+        if (!this.history.all.some(linked) || !Number.isInteger(message.line) || message.line < 1) break;
         const position = new vscode.Position(message.line - 1, 0);
         void vscode.window.showTextDocument(vscode.Uri.file(message.file), { selection: new vscode.Range(position, position), viewColumn: this.codeColumn });
         break;
@@ -154,6 +161,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.marks.dispose();
     this.panel?.dispose();
   }
 }

@@ -33,7 +33,7 @@
   function elapsed(run) {
     if (run.parse && run.parse.response) return `${run.parse.response.timeMs.toFixed(1)} ms`;
     if (run.result) return `${run.result.execution_time.toFixed(1)} ms`;
-    return `${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`;
+    return `${(((run.endedAt ?? Date.now()) - run.startedAt) / 1000).toFixed(1)} s`;
   }
 
   /** Children built per step when a node opens (and per "Show more"), so that no result is rendered whole. */
@@ -144,25 +144,35 @@
     return run.result.result;
   }
 
-  /** Traceback text whose `File "…", line N` lines open the function file at that line. */
-  function traceback(text, file, label) {
-    const pre = el('pre', 'traceback');
-    for (const line of text.replace(/\n$/, '').split('\n')) {
-      const match = /File "([^"]+)", line (\d+)/.exec(line);
-      if (match && (match[1] === label || match[1] === file || file.endsWith('/' + match[1]))) {
-        const link = el('a', 'trace-link', line);
-        link.href = '#';
-        link.title = 'Open in the editor';
-        link.addEventListener('click', (event) => {
-          event.preventDefault();
-          vscode.postMessage({ type: 'open', file, line: Number(match[2]) });
-        });
-        pre.append(link, '\n');
-      } else {
-        pre.append(line + '\n');
+  /** A link to a place in the user's code: a click opens the file at that line in the code's group. */
+  function placeLink(className, text, location) {
+    const link = el('a', className, text);
+    link.href = '#';
+    link.title = `Open ${location.file.split('/').pop()} at line ${location.line}`;
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      vscode.postMessage({ type: 'open', file: location.file, line: location.line });
+    });
+    return link;
+  }
+
+  /**
+   * A failed run's error (said once) and its traceback or stack, whose places in the user's code open it; an
+   * error without a trace (Cloud Code that does not load) is itself the link to its place.
+   */
+  function errorSection(failure) {
+    const box = el('div', 'run-error');
+    const message = el('p', 'error-message');
+    message.append(failure.location && !failure.trace.length ? placeLink('trace-link', failure.summary, failure.location) : failure.summary);
+    box.append(message);
+    if (failure.trace.length) {
+      const pre = el('pre', 'traceback');
+      for (const line of failure.trace) {
+        pre.append(line.location ? placeLink('trace-link', line.text, line.location) : el('span', 'trace-other', line.text), '\n');
       }
+      box.append(pre);
     }
-    return pre;
+    return section('Error', 'error', box);
   }
 
   /** Output lines the panel holds per run; the extension sends no more (client/views/runPanel/runHistory.ts). */
@@ -346,12 +356,7 @@
       return;
     }
     const result = run.result;
-    if (result && !result.success) {
-      const error = el('div', 'run-error');
-      error.append(el('p', 'error-message', result.error + (result.error_line !== null ? ` (line ${result.error_line})` : '')));
-      if (result.traceback) error.append(traceback(result.traceback, run.file, run.label));
-      main.append(section('Error', 'error', error));
-    }
+    if (run.failure) main.append(errorSection(run.failure));
     if (result && result.success) {
       const box = el('div', 'run-result');
       box.append(jsonTree(resultValue(run)));
@@ -365,7 +370,7 @@
   function renderParse(main, run) {
     const parse = run.parse;
     const response = parse.response;
-    if (parse.error) main.append(section('Error', 'error', el('p', 'error-message', parse.error)));
+    if (run.failure) main.append(errorSection(run.failure));
     if (response) {
       const body = el('div', 'run-result parse-body');
       body.append(jsonTree(response.body));
