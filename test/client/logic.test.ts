@@ -14,6 +14,7 @@ import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog'
 import { RunHistory, maxHistory, panelOutputLines, panelView, resultJson, sentRequestOf, splitLines } from '../../client/views/runPanel/runHistory';
 import { LineBatcher } from '../../client/util/lineBatcher';
 import { parseFailure, pythonFailure } from '../../client/views/runPanel/errorTrace';
+import { changesView, fieldChanges } from '../../client/views/runPanel/changeDiff';
 import { buildRunRequest, emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
 import { PersistentState } from '../../client/persistentState';
@@ -177,4 +178,19 @@ test('errors are said once and point at their line: Python tracebacks, timeouts,
   const absolute = parseFailure('cloud code /w/cloud/main.js has a syntax error: Unexpected end of input (/w/cloud/main.js:2)', undefined, ['/w']);
   assert.equal(absolute.summary, 'cloud code cloud/main.js has a syntax error: Unexpected end of input (cloud/main.js:2)');
   assert.equal(absolute.location?.line, 2);
+});
+
+test('the change view: an update\'s changed fields (nested, added, removed), and the changes counted but not listed', () => {
+  const before = { id: 'd1', data: { name: 'Ada', tags: ['a'], old: 1, same: { x: 1 } }, updated_at: 't1' };
+  const after = { id: 'd1', data: { name: 'Ada L.', tags: ['a', 'b'], added: true, same: { x: 1 } }, updated_at: 't2' };
+  assert.deepEqual(fieldChanges(before, after).map((field) => `${field.kind} ${field.path.join('.')}`), [
+    'changed data.name', 'changed data.tags', 'removed data.old', 'added data.added', 'changed updated_at',
+  ]);
+  const view = changesView({ created: 150, updated: 100, deleted: 0, truncated: true, items: [
+    { op: 'update', kind: 'document', collection: 'people', id: 'd1', before, after },
+    { op: 'create', kind: 'document', collection: 'people', id: 'd2', after },
+  ] });
+  assert.equal(view.unlisted, 248);
+  assert.equal(view.items[0]!.fields!.length, 5);
+  assert.equal(view.items[1]!.fields, undefined);
 });

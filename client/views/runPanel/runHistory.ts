@@ -4,6 +4,7 @@
 import type { ParseHostResult } from '../../../host/protocol';
 import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult } from '../../../runtime/cocobase/run';
 import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
+import { changesView } from './changeDiff';
 
 export interface RunRecord {
   id: number;
@@ -67,11 +68,14 @@ export const panelOutputLines = 10_000;
 /** A run as the webview gets it: its total line count and only its last lines of output, sent once. */
 export type PanelRun = RunRecord & { outputTotal: number };
 
-/** The run as the webview gets it: the last `panelOutputLines` of its output, and no second copy of them in the result or the Parse response. */
+/**
+ * The run as the webview gets it: the last `panelOutputLines` of its output, and no second copy of them in the
+ * result or the Parse response; its database changes with each update's changed fields.
+ */
 export function panelView(run: RunRecord): PanelRun {
   const output = run.output.length > panelOutputLines ? run.output.slice(-panelOutputLines) : run.output;
-  const result = run.result && { ...run.result, output: '' };
-  const parse = run.parse?.response ? { ...run.parse, response: { ...run.parse.response, logs: [] } } : run.parse;
+  const result = run.result && { ...run.result, output: '', changes: changesView(run.result.changes) };
+  const parse = run.parse?.response ? { ...run.parse, response: { ...run.parse.response, logs: [], changes: changesView(run.parse.response.changes) } } : run.parse;
   return { ...run, output, outputTotal: run.output.length, result, parse };
 }
 

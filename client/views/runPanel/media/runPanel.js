@@ -241,6 +241,16 @@
     return line;
   }
 
+  /** A change's kind as said: `document greetings`, `app user`, `object Review`. */
+  function changeTarget(item) {
+    return `${item.kind === 'app_user' ? 'app user' : item.kind}${item.collection ? ` ${item.collection}` : ''}`;
+  }
+
+  /**
+   * The database changes of a run: the counts (always), then each listed change. An update shows its changed
+   * fields first (before → after, highlighted), then the whole before and after values with those fields
+   * marked; a create or delete shows its value.
+   */
   function changesBlock(changes) {
     const box = el('div', 'changes');
     const total = changes.created + changes.updated + changes.deleted;
@@ -248,16 +258,30 @@
     for (const item of changes.items) {
       const details = el('details', `change change-${item.op}`);
       const summary = el('summary');
-      summary.append(el('span', `op op-${item.op}`, item.op), el('span', 'kind', ` ${item.kind === 'app_user' ? 'app user' : item.kind}`),
-        el('span', 'collection', item.collection ? ` ${item.collection}` : ''), el('span', 'id', ` ${item.id}`));
+      summary.append(el('span', `op op-${item.op}`, item.op), el('span', 'kind', ` ${changeTarget(item)}`), el('span', 'id', ` ${item.id}`));
       details.append(summary);
+      if (item.fields) {
+        summary.append(el('span', 'changed-fields', ` · ${item.fields.length ? item.fields.map((field) => field.path.join('.')).join(', ') : 'no field changed'}`));
+        const table = el('table', 'field-diff');
+        for (const field of item.fields) {
+          const row = el('tr', `field-${field.kind}`);
+          row.append(el('td', 'field-path', field.path.join('.')),
+            el('td', 'field-before', field.kind === 'added' ? '—' : preview(field.before, 80)),
+            el('td', 'field-arrow', '→'),
+            el('td', 'field-after', field.kind === 'removed' ? '—' : preview(field.after, 80)));
+          table.append(row);
+        }
+        details.append(table);
+        details.open = changes.items.length <= 20;
+      }
+      const marked = new Set((item.fields ?? []).map((field) => field.path.join(pathSeparator)));
       const sides = el('div', 'before-after');
-      if (item.before !== undefined) sides.append(section('Before', 'history', jsonTree(item.before, { openLevels: 0 })));
-      if (item.after !== undefined) sides.append(section('After', 'arrow-right', jsonTree(item.after, { openLevels: 0 })));
+      if (item.before !== undefined) sides.append(section('Before', 'history', jsonTree(item.before, { openLevels: item.fields ? 0 : 1, marked })));
+      if (item.after !== undefined) sides.append(section('After', 'arrow-right', jsonTree(item.after, { openLevels: item.fields ? 0 : 1, marked })));
       details.append(sides);
       box.append(details);
     }
-    if (changes.truncated) box.append(el('p', 'summary', '… more changes are counted but not listed.'));
+    if (changes.unlisted > 0) box.append(el('p', 'summary', `… ${changes.unlisted.toLocaleString()} more change${changes.unlisted === 1 ? ' is' : 's are'} counted but not listed.`));
     return box;
   }
 
