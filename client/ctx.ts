@@ -12,6 +12,7 @@ import type { CloudfnLanguageClient } from './languageClient';
 import { RunPanel } from './views/runPanel/runPanel';
 import { DataExplorer } from './views/dataExplorer';
 import { RunCodeLensProvider } from './python/codeLens';
+import { MainTemplateActions } from './python/mainTemplate';
 import { RuntimeStatusBar } from './statusBar';
 import { RunChoices } from './python/runChoices';
 import { PersistentState } from './persistentState';
@@ -78,6 +79,7 @@ export class Ctx implements vscode.Disposable {
         previous = state.kind;
       }),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
+      vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, new MainTemplateActions(), MainTemplateActions.metadata),
       parseLens, legacy, this.parseRunner, this.parseRunner.onDidChangeUser(() => parseLens.refresh()),
       vscode.languages.registerCodeLensProvider({ language: 'javascript', scheme: 'file' }, parseLens),
       vscode.languages.registerCodeActionsProvider({ language: 'javascript', scheme: 'file' }, legacy, LegacyDiagnostics.metadata),

@@ -1,10 +1,11 @@
 // The commands of Python cloud functions: run (with the chosen or a picked payload), choose the payload or the
-// app user, mark a file as a function, configure Pylance.
+// app user, mark a file as a function, insert the def main() template, configure Pylance.
 
 import * as vscode from 'vscode';
 import type { CommandFactory, Ctx } from '../ctx';
 import { pickPayload, pickUser } from '../python/pickers';
 import * as pylance from '../python/pylance';
+import { insertMainTemplate as insertTemplate } from '../python/mainTemplate';
 
 export const run: CommandFactory = (ctx) => (uri?: vscode.Uri) => withFunction(ctx, uri, (file) => ctx.runner.run(file));
 
@@ -30,6 +31,11 @@ export const markAsFunction: CommandFactory = (ctx) => async (uri?: vscode.Uri) 
 };
 
 export const configurePylance: CommandFactory = () => () => pylance.configurePylance();
+
+export const insertMainTemplate: CommandFactory = () => (uri?: vscode.Uri) => {
+  const file = uri ?? vscode.window.activeTextEditor?.document.uri;
+  return file ? insertTemplate(file) : undefined;
+};
 
 /** Runs `action` on the given function file or the active editor's; says why not when it is not one. */
 async function withFunction(ctx: Ctx, uri: vscode.Uri | undefined, action: (file: vscode.Uri) => unknown): Promise<void> {
