@@ -72,6 +72,7 @@ export class Ctx implements vscode.Disposable {
       { dispose: () => this.runtime.dispose() },
       this.runtime.onDidChangeState((state) => {
         statusBar.show(state);
+        if ((state.kind === 'running') !== (previous === 'running')) void vscode.commands.executeCommand('setContext', 'cloudfn.running', state.kind === 'running');
         if (state.kind === 'stopped') this.log.warn(`runtime stopped: ${state.reason}`);
         if (state.kind === 'ready' && previous === 'starting') {
           this.log.info(`runtime ready in ${Math.round(state.bootMs)} ms${state.snapshot ? ' (from its memory snapshot)' : ' (no usable snapshot: started from scratch)'}`);
@@ -118,6 +119,7 @@ export class Ctx implements vscode.Disposable {
   /** Starts the background parts without blocking activation: function files, language server, runtime. */
   start(): void {
     void this.functionFiles.refresh();
+    this.explorer.watch(this.config.databasePath);
     this.startRuntime();
   }
 
@@ -141,6 +143,7 @@ export class Ctx implements vscode.Disposable {
 
   async restartRuntime(): Promise<void> {
     await this.runtime.restart({ dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb });
+    this.explorer.watch(this.config.databasePath);
     this.explorer.refresh();
   }
 

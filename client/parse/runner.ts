@@ -11,6 +11,7 @@ import type { RunPanel } from '../views/runPanel/runPanel';
 import type { RunRecord } from '../views/runPanel/runHistory';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
 import { outputLine } from '../views/runLog';
+import { refusedAsRunning } from '../util/runningNotice';
 import type { ParseObjectView } from '../../runtime/store/browse';
 import { isObject } from '../../runtime/jsonValues';
 import { ParamsFileError, paramsFileFor, readParamsFile, restRequestOf, targetKey, withParamsEntry, type NamedInput, type ParseTarget } from './params';
@@ -132,7 +133,7 @@ export class ParseRunner {
   }
 
   private async send(uri: vscode.Uri, target: ParseTarget, input: NamedInput, fromFile = false): Promise<RunRecord | undefined> {
-    if (await refusedAsUntrusted()) return undefined;
+    if (await refusedAsUntrusted() || refusedAsRunning(this.runtime)) return undefined;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
     const request = restRequestOf(target, input.value);

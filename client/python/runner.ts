@@ -16,6 +16,7 @@ import type { RunPanel } from '../views/runPanel/runPanel';
 import { sentRequestOf, type RunRecord } from '../views/runPanel/runHistory';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
 import { hasUnsavedChanges } from '../util/documentText';
+import { refusedAsRunning } from '../util/runningNotice';
 
 export class Runner {
   constructor(
@@ -31,11 +32,7 @@ export class Runner {
   /** Runs the function with its chosen payload (or the one given). Resolves with the result once shown. */
   async run(uri: vscode.Uri, payload?: NamedPayload): Promise<RunResult | undefined> {
     if (await refusedAsUntrusted()) return undefined;
-    if (this.runtime.state.kind === 'running') {
-      const choice = await vscode.window.showInformationMessage('cloudfn: a function is already running.', 'Cancel It');
-      if (choice) this.runtime.cancel();
-      return undefined;
-    }
+    if (refusedAsRunning(this.runtime)) return undefined;
     let named: NamedPayload;
     try {
       named = payload ?? this.choices.resolve(uri);

@@ -58,6 +58,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   started(run: RunRecord): void {
+    if (this.history.all.length === 1) void vscode.commands.executeCommand('setContext', 'cloudfn.hasRun', true);
     this.marks.started(run);
     this.selected = run.id;
     this.post({ type: 'run', run: panelView(run) });
