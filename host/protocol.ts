@@ -36,8 +36,9 @@ export interface ParseHostResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-  /** The request's log entries; a handler's failure carries the stack of what Cloud Code threw. */
   logs: LogEntry[];
+  /** When a handler failed: the stack of what Cloud Code threw (the editor links its frames). */
+  stack?: string;
   timeMs: number;
   wrote: boolean;
   /** The Parse objects the request created, updated and deleted (nothing when it failed before writing). */

@@ -46,11 +46,14 @@ function relativeTo(text: string, roots: readonly string[]): string {
   return roots.reduce((shown, root) => shown.split(root.endsWith('/') ? root : root + '/').join(''), text);
 }
 
-/** A path a message names as an absolute one: a relative path is the cloud file's when it ends so, else under the first root. */
-function absolutePath(named: string, roots: readonly string[], cloudFile: string | undefined): string {
+/**
+ * A path a message names, made absolute: a relative one is the cloud file's when it ends so, else a folder path
+ * (`cloud/lib.js`) under the first root; a bare name (`cloudfn-deadline.js`, the runtime's own script) is none.
+ */
+function absolutePath(named: string, roots: readonly string[], cloudFile: string | undefined): string | undefined {
   if (named.startsWith('/') || /^[A-Za-z]:[\\/]/.test(named)) return named;
   if (cloudFile?.endsWith('/' + named)) return cloudFile;
-  return roots.length ? `${roots[0]!.replace(/\/$/, '')}/${named}` : named;
+  return named.includes('/') && roots.length ? `${roots[0]!.replace(/\/$/, '')}/${named}` : undefined;
 }
 
 /**
@@ -63,7 +66,7 @@ export function nodeTrace(text: string, roots: readonly string[], cloudFile?: st
     const shown = relativeTo(line, roots);
     if (!match) return { text: shown };
     const file = absolutePath(match[1]!, roots, cloudFile);
-    const user = !/[\\/]node_modules[\\/]/.test(file) && roots.some((root) => file.startsWith(root.endsWith('/') ? root : root + '/'));
+    const user = file !== undefined && !/[\\/]node_modules[\\/]/.test(file) && roots.some((root) => file.startsWith(root.endsWith('/') ? root : root + '/'));
     return user ? { text: shown, location: { file, line: Number(match[2]), column: match[3] ? Number(match[3]) : null } } : { text: shown };
   });
 }

@@ -131,8 +131,7 @@ export class RunHistory {
     if (run.status === 'succeeded') return;
     const body = (response?.body ?? {}) as { code?: unknown; error?: unknown };
     const message = error ?? (typeof body.error === 'string' ? `${body.error}${typeof body.code === 'number' ? ` (Parse error ${body.code})` : ''}` : `HTTP ${response?.status}`);
-    const stack = response?.logs.filter((entry) => entry.stack).at(-1)?.stack;
-    run.failure = parseFailure(message, stack, roots, run.file);
+    run.failure = parseFailure(message, response?.stack, roots, run.file);
   }
 
   finish(run: RunRecord, result: RunResult): void {
