@@ -54,7 +54,8 @@ export type ClientToHost =
 export type HostToClient =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
   | { type: 'fatal'; message: string }
-  | { type: 'output'; id: number; line: string }
+  /** Printed lines (or Parse log lines) of a request, in batches. */
+  | { type: 'output'; id: number; lines: string[] }
   | { type: 'result'; id: number; result: RunResult }
   /** A request failed: `usage` for bad inputs (unknown user, unreadable database), else an internal error. */
   | { type: 'error'; id: number; usage: boolean; message: string }

@@ -12,7 +12,7 @@ import { readPayloads, PayloadFileError, payloadsFileFor, withPayload } from '..
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
 import { RunHistory, maxHistory, panelOutputLines, panelView, resultJson, sentRequestOf, splitLines } from '../../client/views/runPanel/runHistory';
-import { LineBatcher } from '../../client/util/lineBatcher';
+import { LineBatcher } from '../../host/lineBatcher';
 import { parseFailure, pythonFailure } from '../../client/views/runPanel/errorTrace';
 import { changesView, fieldChanges } from '../../client/views/runPanel/changeDiff';
 import { buildRunRequest, emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';

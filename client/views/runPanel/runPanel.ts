@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import type { ParseHostResult } from '../../../host/protocol';
 import type { RunResult } from '../../../runtime/cocobase/run';
 import { panelView, resultJson, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
-import { LineBatcher } from '../../util/lineBatcher';
+import { LineBatcher } from '../../../host/lineBatcher';
 import { FailureMarks } from '../failureMarks';
 
 export interface RunPanelActions {

@@ -1,6 +1,7 @@
 // Collects lines that arrive one by one (a function's print output, Cloud Code's log) and hands them on in
-// batches, at most one batch per interval, so that a function printing thousands of lines costs the run panel
-// and the log a few dozen updates instead of one per line.
+// batches, at most one batch per interval, so that a function printing thousands of lines costs a few dozen
+// messages instead of one per line: the host process's IPC to the editor, and the editor's updates of the run
+// panel and the log. Used by both processes.
 
 export class LineBatcher {
   private pending: string[] = [];
