@@ -68,10 +68,9 @@ async function main(): Promise<void> {
       await panel?.evaluate(({ id, selector, text }) => {
         const win = window as unknown as { cloudfnShownAt?: number };
         win.cloudfnShownAt = undefined;
-        const shown = (): boolean => !!document.querySelector(`.history-item.selected[data-run-id="${id}"]`) && !!document.querySelector('.run-header.status-succeeded')
-          && [...document.querySelectorAll(selector)].some((node) => node.textContent?.includes(text));
         const observer = new MutationObserver(() => {
-          if (!shown()) return;
+          if (!document.querySelector(`.history-item.selected[data-run-id="${id}"]`) || !document.querySelector('.run-header.status-succeeded')) return;
+          if (![...document.querySelectorAll(selector)].some((node) => node.textContent?.includes(text))) return;
           win.cloudfnShownAt = Date.now();
           observer.disconnect();
         });

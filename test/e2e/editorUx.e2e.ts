@@ -24,7 +24,17 @@ let runs = 0;
 
 // The few browser globals of the code evaluated in the pages, declared for this file only.
 interface PageElement { textContent: string | null; click(): void }
-declare const document: { querySelector(selector: string): PageElement | null };
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  addEventListener(type: string, listener: () => void, capture: boolean): void;
+  body: PageElement;
+};
+declare const window: object;
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: PageElement, options: { childList: boolean; subtree: boolean; characterData: boolean }): void;
+  disconnect(): void;
+}
 declare function requestAnimationFrame(callback: () => void): void;
 declare function getComputedStyle(element: unknown, pseudo: string): { content: string };
 
@@ -84,22 +94,49 @@ test('20,000 printed lines show within 2 s, and typing stays responsive meanwhil
   await editor.goToLine(4, 200);
   const lens = await editor.waitForCodeLens('▶ Run');
   const panel = await editor.webviewFrame('#cloudfn-run-panel');
-  const clicked = Date.now();
+  // Times are taken in the pages (one clock): the click in the workbench, the last line in the webview, and
+  // the workbench's frames meanwhile (a long gap between two is the editor not answering keystrokes).
+  await panel.evaluate(() => {
+    const win = window as unknown as { lastLineAt?: number };
+    win.lastLineAt = undefined;
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('.output-lines')?.textContent?.includes('line 19999')) return;
+      win.lastLineAt = Date.now();
+      observer.disconnect();
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  // A string, not a function: the test's compiler would name the inner function with a helper the page lacks.
+  await editor.page.evaluate(`(() => {
+    document.addEventListener('click', () => { window.clickAt ??= Date.now(); }, true);
+    window.frameGaps = [];
+    window.stopFrames = false;
+    let last = performance.now();
+    requestAnimationFrame(function tick(time) {
+      window.frameGaps.push(time - last);
+      last = time;
+      if (!window.stopFrames) requestAnimationFrame(tick);
+    });
+  })()`);
   await lens.first().click();
   const runId = ++runs;
-  // Typing into the editor while the lines stream: each keystroke must show promptly.
   const typed = '  # typing while it prints';
   await editor.typeText(typed);
   // The editor draws spaces as no-break spaces.
   await editor.waitFor('the typed text in the editor', async () => (await editor.page.locator('.part.editor .editor-group-container.active .view-lines').innerText()).replace(/\u00a0/g, ' ').includes(typed.trim()), { intervalMs: 20, timeoutMs: 5000 });
-  const typingMs = Date.now() - clicked;
-  await editor.waitFor('the last printed line in the run panel', async () => (await panel.locator('.output-lines').last().textContent().catch(() => ''))?.includes('line 19999'), { intervalMs: 20, timeoutMs: 10_000 });
-  const shownMs = Date.now() - clicked;
   const { text } = await finishedRun(editor, runId);
   assert.match(text, /20,000 lines; the last 10,000 are shown here/);
-  assert.ok(shownMs <= 2000, `20,000 lines shown in ${shownMs} ms (≤ 2000)`);
-  assert.ok(typingMs <= 1500, `typing showed in ${typingMs} ms while the output streamed`);
+  const lastLineAt = await editor.waitFor('the last printed line in the run panel', () => panel.evaluate(() => (window as unknown as { lastLineAt?: number }).lastLineAt), { timeoutMs: 5000 });
+  const { clickAt, longestFrame } = await editor.page.evaluate(() => {
+    const win = window as unknown as { clickAt: number; frameGaps: number[]; stopFrames: boolean };
+    win.stopFrames = true;
+    return { clickAt: win.clickAt, longestFrame: Math.max(...win.frameGaps) };
+  });
+  const shownMs = lastLineAt - clickAt;
+  assert.ok(shownMs <= 2000, `20,000 lines shown ${shownMs} ms after the click (≤ 2000)`);
+  assert.ok(longestFrame <= 500, `the editor's longest frame while the output streamed: ${longestFrame.toFixed(0)} ms`);
   assert.ok((await panel.locator('.output-lines').last().evaluate((rows) => rows.childNodes.length)) < 400, 'only the visible lines are in the DOM');
+  console.log(`20,000 lines: shown ${shownMs} ms after the click; the editor's longest frame ${longestFrame.toFixed(0)} ms`);
   await editor.screenshot(path.join(images, 'run-panel-output.png'));
   await editor.page.keyboard.press('Control+z');
 });

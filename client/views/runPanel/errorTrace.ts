@@ -102,5 +102,8 @@ export function pythonFailure(result: RunResult, file: string, label: string): R
  */
 export function parseFailure(message: string, stack: string | undefined, roots: readonly string[], cloudFile?: string): RunFailureView {
   const trace = stack ? nodeTrace(stack, roots, cloudFile) : [];
+  // Below the outermost frame of the user's code are the runtime's own frames: left out.
+  const outermost = trace.map((line) => !!line.location).lastIndexOf(true);
+  if (outermost >= 0 && outermost < trace.length - 1) trace.splice(outermost + 1, trace.length, { text: `    … ${trace.length - outermost - 1} frames of the runtime` });
   return { summary: relativeTo(message, roots), trace, location: firstLocation(stack ? trace : nodeTrace(message, roots, cloudFile)) };
 }
