@@ -1,6 +1,8 @@
-// The run panel's webview script: renders the run history and the selected run (status, returned value as a
-// collapsible JSON tree, streamed output in a virtualised scroll box, error with clickable traceback lines,
-// database changes) from the extension's messages. Plain DOM, text only through textContent: nothing a function returns is parsed as HTML.
+// The run panel's webview script: renders the run history and the selected run (the request it sent, status,
+// returned value as a JSON tree built lazily as it is opened, output in a virtualised scroll box, error with
+// links to the places it names, database changes with each update's changed fields) from the extension's
+// messages. Finished runs keep their built view for switching back. Plain DOM, text only through textContent:
+// nothing a function returns is parsed as HTML.
 // @ts-check
 
 (function () {
