@@ -12,6 +12,7 @@ import type { CloudfnLanguageClient } from './languageClient';
 import { RunPanel } from './views/runPanel/runPanel';
 import { DataExplorer } from './views/dataExplorer';
 import { RunCodeLensProvider } from './python/codeLens';
+import { MainTemplateActions } from './python/mainTemplate';
 import { RuntimeStatusBar } from './statusBar';
 import { RunChoices } from './python/runChoices';
 import { PersistentState } from './persistentState';
@@ -71,6 +72,7 @@ export class Ctx implements vscode.Disposable {
       { dispose: () => this.runtime.dispose() },
       this.runtime.onDidChangeState((state) => {
         statusBar.show(state);
+        if ((state.kind === 'running') !== (previous === 'running')) void vscode.commands.executeCommand('setContext', 'cloudfn.running', state.kind === 'running');
         if (state.kind === 'stopped') this.log.warn(`runtime stopped: ${state.reason}`);
         if (state.kind === 'ready' && previous === 'starting') {
           this.log.info(`runtime ready in ${Math.round(state.bootMs)} ms${state.snapshot ? ' (from its memory snapshot)' : ' (no usable snapshot: started from scratch)'}`);
@@ -78,6 +80,7 @@ export class Ctx implements vscode.Disposable {
         previous = state.kind;
       }),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
+      vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, new MainTemplateActions(), MainTemplateActions.metadata),
       parseLens, legacy, this.parseRunner, this.parseRunner.onDidChangeUser(() => parseLens.refresh()),
       vscode.languages.registerCodeLensProvider({ language: 'javascript', scheme: 'file' }, parseLens),
       vscode.languages.registerCodeActionsProvider({ language: 'javascript', scheme: 'file' }, legacy, LegacyDiagnostics.metadata),
@@ -116,6 +119,7 @@ export class Ctx implements vscode.Disposable {
   /** Starts the background parts without blocking activation: function files, language server, runtime. */
   start(): void {
     void this.functionFiles.refresh();
+    this.explorer.watch(this.config.databasePath);
     this.startRuntime();
   }
 
@@ -139,6 +143,7 @@ export class Ctx implements vscode.Disposable {
 
   async restartRuntime(): Promise<void> {
     await this.runtime.restart({ dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb });
+    this.explorer.watch(this.config.databasePath);
     this.explorer.refresh();
   }
 

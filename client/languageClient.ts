@@ -1,10 +1,12 @@
 // The language client: starts the cloudfn language server (dist/server.js) over IPC for cloud-function files
-// only, and restarts it with a new document selector when the set of function files changes.
+// only, and restarts it with a new document selector when the set of function files changes. A blank function
+// file's missing-entry-point error is left out (its code lens offers the template).
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { Config } from './config';
 import type { FunctionFiles } from './python/functionFiles';
+import { isBlank, missingEntryPoint } from './python/mainTemplate';
 
 export class CloudfnLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -24,6 +26,13 @@ export class CloudfnLanguageClient implements vscode.Disposable {
         outputChannel: this.outputChannel,
         initializationOptions: { dbPath: this.config.databasePath },
         diagnosticCollectionName: 'cloudfn',
+        middleware: {
+          // A blank function file (just created) is not an error: the code lens offers the def main() template.
+          handleDiagnostics: (uri, diagnostics, next) => {
+            const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+            next(uri, document && isBlank(document) ? diagnostics.filter((d) => d.code !== missingEntryPoint) : diagnostics);
+          },
+        },
       };
       this.client = new LanguageClient('cloudfn', 'cloudfn Language Server', serverOptions, clientOptions);
       await this.client.start();

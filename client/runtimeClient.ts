@@ -213,9 +213,11 @@ export class RuntimeClient {
         for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new UsageError(message.message));
         this.stop(message.message);
         break;
-      case 'output':
-        this.pending.get(message.id)?.onOutput?.(message.line);
+      case 'output': {
+        const onOutput = this.pending.get(message.id)?.onOutput;
+        if (onOutput) for (const line of message.lines) onOutput(line);
         break;
+      }
       case 'result':
       case 'parse-result':
       case 'db-result': {

@@ -14,6 +14,7 @@ import { DatabaseFileError, Store } from '../runtime/store/store';
 import { exportFixture, FixtureError, importFixture } from '../runtime/store/fixtures';
 import { listAppUsers, listCollections, listDocuments, listParseClasses, listParseObjects } from '../runtime/store/browse';
 import { EditorParseApps } from './parseApps';
+import { LineBatcher } from './lineBatcher';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
 const supervisor = new PythonSupervisor({ dbPath: options.dbPath, memoryLimitMb: options.memoryLimitMb });
@@ -69,18 +70,22 @@ function isUsageError(error: unknown): boolean {
 
 process.on('message', (message: ClientToHost) => {
   switch (message.type) {
-    case 'run':
-      supervisor.run(message.run, (line) => send({ type: 'output', id: message.id, line })).then(
-        (result) => send({ type: 'result', id: message.id, result }),
-        (error: unknown) => send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }),
+    case 'run': {
+      const output = outputOf(message.id);
+      supervisor.run(message.run, (line) => output.push(line)).then(
+        (result) => { output.flush(); send({ type: 'result', id: message.id, result }); },
+        (error: unknown) => { output.flush(); send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }); },
       );
       break;
-    case 'parse':
-      parseApps.handle(message.request, (entry) => send({ type: 'output', id: message.id, line: `[${entry.level}] ${entry.message}` })).then(
-        (result) => send({ type: 'parse-result', id: message.id, result }),
-        (error: unknown) => send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }),
+    }
+    case 'parse': {
+      const output = outputOf(message.id);
+      parseApps.handle(message.request, (entry) => output.push(`[${entry.level}] ${entry.message}`)).then(
+        (result) => { output.flush(); send({ type: 'parse-result', id: message.id, result }); },
+        (error: unknown) => { output.flush(); send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }); },
       );
       break;
+    }
     case 'cancel':
       supervisor.cancel();
       break;
@@ -92,6 +97,11 @@ process.on('message', (message: ClientToHost) => {
       break;
   }
 });
+
+/** The output lines of request `id`, sent in batches (every 15 ms at most), the rest before its answer. */
+function outputOf(id: number): LineBatcher {
+  return new LineBatcher((lines) => send({ type: 'output', id, lines }), 15);
+}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,7 +1,8 @@
 // The Parse apps of the editor's runtime host process: one ParseApp per Cloud Code file, over the host's one
 // handle on the database, kept between requests and reloaded when a source file of its cloud folder changed
 // (the database is kept). Each request is answered as `cloudfn parse … --json` answers it (runtime/parse/
-// session.ts), with its log entries streamed as they happen.
+// session.ts), with its log entries streamed as they happen and, for a failed handler, the stack of what the
+// Cloud Code threw.
 
 import fs from 'node:fs';
 import type { Store } from '../runtime/store/store';
@@ -34,7 +35,9 @@ export class EditorParseApps {
     this.sink = onLog;
     try {
       const { method, path, body, master, userId, timeoutMs } = request;
-      return await answerRequest(app, { method, path, body, master, userId }, { timeoutMs, userAgent: 'cloudfn-vscode', startedAt });
+      const outcome = await answerRequest(app, { method, path, body, master, userId }, { timeoutMs, userAgent: 'cloudfn-vscode', startedAt });
+      const stack = outcome.logs.map((entry) => app.logs.stackOf(entry)).filter((text) => text !== undefined).at(-1);
+      return stack ? { ...outcome, stack } : outcome;
     } finally {
       this.sink = undefined;
     }

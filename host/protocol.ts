@@ -4,6 +4,7 @@
 
 import type { RunRequest, RunResult } from '../runtime/cocobase/run';
 import type { RunChanges } from '../runtime/store/changes';
+import type { LogEntry } from '../runtime/parse/logs';
 
 /** What the data explorer and the database commands ask of the host process. */
 export type DbRequest =
@@ -35,7 +36,9 @@ export interface ParseHostResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-  logs: { level: 'info' | 'warn' | 'error'; message: string }[];
+  logs: LogEntry[];
+  /** When a handler failed: the stack of what Cloud Code threw (the editor links its frames). */
+  stack?: string;
   timeMs: number;
   wrote: boolean;
   /** The Parse objects the request created, updated and deleted (nothing when it failed before writing). */
@@ -51,7 +54,8 @@ export type ClientToHost =
 export type HostToClient =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
   | { type: 'fatal'; message: string }
-  | { type: 'output'; id: number; line: string }
+  /** Printed lines (or Parse log lines) of a request, in batches. */
+  | { type: 'output'; id: number; lines: string[] }
   | { type: 'result'; id: number; result: RunResult }
   /** A request failed: `usage` for bad inputs (unknown user, unreadable database), else an internal error. */
   | { type: 'error'; id: number; usage: boolean; message: string }

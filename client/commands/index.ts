@@ -14,6 +14,7 @@ export const commands: Record<string, CommandFactory> = {
   'chooseUser': python.chooseUser,
   'markAsFunction': python.markAsFunction,
   'configurePylance': python.configurePylance,
+  'insertMainTemplate': python.insertMainTemplate,
   'parse.run': parse.run,
   'parse.runWithParams': parse.runWithParams,
   'parse.chooseUser': parse.chooseUser,

@@ -3,7 +3,6 @@
 // to the runtime host, and shows the answer in the run panel, the log and the data explorer.
 
 import * as vscode from 'vscode';
-import fs from 'node:fs';
 import type { Config } from '../config';
 import type { DataExplorer } from '../views/dataExplorer';
 import { preview } from '../util/preview';
@@ -11,10 +10,13 @@ import type { RuntimeClient } from '../runtimeClient';
 import type { RunPanel } from '../views/runPanel/runPanel';
 import type { RunRecord } from '../views/runPanel/runHistory';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
+import { outputLine } from '../views/runLog';
+import { refusedAsRunning } from '../util/runningNotice';
 import type { ParseObjectView } from '../../runtime/store/browse';
 import { isObject } from '../../runtime/jsonValues';
 import { ParamsFileError, paramsFileFor, readParamsFile, restRequestOf, targetKey, withParamsEntry, type NamedInput, type ParseTarget } from './params';
 import type { ParseUserChoice, PersistentState } from '../persistentState';
+import { currentText, hasUnsavedChanges, replaceText } from '../util/documentText';
 
 export class ParseRunner {
   private readonly userChanged = new vscode.EventEmitter<void>();
@@ -66,8 +68,8 @@ export class ParseRunner {
 
   /** "Run with params…" / "Simulate save/delete…": pick or type the input, then run. */
   async runWithParams(uri: vscode.Uri, target: ParseTarget): Promise<RunRecord | undefined> {
-    const input = await this.pickInput(uri, target);
-    return input ? this.send(uri, target, input) : undefined;
+    const picked = await this.pickInput(uri, target);
+    return picked ? this.send(uri, target, picked.input, picked.fromFile) : undefined;
   }
 
   /** Runs a record of the run panel again, with the same input. */
@@ -78,20 +80,22 @@ export class ParseRunner {
     return this.send(vscode.Uri.file(record.file), target, { name: record.payloadName, value: parse.input });
   }
 
-  private async pickInput(uri: vscode.Uri, target: ParseTarget): Promise<NamedInput | undefined> {
+  /** The input picked or typed; `fromFile` when it is an entry of the params file (as the editor shows it). */
+  private async pickInput(uri: vscode.Uri, target: ParseTarget): Promise<{ input: NamedInput; fromFile: boolean } | undefined> {
     const file = paramsFileFor(uri.fsPath);
     let named: NamedInput[] = [];
     try {
-      if (fs.existsSync(file)) named = readParamsFile(fs.readFileSync(file, 'utf8'), target);
+      const text = currentText(file);
+      if (text !== undefined) named = readParamsFile(text, target);
     } catch (error) {
       if (!(error instanceof ParamsFileError)) throw error;
       void vscode.window.showWarningMessage(`cloudfn: ${vscode.workspace.asRelativePath(file)}: ${error.message}`);
     }
     const last = this.state.lastParseInput(uri, target);
     const what = target.kind === 'delete' ? 'objectId' : target.kind === 'save' ? 'object JSON' : 'params JSON';
-    type Item = vscode.QuickPickItem & { input?: NamedInput; action?: 'type' | 'new' };
+    type Item = vscode.QuickPickItem & { input?: NamedInput; fromFile?: boolean; action?: 'type' | 'new' };
     const items: Item[] = [
-      ...named.map((input) => ({ label: input.name, description: preview(input.value), input })),
+      ...named.map((input) => ({ label: input.name, description: preview(input.value), input, fromFile: true })),
       ...(last ? [{ label: 'last run', description: preview(last.value), input: last }] : []),
       ...(target.kind === 'function' || target.kind === 'job' ? [{ label: 'empty params', description: '{}', input: { name: 'empty params', value: {} } }] : []),
       { label: `Enter ${what}…`, description: 'type it', action: 'type' },
@@ -99,16 +103,16 @@ export class ParseRunner {
     ];
     const picked = await vscode.window.showQuickPick(items, { title: `${targetKey(target)}: choose the ${what}`, matchOnDescription: true });
     if (!picked) return undefined;
-    if (picked.input) return picked.input;
+    if (picked.input) return { input: picked.input, fromFile: picked.fromFile ?? false };
     const value = await this.askValue(target, what, last?.value);
     if (value === undefined) return undefined;
     if (picked.action === 'new') {
       const name = await vscode.window.showInputBox({ title: `Name of the new entry of "${targetKey(target)}"`, value: 'example' });
       if (!name) return undefined;
-      fs.writeFileSync(file, withParamsEntry(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined, target, name, value));
-      return { name, value };
+      await replaceText(file, withParamsEntry(currentText(file), target, name, value));
+      return { input: { name, value }, fromFile: true };
     }
-    return { name: 'typed', value };
+    return { input: { name: 'typed', value }, fromFile: false };
   }
 
   private async askValue(target: ParseTarget, what: string, last: unknown): Promise<unknown> {
@@ -128,28 +132,30 @@ export class ParseRunner {
     return target.kind === 'delete' ? text.trim() : JSON.parse(text);
   }
 
-  private async send(uri: vscode.Uri, target: ParseTarget, input: NamedInput): Promise<RunRecord | undefined> {
-    if (await refusedAsUntrusted()) return undefined;
+  private async send(uri: vscode.Uri, target: ParseTarget, input: NamedInput, fromFile = false): Promise<RunRecord | undefined> {
+    if (await refusedAsUntrusted() || refusedAsRunning(this.runtime)) return undefined;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
     const request = restRequestOf(target, input.value);
     const label = vscode.workspace.asRelativePath(uri, false);
     const user = this.userFor(uri);
-    const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), method: request.method, path: request.path, body: request.body, input: input.value }, user?.label ?? null);
-    this.panel.show();
+    const sent = { method: request.method, target: `/parse/${request.path}`, user: user?.label ?? null, body: request.body, query: {}, headers: {} };
+    const record = this.panel.history.startParse(uri.fsPath, label, input.name, { target: targetKey(target), input: input.value }, sent);
+    record.unsaved = fromFile && hasUnsavedChanges(paramsFileFor(uri.fsPath));
+    this.panel.show(true, uri);
     this.panel.started(record);
     this.log.info(`▶ parse ${request.method} /parse/${request.path} · ${label} · params "${input.name}"`);
+    const output = this.panel.stream(record, (lines) => this.log.info(lines.map(outputLine).join('\n')));
     try {
-      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, userId: user?.objectId, timeoutMs: this.config.timeoutMs }, (line) => {
-        this.panel.output(record, line);
-        this.log.info(`│ ${line}`);
-      });
+      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, userId: user?.objectId, timeoutMs: this.config.timeoutMs }, (line) => output.push(line));
+      output.flush();
       this.panel.finishedParse(record, response, null);
       const ok = response.status >= 200 && response.status < 300;
       (ok ? this.log.info : this.log.error).call(this.log, `${ok ? '✔' : '✘'} ${request.method} /parse/${request.path} → ${response.status} in ${response.timeMs.toFixed(1)} ms · ${JSON.stringify(response.body)}`);
       if (response.wrote) this.explorer.refresh();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      output.flush();
       this.panel.finishedParse(record, null, message);
       this.log.error(`✘ ${request.method} /parse/${request.path} · ${message}`);
     }

@@ -1,5 +1,6 @@
 // The code lenses above a function's entry point (`def main` or the `result` assignment): "▶ Run",
-// "Run with payload…", the payload the next run uses and the app user it runs as.
+// "Run with payload…", the payload the next run uses and the app user it runs as; on a function file without
+// an entry point (a new one), "Insert def main() template".
 
 import * as vscode from 'vscode';
 import { findFunctionEntry } from './functionEntry';
@@ -19,7 +20,9 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.functionFiles.isFunction(document)) return [];
     const entry = findFunctionEntry(document.getText());
-    if (!entry) return [];
+    if (!entry) {
+      return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(add) Insert def main() template', command: 'cloudfn.insertMainTemplate', arguments: [document.uri], tooltip: 'A cloud function starts at def main(): insert a template to fill in' })];
+    }
     const range = new vscode.Range(entry.line, 0, entry.line, 0);
     const uri = document.uri;
     const choice = this.choices.get(uri);

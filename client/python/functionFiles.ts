@@ -1,4 +1,5 @@
-// Which files are cloud functions: those matching `cloudfn.functionGlobs`, and every `.py` under a folder
+// Which files are cloud functions: those matching `cloudfn.functionGlobs` (relative to each workspace folder unless
+// they start with `**` or are absolute), and every `.py` under a folder
 // holding a `cloudfn.json` project file. Owns the document selector the language client and the code lens
 // use, and the `cloudfn.isFunctionFile` context key of the active editor.
 
@@ -21,12 +22,14 @@ export class FunctionFiles implements vscode.Disposable {
       watcher.onDidCreate(() => void this.refresh()),
       watcher.onDidDelete(() => void this.refresh()),
       config.onDidChange(['functionGlobs'], () => void this.refresh()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKey()),
     );
   }
 
   get selector(): FunctionDocumentFilter[] {
-    return functionSelector(this.config.functionGlobs, this.projectFolders);
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+    return functionSelector(this.config.functionGlobs, this.projectFolders, folders);
   }
 
   isFunction(document: vscode.TextDocument): boolean {

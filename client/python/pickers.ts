@@ -2,12 +2,12 @@
 // into the payloads file) and which app user `request.user` is (users of the local database, or anonymous).
 
 import * as vscode from 'vscode';
-import fs from 'node:fs';
 import type { AppUserSummary } from '../../runtime/store/browse';
 import { payloadsFileFor, withPayload, type NamedPayload } from './payloads';
 import { emptyRequestInput } from '../../runtime/cocobase/run';
 import { emptyPayloadName, lastRunName, type RunChoices } from './runChoices';
 import type { RuntimeClient } from '../runtimeClient';
+import { currentText, replaceText } from '../util/documentText';
 
 type PayloadItem = vscode.QuickPickItem & { payload?: NamedPayload; create?: true };
 
@@ -36,11 +36,10 @@ async function createPayload(uri: vscode.Uri, choices: RunChoices): Promise<unde
   const name = await vscode.window.showInputBox({ title: 'New payload', prompt: 'A name for the payload', validateInput: (value) => value.trim() ? undefined : 'Enter a name' });
   if (!name) return undefined;
   const file = payloadsFileFor(uri.fsPath);
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-  fs.writeFileSync(file, withPayload(text, name.trim(), emptyRequestInput()));
+  await replaceText(file, withPayload(currentText(file), name.trim(), emptyRequestInput()));
   await choices.set(uri, { ...choices.get(uri), payloadName: name.trim() });
   await vscode.window.showTextDocument(vscode.Uri.file(file));
-  void vscode.window.showInformationMessage(`cloudfn: write the payload "${name.trim()}", save, then click ▶ Run.`);
+  void vscode.window.showInformationMessage(`cloudfn: write the payload "${name.trim()}", then click ▶ Run (unsaved edits are sent too).`);
   return undefined;
 }
 

@@ -3,10 +3,10 @@
 // picked one over the payload's. Remembered per file in the workspace state (client/persistentState.ts).
 
 import * as vscode from 'vscode';
-import fs from 'node:fs';
 import { readPayloads, payloadsFileFor, type NamedPayload } from './payloads';
 import { emptyRequestInput, type RequestInput } from '../../runtime/cocobase/run';
 import type { PersistentState, RunChoice } from '../persistentState';
+import { currentText } from '../util/documentText';
 
 export const emptyPayloadName = 'empty payload';
 export const lastRunName = 'last run';
@@ -34,11 +34,13 @@ export class RunChoices {
     await this.state.setLastRequest(uri, spec);
   }
 
-  /** The named payloads of a function; throws PayloadFileError when its payloads file is malformed. */
+  /**
+   * The named payloads of a function as its payloads file shows them in the editor (unsaved edits included);
+   * throws PayloadFileError when that text is malformed.
+   */
   payloads(uri: vscode.Uri): NamedPayload[] {
-    const file = payloadsFileFor(uri.fsPath);
-    if (!fs.existsSync(file)) return [];
-    return readPayloads(fs.readFileSync(file, 'utf8'));
+    const text = currentText(payloadsFileFor(uri.fsPath));
+    return text === undefined ? [] : readPayloads(text);
   }
 
   /** The payload the next run sends, with the user choice applied. Throws PayloadFileError. */

@@ -9,12 +9,14 @@ import type { Config } from '../config';
 import type { DataExplorer } from '../views/dataExplorer';
 import type { NamedPayload } from './payloads';
 import { PayloadFileError, payloadsFileFor } from './payloads';
-import type { RunChoices } from './runChoices';
+import { emptyPayloadName, lastRunName, type RunChoices } from './runChoices';
 import type { RuntimeClient } from '../runtimeClient';
 import { outputLine, runEndLine, runStartLine } from '../views/runLog';
 import type { RunPanel } from '../views/runPanel/runPanel';
-import type { RunRecord } from '../views/runPanel/runHistory';
+import { sentRequestOf, type RunRecord } from '../views/runPanel/runHistory';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
+import { hasUnsavedChanges } from '../util/documentText';
+import { refusedAsRunning } from '../util/runningNotice';
 
 export class Runner {
   constructor(
@@ -30,11 +32,7 @@ export class Runner {
   /** Runs the function with its chosen payload (or the one given). Resolves with the result once shown. */
   async run(uri: vscode.Uri, payload?: NamedPayload): Promise<RunResult | undefined> {
     if (await refusedAsUntrusted()) return undefined;
-    if (this.runtime.state.kind === 'running') {
-      const choice = await vscode.window.showInformationMessage('cloudfn: a function is already running.', 'Cancel It');
-      if (choice) this.runtime.cancel();
-      return undefined;
-    }
+    if (refusedAsRunning(this.runtime)) return undefined;
     let named: NamedPayload;
     try {
       named = payload ?? this.choices.resolve(uri);
@@ -46,20 +44,21 @@ export class Runner {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const label = vscode.workspace.asRelativePath(uri, false);
-    const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec);
-    this.panel.show();
+    const run = buildRunRequest({ source: document.getText(), filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent);
+    const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec, sentRequestOf(run));
+    // A named payload comes from the payloads file, as the editor shows it.
+    record.unsaved = named.name !== emptyPayloadName && named.name !== lastRunName && hasUnsavedChanges(payloadsFileFor(uri.fsPath));
+    this.panel.show(true, uri);
     this.panel.started(record);
     this.log.info(runStartLine(label, named.name, named.spec.user));
     let result: RunResult;
+    const output = this.panel.stream(record, (lines) => this.log.info(lines.map(outputLine).join('\n')));
     try {
-      const run = buildRunRequest({ source: document.getText(), filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent);
-      result = await this.runtime.run(run, (line) => {
-        this.panel.output(record, line);
-        this.log.info(outputLine(line));
-      });
+      result = await this.runtime.run(run, (line) => output.push(line));
     } catch (error) {
       result = failedRun(record, error);
     }
+    output.flush();
     this.panel.finished(record, result);
     (result.success ? this.log.info : this.log.error).call(this.log, runEndLine(label, result));
     await this.choices.setLastRun(uri, named.spec);

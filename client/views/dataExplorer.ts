@@ -1,8 +1,9 @@
 // The "Local Database" tree view: collections (with document counts) → their newest documents, the app
 // users, and the Parse classes (with object counts) → their newest objects. Documents, users and objects open
-// as read-only JSON documents (`cloudfn-db:` URIs). Refreshed after runs.
+// as read-only JSON documents (`cloudfn-db:` URIs). Refreshed after runs and when the database file changes.
 
 import * as vscode from 'vscode';
+import path from 'node:path';
 import type { RuntimeClient } from '../runtimeClient';
 import type { CollectionSummary, AppUserSummary, ParseClassSummary, ParseObjectView } from '../../runtime/store/browse';
 import type { FixtureDocument } from '../../runtime/store/fixtures';
@@ -32,6 +33,7 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
   /** The JSON text of documents opened from the tree, by URI. */
   private readonly opened = new Map<string, string>();
   private readonly disposables: vscode.Disposable[];
+  private watcher: vscode.Disposable | undefined;
 
   constructor(private readonly runtime: RuntimeClient) {
     this.disposables = [
@@ -45,6 +47,22 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
 
   refresh(): void {
     this.treeChanged.fire(undefined);
+  }
+
+  /**
+   * Watches the database file (the CLI, a reset, another window may write it): the tree refreshes once the
+   * writes settle. Called again when the setting names another file.
+   */
+  watch(dbPath: string): void {
+    this.watcher?.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(dbPath)), path.basename(dbPath)));
+    let timer: NodeJS.Timeout | undefined;
+    const changed = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.refresh(), 300);
+    };
+    const subscriptions = [watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];
+    this.watcher = { dispose: () => { clearTimeout(timer); for (const subscription of subscriptions) subscription.dispose(); watcher.dispose(); } };
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
@@ -160,6 +178,7 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
   }
 
   dispose(): void {
+    this.watcher?.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // grammar syntaxes/cloudfn-runlog.tmLanguage.json colours these markers.
 
 import type { RunResult } from '../../runtime/cocobase/run';
+import { pythonFailure } from './runPanel/errorTrace';
 
 export function runStartLine(label: string, payloadName: string, user: string | null): string {
   return `▶ run ${label} · payload "${payloadName}" · user ${user ?? 'anonymous'}`;
@@ -18,5 +19,5 @@ export function runEndLine(label: string, result: RunResult): string {
     const status = result.status_code !== null ? ` · HTTP ${result.status_code}` : '';
     return `✔ ${label} succeeded in ${time}${status} · ${created} created, ${updated} updated, ${deleted} deleted`;
   }
-  return `✘ ${label} failed in ${time} · ${result.error}${result.error_line !== null ? ` (line ${result.error_line})` : ''}`;
+  return `✘ ${label} failed in ${time} · ${pythonFailure(result, label, label).summary}`;
 }

@@ -68,3 +68,8 @@ function isParseError(error: unknown): error is { code: number; message: string 
   // Parse.Error, or any Error carrying a numeric code as Parse Server accepts it.
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
 }
+
+/** The stack of what Cloud Code threw, for the editor; none for a failure the emulation raised itself (validators, unknown names). */
+export function thrownStack(error: unknown): string | undefined {
+  return error instanceof Error && !(error instanceof ParseFailure) && !(error instanceof HttpFailure) ? error.stack : undefined;
+}

@@ -5,7 +5,7 @@
 
 import type { AppContext } from './context';
 import { baseRequest, functionRequest, jobRequest, type ParseObject } from './cloudRequests';
-import { HttpFailure, ParseCode, ParseFailure, resolveError } from './errors';
+import { HttpFailure, ParseCode, ParseFailure, resolveError, thrownStack } from './errors';
 import { invokeFunction, invokeJob, isLegacy } from './invoke';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator } from './validators';
@@ -26,7 +26,7 @@ export async function callFunction(ctx: AppContext, name: string, request: Parse
     return { status: outcome.status ?? 200, body: jsonCopy({ result }), headers: outcome.headers };
   } catch (error) {
     const failure = error instanceof ParseFailure ? error : resolveError(error);
-    ctx.logs.add('error', `Failed running cloud function ${name} for user ${user} with:\n  Input: ${jsonText(request.body)}\n  Error: ${jsonText(failure.body)}`);
+    ctx.logs.add('error', `Failed running cloud function ${name} for user ${user} with:\n  Input: ${jsonText(request.body)}\n  Error: ${jsonText(failure.body)}`, thrownStack(error));
     throw failure;
   }
 }

@@ -19,13 +19,22 @@ export class AppLog {
   /** Entries since the last take(). */
   private entries: LogEntry[] = [];
   private readonly warned = new Set<string>();
+  /** The stacks of failures, by their entry: for the editor's links, not part of the log's shape (the CLI's JSON). */
+  private readonly stacks = new WeakMap<LogEntry, string>();
 
   constructor(private readonly onEntry?: (entry: LogEntry) => void) {}
 
-  add(level: LogLevel, message: string): void {
-    const entry = { level, message };
+  /** `stack`: for the entry of a handler's failure, the stack of what Cloud Code threw (kept aside, see stackOf). */
+  add(level: LogLevel, message: string, stack?: string): void {
+    const entry: LogEntry = { level, message };
+    if (stack) this.stacks.set(entry, stack);
     this.entries.push(entry);
     this.onEntry?.(entry);
+  }
+
+  /** The stack of what Cloud Code threw, for an entry that reported a handler's failure. */
+  stackOf(entry: LogEntry): string | undefined {
+    return this.stacks.get(entry);
   }
 
   /** The entries since the last call; legacy styles are warned about again after it. */

@@ -5,7 +5,7 @@
 
 import type { AppContext } from './context';
 import { inflate, triggerRequest, type ParseObject } from './cloudRequests';
-import { resolveError } from './errors';
+import { resolveError, thrownStack } from './errors';
 import { invokeBeforeTrigger, isLegacy } from './invoke';
 import type { RunTriggerType } from './registry';
 import type { Json } from './rest';
@@ -57,7 +57,7 @@ export async function maybeRunTrigger(ctx: AppContext, triggerName: RunTriggerTy
   } catch (error) {
     const failure = resolveError(error);
     const user = (base.user as { id?: string } | undefined)?.id;
-    ctx.logs.add('error', `${triggerName} failed for ${target.className} for user ${user}:\n  Input: ${jsonText(publicView(target.record ?? {}))}\n  Error: ${jsonText(failure.body)}`);
+    ctx.logs.add('error', `${triggerName} failed for ${target.className} for user ${user}:\n  Input: ${jsonText(publicView(target.record ?? {}))}\n  Error: ${jsonText(failure.body)}`, thrownStack(error));
     return { request, object, returned: undefined };
   }
 }

@@ -11,8 +11,11 @@ import { findFunctionEntry } from '../../client/python/functionEntry';
 import { readPayloads, PayloadFileError, payloadsFileFor, withPayload } from '../../client/python/payloads';
 import { functionSelector } from '../../client/python/functionSelector';
 import { runEndLine, runStartLine, outputLine } from '../../client/views/runLog';
-import { RunHistory, maxHistory } from '../../client/views/runPanel/runHistory';
-import { emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
+import { RunHistory, maxHistory, panelOutputLines, panelView, resultJson, sentRequestOf, splitLines } from '../../client/views/runPanel/runHistory';
+import { LineBatcher } from '../../host/lineBatcher';
+import { parseFailure, pythonFailure } from '../../client/views/runPanel/errorTrace';
+import { changesView, fieldChanges } from '../../client/views/runPanel/changeDiff';
+import { buildRunRequest, emptyRequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { emptyChanges } from '../../runtime/store/changes';
 import { PersistentState } from '../../client/persistentState';
 import type { Memento, Uri } from 'vscode';
@@ -46,12 +49,21 @@ test('a payloads file sits beside its function and keeps entries in order when o
   assert.deepEqual(readPayloads(text).map((p) => [p.name, p.spec.method]), [['b', 'POST'], ['a', 'GET']]);
 });
 
-test('function files: one filter per glob and one per project folder', () => {
-  assert.deepEqual(functionSelector(['**/functions/**/*.py', 'tools/job.py'], ['/w/api']), [
-    { scheme: 'file', language: 'python', pattern: '**/functions/**/*.py' },
-    { scheme: 'file', language: 'python', pattern: 'tools/job.py' },
-    { scheme: 'file', language: 'python', pattern: '/w/api/**/*.py' },
+test('function files: a glob per filter, relative ones per workspace folder, one per project folder', () => {
+  assert.deepEqual(functionSelector(['**/functions/**/*.py', 'tools/job.py', '/abs/x.py'], ['/w/api'], ['/w', '/v[1]']).map((filter) => filter.pattern), [
+    '**/functions/**/*.py', '/w/tools/job.py', '/v[[]1[]]/tools/job.py', '/abs/x.py', '/w/api/**/*.py',
   ]);
+});
+
+test('"Mark File as Cloud Function" writes a glob relative to the folder, and it matches the file', () => {
+  // The glob the command adds is vscode.workspace.asRelativePath(file, false); VS Code matches filters on absolute paths.
+  const [filter] = functionSelector(['other.py', 'sub dir/job.py'], [], ['/w/my project']);
+  assert.ok(path.posix.matchesGlob('/w/my project/other.py', filter!.pattern), filter!.pattern);
+  assert.ok(!path.posix.matchesGlob('/w/my project/sub/other.py', filter!.pattern));
+  const nested = functionSelector(['sub dir/job.py'], [], ['/w/my project'])[0]!;
+  assert.ok(path.posix.matchesGlob('/w/my project/sub dir/job.py', nested.pattern), nested.pattern);
+  const escaped = functionSelector(['a.py'], [], ['/w/v[1]'])[0]!;
+  assert.ok(path.posix.matchesGlob('/w/v[1]/a.py', escaped.pattern), escaped.pattern);
 });
 
 function result(overrides: Partial<RunResult>): RunResult {
@@ -70,14 +82,16 @@ test('run log lines', () => {
     '✘ functions/a.py failed in 12.3 ms · ValueError: bad (line 4)');
 });
 
-test('run history: newest first, bounded, output replaced by the complete result output', () => {
+test('run history: the request sent, newest first, bounded, output replaced by the complete result output', () => {
   const history = new RunHistory();
-  const first = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput());
+  const sent = sentRequestOf(buildRunRequest({ source: '', filename: 'a.py', timeoutMs: 1000 }, { ...emptyRequestInput(), payload: { name: 'Ada' }, headers: { 'X-Trace': '1' }, user: 'ada@x.io' }, 'ua/1'));
+  assert.deepEqual(sent, { method: 'POST', target: 'a.py', user: 'ada@x.io', body: { name: 'Ada' }, query: {}, headers: { 'content-type': 'application/json', 'user-agent': 'ua/1', 'x-trace': '1' } });
+  const first = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
   first.output.push('partial');
   history.finish(first, result({ output: 'one\ntwo\n' }));
   assert.deepEqual(first.output, ['one', 'two']);
   assert.equal(first.status, 'succeeded');
-  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', 'p', emptyRequestInput());
+  for (let i = 0; i < maxHistory + 5; i++) history.start('/w/b.py', 'b.py', 'p', emptyRequestInput(), sent);
   assert.equal(history.all.length, maxHistory);
   assert.equal(history.get(first.id), undefined);
   assert.ok(history.all[0]!.id > history.all[1]!.id);
@@ -99,4 +113,84 @@ test('persistent state: each value under the key existing workspaces hold', asyn
   ]);
   assert.deepEqual(state.runChoice(uri), { payloadName: 'valid', user: null });
   assert.deepEqual(state.lastParseInput(cloud, { kind: 'function', name: 'hello' }), { name: 'typed', value: {} });
+});
+
+test('output reaches the panel in batches: one delivery per interval, the rest on flush', async () => {
+  const batches: string[][] = [];
+  const batcher = new LineBatcher((lines) => batches.push(lines), 20);
+  for (let i = 0; i < 1000; i++) batcher.push(`line ${i}`);
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  batcher.push('last');
+  batcher.flush();
+  batcher.flush();
+  assert.deepEqual(batches.map((batch) => batch.length), [1000, 1]);
+});
+
+test('the panel gets the last lines of a long output, once, and a log entry of several lines as several', () => {
+  const history = new RunHistory();
+  const run = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sentRequestOf(buildRunRequest({ source: '', filename: 'a.py', timeoutMs: 1 }, emptyRequestInput(), 'ua')));
+  const lines = Array.from({ length: panelOutputLines + 5 }, (_, i) => `line ${i}`);
+  history.finish(run, result({ output: lines.join('\n') + '\n' }));
+  const view = panelView(run);
+  assert.equal(view.outputTotal, panelOutputLines + 5);
+  assert.equal(view.output.length, panelOutputLines);
+  assert.equal(view.output.at(-1), `line ${panelOutputLines + 4}`);
+  assert.equal(view.result?.output, '');
+  assert.equal(run.output.length, panelOutputLines + 5, 'the record keeps the full output for "Open full output"');
+  assert.deepEqual(splitLines(['[info] Ran cloud function\n  Input: {}', 'one']), ['[info] Ran cloud function', '  Input: {}', 'one']);
+});
+
+test('"Open result as JSON": a Python run\'s returned value, a Parse run\'s response body, nothing for a failed run', () => {
+  const history = new RunHistory();
+  const sent = sentRequestOf(buildRunRequest({ source: '', filename: 'a.py', timeoutMs: 1 }, emptyRequestInput(), 'ua'));
+  const run = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
+  history.finish(run, result({ result: [{ id: 'a' }] }));
+  assert.equal(resultJson(run), '[\n  {\n    "id": "a"\n  }\n]');
+  const failed = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
+  history.finish(failed, result({ success: false, error: 'ValueError: bad' }));
+  assert.equal(resultJson(failed), undefined);
+  const parse = history.startParse('/w/cloud/main.js', 'cloud/main.js', 'empty params', { target: 'function hello', input: {} }, { ...sent, target: '/parse/functions/hello' });
+  history.finishParse(parse, { status: 200, body: { result: 'Hello' }, logs: [], timeMs: 1, wrote: false, changes: emptyChanges() }, null);
+  assert.equal(resultJson(parse), '{\n  "result": "Hello"\n}');
+});
+
+test('errors are said once and point at their line: Python tracebacks, timeouts, Node stacks, load errors', () => {
+  const syntax = pythonFailure(result({ success: false, error: 'SyntaxError: invalid syntax (hello.py, line 7)', error_type: 'SyntaxError', error_line: 7, traceback: '  File "hello.py", line 7\n    x = = 1\nSyntaxError: invalid syntax (hello.py, line 7)\n' }), '/w/hello.py', 'hello.py');
+  assert.equal(syntax.summary, 'SyntaxError: invalid syntax (hello.py, line 7)');
+  assert.deepEqual(syntax.location, { file: '/w/hello.py', line: 7, column: null });
+  assert.deepEqual(syntax.trace.filter((line) => line.location).map((line) => line.location!.line), [7]);
+  const timeout = pythonFailure(result({ success: false, error: 'TimeoutError: the function did not finish within its 1 s time limit', error_type: 'TimeoutError',
+    traceback: 'Traceback (most recent call last):\n  File "functions/spin.py", line 3, in main\n    while True:\nTimeoutError: the function did not finish within its 1 s time limit\n' }), '/w/functions/spin.py', 'functions/spin.py');
+  assert.equal(timeout.summary, 'TimeoutError: the function did not finish within its 1 s time limit (while running line 3)');
+  assert.equal(timeout.location?.line, 3);
+  const cancelled = pythonFailure(result({ success: false, error: 'CancelledError: the run was cancelled', error_type: 'CancelledError', traceback: 'CancelledError: the run was cancelled\n' }), '/w/a.py', 'a.py');
+  assert.deepEqual([cancelled.summary, cancelled.trace, cancelled.location], ['CancelledError: the run was cancelled', [], null]);
+  assert.equal(runEndLine('a.py', result({ success: false, error: 'SyntaxError: invalid syntax (a.py, line 2)', error_line: 2 })), '✘ a.py failed in 12.3 ms · SyntaxError: invalid syntax (a.py, line 2)');
+
+  const stack = 'TypeError: x is undefined\n    at third (/w/cloud/lib/util.js:3:20)\n    at /w/cloud/main.js:9:5\n    at run (/w/node_modules/parse/a.js:1:1)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)';
+  const parse = parseFailure('x is undefined (Parse error 141)', stack, ['/w']);
+  assert.deepEqual(parse.trace.map((line) => line.location ? `${line.location.file}:${line.location.line}:${line.location.column}` : line.text), [
+    'TypeError: x is undefined', '/w/cloud/lib/util.js:3:20', '/w/cloud/main.js:9:5', '    … 2 frames of the runtime',
+  ]);
+  assert.equal(parse.location?.file, '/w/cloud/lib/util.js');
+  const load = parseFailure('cloud code cloud/main.js has a syntax error: Unexpected token \'}\' (cloud/main.js:7)', undefined, ['/w'], '/w/cloud/main.js');
+  assert.deepEqual([load.trace, load.location], [[], { file: '/w/cloud/main.js', line: 7, column: null }]);
+  const absolute = parseFailure('cloud code /w/cloud/main.js has a syntax error: Unexpected end of input (/w/cloud/main.js:2)', undefined, ['/w']);
+  assert.equal(absolute.summary, 'cloud code cloud/main.js has a syntax error: Unexpected end of input (cloud/main.js:2)');
+  assert.equal(absolute.location?.line, 2);
+});
+
+test('the change view: an update\'s changed fields (nested, added, removed), and the changes counted but not listed', () => {
+  const before = { id: 'd1', data: { name: 'Ada', tags: ['a'], old: 1, same: { x: 1 } }, updated_at: 't1' };
+  const after = { id: 'd1', data: { name: 'Ada L.', tags: ['a', 'b'], added: true, same: { x: 1 } }, updated_at: 't2' };
+  assert.deepEqual(fieldChanges(before, after).map((field) => `${field.kind} ${field.path.join('.')}`), [
+    'changed data.name', 'changed data.tags', 'removed data.old', 'added data.added', 'changed updated_at',
+  ]);
+  const view = changesView({ created: 150, updated: 100, deleted: 0, truncated: true, items: [
+    { op: 'update', kind: 'document', collection: 'people', id: 'd1', before, after },
+    { op: 'create', kind: 'document', collection: 'people', id: 'd2', after },
+  ] });
+  assert.equal(view.unlisted, 248);
+  assert.equal(view.items[0]!.fields!.length, 5);
+  assert.equal(view.items[1]!.fields, undefined);
 });

@@ -1,6 +1,7 @@
 // Parse requests of the editor against the real host process (dist/runtimeHost.js): a function, a save whose
 // beforeSave changed the object, a job, the data explorer's Parse classes and objects, log lines streamed as
-// they happen, a Cloud Code file reloaded after an edit (the database kept), and a syntax error as a usage error.
+// they happen, a failure's stack whose frames in the Cloud Code link to their lines, a Cloud Code file reloaded
+// after an edit (the database kept), and a syntax error as a usage error that names its place.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { RuntimeClient } from '../../client/runtimeClient';
 import type { ParseHostRequest } from '../../host/protocol';
 import { UsageError } from '../../runtime/usageError';
 import type { ParseClassSummary, ParseObjectView } from '../../runtime/store/browse';
+import { parseFailure } from '../../client/views/runPanel/errorTrace';
 
 const hostScript = path.join(repoRoot, 'dist', 'runtimeHost.js');
 const dir = tempDir();
@@ -35,7 +37,11 @@ Parse.Cloud.job("count", async (request) => {
   const n = await new Parse.Query("Review").count({ useMasterKey: true });
   request.message("counted " + n);
 });
+function third(o) { return o.missing.deep; }
+function second(o) { return third(o); }
+Parse.Cloud.define("deepError", (request) => second({}));
 `;
+const lineOf = (text: string): number => mainJs.split('\n').findIndex((line) => line.includes(text)) + 1;
 
 const call = (overrides: Partial<ParseHostRequest>): ParseHostRequest => ({ cloudFile, method: 'POST', path: 'functions/hello', body: {}, master: false, timeoutMs: 10_000, ...overrides });
 
@@ -47,6 +53,19 @@ before(async () => {
 });
 
 after(() => client.dispose());
+
+test('a function that throws three calls deep: Parse\'s 141 with the stack, whose frames in the Cloud Code are links', async () => {
+  const result = await client.parse(call({ path: 'functions/deepError' }));
+  assert.equal(result.status, 400);
+  assert.match(result.stack ?? '', /TypeError: Cannot read properties of undefined/);
+  assert.ok(result.logs.every((entry) => Object.keys(entry).join() === 'level,message'), 'the log entries keep their shape (the CLI prints them)');
+  const failure = parseFailure('Cannot read properties of undefined (reading \'deep\') (Parse error 141)', result.stack, [dir]);
+  // Node's stack may start with the throwing line (`main.js:18`, the source, a caret) before the frames.
+  const frames = failure.trace.filter((line) => line.location).map((line) => `${path.basename(line.location!.file)}:${line.location!.line}`);
+  assert.deepEqual([...new Set(frames)], [`main.js:${lineOf('function third')}`, `main.js:${lineOf('function second')}`, `main.js:${lineOf('"deepError"')}`]);
+  assert.match(failure.trace.at(-1)!.text, /… \d+ frames of the runtime/, 'the runtime\'s frames are left out');
+  assert.deepEqual(failure.location, { file: cloudFile, line: lineOf('function third'), column: failure.location!.column });
+});
 
 test('a function answers as Parse Server, with its logs streamed and returned', async () => {
   const lines: string[] = [];
@@ -106,7 +125,10 @@ test('an edited cloud file is reloaded; a broken one is a usage error naming the
   assert.deepEqual((await client.parse(call({}))).body, { result: 'Hello again!' });
   fs.writeFileSync(cloudFile, 'Parse.Cloud.define("hello", function() {\n');
   fs.utimesSync(cloudFile, new Date(), new Date(Date.now() + 4000));
-  await assert.rejects(client.parse(call({})), (error: unknown) => error instanceof UsageError && /syntax error/.test(error.message) && /main\.js/.test(error.message));
+  const syntax = await client.parse(call({})).catch((error: unknown) => error);
+  assert.ok(syntax instanceof UsageError && /syntax error/.test(syntax.message) && /main\.js/.test(syntax.message), String(syntax));
+  const failure = parseFailure(syntax.message, undefined, [dir]);
+  assert.deepEqual(failure.location && [failure.location.file, failure.location.line], [cloudFile, 2], failure.summary);
   const unknown = await client.parse(call({ cloudFile: path.join(dir, 'cloud', 'missing.js') })).catch((error: unknown) => error);
   assert.ok(unknown instanceof UsageError);
 });

@@ -7,9 +7,9 @@ import type { Editor } from './harness';
 export async function finishedRun(editor: Editor, runId: number): Promise<{ panel: Frame; text: string }> {
   const panel = await editor.webviewFrame('#cloudfn-run-panel');
   const text = await editor.waitFor(`run #${runId} to finish in the run panel`, async () => {
-    const selected = await panel.locator('.history-item.selected').textContent().catch(() => '');
+    const selected = await panel.locator('.history-item.selected').getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
     const shown = await panel.locator('#run').innerText().catch(() => '');
-    return selected?.includes(`#${runId} `) && /Succeeded|Failed/.test(shown) && shown;
+    return selected === String(runId) && /Succeeded|Failed/.test(shown) && shown;
   }, { timeoutMs: 90_000 });
   return { panel, text };
 }

@@ -2,7 +2,9 @@
 // and, once it ended, its result. Pure data, shared with the webview through postMessage.
 
 import type { ParseHostResult } from '../../../host/protocol';
-import { emptyRequestInput, type RequestInput, type RunResult } from '../../../runtime/cocobase/run';
+import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult } from '../../../runtime/cocobase/run';
+import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
+import { changesView } from './changeDiff';
 
 export interface RunRecord {
   id: number;
@@ -14,20 +16,43 @@ export interface RunRecord {
   /** What the run sent, so that it can run again as it was. */
   spec: RequestInput;
   user: string | null;
+  /** The request as it was sent (defaults filled in), shown in the panel for both dialects. */
+  sent: SentRequest;
+  /** The payload (or params) came from an open file with unsaved edits. */
+  unsaved?: boolean;
   startedAt: number;
+  /** When the run ended (its result or its failure arrived); null while it runs. */
+  endedAt: number | null;
   status: 'running' | 'succeeded' | 'failed';
+  /** A failed run's error, traceback or stack, and the place in the user's code it points at. */
+  failure: RunFailureView | null;
   output: string[];
   result: RunResult | null;
   /** A Parse Cloud Code run: the request sent and, once answered, Parse Server's status, body and logs. */
   parse?: ParseRun;
 }
 
+/** A request as a run sent it: a Python run's request, or a Parse REST request. */
+export interface SentRequest {
+  method: string;
+  /** A Python run's function file, or a Parse request's path (`/parse/functions/hello`). */
+  target: string;
+  user: string | null;
+  /** A Python run's payload, or a Parse request's body. */
+  body: unknown;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+/** What a Python run sent: its request with the client's defaults filled in (headers, method), and its user. */
+export function sentRequestOf(run: RunRequest): SentRequest {
+  const { method, payload, query, headers } = run.request;
+  return { method, target: run.filename, user: run.user, body: payload, query, headers };
+}
+
 export interface ParseRun {
   /** What the code lens ran: `function hello`, `job myJob`, `save Review`, `delete Review`. */
   target: string;
-  method: string;
-  path: string;
-  body: Record<string, unknown>;
   /** The input as picked (params, object JSON with its objectId, or an objectId), to run it again as it was. */
   input: unknown;
   response: ParseHostResult | null;
@@ -36,6 +61,33 @@ export interface ParseRun {
 }
 
 export const maxHistory = 20;
+
+/** Output lines the panel holds per run (the last ones); "Open full output" shows them all. */
+export const panelOutputLines = 10_000;
+
+/** A run as the webview gets it: its total line count and only its last lines of output, sent once. */
+export type PanelRun = RunRecord & { outputTotal: number };
+
+/**
+ * The run as the webview gets it: the last `panelOutputLines` of its output, and no second copy of them in the
+ * result or the Parse response; its database changes with each update's changed fields.
+ */
+export function panelView(run: RunRecord): PanelRun {
+  const output = run.output.length > panelOutputLines ? run.output.slice(-panelOutputLines) : run.output;
+  const result = run.result && { ...run.result, output: '', changes: changesView(run.result.changes) };
+  const parse = run.parse?.response ? { ...run.parse, response: { ...run.parse.response, logs: [], changes: changesView(run.parse.response.changes) } } : run.parse;
+  return { ...run, output, outputTotal: run.output.length, result, parse };
+}
+
+/** Lines as the panel holds them: one entry per line (a log entry of several lines becomes several). */
+export function splitLines(lines: readonly string[]): string[] {
+  const split: string[] = [];
+  for (const line of lines) {
+    if (line.includes('\n')) split.push(...line.split('\n'));
+    else split.push(line);
+  }
+  return split;
+}
 
 export class RunHistory {
   private runs: RunRecord[] = [];
@@ -49,47 +101,70 @@ export class RunHistory {
     return this.runs.find((run) => run.id === id);
   }
 
-  start(file: string, label: string, payloadName: string, spec: RequestInput): RunRecord {
-    const run: RunRecord = { id: this.nextId++, file, label, payloadName, spec, user: spec.user, startedAt: Date.now(), status: 'running', output: [], result: null };
+  start(file: string, label: string, payloadName: string, spec: RequestInput, sent: SentRequest): RunRecord {
+    const run: RunRecord = { id: this.nextId++, file, label, payloadName, spec, user: spec.user, sent, startedAt: Date.now(), endedAt: null, status: 'running', failure: null, output: [], result: null };
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
   }
 
   /** Starts a Parse run: `payloadName` is the chosen params' name, `spec` is unused (empty). */
-  startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>, user: string | null = null): RunRecord {
+  startParse(file: string, label: string, paramsName: string, parse: Omit<ParseRun, 'response' | 'error'>, sent: SentRequest): RunRecord {
+    const user = sent.user;
     const run: RunRecord = {
-      id: this.nextId++, file, label, payloadName: paramsName, spec: emptyRequestInput(),
-      user, startedAt: Date.now(), status: 'running', output: [], result: null, parse: { ...parse, response: null, error: null },
+      id: this.nextId++, file, label, payloadName: paramsName, spec: emptyRequestInput(), sent,
+      user, startedAt: Date.now(), endedAt: null, status: 'running', failure: null, output: [], result: null, parse: { ...parse, response: null, error: null },
     };
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
   }
 
-  /** Ends a Parse run: succeeded for a 2xx status (as the CLI's exit code). */
-  finishParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
+  /**
+   * Ends a Parse run: succeeded for a 2xx status (as the CLI's exit code). A failure's stack frames (and a load
+   * error's place) in files under `roots` become links.
+   */
+  finishParse(run: RunRecord, response: ParseHostResult | null, error: string | null, roots: readonly string[] = []): void {
     if (!run.parse) return;
     run.parse.response = response;
     run.parse.error = error;
+    run.endedAt = Date.now();
     run.status = response && response.status >= 200 && response.status < 300 ? 'succeeded' : 'failed';
+    if (run.status === 'succeeded') return;
+    const body = (response?.body ?? {}) as { code?: unknown; error?: unknown };
+    const message = error ?? (typeof body.error === 'string' ? `${body.error}${typeof body.code === 'number' ? ` (Parse error ${body.code})` : ''}` : `HTTP ${response?.status}`);
+    run.failure = parseFailure(message, response?.stack, roots, run.file);
   }
 
   finish(run: RunRecord, result: RunResult): void {
     run.result = result;
+    run.endedAt = Date.now();
     run.status = result.success ? 'succeeded' : 'failed';
+    run.failure = result.success ? null : pythonFailure(result, run.file, run.label);
     // The streamed lines and the result's output are the same text; keep the complete one.
     run.output = result.output ? result.output.replace(/\n$/, '').split('\n') : run.output;
   }
 }
 
+/**
+ * A run's result as JSON text for "Open result as JSON" (a Python run's returned value, a Parse run's response
+ * body); undefined when it has none. The one place to read the runtime's exact JSON text instead, once sent.
+ */
+export function resultJson(run: RunRecord): string | undefined {
+  if (run.parse) return run.parse.response ? JSON.stringify(run.parse.response.body, null, 2) : undefined;
+  return run.result?.success ? JSON.stringify(run.result.result, null, 2) : undefined;
+}
+
 /** Messages from the extension to the run panel's webview. */
 export type PanelMessage =
-  | { type: 'history'; runs: readonly RunRecord[]; selected: number | null }
-  | { type: 'run'; run: RunRecord }
-  | { type: 'output'; runId: number; line: string };
+  | { type: 'history'; runs: readonly PanelRun[]; selected: number | null }
+  | { type: 'run'; run: PanelRun }
+  /** More lines of a running run's output (a batch), and how many it has printed in all. */
+  | { type: 'output'; runId: number; lines: string[]; total: number };
 
 /** Messages from the webview to the extension. */
 export type PanelRequest =
   | { type: 'ready' }
   | { type: 'open'; file: string; line: number }
   | { type: 'rerun'; runId: number }
+  | { type: 'openOutput'; runId: number }
+  | { type: 'openResult'; runId: number }
   | { type: 'cancel' };

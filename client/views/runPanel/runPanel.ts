@@ -1,12 +1,15 @@
-// The run panel: a webview beside the editor showing each run's status, returned value (a collapsible JSON
-// tree), streamed print output, error with a clickable traceback, and database changes, with a history of
-// recent runs to compare and re-run. Themed with VS Code's CSS variables and codicons; strict CSP.
+// The run panel: one webview in a fixed column right of the code, showing each run's request, status, returned
+// value (a lazily built JSON tree), streamed print output, error with a clickable traceback, and database
+// changes, with a history of recent runs to compare and re-run. Files it opens go to the code's group. Themed
+// with VS Code's CSS variables and codicons; strict CSP.
 
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
 import type { ParseHostResult } from '../../../host/protocol';
 import type { RunResult } from '../../../runtime/cocobase/run';
-import { RunHistory, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
+import { panelView, resultJson, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
+import { LineBatcher } from '../../../host/lineBatcher';
+import { FailureMarks } from '../failureMarks';
 
 export interface RunPanelActions {
   rerun(run: RunRecord): void;
@@ -19,16 +22,28 @@ export class RunPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private selected: number | null = null;
   private webviewReady = false;
+  /** The editor group of the code last run: files opened from the panel go there, and the panel sits right of it. */
+  private codeColumn: vscode.ViewColumn = vscode.ViewColumn.One;
+  /** The failing line of failed runs, marked in the editor. */
+  private readonly marks = new FailureMarks();
 
   constructor(private readonly mediaRoot: vscode.Uri, private readonly actions: RunPanelActions) {}
 
-  /** Shows the panel (creating it beside the editor), without taking focus from the editor. */
-  show(preserveFocus = true): void {
+  /**
+   * Shows the panel without taking focus from the editor. It is created in the column right of the code's and
+   * stays in its column after that (wherever the user moved it), unless the code is in that very column: then
+   * it moves right of it, so that it never hides the code. `code`: the file being run, whose editor group is
+   * where files opened from the panel go.
+   */
+  show(preserveFocus = true, code?: vscode.Uri): void {
+    const editor = code && [vscode.window.activeTextEditor, ...vscode.window.visibleTextEditors].find((e) => e?.document.uri.toString() === code.toString());
+    if (editor?.viewColumn !== undefined) this.codeColumn = editor.viewColumn;
     if (this.panel) {
-      this.panel.reveal(undefined, preserveFocus);
+      const column = this.panel.viewColumn;
+      this.panel.reveal(column === this.codeColumn ? this.codeColumn + 1 : undefined, preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(RunPanel.viewType, 'cloudfn: Run', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
+    const panel = vscode.window.createWebviewPanel(RunPanel.viewType, 'cloudfn: Run', { viewColumn: this.codeColumn + 1, preserveFocus }, {
       enableScripts: true,
       retainContextWhenHidden: true,
       localResourceRoots: [this.mediaRoot],
@@ -43,36 +58,49 @@ export class RunPanel implements vscode.Disposable {
   }
 
   started(run: RunRecord): void {
+    if (this.history.all.length === 1) void vscode.commands.executeCommand('setContext', 'cloudfn.hasRun', true);
+    this.marks.started(run);
     this.selected = run.id;
-    this.post({ type: 'run', run });
+    this.post({ type: 'run', run: panelView(run) });
   }
 
-  output(run: RunRecord, line: string): void {
-    run.output.push(line);
-    this.post({ type: 'output', runId: run.id, line });
+  /**
+   * Where a run's streamed lines go: into its record and, in batches, to the webview and to `onLines` (the
+   * log). Flush it before `finished`.
+   */
+  stream(run: RunRecord, onLines: (lines: string[]) => void): LineBatcher {
+    return new LineBatcher((batch) => {
+      const lines = splitLines(batch);
+      for (const line of lines) run.output.push(line);
+      this.post({ type: 'output', runId: run.id, lines, total: run.output.length });
+      onLines(lines);
+    });
   }
 
   finished(run: RunRecord, result: RunResult): void {
     this.history.finish(run, result);
-    this.post({ type: 'run', run });
+    this.marks.finished(run);
+    this.post({ type: 'run', run: panelView(run) });
   }
 
   finishedParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
-    this.history.finishParse(run, response, error);
-    this.post({ type: 'run', run });
+    this.history.finishParse(run, response, error, (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath));
+    this.marks.finished(run);
+    this.post({ type: 'run', run: panelView(run) });
   }
 
   private onRequest(message: PanelRequest): void {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
-        void this.panel?.webview.postMessage({ type: 'history', runs: this.history.all, selected: this.selected } satisfies PanelMessage);
+        void this.panel?.webview.postMessage({ type: 'history', runs: this.history.all.map(panelView), selected: this.selected } satisfies PanelMessage);
         break;
       case 'open': {
-        // Only a function file of a run in the history, at a real line: the webview's messages are not trusted.
-        if (!this.history.all.some((run) => run.file === message.file) || !Number.isInteger(message.line) || message.line < 1) break;
+        // Only a place a run of the history links to: the webview's messages are not trusted.
+        const linked = (run: RunRecord): boolean => run.file === message.file || !!run.failure?.trace.some((line) => line.location?.file === message.file);
+        if (!this.history.all.some(linked) || !Number.isInteger(message.line) || message.line < 1) break;
         const position = new vscode.Position(message.line - 1, 0);
-        void vscode.window.showTextDocument(vscode.Uri.file(message.file), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+        void vscode.window.showTextDocument(vscode.Uri.file(message.file), { selection: new vscode.Range(position, position), viewColumn: this.codeColumn });
         break;
       }
       case 'rerun': {
@@ -83,7 +111,24 @@ export class RunPanel implements vscode.Disposable {
       case 'cancel':
         this.actions.cancel();
         break;
+      case 'openOutput': {
+        const run = this.history.get(message.runId);
+        if (run) void this.openText(run.output.join('\n') + '\n', 'log');
+        break;
+      }
+      case 'openResult': {
+        const run = this.history.get(message.runId);
+        const json = run && resultJson(run);
+        if (json !== undefined) void this.openText(json + '\n', 'json');
+        break;
+      }
     }
+  }
+
+  /** Opens text (a run's full output, its result as JSON) as a new untitled document in the code's group. */
+  private async openText(content: string, language: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument({ content, language });
+    await vscode.window.showTextDocument(document, { viewColumn: this.codeColumn });
   }
 
   private post(message: PanelMessage): void {
@@ -117,6 +162,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.marks.dispose();
     this.panel?.dispose();
   }
 }
