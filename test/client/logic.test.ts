@@ -144,8 +144,12 @@ test('"Open result as JSON": a Python run\'s returned value, a Parse run\'s resp
   const history = new RunHistory();
   const sent = sentRequestOf(buildRunRequest({ source: '', filename: 'a.py', timeoutMs: 1 }, emptyRequestInput(), 'ua'));
   const run = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
-  history.finish(run, result({ result: [{ id: 'a' }] }));
+  history.finish(run, result({ result: [{ id: 'a' }], result_json: '[{"id": "a"}]' }));
   assert.equal(resultJson(run), '[\n  {\n    "id": "a"\n  }\n]');
+  // The runtime's exact text wins over the JavaScript value: big integers, 10.0 and key order as Python wrote them.
+  const exact = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
+  history.finish(exact, result({ result: { 2024: 3, 2023: 5 }, result_json: '{"2024": 3, "2023": 2880067194370816120, "f": 10.0}' }));
+  assert.equal(resultJson(exact), '{\n  "2024": 3,\n  "2023": 2880067194370816120,\n  "f": 10.0\n}');
   const failed = history.start('/w/a.py', 'a.py', 'p', emptyRequestInput(), sent);
   history.finish(failed, result({ success: false, error: 'ValueError: bad' }));
   assert.equal(resultJson(failed), undefined);

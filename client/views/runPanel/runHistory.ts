@@ -5,6 +5,7 @@ import type { ParseHostResult } from '../../../host/protocol';
 import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult } from '../../../runtime/cocobase/run';
 import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
 import { changesView } from './changeDiff';
+import { indentJsonText } from '../../../runtime/cocobase/resultText';
 
 export interface RunRecord {
   id: number;
@@ -146,11 +147,13 @@ export class RunHistory {
 
 /**
  * A run's result as JSON text for "Open result as JSON" (a Python run's returned value, a Parse run's response
- * body); undefined when it has none. The one place to read the runtime's exact JSON text instead, once sent.
+ * body); undefined when it has none. A Python run's is the runtime's exact JSON text (Python's json.dumps).
  */
 export function resultJson(run: RunRecord): string | undefined {
   if (run.parse) return run.parse.response ? JSON.stringify(run.parse.response.body, null, 2) : undefined;
-  return run.result?.success ? JSON.stringify(run.result.result, null, 2) : undefined;
+  if (!run.result?.success) return undefined;
+  // Runs saved before the runtime sent its exact text have only the JavaScript value.
+  return run.result.result_json !== undefined ? indentJsonText(run.result.result_json) : JSON.stringify(run.result.result, null, 2);
 }
 
 /** Messages from the extension to the run panel's webview. */
