@@ -10,6 +10,7 @@ import type { ParseApp } from '../runtime/parse/app';
 import { CloudLoadError } from '../runtime/parse/cloudLoader';
 import type { LogEntry } from '../runtime/parse/logs';
 import { answerRequest, defaultAppKeys, openParseApp, type SessionRequest } from '../runtime/parse/session';
+import { watchEventLoop } from '../runtime/parse/watchdog';
 import { startParseServer } from '../serve/httpServer';
 import { version } from './version';
 
@@ -90,6 +91,8 @@ export async function parseCommand(args: string[]): Promise<number> {
       throw new CliUsageError(action ? `unknown parse command '${action}' (call, save, delete, job)` : parseUsage.split('\n')[0]!);
   }
   const timeoutMs = seconds('timeout', values.timeout, 20) * 1000;
+  // Cloud Code that spins after an await (where the vm limit of its synchronous part does not reach) is stopped.
+  watchEventLoop(timeoutMs);
   if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
   const json = values.json === true;
 
