@@ -10,6 +10,8 @@ import type { ParseApp } from '../runtime/parse/app';
 import { CloudLoadError } from '../runtime/parse/cloudLoader';
 import type { LogEntry } from '../runtime/parse/logs';
 import { answerRequest, defaultAppKeys, openParseApp, type SessionRequest } from '../runtime/parse/session';
+import { watchEventLoop } from '../runtime/parse/watchdog';
+import { allowedOrigins } from '../serve/guard';
 import { startParseServer } from '../serve/httpServer';
 import { version } from './version';
 
@@ -22,7 +24,10 @@ export const parseUsage = `usage: cloudfn parse call FUNCTION [--params JSON] [o
        cloudfn parse job NAME [--params JSON] [options]
   options: [--cloud ${defaultCloudFile}] [--db PATH] [--user ID] [--master] [--timeout SECONDS] [--json]`;
 
-export const serveUsage = `usage: cloudfn serve [--port 1337] [--cloud ${defaultCloudFile}] [--db PATH] [--app-id ${defaultAppId}] [--master-key ${defaultMasterKey}]`;
+export const serveUsage = `usage: cloudfn serve [--port 1337] [--cloud ${defaultCloudFile}] [--db PATH] [--app-id ${defaultAppId}] [--master-key ${defaultMasterKey}] [--allow-origin URL|PORT]... [--timeout SECONDS]`;
+
+/** The time limit of a request, in seconds, unless --timeout says otherwise (CocoBASE's). */
+const defaultTimeoutSeconds = 20;
 
 const commonFlags = {
   cloud: { type: 'string' },
@@ -89,7 +94,9 @@ export async function parseCommand(args: string[]): Promise<number> {
     default:
       throw new CliUsageError(action ? `unknown parse command '${action}' (call, save, delete, job)` : parseUsage.split('\n')[0]!);
   }
-  const timeoutMs = positiveNumberFlag('timeout', values.timeout, 20) * 1000;
+  const timeoutMs = positiveNumberFlag('timeout', values.timeout, defaultTimeoutSeconds) * 1000;
+  // Cloud Code that spins after an await (where the vm limit of its synchronous part does not reach) is stopped.
+  watchEventLoop(timeoutMs);
   if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
   const json = values.json === true;
 
@@ -124,6 +131,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     db: { type: 'string' },
     'app-id': { type: 'string' },
     'master-key': { type: 'string' },
+    'allow-origin': { type: 'string', multiple: true },
+    timeout: { type: 'string' },
   });
   if (positionals.length) throw new CliUsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
   const port = values.port === undefined ? 1337 : Number(values.port);
@@ -131,9 +140,21 @@ export async function serveCommand(args: string[]): Promise<number> {
   const appId = values['app-id'] ?? defaultAppId;
   const masterKey = values['master-key'] ?? defaultMasterKey;
   if (!appId || !masterKey) throw new CliUsageError('--app-id and --master-key must not be empty');
+  const origins = (values['allow-origin'] ?? []).flatMap((value) => value.split(',')).flatMap((value) => {
+    try {
+      return allowedOrigins(value);
+    } catch (error) {
+      throw new CliUsageError(`--allow-origin: ${(error as Error).message}`);
+    }
+  });
+  const timeoutMs = positiveNumberFlag('timeout', values.timeout, defaultTimeoutSeconds) * 1000;
   const print = (entry: LogEntry): void => { process.stdout.write(`${entry.level}: ${entry.message}\n`); };
   const app = await openApp(values, { appId, masterKey }, print);
   app.logs.take();
+  // Each handler's synchronous part and, through the watchdog, anything that holds the event loop is limited
+  // too: Cloud Code that spins cannot stop the server (Parse Server has no such limit).
+  app.syncTimeoutMs = timeoutMs;
+  watchEventLoop(timeoutMs);
   const store = app.store;
 
   let saveTimer: NodeJS.Timeout | undefined;
@@ -152,7 +173,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let listening;
   try {
     listening = await startParseServer(app, {
-      port, appId, masterKey,
+      port, appId, masterKey, allowedOrigins: origins, timeoutMs,
       beforeRequest: () => {
         if (store.dirty || saveTimer) return;
         try {
@@ -174,6 +195,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     else print({ level: 'error', message: `${error instanceof Error ? error.message : String(error)}; still serving the previous version` });
   });
   process.stdout.write(`cloudfn serve: Parse API at http://127.0.0.1:${listening.port}/parse (app id ${appId}, database ${store.file}, cloud code ${fs.existsSync(cloudFile) ? cloudFile : 'none'})\n`);
+  process.stdout.write(origins.length
+    ? `cloudfn serve: web pages allowed: ${origins.join(', ')}\n`
+    : 'cloudfn serve: no web page may use this server (curl and SDKs outside a browser may); allow a front end with --allow-origin http://localhost:PORT\n');
   return new Promise<number>((resolve) => {
     const stop = (): void => {
       clearTimeout(saveTimer);

@@ -1,18 +1,29 @@
 // `cloudfn serve`'s HTTP layer: Parse's REST API on 127.0.0.1 under /parse, as the Parse SDKs and curl speak
 // it — keys in X-Parse-* headers or in the SDK's JSON body (`_ApplicationId`, `_MasterKey`, `_method`, ...),
-// GET queries in the query string, the app-id check (403 unauthorized), CORS with X-Parse-Job-Status-Id
-// exposed — around ParseApp.handle().
+// GET queries in the query string, the app-id check (403 unauthorized), X-Parse-Job-Status-Id exposed to an
+// allowed front end — around ParseApp.handle(). Before anything is read, guard.ts decides who may ask (Host,
+// Origin); body.ts reads and decodes the body within its limits; each request is answered within its time
+// limit (deadlines.ts), and the event-loop watchdog stops Cloud Code that would hold the server.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ParseApp } from '../runtime/parse/app';
-import type { ParseResponse } from '../runtime/parse/rest';
+import { answerWithin } from '../runtime/parse/deadlines';
 import { ParseCode } from '../runtime/parse/errors';
+import type { ParseResponse } from '../runtime/parse/rest';
+import { decodeBody, decodeJsonObject, maxBodyBytes, readBody, tooLarge } from './body';
+import { checkRequest, corsHeaders, header, preflightHeaders } from './guard';
 
 export interface ServeOptions {
   port: number;
   appId: string;
   masterKey: string;
+  /** The origins (`http://localhost:5173`) whose pages may use the server; none by default. */
+  allowedOrigins?: readonly string[];
+  /** The time limit of each request, in ms. */
+  timeoutMs: number;
+  /** The largest request body, in bytes (Parse Server's default maxUploadSize unless given). */
+  maxBodyBytes?: number;
   /** Called before each request (e.g. to reload the database when another process changed it). */
   beforeRequest?: () => void;
   /** Called when a request has been answered, just before the answer is sent (e.g. to save what it wrote). */
@@ -21,41 +32,54 @@ export interface ServeOptions {
 
 const mount = '/parse/';
 
-const corsHeaders = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET,PUT,POST,DELETE,OPTIONS',
-  'Access-Control-Allow-Headers': 'X-Parse-Master-Key, X-Parse-REST-API-Key, X-Parse-Javascript-Key, X-Parse-Application-Id, X-Parse-Client-Version, X-Parse-Session-Token, X-Requested-With, X-Parse-Revocable-Session, X-Parse-Request-Id, Content-Type, Pragma, Cache-Control, X-Parse-Installation-Id, X-Parse-Cloud-Context',
-  'Access-Control-Expose-Headers': 'X-Parse-Job-Status-Id, X-Parse-Push-Status-Id',
-};
-
 /** Starts the server; resolves once it listens, with the bound port. */
 export function startParseServer(app: ParseApp, options: ServeOptions): Promise<{ server: http.Server; port: number }> {
+  const allowed = new Set(options.allowedOrigins ?? []);
+  let port = options.port;
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    const verdict = checkRequest(req, port, allowed);
+    if ('error' in verdict) {
+      refuse(req, res, { status: verdict.status, body: { error: verdict.error } });
+      return;
+    }
+    const cors = corsHeaders(verdict.origin);
+    if ((req.method ?? '').toUpperCase() === 'OPTIONS') {
+      res.writeHead(204, verdict.origin ? preflightHeaders(req, verdict.origin) : { Allow: 'GET,PUT,POST,DELETE,OPTIONS' });
+      res.end();
+      return;
+    }
+    readBody(req, options.maxBodyBytes ?? maxBodyBytes).then((raw) => {
+      if (raw === undefined) {
+        send(res, tooLarge, cors);
+        return;
+      }
       // afterRequest (saving what the request wrote) runs before the answer: an acknowledged write is durable.
-      answer(app, options, req, Buffer.concat(chunks)).then(
-        (response) => { options.afterRequest?.(); send(res, response); },
-        (error: unknown) => { options.afterRequest?.(); send(res, { status: 500, body: { code: ParseCode.internalServerError, message: String(error) } }); },
+      answerWithin(() => answer(app, options, req, raw), options.timeoutMs).then(
+        (response) => { options.afterRequest?.(); send(res, response, cors); },
+        (error: unknown) => { options.afterRequest?.(); send(res, { status: 500, body: { code: ParseCode.internalServerError, message: String(error) } }, cors); },
       );
-    });
+    }, () => res.destroy());
   });
   server.keepAliveTimeout = 60_000;
+  // A client that sends its headers or body slowly does not hold a socket for ever.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = Math.max(60_000, options.timeoutMs * 2);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {
       server.off('error', reject);
-      resolve({ server, port: (server.address() as AddressInfo).port });
+      port = (server.address() as AddressInfo).port;
+      resolve({ server, port });
     });
   });
 }
 
-function send(res: http.ServerResponse, response: ParseResponse): void {
+function send(res: http.ServerResponse, response: ParseResponse, cors: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) return;
   const isText = typeof response.body === 'string';
   const payload = isText ? String(response.body) : JSON.stringify(response.body ?? {});
   res.writeHead(response.status, {
-    ...corsHeaders,
+    ...cors,
     'Content-Type': isText ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),
     ...(response.headers ?? {}),
@@ -63,28 +87,24 @@ function send(res: http.ServerResponse, response: ParseResponse): void {
   res.end(payload);
 }
 
-const header = (req: http.IncomingMessage, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
+/** Answers a request that is refused before its body is read: the body is read and dropped. */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, response: ParseResponse): void {
+  req.resume();
+  send(res, response, {});
+}
 
 async function answer(app: ParseApp, options: ServeOptions, req: http.IncomingMessage, raw: Buffer): Promise<ParseResponse> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  let method = (req.method ?? 'GET').toUpperCase();
-  if (method === 'OPTIONS') return { status: 200, body: '' };
-  if (!url.pathname.startsWith(mount)) return { status: 404, body: `Cannot ${method} ${url.pathname}` };
-  let body: Record<string, unknown> = {};
-  if (raw.length > 0) {
-    const contentType = header(req, 'content-type') ?? '';
-    try {
-      const decoded: unknown = contentType.includes('application/x-www-form-urlencoded')
-        ? Object.fromEntries(new URLSearchParams(raw.toString('utf8')))
-        : JSON.parse(raw.toString('utf8'));
-      if (decoded && typeof decoded === 'object' && !Array.isArray(decoded)) body = decoded as Record<string, unknown>;
-    } catch {
-      return { status: 400, body: { code: ParseCode.invalidJson, error: 'invalid JSON' } };
-    }
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return { status: 400, body: { error: 'malformed request URL' } };
   }
+  let method = (req.method ?? 'GET').toUpperCase();
+  if (!url.pathname.startsWith(mount)) return { status: 404, body: `Cannot ${method} ${url.pathname}` };
+  const decoded = decodeBody(raw, header(req, 'content-type') ?? '');
+  if ('refused' in decoded) return decoded.refused;
+  const body = decoded.value;
   // The JavaScript SDK sends every request as a POST with its keys and real method in the body.
   const meta = (key: string): string | undefined => (typeof body[key] === 'string' ? body[key] as string : undefined);
   if (meta('_method')) method = meta('_method')!.toUpperCase();
@@ -95,11 +115,9 @@ async function answer(app: ParseApp, options: ServeOptions, req: http.IncomingMe
   let context: Record<string, unknown> | undefined;
   const contextHeader = header(req, 'x-parse-cloud-context');
   if (contextHeader) {
-    try {
-      context = JSON.parse(contextHeader) as Record<string, unknown>;
-    } catch {
-      return { status: 400, body: { code: ParseCode.invalidJson, error: 'Invalid object for context.' } };
-    }
+    const decodedContext = decodeJsonObject(contextHeader, 'Invalid object for context.');
+    if ('refused' in decodedContext) return decodedContext.refused;
+    context = decodedContext.value;
   } else if (body._context && typeof body._context === 'object') {
     context = body._context as Record<string, unknown>;
   }

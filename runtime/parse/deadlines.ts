@@ -1,17 +1,33 @@
-// Time limits of a Parse request run locally (the CLI and the editor; `serve`, like Parse Server, has none):
-// an answer that never comes ends as Parse's "Script timed out" (124), and a handler that never yields (a
-// synchronous endless loop, which no timer can interrupt on this thread) is stopped by V8 through `vm`.
+// Time limits of a Parse request run locally (the CLI, `serve` and the editor): an answer that never comes ends
+// as Parse's "Script timed out" (124), and a handler that never yields (a synchronous endless loop, which no
+// timer can interrupt on this thread) is stopped by V8 through `vm`; one that spins after an `await` is
+// stopped by the event-loop watchdog (watchdog.ts) where one runs, and answered here.
 
 import vm from 'node:vm';
 import type { ParseResponse } from './rest';
+import { loopStops } from './watchdog';
 
-/** A handler that never answers (a legacy response never called) ends as Parse's "Script timed out" (124). */
-export function answerWithin(promise: Promise<ParseResponse>, timeoutMs: number): Promise<ParseResponse> {
+/** The message of a handler stopped for holding the thread past its limit. */
+const spinMessage = (timeoutMs: number): string =>
+  `Script timed out: the handler ran for ${timeoutMs / 1000} s without yielding (an endless loop?)`;
+
+/**
+ * The answer of `run()` within `timeoutMs`. A handler that never answers (a legacy response never called)
+ * ends as Parse's "Script timed out" (124), 504; one that the watchdog stopped meanwhile (it spun after an
+ * await, or a query did) as the 400 of a synchronous spin. The answer's promise and its timer exist before
+ * `run` starts, on the next microtask: what the watchdog stops is lost (the rest of its call stack and the
+ * microtasks queued behind it), and the caller's reaction to the answer must not be part of it.
+ */
+export function answerWithin(run: () => Promise<ParseResponse>, timeoutMs: number): Promise<ParseResponse> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<ParseResponse>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 504, body: { code: 124, error: `Script timed out: no answer after ${timeoutMs / 1000} s (did the handler call response.success/error?)` } }), timeoutMs);
+  const stopsBefore = loopStops();
+  const answer = new Promise<ParseResponse>((resolve, reject) => {
+    timer = setTimeout(() => resolve(loopStops() > stopsBefore
+      ? { status: 400, body: { code: 124, error: spinMessage(timeoutMs) } }
+      : { status: 504, body: { code: 124, error: `Script timed out: no answer after ${timeoutMs / 1000} s (did the handler call response.success/error?)` } }), timeoutMs);
+    Promise.resolve().then(run).then(resolve, reject);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return answer.finally(() => clearTimeout(timer));
 }
 
 /** The synchronous part of a handler ran past its limit; raised as Parse's "Script timed out" (124). */
@@ -34,7 +50,7 @@ export function callWithDeadline<T>(fn: () => T, timeoutMs: number): T {
     return call.runInThisContext({ timeout: Math.max(1, Math.round(timeoutMs)) }) as T;
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
-      throw new SyncTimeoutError(`Script timed out: the handler ran for ${timeoutMs / 1000} s without yielding (an endless loop?)`);
+      throw new SyncTimeoutError(spinMessage(timeoutMs));
     }
     throw error;
   } finally {

@@ -1,8 +1,10 @@
 // Parse queries over stored objects, as the Parse SDK sends them: `where` with equality (pointers, objectId,
 // arrays containing a value), $gt/$gte/$lt/$lte/$ne/$eq/$in/$nin/$all/$exists/$regex(+$options)/$or/$and/$nor,
-// then order, skip, limit, keys and count. Any other operator fails loudly with a Parse error (102).
+// then order, skip, limit, keys and count. Any other operator fails loudly with a Parse error (102). Regular
+// expressions run on RE2 (linear time).
 
 import { isDeepStrictEqual } from 'node:util';
+import { RE2JS } from 're2js';
 import { ParseCode, ParseFailure } from './errors';
 import type { Json } from './rest';
 import { isObject, isPointer } from './values';
@@ -50,19 +52,36 @@ function fieldValue(record: Json, key: string): unknown {
   return value;
 }
 
-function regexFrom(pattern: unknown, options: unknown): RegExp {
+/** Compiled patterns by flags and source: a query tests one pattern against every object of a class. */
+const compiledPatterns = new Map<string, RE2JS>();
+
+/**
+ * A `$regex` with its `$options` (i, m, s, x as Parse Server accepts them), compiled by RE2 (re2js): matching
+ * takes time linear in the text, so a pattern such as `^(a+)+$` cannot stall the server as a backtracking
+ * engine would. RE2 has no backreferences or lookarounds: such a pattern is refused (102).
+ */
+function regexFrom(pattern: unknown, options: unknown): RE2JS {
   if (typeof pattern !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad $regex: not a string');
   const flags = typeof options === 'string' ? options : '';
-  // The SDK quotes literal text as \Q...\E (startsWith, endsWith, contains), which JavaScript lacks.
-  let source = pattern.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, literal: string) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-  if (flags.includes('x')) source = source.replace(/\s+|#.*$/gm, '');
   const known = [...new Set(flags.replace(/x/g, ''))];
   if (known.some((flag) => !'ims'.includes(flag))) throw new ParseFailure(ParseCode.invalidQuery, `bad $options value for query: ${flags}`);
+  const key = `${flags}/${pattern}`;
+  const cached = compiledPatterns.get(key);
+  if (cached) return cached;
+  // The SDK quotes literal text as \Q...\E (startsWith, endsWith, contains); with x, whitespace and #-comments
+  // outside those quotes are dropped.
+  const source = pattern.split(/(\\Q[\s\S]*?(?:\\E|$))/).map((part, i) => (
+    i % 2 === 1 ? RE2JS.quote(part.replace(/^\\Q|\\E$/g, '')) : flags.includes('x') ? part.replace(/\s+|#.*$/gm, '') : part)).join('');
+  const bits = (known.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (known.includes('m') ? RE2JS.MULTILINE : 0) | (known.includes('s') ? RE2JS.DOTALL : 0);
+  let compiled: RE2JS;
   try {
-    return new RegExp(source, known.join(''));
+    compiled = RE2JS.compile(source, bits);
   } catch (error) {
     throw new ParseFailure(ParseCode.invalidQuery, `bad $regex: ${(error as Error).message}`);
   }
+  if (compiledPatterns.size >= 256) compiledPatterns.clear();
+  compiledPatterns.set(key, compiled);
+  return compiled;
 }
 
 function matchesConstraint(value: unknown, constraint: Json): boolean {

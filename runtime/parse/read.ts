@@ -5,6 +5,7 @@
 import { checkClassName, type FindOptions, type ParseClasses } from './classes';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import type { Json, ParseResponse } from './rest';
+import { tooDeep } from '../jsonLimits';
 
 const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain'];
 
@@ -45,9 +46,13 @@ export function getObject(classes: ParseClasses, className: string, objectId: st
 /** A query parameter sent as JSON text (in a GET's query string) decoded; other values as they are. */
 function decodeJsonParameter(value: unknown, what: string): unknown {
   if (typeof value !== 'string') return value;
+  let decoded: unknown;
   try {
-    return JSON.parse(value);
+    decoded = JSON.parse(value);
   } catch {
     throw new ParseFailure(ParseCode.invalidJson, `invalid JSON in ${what}`);
   }
+  const deep = tooDeep(decoded);
+  if (deep) throw new ParseFailure(ParseCode.invalidJson, `invalid JSON in ${what}: ${deep}`);
+  return decoded;
 }

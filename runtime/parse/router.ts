@@ -2,6 +2,7 @@
 // mount them. A pattern's segments are literals, `:name` (one non-empty segment, URL-decoded, passed to the
 // handler) or a final `*` (any further segments). A request no route takes answers 404 with Express's text.
 
+import { HttpFailure } from './errors';
 import type { ParseRequest, ParseResponse } from './rest';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -22,7 +23,7 @@ export class Router {
 
   /** Answers with the first route that takes the request; throws what the handler throws. */
   route(request: ParseRequest): ParseResponse | Promise<ParseResponse> {
-    const segments = request.path.replace(/^\/+|\/+$/g, '').split('/').map(decodeURIComponent);
+    const segments = request.path.replace(/^\/+|\/+$/g, '').split('/').map(decodeSegment);
     const method = request.method.toUpperCase();
     for (const { route, pattern } of this.routes) {
       if (route.method !== method) continue;
@@ -30,6 +31,15 @@ export class Router {
       if (params) return route.handler(request, params);
     }
     return { status: 404, body: `Cannot ${method} /parse/${request.path.replace(/^\/+/, '')}` };
+  }
+}
+
+/** A path segment URL-decoded; a malformed escape (`%E0%A4%A`) is Express's 400. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpFailure(400, `Failed to decode param '${segment}'`);
   }
 }
 

@@ -78,7 +78,7 @@ export async function answerRequest(app: ParseApp, request: SessionRequest, opti
   const { timeoutMs } = options;
   app.syncTimeoutMs = timeoutMs;
   app.classes.changes.take();
-  const response = await answerWithin(app.handle({ ...request, headers: { 'user-agent': options.userAgent } }), timeoutMs);
+  const response = await answerWithin(() => app.handle({ ...request, headers: { 'user-agent': options.userAgent } }), timeoutMs);
   // Work the handler left running (an afterSave's unreturned promise, a job) finishes before the database is saved.
   const settled = await app.work.settle(Math.max(0, timeoutMs - (performance.now() - started)));
   if (!settled) app.logs.add('warn', `background work was still running after ${timeoutMs / 1000} s; saved what was written until then`);

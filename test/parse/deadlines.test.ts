@@ -1,6 +1,7 @@
 // Cloud Code that misbehaves outside the request's promise: a handler that never yields is stopped at the
-// time limit with Parse's "Script timed out" (124), and an exception thrown later in a timer is logged while
-// the answer (and the CLI's one JSON object) stands.
+// time limit with Parse's "Script timed out" (124) — before its first await (the vm limit) or after it (the
+// event-loop watchdog) — and an exception thrown later in a timer is logged while the answer (and the CLI's
+// one JSON object) stands.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,23 @@ fs.writeFileSync(path.join(dir, 'cloud', 'main.js'), `
 Parse.Cloud.define('spin', () => { while (true) {} });
 Parse.Cloud.define('late', () => { setTimeout(() => { throw new Error('boom later'); }, 10); return 'ok'; });
 Parse.Cloud.beforeSave('Loop', () => { for (;;) {} });
+Parse.Cloud.define('asyncSpin', async () => { await null; for (;;) {} });
+Parse.Cloud.define('microtaskSpin', async () => { for (;;) await null; });
+Parse.Cloud.beforeSave('AsyncLoop', async () => { await null; for (;;) {} });
+Parse.Cloud.beforeDelete('AsyncLoop', async () => { await null; for (;;) {} });
+Parse.Cloud.job('asyncSpin', async () => { await null; for (;;) {} });
 `);
+
+const spun = { code: 124, error: 'Script timed out: the handler ran for 0.5 s without yielding (an endless loop?)' };
+
+/** Runs the CLI and checks that it ended well within the time limit plus the watchdog's grace. */
+function timed(args: string[]): ReturnType<typeof runCliJson> {
+  const started = performance.now();
+  const result = runCliJson(args, { cwd: dir });
+  const ms = performance.now() - started;
+  assert.ok(ms < 15_000, `${args.join(' ')} took ${ms} ms`);
+  return result;
+}
 
 test('a function that never yields ends at its time limit as 124, exit 1', () => {
   const { code, json } = runCliJson(['parse', 'call', 'spin', '--timeout', '0.5'], { cwd: dir });
@@ -36,4 +53,35 @@ test('an exception thrown later in a timer is logged; the answer stands', () => 
   assert.deepEqual(json.body, { result: 'ok' });
   const logs = json.logs as { level: string; message: string }[];
   assert.ok(logs.some((entry) => entry.level === 'error' && /Uncaught exception in Cloud Code: Error: boom later/.test(entry.message)), JSON.stringify(logs));
+});
+
+test('a function that spins after an await ends at its time limit as 124, exit 1 (call)', () => {
+  for (const name of ['asyncSpin', 'microtaskSpin']) {
+    const { code, json } = timed(['parse', 'call', name, '--timeout', '0.5']);
+    assert.equal(code, 1, name);
+    assert.equal(json.status, 400, name);
+    assert.deepEqual(json.body, spun, name);
+  }
+});
+
+test('so does a beforeSave or beforeDelete that spins after an await, and the write is refused (save, delete)', () => {
+  const saved = timed(['parse', 'save', 'AsyncLoop', '--data', '{"a":1}', '--timeout', '0.5']);
+  assert.equal(saved.code, 1);
+  assert.deepEqual(saved.json.body, spun);
+  // An object to delete, stored through Cloud Code without triggers (the class's own beforeSave spins).
+  fs.writeFileSync(path.join(dir, 'plain.js'), '');
+  const created = runCliJson(['parse', 'save', 'AsyncLoop', '--data', '{"b":2}', '--cloud', 'plain.js'], { cwd: dir });
+  assert.equal(created.code, 0, JSON.stringify(created.json));
+  const id = (created.json.body as { objectId: string }).objectId;
+  const deleted = timed(['parse', 'delete', 'AsyncLoop', id, '--timeout', '0.5']);
+  assert.equal(deleted.code, 1);
+  assert.deepEqual(deleted.json.body, spun);
+  const kept = runCliJson(['parse', 'save', 'AsyncLoop', '--id', id, '--data', '{"c":3}', '--cloud', 'plain.js'], { cwd: dir });
+  assert.equal(kept.code, 0, JSON.stringify(kept.json));
+});
+
+test('a job that spins after an await does not hold the CLI past its time limit (job)', () => {
+  const { code, json } = timed(['parse', 'job', 'asyncSpin', '--timeout', '0.5']);
+  assert.equal(code, 0);
+  assert.equal(json.status, 200);
 });

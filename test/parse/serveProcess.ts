@@ -28,7 +28,13 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
         child.removeAllListeners('exit');
         resolve({
           child, url: match[1]!, output: () => stdout + stderr,
-          stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }),
+          stop: () => new Promise((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            // A server that does not end on SIGTERM fails its test elsewhere; it must not hang the run.
+            const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            child.once('exit', () => { clearTimeout(kill); done(); });
+            child.kill('SIGTERM');
+          }),
         });
       }
     });

@@ -1,0 +1,119 @@
+// The event-loop watchdog of `cloudfn parse …` and `cloudfn serve`: JavaScript that holds the main thread
+// longer than the time limit without going back to the event loop is stopped. The `vm` time limit of
+// deadlines.ts covers a handler's synchronous part only; this covers everything else that can spin — Cloud
+// Code after an `await` (a microtask), in a timer or in a job, and the emulation itself. A worker thread
+// watches a heartbeat that the main thread's event loop writes into shared memory; when it is older than the
+// limit, the worker stops the running JavaScript through the inspector's Runtime.terminateExecution, which V8
+// delivers as an interrupt (the way a debugger pauses a busy loop). The event loop then runs on: timers fire,
+// the request's answer (124) is sent, /health answers, SIGTERM is handled. What was stopped is lost with the
+// microtasks queued behind it, so a request cut short that way is answered by its own time limit.
+
+import { Worker } from 'node:worker_threads';
+
+/** How often the main thread's event loop proves it is alive. */
+const heartbeatMs = 100;
+
+/**
+ * Added to the request's time limit: a synchronous spin is stopped first by its `vm` limit, which answers
+ * more cleanly (the handler's caller sees an exception), and a heartbeat is up to heartbeatMs old.
+ */
+const graceMs = 500;
+
+/**
+ * Slots of the shared memory: the last heartbeat, the limit, the stops so far. Times are in ms since `base`,
+ * as 32-bit integers compared modulo 2^32 (so that a server running for weeks does not overflow them).
+ */
+const slot = { heartbeat: 0, limit: 1, stops: 2 } as const;
+
+/**
+ * The watcher's code (run with eval: the bundles are single files). It connects to the main thread only to
+ * stop it: a session left connected would make the process print "Waiting for the debugger to disconnect"
+ * at exit.
+ */
+const watcher = `
+const { workerData } = require('node:worker_threads');
+const inspector = require('node:inspector');
+const shared = new Int32Array(workerData.buffer);
+const now = () => Math.round(performance.timeOrigin + performance.now() - workerData.base) | 0;
+setInterval(() => {
+  const limit = Atomics.load(shared, ${slot.limit});
+  if (limit <= 0 || ((now() - Atomics.load(shared, ${slot.heartbeat})) | 0) <= limit) return;
+  Atomics.store(shared, ${slot.heartbeat}, now());
+  Atomics.add(shared, ${slot.stops}, 1);
+  const session = new inspector.Session();
+  session.connectToMainThread();
+  session.post('Runtime.terminateExecution', () => session.disconnect());
+}, 25);
+`;
+
+/**
+ * Node's bookkeeping of async contexts, which a stop leaves unbalanced (the stopped callback's context is
+ * never popped). Node checks it at the end of each callback and aborts the process on a mismatch; the check
+ * is switched off (what `--no-force-async-hooks-checks` does) and the stack emptied after each stop, as Node
+ * itself does after an uncaught exception. Reached through process.binding (deprecated, still present).
+ */
+interface AsyncWrapBinding {
+  async_hook_fields: Uint32Array;
+  constants: { kCheck: number };
+  clearAsyncIdStack: () => void;
+}
+
+function asyncWrap(): AsyncWrapBinding | undefined {
+  const quiet = process.noDeprecation;
+  process.noDeprecation = true;
+  try {
+    return (process as unknown as { binding: (name: string) => AsyncWrapBinding }).binding('async_wrap');
+  } catch {
+    return undefined;
+  } finally {
+    process.noDeprecation = quiet;
+  }
+}
+
+let state: { shared: Int32Array; base: number } | undefined;
+
+const sinceBase = (base: number): number => Math.round(performance.timeOrigin + performance.now() - base) | 0;
+
+/**
+ * Starts the watchdog (once per process) or changes its limit: from now on, JavaScript that keeps the main
+ * thread from its event loop for more than `timeoutMs` (plus a grace) is stopped. Without the inspector (a
+ * Node built without it) there is no watchdog and false is returned.
+ */
+export function watchEventLoop(timeoutMs: number): boolean {
+  const limitMs = Math.ceil(timeoutMs + graceMs);
+  if (state) {
+    Atomics.store(state.shared, slot.limit, limitMs);
+    return true;
+  }
+  let worker: Worker;
+  const base = performance.timeOrigin + performance.now();
+  const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  Atomics.store(shared, slot.limit, limitMs);
+  try {
+    worker = new Worker(watcher, { eval: true, workerData: { buffer: shared.buffer, base }, stdout: true, stderr: true });
+  } catch {
+    return false;
+  }
+  worker.on('error', () => { Atomics.store(shared, slot.limit, 0); });
+  worker.unref();
+  state = { shared, base };
+  const binding = asyncWrap();
+  if (binding) binding.async_hook_fields[binding.constants.kCheck] = 0;
+  let stopsSeen = 0;
+  const beat = (): void => {
+    Atomics.store(shared, slot.heartbeat, sinceBase(base));
+    const stops = Atomics.load(shared, slot.stops);
+    if (stops !== stopsSeen) {
+      stopsSeen = stops;
+      binding?.clearAsyncIdStack();
+    }
+  };
+  beat();
+  setInterval(beat, heartbeatMs).unref();
+  return true;
+}
+
+/** How many times the watchdog stopped the main thread so far (0 when it does not run). */
+export function loopStops(): number {
+  return state ? Atomics.load(state.shared, slot.stops) : 0;
+}
