@@ -34,7 +34,7 @@ export default tseslint.config(
     // The run panel's webview script runs in the browser.
     files: ['client/views/runPanel/media/*.js'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', console: 'readonly', requestAnimationFrame: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', navigator: 'readonly', getComputedStyle: 'readonly', MutationObserver: 'readonly', performance: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', console: 'readonly', requestAnimationFrame: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', navigator: 'readonly', getComputedStyle: 'readonly', MutationObserver: 'readonly', performance: 'readonly' },
     },
   },
 );

@@ -129,6 +129,7 @@ export class Ctx implements vscode.Disposable {
    */
   private startLanguageClient(): Promise<void> {
     if (!this.languageClient) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded after activation.
       const { CloudfnLanguageClient } = require('./languageClient.js') as typeof import('./languageClient');
       this.languageClient = new CloudfnLanguageClient(path.join(this.dist, 'server.js'), this.functionFiles, this.config, this.log);
     }

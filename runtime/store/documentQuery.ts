@@ -48,6 +48,7 @@ export function keyPath(key: string): string {
 }
 
 function escapeLabel(segment: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped.
   return segment.replace(/["\\\u0000-\u001f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

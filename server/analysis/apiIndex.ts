@@ -4,7 +4,7 @@
 
 import {
   allowedDunderAttributes, allowedModuleNames, builtinConstants, builtins, dbObject, dictMethods, forbiddenAttributes,
-  forbiddenBuiltins, listMethods, modules, requestNames, requestObject, userMembers,
+  forbiddenBuiltins, listMethods, modules, requestNames, requestObject,
   type ApiBuiltin, type ApiFunction, type ApiMember, type ApiModule, type ApiObject, type ApiValue,
 } from '../../runtime/cocobase/apiModel';
 

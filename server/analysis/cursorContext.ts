@@ -2,7 +2,7 @@
 // is inside a string or comment, and the innermost call whose argument list contains it. Completion, hover and
 // signature help all start from here.
 
-import { scopeAt, type CallSite, type DocumentAnalysis, type Scope } from './documentAnalysis';
+import { scopeAt, type CallSite, type DocumentAnalysis } from './documentAnalysis';
 
 export interface TypedChain {
   /** Names before the last dot, e.g. ['request', 'user'] for `request.user.na`; empty for a bare name. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir as makeTempDir } from '../helpers';
-import { CodeServer, Editor, packageExtension } from './harness';
+import { CodeServer, packageExtension, type Editor } from './harness';
 
 const probeManifest = {
   name: 'probe',

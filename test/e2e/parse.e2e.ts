@@ -9,14 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CodeServer, type Editor, assertCodeServerInstalled, repoRoot } from './harness';
-import type { Frame } from 'playwright-core';
 import { finishedRun } from './runPanel';
 
 const vsix = path.join(repoRoot, 'dist', 'cloudfn.vsix');
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-e2e-parse-'));
 let server: CodeServer;
 let editor: Editor;
-let panel: Frame;
 
 // The guide's hello, and the seed's averageStars, myJob and comment-truncating beforeSave, verbatim.
 const seedDir = path.join(repoRoot, 'test', 'fixtures', 'parse', 'seed');
@@ -40,11 +38,9 @@ before(async () => {
   editor = await server.openEditor(workspace);
 });
 
-/** The text of run `runId` once finished; keeps the panel's frame for later queries. */
+/** The text of run `runId` once finished. */
 async function shownRun(runId: number): Promise<string> {
-  const shown = await finishedRun(editor, runId);
-  panel = shown.panel;
-  return shown.text;
+  return (await finishedRun(editor, runId)).text;
 }
 
 after(async () => {

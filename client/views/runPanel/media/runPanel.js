@@ -6,7 +6,7 @@
 // @ts-check
 
 (function () {
-  // @ts-ignore acquireVsCodeApi is provided by the webview host.
+  // @ts-expect-error acquireVsCodeApi is provided by the webview host.
   const vscode = acquireVsCodeApi();
   /** @type {Map<number, any>} */
   const runs = new Map();
