@@ -10,6 +10,7 @@ import { dbCommand, dbUsage } from './dbCommand';
 import { checkCommand, checkUsage } from './checkCommand';
 import { stubsCommand, stubsUsage } from './stubsCommand';
 import { parseCommand, parseUsage, serveCommand, serveUsage } from './parseCommand';
+import { logsCommand, logsUsage, scheduleCommand, scheduleUsage, tokenCommand, tokenUsage } from './triggersCommand';
 import { version } from './version';
 import { runCli } from './runCli';
 
@@ -21,6 +22,9 @@ ${checkUsage}
 ${stubsUsage}
 ${parseUsage}
 ${serveUsage}
+${tokenUsage}
+${logsUsage}
+${scheduleUsage}
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,9 +36,12 @@ async function main(argv: string[]): Promise<number> {
     case 'stubs': return stubsCommand(args);
     case 'parse': return parseCommand(args);
     case 'serve': return serveCommand(args);
+    case 'token': return tokenCommand(args);
+    case 'logs': return logsCommand(args);
+    case 'schedule': return scheduleCommand(args);
     case '--version': case 'version': process.stdout.write(version + '\n'); return 0;
     case undefined: case '--help': case '-h': case 'help': process.stdout.write(help); return command ? 0 : 2;
-    default: throw new CliUsageError(`unknown command '${command}' (run, db, check, stubs, parse, serve, help)`);
+    default: throw new CliUsageError(`unknown command '${command}' (run, db, check, stubs, parse, serve, token, logs, schedule, help)`);
   }
 }
 

@@ -13,6 +13,7 @@ import { answerRequest, defaultAppKeys, openParseApp, type SessionRequest } from
 import { watchEventLoop } from '../runtime/parse/watchdog';
 import { allowedOrigins } from '../serve/guard';
 import { startParseServer } from '../serve/httpServer';
+import { functionsFlags, functionsUsage, serveFunctions } from './serveFunctions';
 import { version } from './version';
 
 export const defaultCloudFile = 'cloud/main.js';
@@ -24,7 +25,8 @@ export const parseUsage = `usage: cloudfn parse call FUNCTION [--params JSON] [o
        cloudfn parse job NAME [--params JSON] [options]
   options: [--cloud ${defaultCloudFile}] [--db PATH] [--user ID] [--master] [--timeout SECONDS] [--json]`;
 
-export const serveUsage = `usage: cloudfn serve [--port 1337] [--cloud ${defaultCloudFile}] [--db PATH] [--app-id ${defaultAppId}] [--master-key ${defaultMasterKey}] [--allow-origin URL|PORT]... [--timeout SECONDS]`;
+export const serveUsage = `usage: cloudfn serve [--port 1337] [--cloud ${defaultCloudFile}] [--db PATH] [--app-id ${defaultAppId}] [--master-key ${defaultMasterKey}] [--allow-origin URL|PORT]... [--timeout SECONDS]
+       ${functionsUsage}`;
 
 /** The time limit of a request, in seconds, unless --timeout says otherwise (CocoBASE's). */
 const defaultTimeoutSeconds = 20;
@@ -133,6 +135,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     'master-key': { type: 'string' },
     'allow-origin': { type: 'string', multiple: true },
     timeout: { type: 'string' },
+    ...functionsFlags,
   });
   if (positionals.length) throw new CliUsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
   const port = values.port === undefined ? 1337 : Number(values.port);
@@ -156,6 +159,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   app.syncTimeoutMs = timeoutMs;
   watchEventLoop(timeoutMs);
   const store = app.store;
+  const functions = await serveFunctions(values, store.file, timeoutMs, (line) => print({ level: 'info', message: line }));
 
   let saveTimer: NodeJS.Timeout | undefined;
   const saveNow = (): void => {
@@ -173,7 +177,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let listening;
   try {
     listening = await startParseServer(app, {
-      port, appId, masterKey, allowedOrigins: origins, timeoutMs,
+      port, appId, masterKey, allowedOrigins: origins, timeoutMs, functions: functions.handler,
       beforeRequest: () => {
         if (store.dirty || saveTimer) return;
         try {
@@ -194,6 +198,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (error === undefined) print({ level: 'info', message: `reloaded ${cloudFile}` });
     else print({ level: 'error', message: `${error instanceof Error ? error.message : String(error)}; still serving the previous version` });
   });
+  functions.startSchedules();
+  process.stdout.write(`cloudfn serve: CocoBASE functions of ${functions.session.project().root} at http://127.0.0.1:${listening.port}/functions/{name}/execute and /functions/${functions.session.project().projectId}/func/{name} (${functions.session.pool.size} runtimes)\n`);
   process.stdout.write(`cloudfn serve: Parse API at http://127.0.0.1:${listening.port}/parse (app id ${appId}, database ${store.file}, cloud code ${fs.existsSync(cloudFile) ? cloudFile : 'none'})\n`);
   process.stdout.write(origins.length
     ? `cloudfn serve: web pages allowed: ${origins.join(', ')}\n`
@@ -203,7 +209,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       clearTimeout(saveTimer);
       saveNow();
       listening.server.close();
-      resolve(0);
+      void functions.close().finally(() => resolve(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

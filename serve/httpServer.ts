@@ -1,7 +1,8 @@
 // `cloudfn serve`'s HTTP layer: Parse's REST API on 127.0.0.1 under /parse, as the Parse SDKs and curl speak
 // it — keys in X-Parse-* headers or in the SDK's JSON body (`_ApplicationId`, `_MasterKey`, `_method`, ...),
 // GET queries in the query string, the app-id check (403 unauthorized), X-Parse-Job-Status-Id exposed to an
-// allowed front end — around ParseApp.handle(). Before anything is read, guard.ts decides who may ask (Host,
+// allowed front end — around ParseApp.handle(); and, when given, the CocoBASE functions under /functions/
+// (cocobaseRoutes.ts), which keep their own time limits (the runtime's). Before anything is read, guard.ts decides who may ask (Host,
 // Origin); body.ts reads and decodes the body within its limits; each request is answered within its time
 // limit (deadlines.ts), and the event-loop watchdog stops Cloud Code that would hold the server.
 
@@ -13,6 +14,7 @@ import { ParseCode } from '../runtime/parse/errors';
 import type { ParseResponse } from '../runtime/parse/rest';
 import { decodeBody, decodeJsonObject, maxBodyBytes, readBody, tooLarge } from './body';
 import { checkRequest, corsHeaders, header, preflightHeaders } from './guard';
+import { functionsMount } from './cocobaseRoutes';
 
 export interface ServeOptions {
   port: number;
@@ -28,6 +30,8 @@ export interface ServeOptions {
   beforeRequest?: () => void;
   /** Called when a request has been answered, just before the answer is sent (e.g. to save what it wrote). */
   afterRequest?: () => void;
+  /** Answers the requests under /functions/ (the CocoBASE routes), after the guard and the body limit. */
+  functions?: (req: http.IncomingMessage, url: URL, raw: Buffer) => Promise<ParseResponse>;
 }
 
 const mount = '/parse/';
@@ -53,6 +57,14 @@ export function startParseServer(app: ParseApp, options: ServeOptions): Promise<
         send(res, tooLarge, cors);
         return;
       }
+      const functionsUrl = options.functions && functionUrl(req);
+      if (functionsUrl) {
+        options.functions!(req, functionsUrl, raw).then(
+          (response) => send(res, response, cors),
+          (error: unknown) => send(res, { status: 500, body: { success: false, result: null, error: `RuntimeError: ${String(error)}` } }, cors),
+        );
+        return;
+      }
       // afterRequest (saving what the request wrote) runs before the answer: an acknowledged write is durable.
       answerWithin(() => answer(app, options, req, raw), options.timeoutMs).then(
         (response) => { options.afterRequest?.(); send(res, response, cors); },
@@ -72,6 +84,16 @@ export function startParseServer(app: ParseApp, options: ServeOptions): Promise<
       resolve({ server, port });
     });
   });
+}
+
+/** The URL of a request under /functions/, or undefined. */
+function functionUrl(req: http.IncomingMessage): URL | undefined {
+  if (!(req.url ?? '').startsWith(functionsMount)) return undefined;
+  try {
+    return new URL(req.url!, 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
 }
 
 function send(res: http.ServerResponse, response: ParseResponse, cors: Record<string, string>): void {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'sql.js';
 
 /** Version written to `meta.schema_version`; bump it with a new entry in `migrations`. */
-export const schemaVersion = 3;
+export const schemaVersion = 4;
 
 /** The one project of a local database; `:project_id` in raw queries binds its id. */
 export const defaultProject = { id: 'local-project', name: 'Local project' } as const;
@@ -76,6 +76,45 @@ const migrations: string[] = [
      created_at TEXT NOT NULL,
      expires_at TEXT);
    CREATE INDEX documents_newest ON documents(collection_id, created_at DESC, id);`,
+  // Triggers (runtime/cocobase/triggers/): the log of every execution of a function (the newest 500 per
+  // function are kept; `parent_id` names the execution whose write fired a hook or webhook), the run records
+  // of each schedule and its totals.
+  `CREATE TABLE executions (
+     id TEXT PRIMARY KEY,
+     project_id TEXT NOT NULL REFERENCES projects(id),
+     function_name TEXT NOT NULL,
+     triggered_by TEXT NOT NULL,
+     trigger_detail TEXT,
+     status TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     duration_ms REAL NOT NULL,
+     payload TEXT NOT NULL DEFAULT '{}',
+     logs TEXT NOT NULL DEFAULT '',
+     result TEXT,
+     error TEXT,
+     status_code INTEGER,
+     parent_id TEXT);
+   CREATE INDEX executions_function ON executions(project_id, function_name, started_at DESC);
+   CREATE INDEX executions_started ON executions(project_id, started_at DESC);
+   CREATE TABLE schedule_runs (
+     project_id TEXT NOT NULL REFERENCES projects(id),
+     schedule_name TEXT NOT NULL,
+     execution_id TEXT,
+     ran_at TEXT NOT NULL,
+     duration_ms REAL NOT NULL,
+     status TEXT NOT NULL,
+     result TEXT,
+     error TEXT);
+   CREATE INDEX schedule_runs_name ON schedule_runs(project_id, schedule_name, ran_at DESC);
+   CREATE TABLE schedule_state (
+     project_id TEXT NOT NULL REFERENCES projects(id),
+     schedule_name TEXT NOT NULL,
+     last_run_at TEXT,
+     last_status TEXT,
+     last_error TEXT,
+     total_runs INTEGER NOT NULL DEFAULT 0,
+     failed_runs INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (project_id, schedule_name));`,
 ];
 
 /** The schema version of a database, or undefined when it has no `meta` table (not a cloudfn database). */

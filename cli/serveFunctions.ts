@@ -1,0 +1,69 @@
+// The CocoBASE half of `cloudfn serve`: the trigger session over the project's functions (the runtime pool, the
+// executions log), the /functions/ routes handed to the HTTP server, and the schedules fired while it runs (on
+// the real clock, or from `--now`).
+
+import type http from 'node:http';
+import { CliUsageError, positiveNumberFlag } from './argv';
+import { answerFunction } from '../serve/cocobaseRoutes';
+import type { ParseResponse } from '../runtime/parse/rest';
+import { ProjectFileError } from '../runtime/cocobase/triggers/projectConfig';
+import { clockFrom, Scheduler, systemClock } from '../runtime/cocobase/triggers/scheduler';
+import { openTriggerSession, runSchedule, type TriggerSession } from '../runtime/cocobase/triggers/session';
+import { version } from './version';
+
+/** The flags `serve` takes for its CocoBASE half. */
+export const functionsFlags = {
+  project: { type: 'string' },
+  pool: { type: 'string' },
+  memory: { type: 'string' },
+  'allow-network': { type: 'boolean' },
+  now: { type: 'string' },
+} as const;
+
+export const functionsUsage = '[--project DIR] [--pool N] [--memory MB] [--allow-network] [--now ISO_TIME]';
+
+export interface ServedFunctions {
+  session: TriggerSession;
+  handler: (req: http.IncomingMessage, url: URL, raw: Buffer) => Promise<ParseResponse>;
+  /** Starts firing the schedules. */
+  startSchedules(): void;
+  close(): Promise<void>;
+}
+
+export async function serveFunctions(values: { project?: string; pool?: string; memory?: string; 'allow-network'?: boolean; now?: string },
+  dbPath: string, timeoutMs: number, print: (line: string) => void): Promise<ServedFunctions> {
+  if (values.now !== undefined && Number.isNaN(Date.parse(values.now))) throw new CliUsageError(`--now must be an ISO 8601 time, got '${values.now}'`);
+  let session: TriggerSession;
+  try {
+    session = await openTriggerSession({
+      dbPath, projectDir: values.project ?? '.', timeoutMs, userAgent: `cloudfn/${version}`,
+      poolSize: values.pool === undefined ? undefined : positiveNumberFlag('pool', values.pool, 2),
+      memoryLimitMb: values.memory === undefined ? undefined : positiveNumberFlag('memory', values.memory, 512),
+      allowNetwork: values['allow-network'] === true, onLog: print,
+    });
+  } catch (error) {
+    if (error instanceof ProjectFileError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  const clock = values.now === undefined ? systemClock : clockFrom(new Date(values.now));
+  const scheduler = new Scheduler({
+    schedules: () => session.project().schedules, clock, onLog: print,
+    fire: async (schedule, at) => {
+      try {
+        const { record } = await runSchedule(session, schedule, at);
+        print(`schedule '${schedule.name}' (${at.toISOString()}): ${record.status}${record.error ? ` — ${record.error}` : ''}`);
+      } catch (error) {
+        print(error instanceof Error ? error.message : String(error));
+      }
+    },
+  });
+  return {
+    session,
+    handler: (req, url, raw) => answerFunction(session.runner, session.project(), req, url, raw),
+    startSchedules: () => scheduler.start(),
+    async close() {
+      scheduler.stop();
+      await session.close();
+    },
+  };
+}

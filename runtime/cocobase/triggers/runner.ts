@@ -1,0 +1,231 @@
+// The one way a function runs for the triggers: `TriggerRunner.execute()` reads the function's current text,
+// runs it on the runtime pool, records the execution, and then, when the run committed writes and was not
+// itself fired by a write, fires what they trigger — the collection hooks and the legacy webhook of each write,
+// in write order, each hook its own `db-event` execution with `X-Hook-Event` and the spec's payload. Writes
+// of hook and webhook runs fire nothing (no loops); their log says so when they wrote to a hooked collection.
+
+import { createHash } from 'node:crypto';
+import { buildRunRequest, type RequestInput, type RunResult } from '../run';
+import type { ChangeItem } from '../../store/changes';
+import type { Store } from '../../store/store';
+import { documentWrites, hookCalls, webhookBody } from './events';
+import { ExecutionLog, newExecutionId, type ExecutionRecord, type ExecutionStatus, type TriggeredBy } from './executions';
+import { loadFunction, parseFunctionPath, type FunctionCode } from './functions';
+import type { RuntimePool } from './pool';
+import type { AuthHookEvent, TriggersProject } from './projectConfig';
+import { deliverWebhook, type DeliveryOptions } from './webhooks';
+
+export interface TriggerRunnerOptions {
+  pool: RuntimePool;
+  /** The runner's own handle on the database: execution records, tokens, collections' webhook URLs. */
+  store: Store;
+  /** The project as it is now (read again on each call, so edits of cloudfn.json apply at once). */
+  project: () => TriggersProject;
+  timeoutMs: number;
+  userAgent: string;
+  /** Whether webhooks may call URLs that are not local functions. */
+  allowNetwork?: boolean;
+  webhookDelivery?: DeliveryOptions;
+  /** A line for the server's log. */
+  onLog?: (line: string) => void;
+}
+
+/** What fired a run. */
+export interface Trigger {
+  by: TriggeredBy;
+  detail?: string;
+  parentId?: string;
+}
+
+export interface Execution {
+  record: ExecutionRecord;
+  result: RunResult;
+}
+
+/** The status of an execution record: a time-out is its own status; a 4xx tuple still succeeded. */
+export function executionStatus(result: RunResult): ExecutionStatus {
+  if (result.success) return 'success';
+  return result.error_type === 'TimeoutError' ? 'timeout' : 'failed';
+}
+
+/** The SHA-256 hex of a token, as `app_user_tokens` keeps it. */
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** The id of the app user a bearer token signs in, or null for an unknown or expired token. */
+export function userForToken(store: Store, token: string): string | null {
+  const id = store.value('SELECT user_id FROM app_user_tokens WHERE project_id = ? AND token_hash = ? AND (expires_at IS NULL OR expires_at > ?)',
+    [store.projectId, tokenHash(token), new Date().toISOString()]);
+  return typeof id === 'string' ? id : null;
+}
+
+export class TriggerRunner {
+  readonly log: ExecutionLog;
+  /** The chain of hook and webhook work, so that writes fire in order. */
+  private fired: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: TriggerRunnerOptions) {
+    this.log = new ExecutionLog(options.store);
+    options.pool.onIdle(() => this.flush());
+  }
+
+  /** The current text of function `id` of the project, or undefined. */
+  load(id: string): FunctionCode | undefined {
+    return loadFunction(this.options.project().root, id);
+  }
+
+  /** The app user a bearer token signs in (reading the database's latest state), or null. */
+  userForToken(token: string): string | null {
+    this.reloadStore();
+    return userForToken(this.options.store, token);
+  }
+
+  /** Runs `code` with `input`, records it and (in the background) fires what its writes trigger. */
+  async execute(code: FunctionCode, input: RequestInput, trigger: Trigger, onOutput?: (line: string) => void): Promise<Execution> {
+    const startedAt = new Date();
+    const request = buildRunRequest({ source: code.source, filename: code.filename, timeoutMs: this.options.timeoutMs }, input,
+      this.options.userAgent, startedAt);
+    const result = await this.options.pool.run(request, onOutput);
+    const record: ExecutionRecord = {
+      id: newExecutionId(), function_name: code.id, triggered_by: trigger.by, trigger_detail: trigger.detail ?? null,
+      status: executionStatus(result), started_at: startedAt.toISOString(), duration_ms: result.execution_time, payload: input.payload,
+      logs: result.output, result: result.success ? result.result_json : null, error: result.error, status_code: result.status_code,
+      parent_id: trigger.parentId ?? null,
+    };
+    const writes = result.committed ? documentWrites(result.changes.items) : [];
+    if (trigger.by === 'db-event') {
+      const project = this.options.project();
+      const hooked = writes.filter((item) => project.hooks.collections[item.collection!] || this.webhookUrl(item.collection!));
+      if (hooked.length) {
+        record.logs += `[cloudfn] ${hooked.length} write(s) to collections with hooks or webhooks fired nothing: writes by hook and webhook runs never fire hooks (no loops)\n`;
+      }
+    } else if (writes.length) {
+      if (result.changes.truncated) {
+        record.logs += `[cloudfn] only the first ${writes.length} document writes are listed by the runtime; later writes fired no hooks\n`;
+      }
+      this.fire(writes, record.id);
+    }
+    this.log.add(record);
+    this.flush();
+    return { record, result };
+  }
+
+  /** Waits until every hook and webhook fired so far has run and been recorded. */
+  async settle(): Promise<void> {
+    let current;
+    do {
+      current = this.fired;
+      await current;
+    } while (current !== this.fired);
+    this.flush(true);
+  }
+
+  /**
+   * Runs an auth hook, if one is configured for `event`. For `pre_register` and `pre_login` the answer says
+   * whether the operation is refused: `{"block": True, "reason"}`, or a hook that failed or timed out.
+   */
+  async authHook(event: AuthHookEvent, payload: Record<string, unknown>): Promise<{ blocked: boolean; reason?: string }> {
+    const name = this.options.project().hooks.auth[event];
+    if (!name) return { blocked: false };
+    const code = this.load(name);
+    const blocking = event === 'pre_register' || event === 'pre_login';
+    if (!code) {
+      this.options.onLog?.(`auth hook ${event}: no function '${name}'`);
+      return blocking ? { blocked: true, reason: `${event} hook failed` } : { blocked: false };
+    }
+    const { result } = await this.execute(code, hookInput(event, payload), { by: 'db-event', detail: `auth ${event}` });
+    if (!blocking) return { blocked: false };
+    if (!result.success) return { blocked: true, reason: `${event} hook failed` };
+    const answer = result.result as { block?: unknown; reason?: unknown } | null;
+    if (answer && typeof answer === 'object' && answer.block === true) {
+      return { blocked: true, reason: typeof answer.reason === 'string' ? answer.reason : `blocked by the ${event} hook` };
+    }
+    return { blocked: false };
+  }
+
+  /** Writes the queued execution records when no run holds the database (or at once with `force`). */
+  flush(force = false): void {
+    if (this.log.pending === 0 || (!force && !this.options.pool.isIdle)) return;
+    try {
+      this.log.flush();
+    } catch (error) {
+      this.options.onLog?.(`cannot record executions: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private fire(writes: ChangeItem[], parentId: string): void {
+    this.fired = this.fired.then(async () => {
+      for (const item of writes) {
+        for (const call of hookCalls(this.options.project(), item)) {
+          const code = this.load(call.functionName);
+          if (!code) {
+            this.options.onLog?.(`${call.event} hook on ${call.collection}: no function '${call.functionName}'`);
+            continue;
+          }
+          await this.execute(code, hookInput(call.event, call.payload), { by: 'db-event', detail: `${call.event} on ${call.collection}`, parentId });
+        }
+        const url = this.webhookUrl(item.collection!);
+        if (url) await this.webhook(url, item.collection!, webhookBody(item), parentId);
+      }
+    }).catch((error: unknown) => this.options.onLog?.(`hooks failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  private reloadStore(): void {
+    try {
+      this.options.store.reloadIfChangedOnDisk();
+    } catch (error) {
+      // The database as last read is used meanwhile.
+      this.options.onLog?.(`cannot read the database: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private webhookUrl(collection: string): string | undefined {
+    const store = this.options.store;
+    this.reloadStore();
+    const url = store.value('SELECT webhook_url FROM collections WHERE project_id = ? AND name = ?', [store.projectId, collection]);
+    return typeof url === 'string' && url !== '' ? url : undefined;
+  }
+
+  /** Delivers a legacy webhook: a local function URL runs that function; other URLs only with the network. */
+  private async webhook(url: string, collection: string, body: Record<string, unknown>, parentId: string): Promise<void> {
+    const detail = `webhook of ${collection}`;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    const local = parsed && parseFunctionPath(parsed.pathname);
+    if (local) {
+      const code = this.load(local.name);
+      if (code) {
+        await this.execute(code, { payload: body, query: {}, headers: { 'content-type': 'application/json' }, method: 'POST', user: null },
+          { by: 'db-event', detail, parentId });
+        return;
+      }
+    }
+    const started = new Date();
+    const record: ExecutionRecord = {
+      id: newExecutionId(), function_name: `webhook:${collection}`, triggered_by: 'db-event', trigger_detail: `${detail} → ${url}`,
+      status: 'failed', started_at: started.toISOString(), duration_ms: 0, payload: body, logs: '', result: null, error: null,
+      status_code: null, parent_id: parentId,
+    };
+    if (!this.options.allowNetwork || !parsed) {
+      record.error = parsed ? `not delivered (offline): ${url}; allow the network to post it` : `not delivered: '${url}' is not a URL`;
+    } else {
+      const delivery = await deliverWebhook(url, body, this.options.webhookDelivery);
+      record.status = delivery.delivered ? 'success' : 'failed';
+      record.status_code = delivery.status;
+      record.logs = delivery.attempts.join('\n') + '\n';
+      record.error = delivery.delivered ? null : `not delivered: ${delivery.attempts.at(-1) ?? ''}`;
+    }
+    record.duration_ms = Date.now() - started.getTime();
+    this.options.onLog?.(`${detail}: ${record.error ?? 'delivered'}`);
+    this.log.add(record);
+    this.flush();
+  }
+}
+
+/** The request of a hook run: a POST of `payload` with its `X-Hook-Event` header. */
+function hookInput(event: string, payload: Record<string, unknown>): RequestInput {
+  return { payload, query: {}, headers: { 'x-hook-event': event, 'content-type': 'application/json' }, method: 'POST', user: null };
+}
