@@ -40,16 +40,6 @@ export class RuntimePool {
     }
   }
 
-  /** Starts one runtime ahead of the first request (the others start when needed). */
-  async warm(): Promise<void> {
-    const runtime = await this.take();
-    try {
-      await runtime.start();
-    } finally {
-      this.give(runtime);
-    }
-  }
-
   /** Whether no run is going on or waiting. */
   get isIdle(): boolean {
     return this.inFlight === 0;
