@@ -404,6 +404,8 @@ const extraExceptions = [
   'TimeoutError', 'UnicodeError', 'ZeroDivisionError', 'ImportError', 'ModuleNotFoundError',
   'BaseExceptionGroup', 'ExceptionGroup', 'GeneratorExit', 'OSError', 'PermissionError', 'UnboundLocalError',
   'StopAsyncIteration', 'UnicodeDecodeError', 'UnicodeEncodeError', 'FloatingPointError',
+  // What the current API's http calls raise when refused or failed.
+  'ConnectionError',
 ];
 const constants = ['True', 'False', 'None', 'NotImplemented', 'Ellipsis'];
 const exceptionNames = new Set(['ValueError', 'TypeError', 'KeyError', 'IndexError', ...extraExceptions]);

@@ -148,8 +148,10 @@ def build(policy):
             elif hasattr(source, member):
                 members[member] = getattr(source, member)
         standins[name] = make_standin(name, members)
-    # The package `urllib` holds only its parse submodule.
-    standins["urllib"] = make_standin("urllib", {"parse": standins["urllib.parse"]})
+    # The package `urllib` holds only its parse submodule (listed before it, as the API model lists them).
+    parse = standins.pop("urllib.parse")
+    standins["urllib"] = make_standin("urllib", {"parse": parse})
+    standins["urllib.parse"] = parse
     injected_classes.clear()
     injected_classes.update({name: _CLASSES[name] for name in policy.get("injectedClasses", ())})
 
