@@ -1,16 +1,19 @@
 // `cloudfn run FILE.py`: runs a CocoBASE cloud function on the local database and reports the result,
 // as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live; the
-// result is shown as the JSON text Python wrote, never re-encoded from a JavaScript value.
+// result is shown as the JSON text Python wrote, never re-encoded from a JavaScript value. The function's
+// project (cloudfn.json above it) gives its config, secrets, templates and http mocks; mails and http calls
+// are reported with the run ("Mail & HTTP"), and --allow-network lets calls without a mock go out.
 
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
 import { PythonSupervisor } from '../runtime/cocobase/supervisor';
 import { buildRunRequest, type RunResult } from '../runtime/cocobase/run';
+import { loadRunContext } from '../runtime/cocobase/project';
 import { UsageError } from '../runtime/usageError';
 import { indentJsonText, runResultJson } from '../runtime/cocobase/resultText';
 import { version } from './version';
 
 export const runUsage = `usage: cloudfn run FILE.py [--db PATH] [--payload JSON | --payload @file.json] [--query k=v]...
-       [--header k=v]... [--user EMAIL_OR_ID] [--method M] [--timeout SECONDS] [--memory MB] [--json]`;
+       [--header k=v]... [--user EMAIL_OR_ID] [--method M] [--timeout SECONDS] [--memory MB] [--allow-network] [--json]`;
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
@@ -22,6 +25,7 @@ export async function runCommand(args: string[]): Promise<number> {
     method: { type: 'string' },
     timeout: { type: 'string' },
     memory: { type: 'string' },
+    'allow-network': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (positionals.length > 1) throw new CliUsageError(`run takes one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -42,9 +46,12 @@ export async function runCommand(args: string[]): Promise<number> {
   if (!json) process.stdout.write(`▶ ${file}  (database ${dbPath})\n`);
   let result: RunResult;
   try {
+    const context = loadRunContext(file, values['allow-network'] === true);
+    for (const warning of context.warnings) process.stderr.write(`cloudfn: warning: ${warning}\n`);
     const run = buildRunRequest({ source, filename: file!, timeoutMs: timeoutSeconds * 1000 },
       { payload, query, headers, method, user: values.user ?? null }, `cloudfn/${version}`);
-    result = await supervisor.run(run, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
+    result = await supervisor.run({ ...run, functionPath: file, context },
+      json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
   } catch (error) {
     if (error instanceof UsageError) throw new CliUsageError(error.message);
     throw error;
@@ -59,7 +66,12 @@ export function formatReport(result: RunResult): string {
   const time = `${result.execution_time.toFixed(1)} ms`;
   if (result.success) {
     lines.push(`✔ returned in ${time}${result.status_code !== null ? ` with HTTP status ${result.status_code}` : ''}`);
-    lines.push(indentJsonText(result.result_json));
+    if (result.content_type !== null) {
+      lines.push(`HTML (${result.content_type}):`);
+      lines.push(String(result.result));
+    } else {
+      lines.push(indentJsonText(result.result_json));
+    }
   } else {
     lines.push(`✘ ${result.error}${result.error_line !== null ? ` (line ${result.error_line})` : ''} after ${time}`);
     if (result.traceback) lines.push(result.traceback.trimEnd());
@@ -72,5 +84,21 @@ export function formatReport(result: RunResult): string {
   } else if (!result.success) {
     lines.push('database: unchanged (a failed run writes nothing)');
   }
+  lines.push(...mailAndHttpLines(result));
   return lines.join('\n') + '\n';
+}
+
+/** The "Mail & HTTP" part of the readable report: each mail of the outbox and each outgoing call. */
+function mailAndHttpLines(result: RunResult): string[] {
+  if (result.outbox.length === 0 && result.http_calls.length === 0) return [];
+  const lines = [`Mail & HTTP: ${result.outbox.length} mail${result.outbox.length === 1 ? '' : 's'} (not sent), ` +
+    `${result.http_calls.length} http call${result.http_calls.length === 1 ? '' : 's'}`];
+  for (const mail of result.outbox) {
+    const what = mail.template_id !== null ? `template ${mail.template_id}` : `${(mail.body ?? '').length} characters`;
+    lines.push(`  ✉ to ${mail.to.join(', ')} · ${JSON.stringify(mail.subject)} · ${what}`);
+  }
+  for (const call of result.http_calls) {
+    lines.push(`  ⇄ ${call.method} ${call.url} → ${call.status ?? '—'} (${call.source}, ${call.duration_ms.toFixed(1)} ms)`);
+  }
+  return lines;
 }

@@ -17,17 +17,6 @@ export const functionsMount = '/functions/';
 
 const jsonType = { 'Content-Type': 'application/json; charset=utf-8' };
 
-/**
- * The marker of an HTML answer in a returned value, until `render` (the current-API work) defines its own: a
- * dict `{"__cloudfn_response__": "html", "html": TEXT, "status_code": 200}`.
- */
-export function htmlResponse(result: unknown): { html: string; status: number } | undefined {
-  if (!result || typeof result !== 'object' || Array.isArray(result)) return undefined;
-  const value = result as Record<string, unknown>;
-  if (value.__cloudfn_response__ !== 'html' || typeof value.html !== 'string') return undefined;
-  return { html: value.html, status: typeof value.status_code === 'number' ? value.status_code : 200 };
-}
-
 /** The envelope's JSON text; `resultJson` is spliced in as it is. */
 function envelope(status: number, fields: { success: boolean; resultJson: string; output: string; error: string | null; ms: number }): ParseResponse {
   const text = `{"success": ${fields.success}, "result": ${fields.resultJson}, "output": ${JSON.stringify(fields.output)}, `
@@ -39,8 +28,10 @@ const refusal = (status: number, error: string): ParseResponse => envelope(statu
 
 /** The HTTP answer of a run. */
 export function runResponse(result: RunResult): ParseResponse {
-  const html = result.success ? htmlResponse(result.result) : undefined;
-  if (html) return { status: html.status, body: html.html, headers: { 'Content-Type': 'text/html; charset=utf-8' } };
+  // A returned render.render_html()/render_template(): its text as the answer, with its status, no envelope.
+  if (result.success && result.content_type && typeof result.result === 'string') {
+    return { status: result.status_code ?? 200, body: result.result, headers: { 'Content-Type': result.content_type } };
+  }
   const status = result.success ? result.status_code ?? 200 : result.error_type === 'TimeoutError' ? 504 : 500;
   return envelope(status, { success: result.success, resultJson: result.result_json, output: result.output, error: result.error, ms: result.execution_time });
 }

@@ -3,7 +3,9 @@
 // folder, as "Mark File as Cloud Function" writes it); one per folder holding a `cloudfn.json` project file
 // (every `.py` below it). Pure, so tests need no editor.
 
-export const projectFileName = 'cloudfn.json';
+import { projectFileName } from '../../runtime/cocobase/project';
+
+export { projectFileName };
 
 export interface FunctionDocumentFilter {
   scheme: 'file';

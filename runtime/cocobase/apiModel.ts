@@ -337,6 +337,9 @@ export const userMembers: ApiMember[] = [
   { kind: 'property', name: 'data', type: 'dict', doc: 'Profile fields of the app user.', example: "request.user.data.get('plan')", value: plainDict },
   { kind: 'property', name: 'roles', type: 'list[str]', doc: 'Roles of the app user.', example: "'admin' in request.user.roles", value: listOf('str') },
   { kind: 'property', name: 'created_at', type: 'str', doc: 'When the app user was created (ISO 8601, UTC).', example: 'request.user.created_at' },
+  // The current API (spec §5): the user is a dict of the user shape whose keys are also attributes.
+  { kind: 'property', name: 'is_admin', type: 'bool', doc: 'True when "admin" is one of the roles.', example: 'if not request.user.is_admin: return {"error": "forbidden"}, 403' },
+  ...dictMethods,
 ];
 
 const stringDict: ApiValue = { kind: 'dict', type: 'dict[str, str]' };
@@ -355,11 +358,108 @@ export const requestObject: ApiObject = {
       value: { kind: 'object', name: 'User', members: userMembers } },
     { kind: 'property', name: 'method', type: 'str', doc: 'HTTP method ("POST" unless the caller chose another).', example: 'request.method' },
     { kind: 'property', name: 'timestamp', type: 'str', doc: 'When the request was received (ISO 8601, UTC).', example: 'request.timestamp' },
+    // The current API (spec §5).
+    { kind: 'property', name: 'payload', type: 'dict', doc: 'The request payload (the same dict as request.json()).', example: "email = req.payload.get('email')", value: plainDict },
+    { kind: 'property', name: 'proj', type: 'str', doc: 'The project id (`project_id` of cloudfn.json, "local" by default).', example: 'req.proj' },
+    fn('send_mail', [p('to', 'str | list[str]', 'Recipient address or addresses.'), p('subject', 'str', 'Subject line.'),
+      p('body', 'str | None', 'Body text (or HTML); required unless template_id is given.', 'None'),
+      p('template_id', 'str | None', 'Id of a mail template of the platform.', 'None'),
+      p('context', 'dict | None', 'Values for the template.', 'None')], 'bool',
+    'Sends a mail. Locally nothing is sent: the mail is recorded in the run\'s outbox. ValueError without a recipient, a subject, or a body or template_id.',
+    "req.send_mail(to=user['email'], subject='Your code', body=f'Code: {code}')"),
   ],
 };
 
 /** Names the injected request object is bound to. */
 export const requestNames = ['request', 'req'] as const;
+
+// The current API's injected services (spec §6): render, env, config, email and http. The runtime's side is
+// runtime/cocobase/sandbox/services.py; the project file (cloudfn.json) feeds env and config.
+
+const contextParam = p('context', 'dict | None', 'Values the template sees.', 'None');
+const statusParam = p('status_code', 'int', 'HTTP status of the response.', '200');
+/** What render_html and render_template return: an HTML response (also awaitable, for the docs' `await` style). */
+const htmlResponseValue: ApiValue = { kind: 'object', name: 'HtmlResponse', members: [
+  { kind: 'property', name: 'body', type: 'str', doc: 'The rendered HTML.', example: 'page.body' },
+  { kind: 'property', name: 'status_code', type: 'int', doc: 'HTTP status of the response.', example: 'page.status_code' },
+  { kind: 'property', name: 'content_type', type: 'str', doc: '"text/html; charset=utf-8".', example: 'page.content_type' },
+] };
+const caseInsensitiveDict: ApiValue = { kind: 'dict', type: 'dict[str, str]' };
+/** What the http methods return. */
+const httpResponseValue: ApiValue = { kind: 'object', name: 'HttpResponse', members: [
+  { kind: 'property', name: 'status_code', type: 'int', doc: 'HTTP status (4xx and 5xx are returned, not raised).', example: 'if response.status_code == 200: ...' },
+  { kind: 'property', name: 'ok', type: 'bool', doc: 'True when the status is below 400.', example: 'if not response.ok: ...' },
+  { kind: 'property', name: 'headers', type: 'dict[str, str]', doc: 'Response headers; lookups ignore case.', example: "response.headers.get('content-type')", value: caseInsensitiveDict },
+  { kind: 'property', name: 'text', type: 'str', doc: 'The body as text.', example: 'response.text' },
+  { kind: 'property', name: 'url', type: 'str', doc: 'The URL called, with its query parameters.', example: 'response.url' },
+  fn('json', [], 'Any', 'The body parsed as JSON (ValueError when it is not JSON).', 'data = response.json()'),
+] };
+const sentValue = 'bool';
+
+const renderObject: ApiObject = {
+  name: 'render',
+  doc: 'HTML rendering with Jinja2 semantics (autoescaping on). Templates may call `static(path)`.',
+  members: [
+    fn('render_html', [p('html_content', 'str', 'A Jinja2 template.'), contextParam, statusParam], one(htmlResponseValue),
+      'Renders a template string into an HTML response; return it from main() to answer HTML. Awaitable.',
+      "return render.render_html('<h1>Hello {{ name }}</h1>', {'name': user['email']})"),
+    fn('render_template', [p('template_name', 'str', 'Path of a template under the project\'s templates/ folder.'), contextParam, statusParam],
+      one(htmlResponseValue),
+      'Renders a template of the project\'s templates/ folder into an HTML response (ValueError when it does not exist). Awaitable.',
+      "return render.render_template('welcome.html', {'user': user})"),
+    fn('render_string', [p('html_content', 'str', 'A Jinja2 template.'), contextParam], 'str',
+      'Renders a template string into a str.', "body = render.render_string('Hi {{ name }}', {'name': name})"),
+  ],
+};
+
+const envObject: ApiObject = {
+  name: 'env',
+  doc: 'Facts of the environment the function runs in.',
+  members: [
+    { kind: 'property', name: 'project_id', type: 'str', doc: 'The project id (`project_id` of cloudfn.json, "local" by default).', example: 'env.project_id' },
+    { kind: 'property', name: 'runtime', type: 'str', doc: 'The cloud\'s runtime, "python3.10" (the local interpreter is newer).', example: 'env.runtime' },
+    { kind: 'property', name: 'static_base_url', type: 'str', doc: 'Base URL of the project\'s static/ folder.', example: "f'{env.static_base_url}/logo.png'" },
+  ],
+};
+
+const configObject: ApiObject = {
+  name: 'config',
+  doc: 'Project configuration: `config` of cloudfn.json and the git-ignored cloudfn.secrets.json beside it (its values win and are redacted in output, errors and logs).',
+  members: [
+    fn('get', [p('key', 'str', 'The key (case-sensitive).'), p('default', 'Any', 'Value when the key is missing.', 'None')], 'Any',
+      'A configuration value, or `default`.', "api_key = config.get('STRIPE_KEY')"),
+  ],
+};
+
+const emailObject: ApiObject = {
+  name: 'email',
+  doc: 'Mail sending. Locally nothing is sent: each mail is recorded in the run\'s outbox. The methods are awaitable and give True.',
+  members: [
+    fn('send_email', [p('recipients', 'str | list[str]', 'Recipient address or addresses.'), p('subject', 'str', 'Subject line.'), p('body', 'str', 'Body text or HTML.')],
+      sentValue, 'Sends a mail.', "await email.send_email(['ann@example.com'], 'Hello', '<p>Hi</p>')"),
+    fn('send_welcome_email', [p('to_email', 'str', 'Recipient.'), p('user_name', 'str', 'Name to greet.'), p('app_name', 'str', 'Name of the app.'), p('login_url', 'str', 'Where to sign in.')],
+      sentValue, 'Sends the welcome mail (subject and body are composed from the arguments).', "await email.send_welcome_email(user['email'], 'Ann', 'Shop', 'https://shop.example.com/login')"),
+    fn('send_password_reset_email', [p('to_email', 'str', 'Recipient.'), p('token', 'str', 'The reset token.'), p('reset_url_base', 'str | None', 'Base of the reset link; the token is appended.', 'None')],
+      sentValue, 'Sends a password reset mail (subject and body are composed from the arguments).', "await email.send_password_reset_email(user['email'], token)"),
+  ],
+};
+
+const httpParams = [
+  p('url', 'str', 'The URL.'), p('json', 'Any', 'A body sent as JSON.', 'None'), p('data', 'dict | str | None', 'A form body (dict) or raw text.', 'None'),
+  p('headers', 'dict | None', 'Request headers.', 'None'), p('params', 'dict | None', 'Query parameters added to the URL.', 'None'),
+  p('timeout', 'float', 'Seconds to wait.', '10'),
+];
+const httpObject: ApiObject = {
+  name: 'http',
+  doc: 'Outgoing HTTP. Offline by default: answered from local mocks (`http_mocks` of cloudfn.json, `<function>.http.json`); real requests only when the run allows the network (`cloudfn run --allow-network`). A refused or failed call raises ConnectionError.',
+  members: (['get', 'post', 'put', 'patch', 'delete'] as const).map((method) => fn(method, httpParams, one(httpResponseValue),
+    `Sends a ${method.toUpperCase()} request; 4xx and 5xx responses are returned.`,
+    method === 'get' ? "rates = http.get('https://api.example.com/rates', params={'base': 'EUR'}).json()"
+      : `response = http.${method}('https://api.example.com/items', json={'name': 'x'})`)),
+};
+
+/** The injected services of the current API, by global name. */
+export const serviceObjects: ApiObject[] = [renderObject, envObject, configObject, emailObject, httpObject];
 
 export interface ApiBuiltin {
   name: string;
@@ -377,6 +477,8 @@ const seedBuiltins = [
 const extraFunctions = [
   'round', 'pow', 'divmod', 'repr', 'hash', 'iter', 'next', 'chr', 'ord', 'hex', 'oct', 'bin', 'format', 'callable',
   'issubclass', 'hasattr', 'id', 'ascii',
+  // The current API's decision (spec §2): getattr under the attribute rule of the code check.
+  'getattr',
 ];
 const extraTypes = ['frozenset', 'bytes', 'bytearray', 'complex', 'slice', 'object', 'super', 'property', 'staticmethod', 'classmethod'];
 const extraExceptions = [
@@ -385,6 +487,8 @@ const extraExceptions = [
   'TimeoutError', 'UnicodeError', 'ZeroDivisionError', 'ImportError', 'ModuleNotFoundError',
   'BaseExceptionGroup', 'ExceptionGroup', 'GeneratorExit', 'OSError', 'PermissionError', 'UnboundLocalError',
   'StopAsyncIteration', 'UnicodeDecodeError', 'UnicodeEncodeError', 'FloatingPointError',
+  // What the current API's http calls raise when refused or failed.
+  'ConnectionError',
 ];
 const constants = ['True', 'False', 'None', 'NotImplemented', 'Ellipsis'];
 const exceptionNames = new Set(['ValueError', 'TypeError', 'KeyError', 'IndexError', ...extraExceptions]);
@@ -410,12 +514,11 @@ export const forbiddenBuiltins: Record<string, string> = {
   eval: 'dynamic code execution is not allowed',
   exec: 'dynamic code execution is not allowed',
   compile: 'dynamic code execution is not allowed',
-  __import__: 'use `import json` (json, datetime, math and re are allowed)',
+  __import__: 'use an import statement (`import json`); the allowed modules are listed in the README',
   globals: 'access to the interpreter\'s namespaces is not allowed',
   locals: 'access to the interpreter\'s namespaces is not allowed',
   vars: 'access to the interpreter\'s namespaces is not allowed',
   dir: 'introspection is not allowed',
-  getattr: 'dynamic attribute access is not allowed',
   setattr: 'dynamic attribute access is not allowed',
   delattr: 'dynamic attribute access is not allowed',
   input: 'cloud functions cannot read standard input',
@@ -431,10 +534,16 @@ export interface ApiModule {
   doc: string;
   /** Public names exposed by the sandbox's stand-in for the module. */
   members: string[];
+  /**
+   * `class`: an injected class, not a module (`timedelta`: no `import timedelta`, as in CPython);
+   * `submodule`: importable by its dotted name and reached as an attribute of its package, never a global
+   * (`urllib.parse`). Absent: a module that is injected and importable.
+   */
+  kind?: 'class' | 'submodule';
 }
 
-/** Modules a cloud function may import (and that are injected already imported). */
-export const modules: ApiModule[] = [
+/** The seed's modules a cloud function may import (and that are injected already imported). */
+const seedModules: ApiModule[] = [
   {
     name: 'json', doc: 'JSON encoding and decoding.',
     members: ['dumps', 'loads', 'dump', 'load', 'JSONDecodeError', 'JSONEncoder', 'JSONDecoder'],
@@ -469,8 +578,87 @@ export const modules: ApiModule[] = [
   },
 ];
 
-/** Names of the allowed modules. */
-export const allowedModuleNames = modules.map((m) => m.name);
+// The current API's modules (spec §2): injected without import and importable, as read-only stand-ins
+// exposing the public names below (runtime/cocobase/sandbox/standins_current.py). Names a module has only in
+// newer Pythons (uuid7, z85encode...) are exposed when the runtime's Python has them.
+const currentModules: ApiModule[] = [
+  {
+    name: 'timedelta', kind: 'class', doc: 'The `datetime.timedelta` class, injected without import (`timedelta(minutes=10)`).',
+    members: ['days', 'seconds', 'microseconds', 'total_seconds', 'min', 'max', 'resolution'],
+  },
+  {
+    name: 'time', doc: 'Time access and conversions (UTC). `time.sleep` counts against the time limit.',
+    members: ['time', 'time_ns', 'monotonic', 'monotonic_ns', 'perf_counter', 'perf_counter_ns', 'process_time',
+      'process_time_ns', 'sleep', 'gmtime', 'localtime', 'mktime', 'strftime', 'strptime', 'asctime', 'ctime',
+      'struct_time', 'timezone', 'altzone', 'daylight', 'tzname'],
+  },
+  {
+    name: 'secrets', doc: 'Secure random numbers and tokens (login codes, reset tokens).',
+    members: ['token_bytes', 'token_hex', 'token_urlsafe', 'choice', 'randbelow', 'randbits', 'compare_digest',
+      'SystemRandom', 'DEFAULT_ENTROPY'],
+  },
+  {
+    name: 'uuid', doc: 'UUID objects and generators (`uuid.uuid4()`, `uuid.uuid5(uuid.NAMESPACE_URL, name)`).',
+    members: ['UUID', 'uuid1', 'uuid3', 'uuid4', 'uuid5', 'uuid6', 'uuid7', 'uuid8', 'getnode', 'NAMESPACE_DNS',
+      'NAMESPACE_URL', 'NAMESPACE_OID', 'NAMESPACE_X500', 'NIL', 'MAX', 'SafeUUID', 'RESERVED_NCS', 'RFC_4122',
+      'RESERVED_MICROSOFT', 'RESERVED_FUTURE'],
+  },
+  {
+    name: 'hashlib', doc: 'Hash functions (`hashlib.sha256(data).hexdigest()`); `pbkdf2_hmac` is provided in Python (the runtime has no OpenSSL).',
+    members: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha3_224', 'sha3_256', 'sha3_384', 'sha3_512',
+      'shake_128', 'shake_256', 'blake2b', 'blake2s', 'new', 'pbkdf2_hmac', 'algorithms_available', 'algorithms_guaranteed'],
+  },
+  {
+    name: 'base64', doc: 'Base16, Base32, Base64 and Base85 encodings of bytes.',
+    members: ['b64encode', 'b64decode', 'standard_b64encode', 'standard_b64decode', 'urlsafe_b64encode',
+      'urlsafe_b64decode', 'b32encode', 'b32decode', 'b32hexencode', 'b32hexdecode', 'b16encode', 'b16decode',
+      'b85encode', 'b85decode', 'a85encode', 'a85decode', 'z85encode', 'z85decode', 'encodebytes', 'decodebytes'],
+  },
+  {
+    name: 'string', doc: 'String constants and `Template` (`string.Formatter` is not available: it would bypass the format check).',
+    members: ['ascii_letters', 'ascii_lowercase', 'ascii_uppercase', 'digits', 'hexdigits', 'octdigits', 'punctuation',
+      'printable', 'whitespace', 'capwords', 'Template'],
+  },
+  {
+    name: 'collections', doc: 'Container types: `Counter`, `defaultdict`, `OrderedDict`, `deque`, `namedtuple`, `ChainMap`...',
+    members: ['namedtuple', 'deque', 'Counter', 'OrderedDict', 'defaultdict', 'ChainMap', 'UserDict', 'UserList', 'UserString'],
+  },
+  {
+    name: 'random', doc: 'Pseudo-random numbers; each run starts from a fresh random seed (`random.seed(n)` makes that run repeatable).',
+    members: ['random', 'randint', 'randrange', 'choice', 'choices', 'sample', 'shuffle', 'uniform', 'triangular',
+      'gauss', 'normalvariate', 'lognormvariate', 'expovariate', 'vonmisesvariate', 'gammavariate', 'betavariate',
+      'paretovariate', 'weibullvariate', 'binomialvariate', 'getrandbits', 'randbytes', 'seed', 'getstate',
+      'setstate', 'Random', 'SystemRandom'],
+  },
+  {
+    name: 'itertools', doc: 'Iterator building blocks.',
+    members: ['accumulate', 'batched', 'chain', 'combinations', 'combinations_with_replacement', 'compress', 'count',
+      'cycle', 'dropwhile', 'filterfalse', 'groupby', 'islice', 'pairwise', 'permutations', 'product', 'repeat',
+      'starmap', 'takewhile', 'tee', 'zip_longest'],
+  },
+  {
+    name: 'functools', doc: 'Higher-order functions: `reduce`, `partial`, `lru_cache`, `cache`, `wraps`...',
+    members: ['reduce', 'partial', 'partialmethod', 'lru_cache', 'cache', 'cached_property', 'cmp_to_key',
+      'total_ordering', 'singledispatch', 'singledispatchmethod', 'wraps', 'update_wrapper', 'WRAPPER_ASSIGNMENTS',
+      'WRAPPER_UPDATES', 'Placeholder'],
+  },
+  {
+    name: 'urllib', doc: 'Only `urllib.parse` (URL quoting and parsing); there is no `urllib.request`: use the `http` global.',
+    members: ['parse'],
+  },
+  {
+    name: 'urllib.parse', kind: 'submodule', doc: 'URL parsing and quoting (`quote`, `urlencode`, `urlparse`, `parse_qs`...).',
+    members: ['quote', 'quote_plus', 'quote_from_bytes', 'unquote', 'unquote_plus', 'unquote_to_bytes', 'urlencode',
+      'urlparse', 'urlunparse', 'urlsplit', 'urlunsplit', 'urljoin', 'urldefrag', 'parse_qs', 'parse_qsl',
+      'ParseResult', 'SplitResult', 'DefragResult', 'ParseResultBytes', 'SplitResultBytes', 'DefragResultBytes'],
+  },
+];
+
+/** Modules a cloud function may import (and that are injected already imported), and the injected classes. */
+export const modules: ApiModule[] = [...seedModules, ...currentModules];
+
+/** Names of the allowed modules (what an import may name; an injected class is not one). */
+export const allowedModuleNames = modules.filter((m) => m.kind !== 'class').map((m) => m.name);
 
 /** Attribute names the sandbox refuses besides those starting with `_` (frame, code and traceback walks). */
 export const forbiddenAttributes = [
@@ -496,7 +684,9 @@ export function sandboxPolicy() {
   return {
     // The constants too: True, False and None are keywords, but NotImplemented and Ellipsis are builtins' names.
     builtins: [...builtins.map((b) => b.name), ...constants],
-    modules: Object.fromEntries(modules.map((m) => [m.name, m.members])),
+    modules: Object.fromEntries(modules.filter((m) => m.kind !== 'class').map((m) => [m.name, m.members])),
+    /** Classes injected as globals without being modules (timedelta). */
+    injectedClasses: modules.filter((m) => m.kind === 'class').map((m) => m.name),
     forbiddenAttributes,
     allowedDunderAttributes,
     forbiddenBuiltins,

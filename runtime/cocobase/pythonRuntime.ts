@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { loadPyodide, version as pyodideVersion, type PyodideAPI } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
-import { sandboxFiles, sandboxPackage } from './sandbox';
+import { sandboxFiles, sandboxPackage, vendorFiles } from './sandbox';
 import { sandboxPolicy } from './apiModel';
 import { pyodideDir, snapshotFile, snapshotKeyFile } from '../assets';
 import { loadCreatePyodideModule } from './asmScript';
@@ -18,7 +18,7 @@ const policyJson = JSON.stringify(sandboxPolicy());
 /** Identifies a snapshot: it is only valid for this Pyodide, every file of the sandbox package and this policy. */
 export function snapshotKey(): string {
   const hash = crypto.createHash('sha256').update(`${pyodideVersion}\n`);
-  for (const [name, source] of Object.entries(sandboxFiles)) hash.update(`${name}\n${source.length}\n${source}\n`);
+  for (const [name, source] of Object.entries({ ...sandboxFiles, ...vendorFiles })) hash.update(`${name}\n${source.length}\n${source}\n`);
   return hash.update(policyJson).digest('hex');
 }
 
@@ -43,11 +43,18 @@ async function boot(snapshot?: Uint8Array): Promise<PyodideAPI> {
   } as Parameters<typeof loadPyodide>[0]);
 }
 
-/** Imports the sandbox package from files written for the import only, then runs its setup(). */
+/**
+ * Imports the sandbox package from files written for the import only, then runs its setup(). The vendored
+ * packages (Jinja2, MarkupSafe) are written beside it and imported by it; every module stays in sys.modules.
+ */
 function installSandbox(py: PyodideAPI): void {
-  const packageDir = `${installDir}/${sandboxPackage}`;
-  py.FS.mkdirTree(packageDir);
-  for (const [name, source] of Object.entries(sandboxFiles)) py.FS.writeFile(`${packageDir}/${name}`, source);
+  const files = [
+    ...Object.entries(sandboxFiles).map(([name, source]) => [`${sandboxPackage}/${name}`, source] as const),
+    ...Object.entries(vendorFiles),
+  ];
+  const folders = [...new Set(files.map(([name]) => `${installDir}/${name.slice(0, name.lastIndexOf('/'))}`))];
+  for (const folder of folders) py.FS.mkdirTree(folder);
+  for (const [name, source] of files) py.FS.writeFile(`${installDir}/${name}`, source);
   // In a namespace of its own: __main__ keeps no name of the install.
   const namespace = py.toPy({}) as PyProxy;
   try {
@@ -64,8 +71,8 @@ ${sandboxPackage}.setup(${JSON.stringify(policyJson)})
 `, { globals: namespace });
   } finally {
     // A start from the snapshot has no such files (the file system is not in it): a fresh start neither.
-    for (const name of Object.keys(sandboxFiles)) py.FS.unlink(`${packageDir}/${name}`);
-    py.FS.rmdir(packageDir);
+    for (const [name] of files) py.FS.unlink(`${installDir}/${name}`);
+    for (const folder of folders) py.FS.rmdir(folder);
     py.FS.rmdir(installDir);
     namespace.destroy();
   }

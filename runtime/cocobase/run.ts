@@ -35,6 +35,75 @@ export interface RunRequest {
   /** App user for `request.user`, by email or id; null for an anonymous request. */
   user: string | null;
   timeoutMs: number;
+  /**
+   * The function's file on disk: its project (the nearest cloudfn.json, secrets, templates, http mocks) is
+   * read from there for each run. Without it the run has the defaults (project "local", no mocks).
+   */
+  functionPath?: string;
+  /** Whether http calls without a mock may go to the network in this run (default: refused). */
+  allowNetwork?: boolean;
+  /** What started the run; `manual` (the CLI, the editor) by default. */
+  triggeredBy?: TriggeredBy;
+  /** The run's project context, read by the supervisor from functionPath (never set by clients). */
+  context?: RunContext;
+}
+
+export type TriggeredBy = 'manual' | 'http' | 'schedule' | 'db-event';
+
+/** A local answer to an outgoing http call, matched on method (any when absent) and URL. */
+export interface HttpMock {
+  method?: string;
+  /** The full URL; without a query it answers any query; a trailing `*` matches every URL it starts. */
+  url: string;
+  status?: number;
+  headers?: Record<string, string>;
+  /** The body as JSON (content-type application/json), or `body` as text. */
+  json?: unknown;
+  body?: string;
+  /** Instead of an answer: the call fails with ConnectionError and this message. */
+  error?: string;
+}
+
+/** What a run's sandbox knows of its project (snake_case: it is read by the Python side as it is). */
+export interface RunContext {
+  project_file: string | null;
+  project_id: string;
+  config: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  /** Templates of the project's templates/ folder: path relative to it → text. */
+  templates: Record<string, string>;
+  http_mocks: HttpMock[];
+  static_base_url: string;
+  allow_network: boolean;
+  /** How to add a mock for this function, as the refusal of an http call says it. */
+  mock_hint: string;
+  /** Problems to tell the user about (a secrets file git would track). */
+  warnings: string[];
+}
+
+/** A mail a run sent: recorded in the outbox, never sent. */
+export interface OutboxMail {
+  to: string[];
+  subject: string;
+  body: string | null;
+  template_id: string | null;
+  context: Record<string, unknown> | null;
+}
+
+/** An outgoing http call of a run. */
+export interface HttpCall {
+  method: string;
+  url: string;
+  /** The answer's status; null when the call was refused or failed. */
+  status: number | null;
+  source: 'mock' | 'network' | 'refused';
+  duration_ms: number;
+}
+
+/** The side effects a run reports instead of performing them (spec §6). */
+export interface RunEffects {
+  outbox: OutboxMail[];
+  http_calls: HttpCall[];
 }
 
 /**
@@ -91,6 +160,14 @@ export interface RunResult {
   committed: boolean;
   /** Where the time went, in ms: the function itself (with its db calls), the commit, writing the file. */
   timings: RunTimings;
+  /** Mails the run sent (recorded, not sent), also when it failed afterwards. */
+  outbox: OutboxMail[];
+  /** Outgoing http calls of the run: answered by a mock, sent to the network, or refused. */
+  http_calls: HttpCall[];
+  /** What started the run. */
+  triggered_by: TriggeredBy;
+  /** `text/html; charset=utf-8` when the function returned rendered HTML (`result` is then its text), else null. */
+  content_type: string | null;
 }
 
 export interface RunTimings {
@@ -121,12 +198,13 @@ export const roundMs = (ms: number): number => Math.round(ms * 1000) / 1000;
  * start. It returned nothing and wrote nothing (its writes were rolled back).
  */
 export function failedRunResult(failure: RunFailure, lines: readonly string[], executionTimeMs: number,
-  timings: RunTimings = { run_ms: 0, commit_ms: 0, save_ms: 0 }): RunResult {
+  timings: RunTimings = { run_ms: 0, commit_ms: 0, save_ms: 0 }, effects: RunEffects = { outbox: [], http_calls: [] },
+  triggeredBy: TriggeredBy = 'manual'): RunResult {
   const error = `${failure.type}: ${failure.message}`;
   return {
     success: false, result: null, result_json: 'null', output: outputText(lines), error, execution_time: roundMs(executionTimeMs),
     status_code: null, error_type: failure.type, error_line: failure.line ?? null,
     traceback: failure.traceback === undefined ? `${error}\n` : failure.traceback,
-    changes: emptyChanges(), committed: false, timings,
+    changes: emptyChanges(), committed: false, timings, ...effects, triggered_by: triggeredBy, content_type: null,
   };
 }

@@ -4,6 +4,8 @@
 
 import { Worker } from 'node:worker_threads';
 import { failedRunResult, type RunRequest, type RunResult } from './run';
+import { answerHttp } from './httpBridge';
+import { loadRunContext } from './project';
 import type { WorkerData, WorkerToSupervisor } from './workerProtocol';
 import { UsageError } from '../usageError';
 import { workerBundle } from '../assets';
@@ -22,6 +24,7 @@ const watchdogIntervalMs = 10;
 
 interface PendingRun {
   id: number;
+  allowNetwork: boolean;
   resolve(result: RunResult): void;
   reject(error: Error): void;
   onOutput?: (line: string) => void;
@@ -86,12 +89,14 @@ export class PythonSupervisor {
   /** Runs one function. Rejects with UsageError for bad inputs (unknown user, unreadable database). */
   async run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
     if (this.pending) throw new Error('a function is already running in this runtime');
+    // The project's files are read here, on the host side: the worker gets them as the run's context.
+    const context = request.context ?? loadRunContext(request.functionPath, request.allowNetwork === true);
     await this.start();
     const worker = this.worker!;
     const id = this.nextId++;
     return new Promise<RunResult>((resolve, reject) => {
       const baselineRss = process.memoryUsage.rss();
-      const run: PendingRun = { id, resolve, reject, onOutput, lines: [], started: performance.now() };
+      const run: PendingRun = { id, allowNetwork: context.allow_network, resolve, reject, onOutput, lines: [], started: performance.now() };
       this.pending = run;
       let stopping: StopReason | null = null;
       const stopWorker = (reason: StopReason): void => {
@@ -137,7 +142,7 @@ export class PythonSupervisor {
         cleanup();
         reject(error);
       };
-      worker.postMessage({ type: 'run', id, run: request });
+      worker.postMessage({ type: 'run', id, run: { ...request, context } });
     });
   }
 
@@ -167,6 +172,8 @@ export class PythonSupervisor {
     if (message.type === 'output') {
       run.lines.push(message.line);
       run.onOutput?.(message.line);
+    } else if (message.type === 'http') {
+      void answerHttp(message, run.allowNetwork);
     } else if (message.type === 'result') {
       this.pending = null;
       run.resolve(message.result);

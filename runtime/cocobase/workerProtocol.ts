@@ -16,4 +16,6 @@ export type WorkerToSupervisor =
   | { type: 'fatal'; usage: boolean; message: string }
   | { type: 'output'; id: number; line: string }
   | { type: 'result'; id: number; result: RunResult }
+  /** An http call of run `id` for the network (httpBridge.ts): the answer goes into `buffer`, marked with `call`. */
+  | { type: 'http'; id: number; call: number; request: string; buffer: SharedArrayBuffer }
   | { type: 'usage-error'; id: number; message: string };

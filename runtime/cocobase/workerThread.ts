@@ -1,11 +1,16 @@
 // The runtime worker: one thread holding Pyodide (with the sandbox prelude) and the sql.js store, so that
 // `db` calls from Python are plain function calls. It runs one function at a time for its supervisor
 // (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each
-// run that changed it.
+// run that changed it. An http call that a run may send to the network is made by the supervisor while this
+// thread waits (httpBridge.ts); the project's secret values are redacted from what the run reports.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
-import { failedRunResult, outputText, roundMs, type RunError, type RunRequest, type RunResult, type RunTimings } from './run';
+import {
+  failedRunResult, outputText, roundMs, type RunEffects, type RunError, type RunRequest, type RunResult, type RunTimings,
+} from './run';
+import { redact, secretTexts } from './project';
+import { fetchThroughSupervisor } from './httpBridge';
 import type { SupervisorToWorker, WorkerData, WorkerToSupervisor } from './workerProtocol';
 import { emptyChanges, type RunChanges } from '../store/changes';
 import { startPython, type Prelude } from './pythonRuntime';
@@ -16,8 +21,12 @@ const port = parentPort!;
 const data = workerData as WorkerData;
 const post = (message: WorkerToSupervisor): void => port.postMessage(message);
 
-/** What the sandbox prelude answers for a run: the returned value's JSON text (with an HTTP status), or the exception. */
-type Outcome = { ok: true; status?: number | null; resultJson: string } | { ok: false; error: RunError };
+/**
+ * What the sandbox prelude answers for a run: the returned value's JSON text (with an HTTP status and, for
+ * rendered HTML, its content type), or the exception; with the run's outbox and http calls either way.
+ */
+type Outcome = ({ ok: true; status?: number | null; content_type?: string | null; resultJson: string } | { ok: false; error: RunError })
+  & Partial<RunEffects>;
 
 /**
  * Reads the sandbox's outcome text (entry.py's run()): a JSON header line, followed for a success by the
@@ -55,16 +64,20 @@ async function main(): Promise<void> {
   const signals = new Int32Array(data.interruptBuffer);
   python.py.setInterruptBuffer(signals.subarray(0, 1));
 
-  let current: { id: number; lines: string[] } | null = null;
+  let current: { id: number; lines: string[]; secrets: string[] } | null = null;
   const emit = (line: string): void => {
     if (!current) return;
-    current.lines.push(line);
-    post({ type: 'output', id: current.id, line });
+    const shown = redact(line, current.secrets);
+    current.lines.push(shown);
+    post({ type: 'output', id: current.id, line: shown });
   };
-  const call = (operation: string, argsJson: string): string => answer(operation, () =>
-    operation === 'ensure_collection'
-      ? JSON.stringify(service.ensureCollection((JSON.parse(argsJson) as { name: string }).name))
-      : service.call(operation, argsJson));
+  const call = (operation: string, argsJson: string): string => {
+    if (operation === 'http_fetch') return current ? fetchThroughSupervisor(post, current.id, argsJson, signals) : '!{"message": "no run"}';
+    return answer(operation, () =>
+      operation === 'ensure_collection'
+        ? JSON.stringify(service.ensureCollection((JSON.parse(argsJson) as { name: string }).name))
+        : service.call(operation, argsJson));
+  };
   const insertRows = (records: string): string => answer('create_document', () => String(service.insertDocumentRecords(records)));
   python.prelude.attach(call, insertRows, emit, crypto.randomBytes(4).readUInt32LE(0));
 
@@ -78,8 +91,9 @@ async function main(): Promise<void> {
         return;
       }
     }
-    const requestJson = JSON.stringify({ ...run.request, user });
-    current = { id, lines: [] };
+    const requestJson = JSON.stringify({ ...run.request, user, context: run.context ?? {} });
+    const secrets = run.context ? secretTexts(run.context) : [];
+    current = { id, lines: [], secrets };
     Atomics.store(signals, 0, 0);
     Atomics.store(signals, 1, 0);
     const t0 = performance.now();
@@ -115,7 +129,9 @@ async function main(): Promise<void> {
     const timings = { run_ms: roundMs(t1 - t0), commit_ms: roundMs(t2 - t1), save_ms: roundMs(t3 - t2) };
     const lines = current.lines;
     current = null;
-    post({ type: 'result', id, result: toRunResult(outcome, lines, t3 - t0, changes, committed, timings) });
+    const result = toRunResult(outcome, lines, t3 - t0, changes, committed, timings);
+    result.triggered_by = run.triggeredBy ?? 'manual';
+    post({ type: 'result', id, result: redactRunText(result, secrets) });
   };
 
   port.on('message', (message: SupervisorToWorker) => {
@@ -140,14 +156,32 @@ function findUser(service: DataService, reference: string): unknown {
 
 function toRunResult(outcome: Outcome, lines: readonly string[], executionTimeMs: number, changes: RunChanges, committed: boolean,
   timings: RunTimings): RunResult {
+  const effects: RunEffects = { outbox: outcome.outbox ?? [], http_calls: outcome.http_calls ?? [] };
   if (!outcome.ok) {
     const { type, message, line, traceback } = outcome.error;
-    return failedRunResult({ type, message, line, traceback: traceback || null }, lines, executionTimeMs, timings);
+    return failedRunResult({ type, message, line, traceback: traceback || null }, lines, executionTimeMs, timings, effects);
   }
   return {
     success: true, result: JSON.parse(outcome.resultJson), result_json: outcome.resultJson, output: outputText(lines), error: null,
     execution_time: roundMs(executionTimeMs),
     status_code: outcome.status ?? null, error_type: null, error_line: null, traceback: null, changes, committed, timings,
+    ...effects, triggered_by: 'manual', content_type: outcome.content_type ?? null,
+  };
+}
+
+/**
+ * The run's text with the project's secret values redacted: the error, the traceback, the mails and the URLs
+ * of http calls (the output is redacted line by line as it is printed). The result is the function's own.
+ */
+function redactRunText(result: RunResult, secrets: readonly string[]): RunResult {
+  if (secrets.length === 0) return result;
+  const text = (value: string | null): string | null => (value === null ? null : redact(value, secrets));
+  return {
+    ...result,
+    error: text(result.error),
+    traceback: text(result.traceback),
+    outbox: JSON.parse(redact(JSON.stringify(result.outbox), secrets.map((s) => JSON.stringify(s).slice(1, -1)))) as RunResult['outbox'],
+    http_calls: result.http_calls.map((call) => ({ ...call, url: redact(call.url, secrets) })),
   };
 }
 

@@ -4,7 +4,7 @@
 
 import {
   allowedDunderAttributes, allowedModuleNames, builtinConstants, builtins, dbObject, dictMethods, forbiddenAttributes,
-  forbiddenBuiltins, listMethods, modules, requestNames, requestObject,
+  forbiddenBuiltins, listMethods, modules, requestNames, requestObject, serviceObjects,
   type ApiBuiltin, type ApiFunction, type ApiMember, type ApiModule, type ApiObject, type ApiValue,
 } from '../../runtime/cocobase/apiModel';
 
@@ -33,7 +33,8 @@ export { dbObject, requestObject, requestNames };
 export const injectedGlobals = new Map<string, ApiTarget>([
   ['db', { kind: 'object', object: dbObject }],
   ...requestNames.map((name) => [name, { kind: 'object', object: requestObject }] as [string, ApiTarget]),
-  ...modules.map((m) => [m.name, { kind: 'module', module: m }] as [string, ApiTarget]),
+  ...serviceObjects.map((object) => [object.name, { kind: 'object', object }] as [string, ApiTarget]),
+  ...modules.filter((m) => m.kind !== 'submodule').map((m) => [m.name, { kind: 'module', module: m }] as [string, ApiTarget]),
 ]);
 
 /** Names that are always defined in a function file: builtins, constants, injected globals and `__name__`. */
@@ -97,6 +98,9 @@ export function memberOf(target: ApiTarget, name: string): ApiTarget | undefined
     return member ? { kind: 'member', owner, member, ...(collection === undefined ? {} : { collection }) } : undefined;
   }
   if (target.kind === 'module' && target.module.members.includes(name)) {
+    // A submodule (urllib.parse) is a module target of its own, whose members are known.
+    const submodule = moduleByName.get(`${target.module.name}.${name}`);
+    if (submodule) return { kind: 'module', module: submodule };
     return { kind: 'members', owner: `${owner}.${name}`, members: [] };
   }
   return undefined;

@@ -226,8 +226,9 @@ export function completionItems(analysis: DocumentAnalysis, offset: number, loca
   }
   for (const [name, target] of injectedGlobals) {
     add({
-      label: name, kind: target.kind === 'module' ? CompletionItemKind.Module : CompletionItemKind.Variable,
-      detail: target.kind === 'module' ? `module ${name}` : name,
+      // An injected class (timedelta) is offered as a class, not a module.
+      label: name, kind: target.kind !== 'module' ? CompletionItemKind.Variable : target.module.kind === 'class' ? CompletionItemKind.Class : CompletionItemKind.Module,
+      detail: target.kind !== 'module' ? name : `${target.module.kind === 'class' ? 'class' : 'module'} ${name}`,
       documentation: { kind: MarkupKind.Markdown, value: target.kind === 'module' ? moduleByName.get(name)!.doc : target.kind === 'object' ? target.object.doc : '' },
       sortText: '2' + name,
     });

@@ -17,7 +17,7 @@ export interface HoverResult {
 function targetDocumentation(target: ApiTarget): string {
   switch (target.kind) {
     case 'object': return ['```python', `${target.object.name}`, '```', '', target.object.doc].join('\n');
-    case 'module': return ['```python', `module ${target.module.name}`, '```', '', target.module.doc].join('\n');
+    case 'module': return ['```python', `${target.module.kind === 'class' ? 'class' : 'module'} ${target.module.name}`, '```', '', target.module.doc].join('\n');
     case 'member': return memberDocumentation(target.owner, target.member);
     case 'members': return ['```python', targetOwner(target), '```'].join('\n');
     case 'value': return ['```python', valueType(target.value), '```'].join('\n');

@@ -69,7 +69,8 @@ test('"Mark File as Cloud Function" writes a glob relative to the folder, and it
 function result(overrides: Partial<RunResult>): RunResult {
   return {
     success: true, result: null, result_json: 'null', output: '', error: null, execution_time: 12.345, status_code: null, error_type: null,
-    error_line: null, traceback: null, changes: emptyChanges(), committed: false, timings: { run_ms: 0, commit_ms: 0, save_ms: 0 }, ...overrides,
+    error_line: null, traceback: null, changes: emptyChanges(), committed: false, timings: { run_ms: 0, commit_ms: 0, save_ms: 0 },
+    outbox: [], http_calls: [], triggered_by: 'manual', content_type: null, ...overrides,
   };
 }
 

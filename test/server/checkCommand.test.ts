@@ -46,7 +46,7 @@ test('check: errors are printed as file:line:col lines and exit 1', { timeout: 6
   const { code, stdout } = check(goodFile, badFile);
   assert.equal(code, 1);
   assert.equal(stdout,
-    `${badFile}:1:8: error disallowed-import import of 'os' is not allowed in cloud functions (allowed modules: json, datetime, math, re)\n` +
+    `${badFile}:1:8: error disallowed-import import of 'os' is not allowed in cloud functions (allowed modules: json, datetime, math, re, time, secrets, uuid, hashlib, base64, string, collections, random, itertools, functools, urllib, urllib.parse)\n` +
     `${badFile}:4:15: error unknown-member 'db' has no member 'get_docs'; did you mean 'get_documents'?\n`);
 });
 

@@ -48,7 +48,7 @@ write('reports/tuple.py', 'def main():\n    return {"error": "nope"}, 418\n');
 write('boom.py', 'def main():\n    raise ValueError("bad input")\n');
 write('spin.py', 'def main():\n    while True:\n        pass\n');
 write('slow.py', 'import datetime\ndef main():\n    end = datetime.datetime.now() + datetime.timedelta(seconds=1.5)\n    while datetime.datetime.now() < end:\n        pass\n    return "slow"\n');
-write('page.py', 'def main():\n    return {"__cloudfn_response__": "html", "html": "<h1>Hi</h1>", "status_code": 202}\n');
+write('page.py', 'def main():\n    return render.render_html("<h1>{{ who }}</h1>", {"who": "Hi"}, status_code=202)\n');
 write('signup.py', 'def main():\n    return db.create_app_user(email=request.json()["email"], password="pw123456")["id"]\n');
 write('writer.py', `def main():
     doc = db.create_document("posts", {"title": "a"})

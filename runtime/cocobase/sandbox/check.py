@@ -21,17 +21,23 @@ class SandboxViolation(Exception):
         self.col_offset = getattr(node, "col_offset", None)
 
 
+def refused_attribute(name, policy):
+    """Why reading attribute `name` is refused, or None when it is allowed: one rule for every way to read one."""
+    if name.startswith("_") and name not in policy["allowedDunderAttributes"]:
+        return f"access to private attribute '{name}' is not allowed in cloud functions"
+    if name in policy["forbiddenAttributes"]:
+        return f"attribute '{name}' is not allowed in cloud functions"
+    return None
+
+
 class _SandboxChecker(ast.NodeVisitor):
     def __init__(self, policy):
-        self.forbidden_attributes = frozenset(policy["forbiddenAttributes"])
-        self.allowed_dunders = frozenset(policy["allowedDunderAttributes"])
+        self.policy = policy
 
     def visit_Attribute(self, node):
-        name = node.attr
-        if name.startswith("_") and name not in self.allowed_dunders:
-            raise SandboxViolation(AttributeError, f"access to private attribute '{name}' is not allowed in cloud functions", node)
-        if name in self.forbidden_attributes:
-            raise SandboxViolation(AttributeError, f"attribute '{name}' is not allowed in cloud functions", node)
+        reason = refused_attribute(node.attr, self.policy)
+        if reason:
+            raise SandboxViolation(AttributeError, reason, node)
         self.generic_visit(node)
 
     def _check_name(self, name, node):

@@ -9,13 +9,17 @@ import warnings
 
 from . import bridge, output
 from .check import compile_function
-from .db import make_db_class, seed
+from .db import json_default, make_db_class, seed
 from .guards import _format_attribute, make_builtins, refuse_processes
 from .interpreter_imports import preload as preload_interpreter_modules
 from .outcome import error_outcome, serialize_result
 from .policy import ENTRY_NAME, FORMAT_GUARD_NAME, JAVASCRIPT_MODULES, RECURSION_LIMIT, load, rules
+from .render import HtmlResponse, Render, warm_up as warm_up_render
 from .request import Request
+from .effects import http_calls, outbox, reset_effects
+from .services import start_run as start_services
 from .standins import build as build_standins, standins
+from .standins_current import build as build_current_standins, injected_classes, start_run as start_current_standins
 
 _dumps = _json_module.dumps
 _loads = _json_module.loads
@@ -30,10 +34,14 @@ def run(source, filename, request_json):
     text exactly as json.dumps gives it (so that JavaScript never holds it as a value, which would round big
     integers, write 10.0 as 10 and reorder integer-like keys)."""
     output.start()
+    reset_effects()
     database = _db_class()
     try:
         code = compile_function(source, filename)
-        request = Request(_loads(request_json))
+        spec = _loads(request_json)
+        context = spec.get("context") or {}
+        request = Request(spec)
+        start_current_standins()
         scope = {
             "__builtins__": _safe_builtins,
             "__name__": ENTRY_NAME,
@@ -42,7 +50,11 @@ def run(source, filename, request_json):
             "request": request,
             "req": request,
         }
-        scope.update(standins)
+        # Dotted stand-ins (urllib.parse) are reached through their package, never as globals.
+        scope.update((name, standin) for name, standin in standins.items() if "." not in name)
+        scope.update(injected_classes)
+        scope.update(start_services(context))
+        scope["render"] = Render(context)
         exec(code, scope)
         entry = scope.get("main")
         if callable(entry):
@@ -54,11 +66,18 @@ def run(source, filename, request_json):
         status = None
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], int) and not isinstance(value[1], bool):
             value, status = value
+        content_type = None
+        if isinstance(value, HtmlResponse):
+            # An HTML answer: its text is the result, its status the response's unless a tuple gave one.
+            value, content_type, status = value.body, value.content_type, value.status_code if status is None else status
         result_json = serialize_result(value)
         database._flush()
-        outcome = '{"ok": true, "status": %s}\n%s' % ("null" if status is None else status, result_json)
+        header = {"ok": True, "status": status, "content_type": content_type, "outbox": outbox, "http_calls": http_calls}
+        outcome = f"{_dumps(header, default=json_default)}\n{result_json}"
     except BaseException as error:  # noqa: BLE001 - every failure of user code becomes an outcome.
-        outcome = _dumps(error_outcome(error, filename))
+        failure = error_outcome(error, filename)
+        failure.update(outbox=outbox, http_calls=http_calls)
+        outcome = _dumps(failure, default=json_default)
     finally:
         output.finish()
     return outcome
@@ -83,6 +102,8 @@ def setup(policy_json):
     warnings.simplefilter("ignore")
     load(policy_json)
     build_standins(rules)
+    build_current_standins(rules)
+    warm_up_render()
     _safe_builtins = make_builtins(rules)
     _db_class = make_db_class(rules)
     refuse_processes()

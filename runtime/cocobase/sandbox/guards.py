@@ -1,11 +1,12 @@
-# Guards: what user code calls instead of Python's own. Builtins as an allow-list with a guarded print and
-# import, the format guard that checks str.format templates, and the refusal that replaces os's process
-# functions.
+# Guards: what user code calls instead of Python's own. Builtins as an allow-list with a guarded print,
+# import and getattr, the format guard that checks str.format templates, and the refusal that replaces os's
+# process functions.
 
 import builtins as _builtins_module
 import os
 import _string
 
+from .check import refused_attribute
 from .interpreter_imports import future_standin, interpreter_import
 from .output import _print
 from .policy import PROCESS_FUNCTIONS, rules
@@ -48,6 +49,9 @@ def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
         raise ImportError("relative imports are not available in cloud functions")
     standin = standins.get(name)
     if standin is not None:
+        # `import urllib.parse` binds the package; `from urllib.parse import quote` takes from the submodule.
+        if "." in name and not fromlist:
+            return standins[name.partition(".")[0]]
         return standin
     if name == "__future__":
         return future_standin
@@ -55,6 +59,26 @@ def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
         return None
     allowed = ", ".join(standins)
     raise ImportError(f"import of '{name}' is not allowed in cloud functions (allowed modules: {allowed})", name=name)
+
+
+def _guarded_getattr(value, name, *default):
+    """getattr() under the code check's attribute rule: a refused name raises AttributeError even with a
+    default, and format/format_map go through the format guard, as `value.format` does."""
+    if type(name) is not str:
+        raise TypeError(f"getattr(): attribute name must be a plain str in cloud functions, not '{type(name).__name__}'")
+    if len(default) > 1:
+        raise TypeError(f"getattr expected at most 3 arguments, got {2 + len(default)}")
+    reason = refused_attribute(name, rules)
+    if reason:
+        raise AttributeError(reason)
+    if name in ("format", "format_map"):
+        try:
+            return _format_attribute(value, name)
+        except AttributeError:
+            if default:
+                return default[0]
+            raise
+    return getattr(value, name, *default)
 
 
 def make_builtins(policy):
@@ -65,6 +89,8 @@ def make_builtins(policy):
             safe[name] = getattr(_builtins_module, name)
     safe["print"] = _print
     safe["__import__"] = _guarded_import
+    if "getattr" in safe:
+        safe["getattr"] = _guarded_getattr
     safe["__build_class__"] = _builtins_module.__build_class__
     for name in ("True", "False", "None"):
         safe.pop(name, None)

@@ -5,14 +5,18 @@ import init from './__init__.py';
 import bridge from './bridge.py';
 import check from './check.py';
 import db from './db.py';
+import effects from './effects.py';
 import entry from './entry.py';
 import guards from './guards.py';
 import interpreterImports from './interpreter_imports.py';
 import outcome from './outcome.py';
 import output from './output.py';
 import policy from './policy.py';
+import render from './render.py';
 import request from './request.py';
+import services from './services.py';
 import standins from './standins.py';
+import standinsCurrent from './standins_current.py';
 
 /** Name of the Python package that holds the sandbox. */
 export const sandboxPackage = 'cloudfn_sandbox';
@@ -23,12 +27,18 @@ export const sandboxFiles: Readonly<Record<string, string>> = {
   'bridge.py': bridge,
   'check.py': check,
   'db.py': db,
+  'effects.py': effects,
   'entry.py': entry,
   'guards.py': guards,
   'interpreter_imports.py': interpreterImports,
   'outcome.py': outcome,
   'output.py': output,
   'policy.py': policy,
+  'render.py': render,
   'request.py': request,
+  'services.py': services,
   'standins.py': standins,
+  'standins_current.py': standinsCurrent,
 };
+
+export { vendorFiles } from './vendor';

@@ -58,14 +58,19 @@ def _make_datetime_standin(member_names):
     return meta("datetime", (real.datetime,), {"__new__": construct, "__module__": "datetime"})
 
 
+def make_standin(name, members):
+    """A read-only stand-in of module `name` holding exactly `members` (name → value)."""
+    standin_class = type(name, (_ReadOnlyModule,), {"module_name": name, "__slots__": (), "__module__": VISIBLE_MODULE})
+    return standin_class(**members)
+
+
 def build(policy):
-    """Builds the stand-ins of the policy's modules into `standins`."""
+    """Builds the stand-ins of the seed's modules into `standins` (standins_current.py adds the current API's)."""
     real_modules = {"json": _json_module, "math": _math_module, "re": _re_module}
     standins.clear()
     for name, members in policy["modules"].items():
         if name == "datetime":
             standins[name] = _make_datetime_standin(members)
-        else:
+        elif name in real_modules:
             module = real_modules[name]
-            standin_class = type(name, (_ReadOnlyModule,), {"module_name": name, "__slots__": (), "__module__": VISIBLE_MODULE})
-            standins[name] = standin_class(**{m: getattr(module, m) for m in members if hasattr(module, m)})
+            standins[name] = make_standin(name, {m: getattr(module, m) for m in members if hasattr(module, m)})

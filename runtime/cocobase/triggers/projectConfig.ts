@@ -1,12 +1,13 @@
 // The triggers part of a CocoBASE project file (`cloudfn.json`, the nearest one in a folder or above): the
 // project id, the collection and auth hooks and the schedules, validated with messages that name the key.
-// Reading the file is behind `readProjectFile` so that it can be pointed at the project-file reader of the
-// current-API work (config and secrets) without changing its callers.
+// The file is found by the run context's reader (../project.ts: config, secrets, mocks, templates).
 
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const projectFileName = 'cloudfn.json';
+import { findProjectFile } from '../project';
+
+
 
 export const collectionHookEvents = ['pre_save', 'post_save', 'pre_delete', 'post_delete'] as const;
 export type CollectionHookEvent = typeof collectionHookEvents[number];
@@ -43,15 +44,6 @@ export class ProjectFileError extends Error {
   constructor(file: string, message: string) {
     super(`${file}: ${message}`);
     this.name = 'ProjectFileError';
-  }
-}
-
-/** The nearest project file in `dir` or a folder above it, or undefined. */
-export function findProjectFile(dir: string): string | undefined {
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    const candidate = path.join(current, projectFileName);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(current) === current) return undefined;
   }
 }
 
