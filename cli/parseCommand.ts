@@ -97,8 +97,6 @@ export async function parseCommand(args: string[]): Promise<number> {
       throw new CliUsageError(action ? `unknown parse command '${action}' (call, save, delete, job)` : parseUsage.split('\n')[0]!);
   }
   const timeoutMs = positiveNumberFlag('timeout', values.timeout, defaultTimeoutSeconds) * 1000;
-  // Cloud Code that spins after an await (where the vm limit of its synchronous part does not reach) is stopped.
-  watchEventLoop(timeoutMs);
   if (values.user !== undefined && values.user.trim() === '') throw new CliUsageError('--user must not be empty');
   const json = values.json === true;
 
@@ -108,6 +106,9 @@ export async function parseCommand(args: string[]): Promise<number> {
   }
   // Jobs are started with the master key, as from the dashboard or curl: the CLI user owns the app.
   const master = values.master === true || action === 'job';
+  // Cloud Code that spins after an await (where the vm limit of its synchronous part does not reach) is stopped.
+  // Armed once the app is open: loading the database and Cloud Code is not the request's time.
+  watchEventLoop(timeoutMs);
   const outcome = await answerRequest(app, { ...request, master, userId: values.user }, { timeoutMs, userAgent: `cloudfn/${version}` });
   const output = { status: outcome.status, body: outcome.body, logs: outcome.logs };
   process.stdout.write(json ? JSON.stringify(output) + '\n' : formatParseReport(request.method, request.path, output, outcome.headers));
