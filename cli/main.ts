@@ -1,4 +1,4 @@
-// The `cloudfn` command line: run, db, check, stubs, and the Parse dialect's parse and serve. Exit codes: 0 ok,
+// The `cloudfn` command line: run, test, db, check, stubs, and the Parse dialect's parse and serve. Exit codes: 0 ok,
 // 1 the function failed (or a check found errors), 2 usage errors with a one-line message on stderr.
 
 // Functions run as in the cloud: in UTC. Set before anything reads the clock.
@@ -6,6 +6,7 @@ process.env.TZ = 'UTC';
 
 import { CliUsageError } from './argv';
 import { runCommand, runUsage } from './runCommand';
+import { testCommand, testUsage } from './testCommand';
 import { dbCommand, dbUsage } from './dbCommand';
 import { checkCommand, checkUsage } from './checkCommand';
 import { stubsCommand, stubsUsage } from './stubsCommand';
@@ -17,6 +18,7 @@ import { runCli } from './runCli';
 const help = `cloudfn ${version} — run and check CocoBASE cloud functions locally
 
 ${runUsage}
+${testUsage}
 ${dbUsage}
 ${checkUsage}
 ${stubsUsage}
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'run': return runCommand(args);
+    case 'test': return testCommand(args);
     case 'db': return dbCommand(args);
     case 'check': return checkCommand(args);
     case 'stubs': return stubsCommand(args);
@@ -41,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     case 'schedule': return scheduleCommand(args);
     case '--version': case 'version': process.stdout.write(version + '\n'); return 0;
     case undefined: case '--help': case '-h': case 'help': process.stdout.write(help); return command ? 0 : 2;
-    default: throw new CliUsageError(`unknown command '${command}' (run, db, check, stubs, parse, serve, token, logs, schedule, help)`);
+    default: throw new CliUsageError(`unknown command '${command}' (run, test, db, check, stubs, parse, serve, token, logs, schedule, help)`);
   }
 }
 

@@ -1,6 +1,6 @@
 // The extension's context: creates and owns every long-lived object (settings, function files, runtime
 // client, language client, run panel, data explorer, code lenses, Parse Cloud Code runner and diagnostics,
-// status bar, log) and their disposables, the commands' included (registered by extensionMain.ts from the
+// the Testing view's tests, status bar, log) and their disposables, the commands' included (registered by extensionMain.ts from the
 // table of client/commands/).
 
 import * as vscode from 'vscode';
@@ -20,6 +20,7 @@ import { Runner } from './python/runner';
 import { CloudFiles, ParseCodeLensProvider } from './parse/codeLens';
 import { LegacyDiagnostics } from './parse/legacyDiagnostics';
 import { ParseRunner } from './parse/runner';
+import { FunctionTests } from './testing/functionTests';
 import type { RunRecord } from './views/runPanel/runHistory';
 
 /** A command's handler: what VS Code calls with the command's arguments. */
@@ -65,10 +66,12 @@ export class Ctx implements vscode.Disposable {
     const parseLens = new ParseCodeLensProvider(cloudFiles, (uri) => this.parseRunner.userFor(uri)?.label);
     const legacy = new LegacyDiagnostics(cloudFiles);
     const statusBar = new RuntimeStatusBar();
+    // The tests run the workspace's code: listed everywhere, runnable in a trusted workspace only.
+    const tests = new FunctionTests(path.join(dist, 'testRunner.js'), this.config, () => vscode.workspace.isTrusted);
     if (!vscode.workspace.isTrusted) statusBar.show({ kind: 'stopped', reason: 'Running functions is disabled in this untrusted workspace.' });
     let previous: RuntimeState['kind'] = 'stopped';
     this.disposables.push(
-      this.log, this.functionFiles, { dispose: () => this.languageClient?.dispose() }, this.panel, this.explorer, this.choices, codeLens, statusBar,
+      this.log, this.functionFiles, tests, { dispose: () => this.languageClient?.dispose() }, this.panel, this.explorer, this.choices, codeLens, statusBar,
       { dispose: () => this.runtime.dispose() },
       this.runtime.onDidChangeState((state) => {
         statusBar.show(state);

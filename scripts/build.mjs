@@ -16,6 +16,8 @@ const entries = {
   cli: 'cli/main.ts',
   // The lean bundle of `cloudfn parse`/`serve` (bin/cloudfn.js picks it): the Parse dialect only.
   parse: 'cli/parseMain.ts',
+  // The lean bundle of `cloudfn test` the editor's Testing view runs.
+  testRunner: 'cli/testMain.ts',
   runtimeWorker: 'runtime/cocobase/workerThread.ts',
   makeSnapshot: 'runtime/cocobase/makeSnapshot.ts',
   runtimeHost: 'host/main.ts',

@@ -1,0 +1,158 @@
+// The Testing view's cloudfn tests (VS Code's TestController): every entry with `expect` of a
+// `*.payloads.json` file, listed under its function file at the entry's line, kept current as the files
+// change. A run (one test, a file or all) runs `cloudfn test --reporter json` (dist/testRunner.js) over
+// a throwaway database, never the local one, and shows each failure's differences at its payload entry.
+
+import * as vscode from 'vscode';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { entryOffsets, functionFileFor, PayloadFileError, readPayloadsFile } from '../../runtime/testing/payloadsFile';
+import type { Config } from '../config';
+
+/** One test of the JSON report of `cloudfn test`. */
+interface ReportedTest {
+  file: string;
+  name: string;
+  status: 'passed' | 'failed' | 'error';
+  time_ms: number;
+  mismatches: Array<{ path: string; message: string }>;
+}
+
+const payloadsGlob = '**/*.payloads.json';
+const excluded = '{**/node_modules/**,**/.cloudfn/**}';
+
+export class FunctionTests implements vscode.Disposable {
+  readonly controller = vscode.tests.createTestController('cloudfn.tests', 'cloudfn functions');
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly runnerScript: string, private readonly config: Config, private readonly mayRun: () => boolean) {
+    const watcher = vscode.workspace.createFileSystemWatcher(payloadsGlob);
+    this.disposables.push(
+      this.controller, watcher,
+      watcher.onDidCreate((uri) => void this.load(uri)),
+      watcher.onDidChange((uri) => void this.load(uri)),
+      watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document.uri.fsPath.endsWith('.payloads.json')) this.loadText(event.document.uri, event.document.getText());
+      }),
+      this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true),
+    );
+    this.controller.resolveHandler = async (item) => {
+      if (!item) await this.loadAll();
+    };
+    this.controller.refreshHandler = () => this.loadAll();
+  }
+
+  /** Lists the tests of every payloads file of the workspace. */
+  async loadAll(): Promise<void> {
+    const files = await vscode.workspace.findFiles(payloadsGlob, excluded);
+    await Promise.all(files.map((uri) => this.load(uri)));
+  }
+
+  private async load(uri: vscode.Uri): Promise<void> {
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    const text = open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    this.loadText(uri, text);
+  }
+
+  /** The tests of one payloads file's text: a file item (the function's name) with one child per test. */
+  private loadText(uri: vscode.Uri, text: string): void {
+    let entries;
+    try {
+      entries = readPayloadsFile(text).entries.filter((entry) => entry.expect);
+    } catch (error) {
+      if (!(error instanceof PayloadFileError)) throw error;
+      const item = this.controller.items.get(uri.toString());
+      if (item) item.error = error.message;
+      return;
+    }
+    if (!entries.length) {
+      this.controller.items.delete(uri.toString());
+      return;
+    }
+    const item = this.controller.createTestItem(uri.toString(), path.basename(functionFileFor(uri.fsPath)), uri);
+    item.description = vscode.workspace.asRelativePath(path.dirname(uri.fsPath));
+    item.error = undefined;
+    const offsets = entryOffsets(text);
+    const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length - 1;
+    item.children.replace(entries.map((entry) => {
+      const child = this.controller.createTestItem(`${uri.toString()}#${entry.name}`, entry.name, uri);
+      const line = lineOf(offsets.get(entry.name) ?? 0);
+      child.range = new vscode.Range(line, 0, line, 0);
+      return child;
+    }));
+    this.controller.items.add(item);
+  }
+
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const run = this.controller.createTestRun(request);
+    const tests: vscode.TestItem[] = [];
+    const collect = (item: vscode.TestItem): void => {
+      if (request.exclude?.includes(item)) return;
+      if (item.children.size) item.children.forEach(collect);
+      else if (item.parent) tests.push(item);
+    };
+    if (request.include) request.include.forEach(collect);
+    else this.controller.items.forEach(collect);
+    for (const test of tests) run.started(test);
+    const files = [...new Set(tests.map((test) => test.uri!.fsPath))];
+    try {
+      if (!this.mayRun()) throw new Error('Running functions is disabled in this untrusted workspace.');
+      await vscode.workspace.saveAll(false);
+      const report = await this.runFiles(files, token);
+      const byId = new Map(report.map((entry) => [`${vscode.Uri.file(entry.file).toString()}#${entry.name}`, entry]));
+      for (const test of tests) {
+        const result = byId.get(test.id);
+        if (!result) run.skipped(test);
+        else if (result.status === 'passed') run.passed(test, result.time_ms);
+        else {
+          const text = result.mismatches.map((mismatch) => (mismatch.path ? `${mismatch.path}: ${mismatch.message}` : mismatch.message)).join('\n');
+          const message = new vscode.TestMessage(text);
+          message.location = new vscode.Location(test.uri!, test.range ?? new vscode.Range(0, 0, 0, 0));
+          if (result.status === 'failed') run.failed(test, message, result.time_ms);
+          else run.errored(test, message, result.time_ms);
+        }
+      }
+    } catch (error) {
+      const message = new vscode.TestMessage(error instanceof Error ? error.message : String(error));
+      for (const test of tests) run.errored(test, message);
+    } finally {
+      run.end();
+    }
+  }
+
+  /** Runs `cloudfn test --reporter json` on payloads files, in their workspace folder; the tests it reported. */
+  private runFiles(files: string[], token: vscode.CancellationToken): Promise<ReportedTest[]> {
+    const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(files[0]!))?.uri.fsPath ?? path.dirname(files[0]!);
+    return new Promise((resolve, reject) => {
+      const child = fork(this.runnerScript, [...files, '--reporter', 'json', '--timeout', String(this.config.timeoutMs / 1000), '--memory', String(this.config.memoryLimitMb)], {
+        cwd,
+        // In VS Code's Electron, a forked process must run as plain Node.
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      const cancel = token.onCancellationRequested(() => child.kill());
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        cancel.dispose();
+        if (code === 0 || code === 1) {
+          try {
+            resolve((JSON.parse(stdout) as { tests: ReportedTest[] }).tests);
+            return;
+          } catch {
+            // Not a report: said below.
+          }
+        }
+        reject(new Error(stderr.trim() || `cloudfn test ended with exit code ${code}`));
+      });
+    });
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,207 @@
+// The test runner of `cloudfn test` and the editor's Testing view: finds the tests (entries with `expect` of
+// `*.payloads.json` files), runs them one after another in one warm runtime over a throwaway database (each
+// from its fixture, see isolation.ts), and compares each run with its expectation.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { PythonSupervisor } from '../cocobase/supervisor';
+import { buildRunRequest, type RunResult } from '../cocobase/run';
+import { runResultJson } from '../cocobase/resultText';
+import { UsageError } from '../usageError';
+import { readRegularFile } from '../userFiles';
+import { functionFileFor, PayloadFileError, readPayloadsFile, type NamedPayload } from './payloadsFile';
+import { checkExpectation, compareRun, type RunRecord } from './expectations';
+import { MatcherError, type Mismatch } from './matchers';
+import { TestDatabase } from './isolation';
+
+/** One test: an entry with `expect` of a payloads file. */
+export interface TestCase {
+  /** The entry's name. */
+  name: string;
+  /** `file › name`, unique in a run. */
+  id: string;
+  payloadsFile: string;
+  functionFile: string;
+  entry: NamedPayload & { expect: Record<string, unknown> };
+  /** The fixture's absolute path, or null for an empty database. */
+  fixture: string | null;
+}
+
+/** A payloads file with its tests, or the reason it cannot be read. */
+export interface TestFile {
+  payloadsFile: string;
+  functionFile: string;
+  tests: TestCase[];
+  /** Entries without `expect` (plain payloads), which snapshot mode can turn into tests. */
+  payloads: NamedPayload[];
+  /** The file's default fixture (absolute), or null. */
+  fixture: string | null;
+  error?: string;
+}
+
+export type TestStatus = 'passed' | 'failed' | 'error';
+
+export interface TestOutcome {
+  test: TestCase;
+  status: TestStatus;
+  /** The differences of a failed test; the reason of an errored one (it could not run). */
+  mismatches: Mismatch[];
+  /** The run, when there was one. */
+  run?: RunRecord;
+  ms: number;
+}
+
+/** Folders never searched for tests. */
+const skippedFolders = new Set(['node_modules', '.git', '.cloudfn', 'dist', '.e2e']);
+
+/** Thrown for paths that do not exist (a usage error of `cloudfn test`). */
+export class TestPathError extends Error {
+  override name = 'TestPathError';
+}
+
+/** The payloads files under the given paths (files or folders; a `.py` stands for its payloads file), sorted. */
+export function findPayloadsFiles(paths: readonly string[]): string[] {
+  const found = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !skippedFolders.has(entry.name)) walk(path.join(dir, entry.name));
+      else if (entry.isFile() && entry.name.endsWith('.payloads.json')) found.add(path.join(dir, entry.name));
+    }
+  };
+  for (const given of paths) {
+    const absolute = path.resolve(given);
+    const stats = fs.statSync(absolute, { throwIfNoEntry: false });
+    if (!stats) throw new TestPathError(`no such file or folder: ${given}`);
+    if (stats.isDirectory()) walk(absolute);
+    else if (absolute.endsWith('.py')) found.add(absolute.replace(/\.py$/, '.payloads.json'));
+    else if (absolute.endsWith('.payloads.json')) found.add(absolute);
+    else throw new TestPathError(`not a folder, function file or payloads file: ${given}`);
+  }
+  return [...found].sort();
+}
+
+/** Reads a payloads file's tests; a file that cannot be read, or an expectation that is not valid, is an error of the file. */
+export function loadTestFile(payloadsFile: string, root: string, text?: string): TestFile {
+  const functionFile = functionFileFor(payloadsFile);
+  const relative = path.relative(root, payloadsFile) || path.basename(payloadsFile);
+  const file: TestFile = { payloadsFile, functionFile, tests: [], payloads: [], fixture: null };
+  try {
+    const source = text ?? readRegularFile(payloadsFile, 64 * 2 ** 20)?.bytes.toString('utf8');
+    if (source === undefined) throw new PayloadFileError('no such file');
+    const parsed = readPayloadsFile(source);
+    file.fixture = parsed.fixture === null ? null : path.resolve(path.dirname(payloadsFile), parsed.fixture);
+    for (const entry of parsed.entries) {
+      if (!entry.expect) {
+        file.payloads.push(entry);
+        continue;
+      }
+      try {
+        checkExpectation(entry.expect);
+      } catch (error) {
+        if (error instanceof MatcherError) throw new PayloadFileError(`payload '${entry.name}': ${error.message}`);
+        throw error;
+      }
+      file.tests.push(testCaseOf(file, entry as TestCase['entry'], root));
+    }
+  } catch (error) {
+    if (!(error instanceof PayloadFileError)) throw error;
+    file.error = `${relative}: ${error.message}`;
+  }
+  return file;
+}
+
+/** The test of an entry of a file: its id (the file relative to `root` › the name) and its fixture (its own, or the file's). */
+export function testCaseOf(file: TestFile, entry: TestCase['entry'], root: string): TestCase {
+  const relative = path.relative(root, file.payloadsFile) || path.basename(file.payloadsFile);
+  const fixture = entry.fixture === undefined ? file.fixture : entry.fixture === null ? null : path.resolve(path.dirname(file.payloadsFile), entry.fixture);
+  return { name: entry.name, id: `${relative} › ${entry.name}`, payloadsFile: file.payloadsFile, functionFile: file.functionFile, entry, fixture };
+}
+
+/** A run's record as tests match it: the fields of `cloudfn run --json`, plus the exact `result_json`. */
+export function runRecord(result: RunResult): RunRecord {
+  return { ...(JSON.parse(runResultJson(result)) as Record<string, unknown>), result_json: result.result_json } as RunRecord;
+}
+
+export interface RunTestsOptions {
+  timeoutMs?: number;
+  memoryLimitMb?: number;
+  userAgent: string;
+  /** Reads a function's source (the editor passes unsaved text); the file on disk by default. */
+  readSource?: (file: string) => string | undefined;
+  onOutcome?: (outcome: TestOutcome) => void;
+  /** Stops before the next test when it returns true. */
+  cancelled?: () => boolean;
+}
+
+/** The figures of a test run: how long it took, and the database resets. */
+export interface RunStats {
+  totalMs: number;
+  startMs: number;
+  resets: TestDatabase['resets'];
+}
+
+/**
+ * Runs the tests in order in one runtime over a throwaway database: each from its fixture's state, with its
+ * frozen `now` as request.timestamp. A test whose run cannot start (unknown user, unreadable function) errors.
+ */
+export async function runTests(tests: readonly TestCase[], options: RunTestsOptions): Promise<{ outcomes: TestOutcome[]; stats: RunStats }> {
+  const started = performance.now();
+  const database = new TestDatabase();
+  const supervisor = new PythonSupervisor({ dbPath: database.dbPath, memoryLimitMb: options.memoryLimitMb });
+  const outcomes: TestOutcome[] = [];
+  let startMs = 0;
+  try {
+    if (tests.length) {
+      const booting = supervisor.start().then(() => (startMs = performance.now() - started));
+      await database.prepare(tests[0]!.fixture);
+      await booting;
+    }
+    const sources = new Map<string, string | undefined>();
+    const readSource = options.readSource ?? ((file: string) => readRegularFile(file, 64 * 2 ** 20)?.bytes.toString('utf8'));
+    for (const test of tests) {
+      if (options.cancelled?.()) break;
+      const testStarted = performance.now();
+      const outcome = await runOne(test, supervisor, database, options, sources, readSource);
+      outcome.ms = performance.now() - testStarted;
+      outcomes.push(outcome);
+      options.onOutcome?.(outcome);
+    }
+  } finally {
+    await supervisor.dispose();
+    database.dispose();
+  }
+  return { outcomes, stats: { totalMs: performance.now() - started, startMs, resets: database.resets } };
+}
+
+async function runOne(test: TestCase, supervisor: PythonSupervisor, database: TestDatabase, options: RunTestsOptions,
+  sources: Map<string, string | undefined>, readSource: (file: string) => string | undefined): Promise<TestOutcome> {
+  const errored = (message: string): TestOutcome => ({ test, status: 'error', mismatches: [{ path: '', message }], ms: 0 });
+  if (!sources.has(test.functionFile)) {
+    try {
+      sources.set(test.functionFile, readSource(test.functionFile));
+    } catch (error) {
+      sources.set(test.functionFile, undefined);
+      return errored(`cannot read ${test.functionFile}: ${(error as Error).message}`);
+    }
+  }
+  const source = sources.get(test.functionFile);
+  if (source === undefined) return errored(`no function file ${path.basename(test.functionFile)} beside ${path.basename(test.payloadsFile)}`);
+  try {
+    await database.prepare(test.fixture);
+  } catch (error) {
+    return errored((error as Error).message);
+  }
+  const now = test.entry.now === undefined ? new Date() : new Date(test.entry.now);
+  const request = buildRunRequest({ source, filename: test.functionFile, timeoutMs: options.timeoutMs ?? 20_000 }, test.entry.spec, options.userAgent, now);
+  let result: RunResult;
+  try {
+    result = await supervisor.run(request);
+  } catch (error) {
+    if (error instanceof UsageError) return errored(error.message.split(database.dbPath).join(test.fixture ? path.basename(test.fixture) : 'the empty database'));
+    throw error;
+  }
+  if (result.committed) database.written();
+  const run = runRecord(result);
+  const mismatches = compareRun(test.entry.expect, run);
+  return { test, status: mismatches.length ? 'failed' : 'passed', mismatches, run, ms: 0 };
+}
