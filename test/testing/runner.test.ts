@@ -36,7 +36,7 @@ const corpusOutcomes: Record<string, string> = {
   'fail: output': 'failed\noutput[1]: unexpected item "second line"',
   'fail: changes': 'failed\nchanges.items.created[0].name: expected "fourth", got "third"\nchanges.items.created[0].stamp: unexpected key (got "2024-05-01T12:00:00.000Z")\nchanges.orders.deleted: expected 1 document, got 0',
   'fail: unexpected changes': 'failed\nchanges.items: unexpected changes (1 created)',
-  'fail: field this run does not report': "failed\noutbox: this run reports no 'outbox' field (expected [])",
+  'fail: field this run does not report': "failed\nhooks_fired: this run reports no 'hooks_fired' field (expected [])",
   'error: unknown user': "error\nunknown app user 'nobody@example.com' (no app user has this email or id in corpus.fixture.json)",
 };
 
