@@ -48,7 +48,8 @@ test('the corpus: every expectation passes or fails with its exact message', asy
   assert.deepEqual(file.payloads.map((entry) => entry.name), ['plain payload (not a test)']);
   const { outcomes, stats } = await runTests(file.tests, { userAgent: 'cloudfn-test' });
   assert.deepEqual(Object.fromEntries(outcomes.map((outcome) => [outcome.test.name, describe(outcome)])), corpusOutcomes);
-  assert.ok(stats.resets.maxMs < 20, `a reset took ${stats.resets.maxMs} ms`);
+  // The reset's cost is a bench figure (npm run bench:tests), never a timed assertion here.
+  assert.ok(stats.resets.count > 0, 'the tests that wrote were each followed by a reset');
 
   // JUnit XML: the structure the common JUnit XSD requires, with counts that add up.
   const xml = junitXml({ outcomes, fileErrors: [], totalMs: stats.totalMs }, [file]);
