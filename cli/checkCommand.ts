@@ -6,8 +6,7 @@
 // the build's memory snapshot, started once for all files), so that syntax and compile-time errors carry
 // CPython's own message, line and column.
 
-import fs from 'node:fs';
-import { CliUsageError, parseFlags } from './argv';
+import { CliUsageError, parseFlags, readSourceFile } from './argv';
 import { checkSource, type CheckedDiagnostic } from '../server/analysis/checkSource';
 import { PythonCompiler } from '../server/pythonCompiler';
 import { readCollectionNames } from '../server/localCollections';
@@ -19,14 +18,7 @@ export const checkUsage = `cloudfn check FILE... [--json] [--db PATH]
 export async function checkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, db: { type: 'string' } });
   if (positionals.length === 0) throw new CliUsageError('check: missing FILE argument');
-  const sources = positionals.map((file) => {
-    try {
-      return { file, text: fs.readFileSync(file, 'utf8') };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new CliUsageError(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(error)}`);
-    }
-  });
+  const sources = positionals.map((file) => ({ file, text: readSourceFile(file, 'check') }));
   const collections = await readCollectionNames(values.db ?? '.cloudfn/local.db');
   const compiler = new PythonCompiler();
   const files: { file: string; diagnostics: CheckedDiagnostic[] }[] = [];

@@ -33,6 +33,7 @@ const rows: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'db reset where nothing can be written', args: ['db', 'reset', '--db', '/proc/self/none/x.db'], message: /cannot write database/ },
   { name: 'db import of a FIFO', args: ['db', 'import', fifo, '--db', db], message: /cannot read fixture .*not a regular file/ },
   { name: 'a FIFO as the function file', args: ['run', fifo, '--db', db], message: /not a regular file/ },
+  { name: 'a FIFO given to check', args: ['check', fifo], message: /cannot read .*: it is not a regular file/ },
   { name: 'a FIFO as --payload file', args: ['run', fn, '--db', db, '--payload', '@' + fifo], message: /cannot read --payload file .*not a regular file/ },
   { name: 'a payload nested 300,000 deep', args: ['run', fn, '--db', db, '--payload', '@' + deep], message: /--payload is refused: it nests deeper than 1000 levels/ },
   { name: 'parse params nested 300,000 deep', args: ['parse', 'call', 'hello', '--db', db, '--params', '@' + deep], message: /--params is refused: it nests deeper/ },
