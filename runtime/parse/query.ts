@@ -132,7 +132,7 @@ export function checkWhere(where: Json): void {
       for (const sub of condition) checkWhere(isObject(sub) ? sub : {});
       continue;
     }
-    if (key.startsWith('$')) throw unsupported(key);
+    if (key.startsWith('$') || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(key)) throw new ParseFailure(ParseCode.invalidKeyName, `Invalid key name: ${key}`);
     if (isObject(condition) && condition.__type === undefined) {
       for (const op of Object.keys(condition)) if (op.startsWith('$') && !supportedOperators.has(op)) throw unsupported(op);
       if ('$regex' in condition) regexFrom(condition.$regex, condition.$options);
@@ -167,7 +167,9 @@ export function matchesWhere(record: Json, where: Json): boolean {
 export function sortRecords(records: Json[], order: string): void {
   const keys = order.split(',').map((key) => key.trim()).filter(Boolean).map((key) => (
     key.startsWith('-') ? { key: key.slice(1), sign: -1 } : { key, sign: 1 }));
-  for (const { key } of keys) if (key.startsWith('$')) throw unsupported(`order by ${key}`);
+  for (const { key } of keys) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(key)) throw new ParseFailure(ParseCode.invalidKeyName, `Invalid field name: ${key}.`);
+  }
   records.sort((a, b) => {
     for (const { key, sign } of keys) {
       const x = fieldValue(a, key);
@@ -180,6 +182,12 @@ export function sortRecords(records: Json[], order: string): void {
     }
     return 0;
   });
+}
+
+/** Drops the `excludeKeys` of a record (top-level names; objectId, createdAt and updatedAt stay). */
+export function excludeKeys(record: Json, keys: string): Json {
+  const excluded = new Set(keys.split(',').map((key) => key.trim()).filter((key) => !['objectId', 'createdAt', 'updatedAt'].includes(key)));
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !excluded.has(key)));
 }
 
 /** Keeps only the `keys` of a record (plus objectId, createdAt, updatedAt and ACL, as Parse Server does). */
