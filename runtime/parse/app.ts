@@ -15,7 +15,7 @@ import { AppLog, routeConsole, type LogEntry } from './logs';
 import { CloudRegistry } from './registry';
 import type { ParseRequest, ParseResponse } from './rest';
 import { Router } from './router';
-import { batchRoutes, classesRoutes, filesRoutes, functionsRoutes, healthRoutes, jobsRoutes, usersRoutes } from './routes';
+import { batchRoutes, classesRoutes, filesRoutes, functionsRoutes, healthRoutes, jobsRoutes, schemaRoutes, usersRoutes } from './routes';
 import { loadParseSdk, sdkRequest, type ParseSdk } from './sdk';
 
 export interface ParseAppOptions {
@@ -62,7 +62,7 @@ export class ParseApp implements AppContext {
     routeConsole((level, message) => currentApp().logs.add(level, message));
     this.router = new Router([
       ...functionsRoutes(this), ...jobsRoutes(this), ...batchRoutes(this),
-      ...classesRoutes(this), ...usersRoutes(this), ...filesRoutes(this), ...healthRoutes(),
+      ...classesRoutes(this), ...usersRoutes(this), ...filesRoutes(this), ...schemaRoutes(this), ...healthRoutes(),
     ]);
   }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
-import { checkWhere, excludeKeys, matchesWhere, selectKeys, sortRecords } from './query';
+import { checkWhere, excludeKeys, matchesWhere, nearSphereOf, selectKeys, sortByDistance, sortRecords } from './query';
 import type { Json } from './rest';
 import { isObject, isPointer, publicView, type ParseRecord } from './values';
 import { ChangeTracker } from '../store/changes';
@@ -36,6 +36,9 @@ export function checkClassName(className: string): void {
 }
 
 const reservedFields = new Set(['objectId', 'createdAt', 'updatedAt']);
+
+/** The emulation's own classes (schemas, relation links): kept in parse_objects, never shown as a run's changes. */
+const isBookkeeping = (className: string): boolean => className === '_SCHEMA' || className.startsWith('_Join:');
 
 /** The last timestamp given to a write, in ms. */
 let lastWriteMs = 0;
@@ -101,6 +104,11 @@ export class ParseClasses {
       [className, ...entries.map(([, value]) => value as string)]).map(toRecord);
   }
 
+  /** The names of the classes that hold objects. */
+  classNames(): string[] {
+    return this.store.rows('SELECT DISTINCT class_name FROM parse_objects').map((row) => row[0] as string);
+  }
+
   /** Every object of a class, oldest first. */
   all(className: string): ParseRecord[] {
     return this.store.rows('SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ? ORDER BY rowid', [className]).map(toRecord);
@@ -115,7 +123,9 @@ export class ParseClasses {
       : this.all(className);
     const { filter } = options;
     let matches: Json[] = candidates.filter((record) => matchesWhere(record, where) && (!filter || filter(record)));
+    const near = nearSphereOf(where);
     if (options.order) sortRecords(matches, options.order);
+    else if (near) sortByDistance(matches, near);
     const count = matches.length;
     const skip = options.skip ?? 0;
     const limit = options.limit ?? defaultLimit;
@@ -138,7 +148,7 @@ export class ParseClasses {
     this.store.run('INSERT INTO parse_objects (class_name, object_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
       [className, objectId, JSON.stringify(fields), now, now]);
     const record = { ...fields, objectId, createdAt: now, updatedAt: now };
-    this.changes.add('create', 'object', () => ({ collection: className, id: objectId, after: record }));
+    if (!isBookkeeping(className)) this.changes.add('create', 'object', () => ({ collection: className, id: objectId, after: record }));
     return { record, opResults };
   }
 
@@ -153,7 +163,7 @@ export class ParseClasses {
     this.store.run('UPDATE parse_objects SET data = ?, updated_at = ? WHERE class_name = ? AND object_id = ?',
       [JSON.stringify(fields), now, className, objectId]);
     const record = { ...fields, objectId, createdAt, updatedAt: now };
-    this.changes.add('update', 'object', () => ({ collection: className, id: objectId, before, after: record }));
+    if (!isBookkeeping(className)) this.changes.add('update', 'object', () => ({ collection: className, id: objectId, before, after: record }));
     return { record, before, opResults };
   }
 
@@ -163,7 +173,7 @@ export class ParseClasses {
     this.batchWrites();
     const changed = this.store.run('DELETE FROM parse_objects WHERE class_name = ? AND object_id = ?', [className, objectId]);
     if (changed === 0) throw objectNotFound();
-    this.changes.add('delete', 'object', () => ({ collection: className, id: objectId, before }));
+    if (!isBookkeeping(className)) this.changes.add('delete', 'object', () => ({ collection: className, id: objectId, before }));
   }
 
   /** Replaces pointers named by `include` ("post,post.author") with the objects they point to. */

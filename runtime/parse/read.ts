@@ -4,13 +4,14 @@
 // resolved to plain ones; the query run over ParseClasses with only what the request may read (object ACLs,
 // and a user's own sessions); afterFind may change the results. One object by its objectId is a query too.
 
-import { allows, authOf, type Auth } from './auth';
+import { allows, type Auth } from './auth';
 import { checkClassName, type FindOptions } from './classes';
 import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound, resolveError } from './errors';
 import { withFileUrls } from './files';
 import type { Registered } from './registry';
+import { checkRequestPermission } from './schemas';
 import { relatedIds } from './relations';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
@@ -50,7 +51,7 @@ export async function getObject(ctx: AppContext, className: string, objectId: st
 
 /** Runs a query as `request`'s user may: beforeFind, the constraints resolved, ACLs applied, afterFind. */
 async function runQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<{ results: Json[]; count?: number }> {
-  const auth = authOf(ctx.classes, request);
+  const auth = checkRequestPermission(ctx, request, className, isGet ? 'get' : options.count && options.limit === 0 ? 'count' : 'find');
   const query = await beforeFind(ctx, className, request, options, isGet);
   const where = resolveWhere(ctx, query.where ?? {}, auth);
   const ownSessions = className === '_Session' && !auth.master;

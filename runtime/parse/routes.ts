@@ -1,12 +1,15 @@
-// The route table of each resource of the REST API (functions, jobs, classes, users and sessions, files, batch, health): thin
+// The route table of each resource of the REST API (functions, jobs, classes, users and sessions, files, schemas and config, batch, health): thin
 // routers that take what the path names and hand the request to its pipeline.
 
+import { aggregate } from './aggregate';
 import type { AppContext } from './context';
 import { runBatch } from './batch';
+import { readConfig, updateConfig } from './config';
 import { deleteFile, downloadFile, uploadFile } from './files';
 import { callFunction, jobsData, startJob } from './functions';
 import { findObjects, getObject } from './read';
 import type { Route } from './router';
+import { createSchema, deleteSchema, readSchemas, updateSchema } from './schemas';
 import { checkPassword, currentSession, currentUser, login, logout, signUp } from './users';
 import { deleteObject, saveObject } from './write';
 
@@ -43,7 +46,10 @@ function objectRoutes(ctx: AppContext, prefix: string, classOf: (params: Record<
 }
 
 export function classesRoutes(ctx: AppContext): Route[] {
-  return objectRoutes(ctx, 'classes/:className', (params) => params.className!);
+  return [
+    ...objectRoutes(ctx, 'classes/:className', (params) => params.className!),
+    { method: 'GET', path: 'aggregate/:className', handler: (request, { className }) => aggregate(ctx, className!, request) },
+  ];
 }
 
 /** Users and sessions: login, logout, me, verifyPassword, signup; users[/ID], sessions[/ID] and roles[/ID]. */
@@ -66,6 +72,19 @@ export function usersRoutes(ctx: AppContext): Route[] {
 
 export function batchRoutes(ctx: AppContext): Route[] {
   return [{ method: 'POST', path: 'batch', handler: (request) => runBatch(ctx, request) }];
+}
+
+/** schemas[/CLASS] (master key) and config. */
+export function schemaRoutes(ctx: AppContext): Route[] {
+  return [
+    { method: 'GET', path: 'schemas', handler: (request) => readSchemas(ctx, request) },
+    { method: 'GET', path: 'schemas/:className', handler: (request, { className }) => readSchemas(ctx, request, className!) },
+    { method: 'POST', path: 'schemas/:className', handler: (request, { className }) => createSchema(ctx, request, className!) },
+    { method: 'PUT', path: 'schemas/:className', handler: (request, { className }) => updateSchema(ctx, request, className!) },
+    { method: 'DELETE', path: 'schemas/:className', handler: (request, { className }) => deleteSchema(ctx, request, className!) },
+    { method: 'GET', path: 'config', handler: (request) => readConfig(ctx, request) },
+    { method: 'PUT', path: 'config', handler: (request) => updateConfig(ctx, request) },
+  ];
 }
 
 /** GET health; a path below it answers the same. */

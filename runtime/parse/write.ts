@@ -4,7 +4,7 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { hashPassword } from '../store/passwords';
-import { allows, authOf, createSession } from './auth';
+import { allows, createSession } from './auth';
 import { checkClassName, newObjectId, type ParseClasses } from './classes';
 import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
@@ -12,6 +12,7 @@ import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { checkFileValue } from './files';
 import { takeRelationOps } from './relations';
+import { checkRequestPermission, enforceSchema } from './schemas';
 import { maybeRunTrigger } from './triggers';
 import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from './values';
 
@@ -19,7 +20,7 @@ import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from
 export async function saveObject(ctx: AppContext, className: string, objectId: string | undefined, request: ParseRequest): Promise<ParseResponse> {
   // Validate: the class name, the object to update, a user's username and password; then the request's user.
   checkClassName(className);
-  const auth = authOf(ctx.classes, request);
+  const auth = checkRequestPermission(ctx, request, className, objectId ? 'update' : 'create');
   const original = objectId ? ctx.classes.get(className, objectId) : undefined;
   if (objectId && !original) throw objectNotFound();
   if (original && className === '_User' && !auth.master && auth.user?.objectId !== objectId) throw new ParseFailure(ParseCode.sessionMissing, 'Permission denied');
@@ -49,6 +50,7 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
   }
 
   // Store, and build the response.
+  enforceSchema(ctx.classes, className, data);
   const newId = objectId ?? newObjectId();
   // A new user may read and write itself, and no one else may (Parse Server's default ACL of a signup).
   if (className === '_User' && !objectId && data.ACL === undefined) data.ACL = { [newId]: { read: true, write: true } };
@@ -120,7 +122,7 @@ export async function deleteObject(ctx: AppContext, className: string, objectId:
   checkClassName(className);
   const existing = ctx.classes.get(className, objectId);
   if (!existing) throw objectNotFound();
-  const auth = authOf(ctx.classes, request);
+  const auth = checkRequestPermission(ctx, request, className, 'delete');
   if (!allows(existing.ACL, auth, 'write')) throw objectNotFound();
   if (className === '_Session' && !auth.master && (existing.user as { objectId?: string } | undefined)?.objectId !== auth.user?.objectId) throw objectNotFound();
   const base = baseRequest(ctx, request);
