@@ -99,10 +99,11 @@ function functionUrl(req: http.IncomingMessage): URL | undefined {
 function send(res: http.ServerResponse, response: ParseResponse, cors: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
   const isText = typeof response.body === 'string';
-  const payload = isText ? String(response.body) : JSON.stringify(response.body ?? {});
+  const isBytes = Buffer.isBuffer(response.body);
+  const payload = isBytes ? response.body as Buffer : isText ? String(response.body) : JSON.stringify(response.body ?? {});
   res.writeHead(response.status, {
     ...cors,
-    'Content-Type': isText ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+    'Content-Type': isBytes ? 'application/octet-stream' : isText ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),
     ...(response.headers ?? {}),
   });
@@ -124,14 +125,18 @@ async function answer(app: ParseApp, options: ServeOptions, req: http.IncomingMe
   }
   let method = (req.method ?? 'GET').toUpperCase();
   if (!url.pathname.startsWith(mount)) return { status: 404, body: `Cannot ${method} ${url.pathname}` };
-  const decoded = decodeBody(raw, header(req, 'content-type') ?? '');
+  const path = url.pathname.slice(mount.length);
+  // A file upload's body is the file (the JS SDK sends JSON with `base64` instead).
+  const upload = method === 'POST' && path.startsWith('files/') ? rawUpload(raw, header(req, 'content-type') ?? '') : undefined;
+  const decoded = upload ? { value: {} } : decodeBody(raw, header(req, 'content-type') ?? '');
   if ('refused' in decoded) return decoded.refused;
   const body = decoded.value;
   // The JavaScript SDK sends every request as a POST with its keys and real method in the body.
   const meta = (key: string): string | undefined => (typeof body[key] === 'string' ? body[key] as string : undefined);
   if (meta('_method')) method = meta('_method')!.toUpperCase();
-  const appId = header(req, 'x-parse-application-id') ?? meta('_ApplicationId');
-  const masterKey = header(req, 'x-parse-master-key') ?? meta('_MasterKey');
+  const basic = basicAuth(header(req, 'authorization'));
+  const appId = header(req, 'x-parse-application-id') ?? meta('_ApplicationId') ?? basic?.appId;
+  const masterKey = header(req, 'x-parse-master-key') ?? meta('_MasterKey') ?? basic?.masterKey;
   const sessionToken = header(req, 'x-parse-session-token') ?? meta('_SessionToken');
   const installationId = header(req, 'x-parse-installation-id') ?? meta('_InstallationId');
   let context: Record<string, unknown> | undefined;
@@ -144,7 +149,9 @@ async function answer(app: ParseApp, options: ServeOptions, req: http.IncomingMe
     context = body._context as Record<string, unknown>;
   }
   for (const key of Object.keys(body)) if (key.startsWith('_') && /^_[A-Z]|^_method$|^_context$/.test(key)) delete body[key];
-  if (appId !== options.appId) return { status: 403, body: { error: 'unauthorized' } };
+  // /health answers without keys, as on Parse Server; a file is served by the app id in its URL.
+  const open = method === 'GET' && (path === 'health' || path.startsWith('files/'));
+  if (appId !== options.appId && !open) return { status: 403, body: { error: 'unauthorized' } };
   if (method === 'GET' || method === 'DELETE') {
     for (const [key, value] of url.searchParams) body[key] = value;
   }
@@ -152,7 +159,27 @@ async function answer(app: ParseApp, options: ServeOptions, req: http.IncomingMe
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
   return app.handle({
-    method, path: url.pathname.slice(mount.length), body, master: masterKey === options.masterKey,
+    method, path, body, upload, master: masterKey === options.masterKey,
     sessionToken, installationId, context, headers, ip: req.socket.remoteAddress ?? '127.0.0.1',
   });
+}
+
+/** Keys given as HTTP Basic auth: `appId:masterKey` (or `appId:javascript-key=…`, which gives no master key). */
+function basicAuth(authorization: string | undefined): { appId: string; masterKey?: string } | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+  if (!match) return undefined;
+  const [appId, ...rest] = Buffer.from(match[1]!, 'base64').toString('utf8').split(':');
+  const key = rest.join(':');
+  return { appId: appId!, masterKey: key && !key.includes('=') ? key : undefined };
+}
+
+/** A file upload's bytes and type, unless the body is the JS SDK's JSON (`{"base64": …}`). */
+function rawUpload(raw: Buffer, contentType: string): { bytes: Buffer; contentType: string } | undefined {
+  try {
+    const decoded = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    if (decoded && typeof decoded === 'object' && (typeof decoded.base64 === 'string' || typeof decoded._ApplicationId === 'string')) return undefined;
+  } catch {
+    // Not JSON: the file itself.
+  }
+  return { bytes: raw, contentType };
 }

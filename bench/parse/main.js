@@ -9,3 +9,17 @@ Parse.Cloud.define('saveMany', async (request) => {
   const used = process.cpuUsage(cpu);
   return { count, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
 });
+
+// 10,000 objects, every other one readable only by the given user (the ACL find of bench/parse.ts).
+Parse.Cloud.define('seedPrivate', async (request) => {
+  const owner = request.params.userId;
+  for (let i = 0; i < 10000; i++) {
+    const item = new Parse.Object('BenchPrivate');
+    const acl = new Parse.ACL();
+    if (i % 2 === 0) { acl.setReadAccess(owner, true); acl.setWriteAccess(owner, true); } else acl.setPublicReadAccess(false);
+    item.setACL(acl);
+    item.set('i', i);
+    await item.save(null, { useMasterKey: true });
+  }
+  return 10000;
+});

@@ -15,7 +15,7 @@ import { AppLog, routeConsole, type LogEntry } from './logs';
 import { CloudRegistry } from './registry';
 import type { ParseRequest, ParseResponse } from './rest';
 import { Router } from './router';
-import { batchRoutes, classesRoutes, functionsRoutes, healthRoutes, jobsRoutes, usersRoutes } from './routes';
+import { batchRoutes, classesRoutes, filesRoutes, functionsRoutes, healthRoutes, jobsRoutes, schemaRoutes, usersRoutes } from './routes';
 import { loadParseSdk, sdkRequest, type ParseSdk } from './sdk';
 
 export interface ParseAppOptions {
@@ -53,7 +53,7 @@ export class ParseApp implements AppContext {
     this.classes = new ParseClasses(options.store);
     this.logs = new AppLog(options.onLog);
     this.cloudCode = new CloudCode(options.cloudFile, this.registry);
-    current = this;
+    this.activate();
     this.Parse = loadParseSdk(
       (method, route, data, opts) => currentApp().handle(sdkRequest(method, route, data, opts)),
       { appId: options.appId, masterKey: options.masterKey },
@@ -62,7 +62,7 @@ export class ParseApp implements AppContext {
     routeConsole((level, message) => currentApp().logs.add(level, message));
     this.router = new Router([
       ...functionsRoutes(this), ...jobsRoutes(this), ...batchRoutes(this),
-      ...classesRoutes(this), ...usersRoutes(this), ...healthRoutes(),
+      ...classesRoutes(this), ...usersRoutes(this), ...filesRoutes(this), ...schemaRoutes(this), ...healthRoutes(),
     ]);
   }
 
@@ -70,8 +70,14 @@ export class ParseApp implements AppContext {
     return this.options.store;
   }
 
+  get appId(): string {
+    return this.options.appId;
+  }
+
   /** Makes this app the one the (process-wide) Parse SDK and Parse.Cloud route to, when a process holds several. */
   activate(): void {
+    // The process-wide parts reach the app through this one reference, by design.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     current = this;
   }
 

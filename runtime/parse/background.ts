@@ -22,6 +22,22 @@ export class BackgroundWork {
     return work.finally(end);
   }
 
+  /**
+   * A wait for the work started from now on to end: resolves once no more pieces run than now, three turns of
+   * the event loop in a row (what a handler that takes a legacy `response` and returns nothing is given).
+   */
+  quietFromNow(): () => Promise<void> {
+    const baseline = this.pending;
+    return async () => {
+      let quiet = 0;
+      while (quiet < 3) {
+        const busy = this.pending > baseline;
+        await new Promise((resolve) => (busy ? setTimeout(resolve, 1) : setImmediate(resolve)));
+        quiet = this.pending > baseline ? 0 : quiet + 1;
+      }
+    };
+  }
+
   /** Waits until nothing runs (or `timeoutMs` passed); true when everything settled. */
   async settle(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

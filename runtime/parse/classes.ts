@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
-import { checkWhere, matchesWhere, selectKeys, sortRecords } from './query';
+import { checkWhere, excludeKeys, matchesWhere, nearSphereOf, selectKeys, sortByDistance, sortRecords } from './query';
 import type { Json } from './rest';
 import { isObject, isPointer, publicView, type ParseRecord } from './values';
 import { ChangeTracker } from '../store/changes';
@@ -37,15 +37,33 @@ export function checkClassName(className: string): void {
 
 const reservedFields = new Set(['objectId', 'createdAt', 'updatedAt']);
 
+/** The emulation's own classes (schemas, relation links): kept in parse_objects, never shown as a run's changes. */
+const isBookkeeping = (className: string): boolean => className === '_SCHEMA' || className.startsWith('_Join:');
+
+/** The last timestamp given to a write, in ms. */
+let lastWriteMs = 0;
+
+/**
+ * The time of a write as an ISO string, later than every earlier write's by at least 1 ms: objects created
+ * one after another sort by createdAt in the order they were created.
+ */
+function nextTimestamp(): string {
+  lastWriteMs = Math.max(Date.now(), lastWriteMs + 1);
+  return new Date(lastWriteMs).toISOString();
+}
+
 /** A query as the REST API takes it (`where`, `order`, `keys`, `include`, `limit`, `skip`, `count`). */
 export interface FindOptions {
   where?: Json;
   order?: string;
   keys?: string;
+  excludeKeys?: string;
   include?: string;
   limit?: number;
   skip?: number;
   count?: boolean;
+  /** Only the records it accepts are found (the reader's ACLs); applied before skip, limit and count. */
+  filter?: (record: ParseRecord) => boolean;
 }
 
 /** Parse Server's default page size. */
@@ -77,6 +95,20 @@ export class ParseClasses {
     return row && toRecord(row);
   }
 
+  /** The stored records of a class whose fields equal `equal`'s values (internal fields included). */
+  findRecords(className: string, equal: Json): ParseRecord[] {
+    const entries = Object.entries(equal);
+    for (const [key] of entries) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new ParseFailure(ParseCode.invalidKeyName, `Invalid key name: ${key}`);
+    const conditions = entries.map(([key]) => ` AND json_extract(data, '$.${key}') = ?`).join('');
+    return this.store.rows(`SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ?${conditions} ORDER BY rowid`,
+      [className, ...entries.map(([, value]) => value as string)]).map(toRecord);
+  }
+
+  /** The names of the classes that hold objects. */
+  classNames(): string[] {
+    return this.store.rows('SELECT DISTINCT class_name FROM parse_objects').map((row) => row[0] as string);
+  }
+
   /** Every object of a class, oldest first. */
   all(className: string): ParseRecord[] {
     return this.store.rows('SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ? ORDER BY rowid', [className]).map(toRecord);
@@ -89,8 +121,11 @@ export class ParseClasses {
     const candidates = typeof where.objectId === 'string'
       ? [this.get(className, where.objectId)].filter((record): record is ParseRecord => record !== undefined)
       : this.all(className);
-    let matches: Json[] = candidates.filter((record) => matchesWhere(record, where));
+    const { filter } = options;
+    let matches: Json[] = candidates.filter((record) => matchesWhere(record, where) && (!filter || filter(record)));
+    const near = nearSphereOf(where);
     if (options.order) sortRecords(matches, options.order);
+    else if (near) sortByDistance(matches, near);
     const count = matches.length;
     const skip = options.skip ?? 0;
     const limit = options.limit ?? defaultLimit;
@@ -100,19 +135,20 @@ export class ParseClasses {
     if (className === '_JobStatus') results = results.map(({ updatedAt: _updatedAt, ...rest }) => rest);
     if (options.include) results = results.map((record) => this.include(record, options.include!));
     if (options.keys) results = results.map((record) => selectKeys(record, options.keys!));
+    if (options.excludeKeys) results = results.map((record) => excludeKeys(record, options.excludeKeys!));
     return options.count ? { results, count } : { results };
   }
 
   /** Creates an object; returns the stored record and the values of operator fields (for the response). */
   create(className: string, body: Json, objectId = newObjectId()): { record: ParseRecord; opResults: Json } {
-    checkClassName(className);
-    const now = new Date().toISOString();
+    if (!className.startsWith('_Join:')) checkClassName(className);
+    const now = nextTimestamp();
     const { fields, opResults } = applyUpdate({}, body);
     this.batchWrites();
     this.store.run('INSERT INTO parse_objects (class_name, object_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
       [className, objectId, JSON.stringify(fields), now, now]);
     const record = { ...fields, objectId, createdAt: now, updatedAt: now };
-    this.changes.add('create', 'object', () => ({ collection: className, id: objectId, after: record }));
+    if (!isBookkeeping(className)) this.changes.add('create', 'object', () => ({ collection: className, id: objectId, after: record }));
     return { record, opResults };
   }
 
@@ -122,12 +158,12 @@ export class ParseClasses {
     if (!before) throw objectNotFound();
     const { objectId: _id, createdAt, updatedAt: _updated, ...current } = before;
     const { fields, opResults } = applyUpdate(current, body);
-    const now = new Date().toISOString();
+    const now = nextTimestamp();
     this.batchWrites();
     this.store.run('UPDATE parse_objects SET data = ?, updated_at = ? WHERE class_name = ? AND object_id = ?',
       [JSON.stringify(fields), now, className, objectId]);
     const record = { ...fields, objectId, createdAt, updatedAt: now };
-    this.changes.add('update', 'object', () => ({ collection: className, id: objectId, before, after: record }));
+    if (!isBookkeeping(className)) this.changes.add('update', 'object', () => ({ collection: className, id: objectId, before, after: record }));
     return { record, before, opResults };
   }
 
@@ -137,13 +173,17 @@ export class ParseClasses {
     this.batchWrites();
     const changed = this.store.run('DELETE FROM parse_objects WHERE class_name = ? AND object_id = ?', [className, objectId]);
     if (changed === 0) throw objectNotFound();
-    this.changes.add('delete', 'object', () => ({ collection: className, id: objectId, before }));
+    if (!isBookkeeping(className)) this.changes.add('delete', 'object', () => ({ collection: className, id: objectId, before }));
   }
 
   /** Replaces pointers named by `include` ("post,post.author") with the objects they point to. */
   private include(record: Json, include: string): Json {
     const copy: Json = { ...record };
-    for (const path of include.split(',').map((p) => p.trim()).filter(Boolean)) this.includePath(copy, path.split('.'));
+    for (const path of include.split(',').map((p) => p.trim()).filter(Boolean)) {
+      // `*` includes every pointer field of the object (one level).
+      const paths = path === '*' ? Object.keys(copy).filter((key) => isPointer(copy[key])).map((key) => [key]) : [path.split('.')];
+      for (const parts of paths) this.includePath(copy, parts);
+    }
     return copy;
   }
 
@@ -184,7 +224,14 @@ function storedValue(value: unknown): unknown {
   return value;
 }
 
-/** Applies a REST body (values and `__op` operators) to `current`; returns the new fields and the operator results. */
+/** A field name as Parse Server accepts it: letters, digits and _, starting with a letter. */
+const fieldNamePattern = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * Applies a REST body (values and `__op` operators) to `current`; returns the new fields and the operator
+ * results. A dotted key (`"obj.a.b"`) sets, unsets or increments a value nested in an Object field, as Parse
+ * Server does; its operator result is nested the same way (`{"obj": {"a": {"b": 3}}}`).
+ */
 export function applyUpdate(current: Json, body: Json): { fields: Json; opResults: Json } {
   const fields: Json = { ...current };
   const opResults: Json = {};
@@ -192,43 +239,69 @@ export function applyUpdate(current: Json, body: Json): { fields: Json; opResult
     if (reservedFields.has(key)) {
       throw new ParseFailure(ParseCode.invalidKeyName, `${key} is an invalid field name.`);
     }
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) && key !== 'ACL' && !key.startsWith('_')) {
+    const path = key.split('.');
+    if (path.some((part) => !fieldNamePattern.test(part)) && key !== 'ACL' && !key.startsWith('_')) {
       throw new ParseFailure(ParseCode.invalidKeyName, `Invalid field name: ${key}.`);
     }
-    if (!(isObject(raw) && typeof raw.__op === 'string')) {
-      fields[key] = storedValue(raw);
-      continue;
+    // The object holding the last part of the key: the fields, or a copy of the nested objects on the way.
+    let holder = fields;
+    let results = opResults;
+    for (const part of path.slice(0, -1)) {
+      const next = isObject(holder[part]) ? { ...(holder[part] as Json) } : {};
+      holder[part] = next;
+      holder = next;
+      results = (results[part] ??= {}) as Json;
     }
-    const existing = fields[key];
-    switch (raw.__op) {
-      case 'Delete':
-        delete fields[key];
-        break;
-      case 'Increment': {
-        const amount = raw.amount;
-        if (typeof amount !== 'number') throw new ParseFailure(ParseCode.invalidJson, 'incrementing must provide a number');
-        if (existing !== undefined && existing !== null && typeof existing !== 'number') {
-          throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${key}; expected ${typeof existing} but got Number`);
-        }
-        fields[key] = ((existing as number | undefined) ?? 0) + amount;
-        opResults[key] = fields[key];
-        break;
-      }
-      case 'Add': case 'AddUnique': case 'Remove': {
-        if (!Array.isArray(raw.objects)) throw new ParseFailure(ParseCode.invalidJson, 'objects to add must be an array');
-        const list = Array.isArray(existing) ? [...existing] : [];
-        const objects = raw.objects.map(storedValue);
-        const same = (a: unknown, b: unknown): boolean => (isPointer(a) && isPointer(b)) ? a.objectId === b.objectId && a.className === b.className : isDeepStrictEqual(a, b);
-        if (raw.__op === 'Add') list.push(...objects);
-        if (raw.__op === 'AddUnique') for (const item of objects) if (!list.some((x) => same(x, item))) list.push(item);
-        const result = raw.__op === 'Remove' ? list.filter((x) => !objects.some((item) => same(x, item))) : list;
-        fields[key] = result;
-        opResults[key] = result;
-        break;
-      }
-      default:
-        throw new ParseFailure(ParseCode.commandUnavailable, `The ${String(raw.__op)} operator is not supported by cloudfn's local Parse emulation.`);
+    const name = path[path.length - 1]!;
+    const result = applyValue(holder, name, raw, key);
+    if (result !== undefined) results[name] = result;
+  }
+  pruneEmpty(opResults);
+  return { fields, opResults };
+}
+
+/** Operator results of nested keys that produced none leave empty objects behind: they are removed. */
+function pruneEmpty(results: Json): void {
+  for (const [key, value] of Object.entries(results)) {
+    if (isObject(value) && value.__type === undefined && !Array.isArray(value)) {
+      pruneEmpty(value);
+      if (Object.keys(value).length === 0) delete results[key];
     }
   }
-  return { fields, opResults };
+}
+
+/** Sets `holder[name]` from one body value or operator; returns the operator's result for the response. */
+function applyValue(holder: Json, name: string, raw: unknown, key: string): unknown {
+  if (!(isObject(raw) && typeof raw.__op === 'string')) {
+    holder[name] = storedValue(raw);
+    return undefined;
+  }
+  const existing = holder[name];
+  switch (raw.__op) {
+    case 'Delete':
+      delete holder[name];
+      return undefined;
+    case 'Increment': {
+      const amount = raw.amount;
+      if (typeof amount !== 'number') throw new ParseFailure(ParseCode.invalidJson, 'incrementing must provide a number');
+      if (existing !== undefined && existing !== null && typeof existing !== 'number') {
+        throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${key}; expected ${typeof existing} but got Number`);
+      }
+      holder[name] = ((existing as number | undefined) ?? 0) + amount;
+      return holder[name];
+    }
+    case 'Add': case 'AddUnique': case 'Remove': {
+      if (!Array.isArray(raw.objects)) throw new ParseFailure(ParseCode.invalidJson, 'objects to add must be an array');
+      const list = Array.isArray(existing) ? [...existing] : [];
+      const objects = raw.objects.map(storedValue);
+      const same = (a: unknown, b: unknown): boolean => (isPointer(a) && isPointer(b)) ? a.objectId === b.objectId && a.className === b.className : isDeepStrictEqual(a, b);
+      if (raw.__op === 'Add') list.push(...objects);
+      if (raw.__op === 'AddUnique') for (const item of objects) if (!list.some((x) => same(x, item))) list.push(item);
+      const result = raw.__op === 'Remove' ? list.filter((x) => !objects.some((item) => same(x, item))) : list;
+      holder[name] = result;
+      return result;
+    }
+    default:
+      throw new ParseFailure(ParseCode.commandUnavailable, `The ${String(raw.__op)} operator is not supported by cloudfn's local Parse emulation.`);
+  }
 }

@@ -1,10 +1,11 @@
-// Parse.Cloud as Cloud Code calls it, the server half that the Node SDK lacks: define, job, the save/delete
-// triggers (find triggers are accepted with a warning, login and LiveQuery ones accepted and never run) and the
+// Parse.Cloud as Cloud Code calls it, the server half that the Node SDK lacks: define, job, the save, delete,
+// find and login triggers (password-reset and LiveQuery ones are accepted and never run) and the
 // legacy httpRequest, installed on the process-wide SDK. Each call goes to the app that is current when it is
 // made: its registry, its log, its time limit and its background work.
 
 import { withSyncLimit } from './deadlines';
 import { httpRequest, type HttpRequestOptions } from './httpRequest';
+import { checkValidator } from './validators';
 import type { AppLog } from './logs';
 import { triggerClassName, type CloudRegistry, type Handler, type TriggerType, type Validator } from './registry';
 import type { BackgroundWork } from './background';
@@ -20,7 +21,7 @@ export interface CloudHost {
 }
 
 const triggerTypes: TriggerType[] = ['beforeSave', 'afterSave', 'beforeDelete', 'afterDelete', 'beforeFind', 'afterFind'];
-const neverRunTypes = ['beforeLogin', 'afterLogin', 'afterLogout', 'beforePasswordResetRequest', 'beforeConnect', 'beforeSubscribe', 'afterLiveQueryEvent', 'onLiveQueryEvent'];
+const neverRunTypes = ['beforePasswordResetRequest', 'beforeConnect', 'beforeSubscribe', 'afterLiveQueryEvent', 'onLiveQueryEvent'];
 
 /** Sets `global.Parse` to the SDK and fills in its Parse.Cloud; `host()` is the app each call goes to. */
 export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
@@ -34,6 +35,7 @@ export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
   const limited = (handler: Handler): Handler => withSyncLimit(handler, () => host().syncTimeoutMs);
   cloud.define = (name: string, handler: Handler, validator?: Validator) => {
     check('define', name, handler);
+    checkValidator(validator);
     host().registry.functions.set(name, { handler: limited(handler), validator });
   };
   cloud.job = (name: string, handler: Handler) => {
@@ -43,15 +45,21 @@ export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
   for (const type of triggerTypes) {
     cloud[type] = (target: unknown, handler: Handler, validator?: Validator) => {
       check('trigger', target, handler);
+      checkValidator(validator);
       const className = triggerClassName(target);
-      if (type === 'beforeFind' || type === 'afterFind') {
-        host().logs.add('warn', `Parse.Cloud.${type}('${className}') is registered but cloudfn does not run find triggers yet`);
-      }
+      host().registry.setTrigger(type, className, { handler: limited(handler), validator });
+    };
+  }
+  // The login triggers take no class: they are those of _User (logins) and _Session (logouts).
+  for (const [type, className] of [['beforeLogin', '_User'], ['afterLogin', '_User'], ['afterLogout', '_Session']] as const) {
+    cloud[type] = (handler: Handler, validator?: Validator) => {
+      check('trigger', className, handler);
+      checkValidator(validator);
       host().registry.setTrigger(type, className, { handler: limited(handler), validator });
     };
   }
   for (const type of neverRunTypes) {
-    cloud[type] = () => host().logs.add('warn', `Parse.Cloud.${type} is accepted but never runs in cloudfn (no logins or LiveQuery)`);
+    cloud[type] = () => host().logs.add('warn', `Parse.Cloud.${type} is accepted but never runs in cloudfn (no e-mail or LiveQuery)`);
   }
   cloud.httpRequest = (options: HttpRequestOptions) => {
     const current = host();

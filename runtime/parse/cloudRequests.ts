@@ -4,7 +4,7 @@
 // functionName) and jobs (params, jobName, jobId, message) add.
 
 import type { AppContext } from './context';
-import { ParseCode, ParseFailure } from './errors';
+import { authOf } from './auth';
 import type { RunTriggerType } from './registry';
 import type { Json, ParseRequest } from './rest';
 import { publicView, type ParseRecord } from './values';
@@ -18,26 +18,14 @@ export function inflate(ctx: AppContext, className: string, record: Json): Parse
   return ctx.Parse.Object.fromJSON({ ...publicView(record), className });
 }
 
-/** The user of a request: by session token (`_Session`) or by objectId; undefined when anonymous. */
-function requestUser(ctx: AppContext, request: ParseRequest): ParseObject {
-  let userId = request.userId;
-  if (request.sessionToken) {
-    const session = ctx.classes.find('_Session', { where: { sessionToken: request.sessionToken }, limit: 1 }).results[0];
-    const pointer = session?.user as { objectId?: string } | undefined;
-    if (!pointer?.objectId) throw new ParseFailure(ParseCode.invalidSessionToken, 'Invalid session token');
-    userId = pointer.objectId;
-  }
-  if (!userId) return undefined;
-  const record = ctx.classes.get('_User', userId);
-  if (!record) throw new ParseFailure(ParseCode.objectNotFound, `user ${userId} not found in _User`);
-  return inflate(ctx, '_User', record);
-}
-
 /** What every trigger and function request holds; throws when the session token or user is unknown. */
 export function baseRequest(ctx: AppContext, request: ParseRequest): Json {
+  const auth = authOf(ctx.classes, request);
+  const user = auth.user ? inflate(ctx, '_User', auth.user) : undefined;
+  if (user && auth.session) user._finishFetch({ sessionToken: auth.session.sessionToken });
   return {
     master: request.master,
-    user: requestUser(ctx, request),
+    user,
     installationId: request.installationId,
     log: ctx.logs.requestLogger(),
     headers: request.headers ?? {},

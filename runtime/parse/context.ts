@@ -7,9 +7,14 @@ import type { AppLog } from './logs';
 import type { CloudRegistry } from './registry';
 import type { ParseRequest, ParseResponse } from './rest';
 import type { ParseSdk } from './sdk';
+import type { Store } from '../store/store';
 
 export interface AppContext {
   readonly classes: ParseClasses;
+  /** The store the classes are kept in (its file locates the app's files). */
+  readonly store: Store;
+  /** The application id (files are served under it). */
+  readonly appId: string;
   readonly registry: CloudRegistry;
   readonly Parse: ParseSdk;
   readonly logs: AppLog;

@@ -19,7 +19,16 @@ export const ParseCode = {
   usernameMissing: 200,
   passwordMissing: 201,
   usernameTaken: 202,
+  sessionMissing: 206,
   invalidSessionToken: 209,
+  fileSaveError: 130,
+  missingRequiredField: 135,
+  changedImmutableField: 136,
+  classNotEmpty: 255,
+  invalidFileName: 122,
+  fileDeleteError: 153,
+  operationForbidden: 119,
+  otherCause: -1,
 } as const;
 
 /** A Parse error answered as `{"code", "error"}`. */

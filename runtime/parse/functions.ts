@@ -6,7 +6,7 @@
 import type { AppContext } from './context';
 import { baseRequest, functionRequest, jobRequest, type ParseObject } from './cloudRequests';
 import { HttpFailure, ParseCode, ParseFailure, resolveError, thrownStack } from './errors';
-import { invokeFunction, invokeJob, isLegacy } from './invoke';
+import { invokeFunction, invokeJob } from './invoke';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator } from './validators';
 import { jsonCopy, jsonText } from './values';
@@ -20,7 +20,8 @@ export async function callFunction(ctx: AppContext, name: string, request: Parse
   const user = (cloudRequest.user as ParseObject)?.id;
   try {
     await runValidator(fn.validator, cloudRequest);
-    const outcome = await invokeFunction(fn.handler, cloudRequest);
+    const outcome = await invokeFunction(fn.handler, cloudRequest, ctx.work.quietFromNow(),
+      () => ctx.logs.warnLegacy(`define("${name}") answering through response.success/error`));
     const result = ctx.Parse._encode(outcome.value);
     ctx.logs.add('info', `Ran cloud function ${name} for user ${user} with:\n  Input: ${jsonText(request.body)}\n  Result: ${jsonText(result)}`);
     return { status: outcome.status ?? 200, body: jsonCopy({ result }), headers: outcome.headers };
@@ -38,13 +39,15 @@ export function startJob(ctx: AppContext, name: string, request: ParseRequest): 
   if (!job) throw new ParseFailure(ParseCode.scriptFailed, 'Invalid job.');
   const { record } = ctx.classes.create('_JobStatus', { jobName: name, status: 'running', source: 'api', ACL: {} });
   const jobId = record.objectId;
-  if (isLegacy(job.handler)) ctx.logs.warnLegacy(`job "${name}" with (request, status) and status.message/success/error`);
   const setMessage = (message: unknown): void => {
     if (typeof message === 'string' && message) ctx.classes.update('_JobStatus', jobId, { message });
   };
   const cloudRequest = jobRequest(ctx, request, name, jobId, setMessage);
   const run = new Promise<void>((resolve) => setImmediate(resolve))
-    .then(() => invokeJob(job.handler, cloudRequest, setMessage))
+    // A legacy job (its status object taken, nothing returned) is waited for until it calls status.success or
+    // status.error, however long: it runs in the background, and no request waits for it.
+    .then(() => invokeJob(job.handler, cloudRequest, setMessage, () => new Promise<void>(() => undefined),
+      () => ctx.logs.warnLegacy(`job "${name}" with (request, status) and status.message/success/error`)))
     .then(({ status, message }) => {
       const update: Json = { status, finishedAt: { __type: 'Date', iso: new Date().toISOString() } };
       if (typeof message === 'string' && message) update.message = message;
@@ -68,4 +71,10 @@ function decodeParams(value: unknown): unknown {
     return decoded;
   }
   return value;
+}
+
+/** GET cloud_code/jobs/data: the jobs Cloud Code defines (none is scheduled locally); master key only. */
+export function jobsData(ctx: AppContext, request: ParseRequest): ParseResponse {
+  if (!request.master) throw new HttpFailure(403, 'unauthorized: master key is required');
+  return { status: 200, body: { in_use: [], jobs: [...ctx.registry.jobs.keys()] } };
 }

@@ -1,12 +1,19 @@
-// How Cloud Code handlers are called: the current style (`handler(request)`, awaited) and the seed's legacy
-// Backbone-era conventions, told apart by the handler's arity — `response.success/error` (plus `status(n)` and
-// `header(k, v)` in functions) and, in jobs, `status.message/success/error`.
+// How Cloud Code handlers are called: the current style (`handler(request)`, its value awaited) and the seed's
+// legacy Backbone-era conventions — `response.success/error` (plus `status(n)` and `header(k, v)` in
+// functions) and, in jobs, `status.message/success/error`. The two are told apart by use, not by arity: a
+// handler that declares a second parameter is given the response object, and whichever comes first answers —
+// a call of that object, or the handler's own value (a promise's result, or a value returned synchronously).
+// Only a plain function that returns nothing is waited for, and only while the work it started (its queries
+// and saves) runs; after that it answers with nothing, as Parse Server 9 (which passes one argument) would.
 
 import type { Handler } from './registry';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-/** A legacy handler takes a second `response`/`status` argument. */
-export const isLegacy = (handler: Handler): boolean => handler.length >= 2;
+/** A handler that declares a second (`response`/`status`) parameter: it may answer through it. */
+export const takesResponse = (handler: Handler): boolean => handler.length >= 2;
+
+/** Waits until the work a handler started (SDK requests, httpRequest calls) has ended. */
+export type WaitQuiet = () => Promise<void>;
 
 /** What a function handler produced: its value, and a status/headers set through the legacy response object. */
 export interface FunctionOutcome {
@@ -15,37 +22,73 @@ export interface FunctionOutcome {
   headers?: Record<string, string>;
 }
 
+/** Called when a handler uses its legacy response (or status) object, to warn once. */
+export type OnLegacy = () => void;
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+
 /**
- * Calls a define() handler: `handler(request)` awaited, or the legacy `handler(request, response)` answered by
- * `response.success(value)` / `response.error(error)` (with `response.status(n)` and `response.header(k, v)`).
+ * Calls `handler(request, response)` and settles with the first answer: `answer`/`fail` called through the
+ * response object that `makeResponse` builds, the handler's value (`byValue`), or its throw. A plain function
+ * returning undefined is given until `waitQuiet()` resolves to call its response object.
  */
-export function invokeFunction(handler: Handler, request: any): Promise<FunctionOutcome> {
-  if (!isLegacy(handler)) return Promise.resolve().then(() => handler(request)).then((value) => ({ value }));
-  return new Promise((resolve, reject) => {
-    const outcome: FunctionOutcome = { value: undefined };
-    const response = {
-      success(value?: unknown) { outcome.value = value; resolve(outcome); },
-      error(error?: unknown) { reject(error ?? undefined); },
-      status(code: number) { outcome.status = code; return response; },
-      header(key: string, value: string) { (outcome.headers ??= {})[key] = String(value); return response; },
+function callByUse<T>(handler: Handler, request: any, waitQuiet: WaitQuiet,
+  makeResponse: (answer: (value: T) => void, fail: (error: unknown) => void) => unknown,
+  byValue: (value: unknown) => T, byThrow: (error: unknown) => T | Promise<never>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const answer = (value: T): void => { if (!settled) { settled = true; resolve(value); } };
+    const fail = (error: unknown): void => { if (!settled) { settled = true; reject(error); } };
+    const thrown = (error: unknown): void => {
+      if (settled) return;
+      Promise.resolve(byThrow(error)).then(answer, fail);
     };
-    Promise.resolve().then(() => handler(request, response)).catch(reject);
+    let returned: unknown;
+    try {
+      returned = handler(request, makeResponse(answer, fail));
+    } catch (error) {
+      thrown(error);
+      return;
+    }
+    if (isThenable(returned)) {
+      Promise.resolve(returned).then((value) => answer(byValue(value)), thrown);
+    } else if (returned !== undefined) {
+      answer(byValue(returned));
+    } else {
+      waitQuiet().then(() => answer(byValue(undefined)), thrown);
+    }
   });
 }
 
 /**
- * Calls a before-trigger: `handler(request)` awaited, or the legacy `handler(request, response)` answered by
- * `response.success()` / `response.error(message)`.
+ * Calls a define() handler: `handler(request)` awaited, or answered by the legacy `response.success(value)` /
+ * `response.error(error)` (with `response.status(n)` and `response.header(k, v)`).
  */
-export function invokeBeforeTrigger(handler: Handler, request: any): Promise<unknown> {
-  if (!isLegacy(handler)) return Promise.resolve().then(() => handler(request));
-  return new Promise((resolve, reject) => {
+export function invokeFunction(handler: Handler, request: any, waitQuiet: WaitQuiet, onLegacy: OnLegacy): Promise<FunctionOutcome> {
+  if (!takesResponse(handler)) return Promise.resolve().then(() => handler(request)).then((value) => ({ value }));
+  const outcome: FunctionOutcome = { value: undefined };
+  return callByUse<FunctionOutcome>(handler, request, waitQuiet, (answer, fail) => {
     const response = {
-      success(value?: unknown) { resolve(value); },
-      error(error?: unknown) { reject(error ?? undefined); },
+      success(value?: unknown) { onLegacy(); outcome.value = value; answer(outcome); },
+      error(error?: unknown) { onLegacy(); fail(error ?? undefined); },
+      status(code: number) { outcome.status = code; return response; },
+      header(key: string, value: string) { (outcome.headers ??= {})[key] = String(value); return response; },
     };
-    Promise.resolve().then(() => handler(request, response)).catch(reject);
-  });
+    return response;
+  }, (value) => ({ ...outcome, value }), (error) => Promise.reject(error));
+}
+
+/**
+ * Calls a before-trigger: `handler(request)` awaited, or answered by the legacy `response.success()` /
+ * `response.error(message)`.
+ */
+export function invokeBeforeTrigger(handler: Handler, request: any, waitQuiet: WaitQuiet, onLegacy: OnLegacy): Promise<void> {
+  if (!takesResponse(handler)) return Promise.resolve().then(() => handler(request)).then(() => undefined);
+  return callByUse<void>(handler, request, waitQuiet, (answer, fail) => ({
+    success() { onLegacy(); answer(undefined); },
+    error(error?: unknown) { onLegacy(); fail(error ?? undefined); },
+  }), () => undefined, (error) => Promise.reject(error));
 }
 
 /** The final state a job reports to _JobStatus. */
@@ -58,18 +101,14 @@ export interface JobOutcome {
  * Calls a job: `handler(request)` (its result is the success message, a throw fails it), or the legacy
  * `handler(request, status)` that ends with `status.success(message)` / `status.error(message)`.
  */
-export function invokeJob(handler: Handler, request: any, setMessage: (message: unknown) => void): Promise<JobOutcome> {
-  if (!isLegacy(handler)) {
-    return Promise.resolve().then(() => handler(request)).then(
-      (message) => ({ status: 'succeeded' as const, message }),
-      (error) => ({ status: 'failed' as const, message: error }));
+export function invokeJob(handler: Handler, request: any, setMessage: (message: unknown) => void, waitQuiet: WaitQuiet, onLegacy: OnLegacy): Promise<JobOutcome> {
+  const failed = (error: unknown): JobOutcome => ({ status: 'failed', message: error });
+  if (!takesResponse(handler)) {
+    return Promise.resolve().then(() => handler(request)).then((message) => ({ status: 'succeeded' as const, message }), failed);
   }
-  return new Promise((resolve) => {
-    const status = {
-      message(message: unknown) { setMessage(message); },
-      success(message?: unknown) { resolve({ status: 'succeeded', message }); },
-      error(message?: unknown) { resolve({ status: 'failed', message }); },
-    };
-    Promise.resolve().then(() => handler(request, status)).catch((error) => resolve({ status: 'failed', message: error }));
-  });
+  return callByUse<JobOutcome>(handler, request, waitQuiet, (answer) => ({
+    message(message: unknown) { onLegacy(); setMessage(message); },
+    success(message?: unknown) { onLegacy(); answer({ status: 'succeeded', message }); },
+    error(message?: unknown) { onLegacy(); answer({ status: 'failed', message }); },
+  }), (message) => ({ status: 'succeeded', message }), failed);
 }

@@ -1,7 +1,8 @@
 // Parse queries over stored objects, as the Parse SDK sends them: `where` with equality (pointers, objectId,
-// arrays containing a value), $gt/$gte/$lt/$lte/$ne/$eq/$in/$nin/$all/$exists/$regex(+$options)/$or/$and/$nor,
-// then order, skip, limit, keys and count. Any other operator fails loudly with a Parse error (102). Regular
-// expressions run on RE2 (linear time).
+// arrays containing a value), $gt/$gte/$lt/$lte/$ne/$eq/$in/$nin/$all/$containedBy/$exists/$regex(+$options)/
+// $or/$and/$nor, GeoPoints ($nearSphere with a maximum distance, $within $box, $geoWithin $centerSphere or
+// $polygon), a local $text search, then order (nearest first for $nearSphere), skip, limit, keys and count.
+// Any other operator fails loudly with a Parse error (102). Regular expressions run on RE2 (linear time).
 
 import { isDeepStrictEqual } from 'node:util';
 import { RE2JS } from 're2js';
@@ -116,13 +117,28 @@ function matchesConstraint(value: unknown, constraint: Json): boolean {
       case '$exists': if ((value !== undefined && value !== null) !== Boolean(operand)) return false; break;
       case '$regex': if (typeof value !== 'string' || !regexFrom(operand, constraint.$options).test(value)) return false; break;
       case '$options': break;
+      case '$containedBy': {
+        if (!Array.isArray(operand)) throw new ParseFailure(ParseCode.invalidJson, 'bad $containedBy: should be an array');
+        if (!Array.isArray(value) || !value.every((item) => operand.some((allowed) => valuesEqual(item, allowed)))) return false;
+        break;
+      }
+      case '$nearSphere': {
+        const distance = geoDistance(value, operand);
+        const max = maxDistance(constraint);
+        if (distance === undefined || (max !== undefined && distance > max)) return false;
+        break;
+      }
+      case '$maxDistance': case '$maxDistanceInRadians': case '$maxDistanceInKilometers': case '$maxDistanceInMiles': break;
+      case '$within': case '$geoWithin': if (!withinShape(value, operand)) return false; break;
+      case '$text': if (!matchesText(value, operand)) return false; break;
       default: throw unsupported(op);
     }
   }
   return true;
 }
 
-const supportedOperators = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$all', '$exists', '$regex', '$options']);
+const supportedOperators = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$all', '$exists', '$regex', '$options', '$containedBy',
+  '$nearSphere', '$maxDistance', '$maxDistanceInRadians', '$maxDistanceInKilometers', '$maxDistanceInMiles', '$within', '$geoWithin', '$text']);
 
 /** Throws a Parse error (102) for any operator this emulation does not run, before any object is read. */
 export function checkWhere(where: Json): void {
@@ -132,7 +148,7 @@ export function checkWhere(where: Json): void {
       for (const sub of condition) checkWhere(isObject(sub) ? sub : {});
       continue;
     }
-    if (key.startsWith('$')) throw unsupported(key);
+    if (key.startsWith('$') || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(key)) throw new ParseFailure(ParseCode.invalidKeyName, `Invalid key name: ${key}`);
     if (isObject(condition) && condition.__type === undefined) {
       for (const op of Object.keys(condition)) if (op.startsWith('$') && !supportedOperators.has(op)) throw unsupported(op);
       if ('$regex' in condition) regexFrom(condition.$regex, condition.$options);
@@ -167,7 +183,9 @@ export function matchesWhere(record: Json, where: Json): boolean {
 export function sortRecords(records: Json[], order: string): void {
   const keys = order.split(',').map((key) => key.trim()).filter(Boolean).map((key) => (
     key.startsWith('-') ? { key: key.slice(1), sign: -1 } : { key, sign: 1 }));
-  for (const { key } of keys) if (key.startsWith('$')) throw unsupported(`order by ${key}`);
+  for (const { key } of keys) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(key)) throw new ParseFailure(ParseCode.invalidKeyName, `Invalid field name: ${key}.`);
+  }
   records.sort((a, b) => {
     for (const { key, sign } of keys) {
       const x = fieldValue(a, key);
@@ -182,6 +200,12 @@ export function sortRecords(records: Json[], order: string): void {
   });
 }
 
+/** Drops the `excludeKeys` of a record (top-level names; objectId, createdAt and updatedAt stay). */
+export function excludeKeys(record: Json, keys: string): Json {
+  const excluded = new Set(keys.split(',').map((key) => key.trim()).filter((key) => !['objectId', 'createdAt', 'updatedAt'].includes(key)));
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !excluded.has(key)));
+}
+
 /** Keeps only the `keys` of a record (plus objectId, createdAt, updatedAt and ACL, as Parse Server does). */
 export function selectKeys(record: Json, keys: string): Json {
   const wanted = new Set(keys.split(',').map((key) => key.trim().split('.')[0]!));
@@ -190,4 +214,90 @@ export function selectKeys(record: Json, keys: string): Json {
     if (wanted.has(key) || key === 'objectId' || key === 'createdAt' || key === 'updatedAt' || key === 'ACL') selected[key] = value;
   }
   return selected;
+}
+
+/** The Earth's radius Parse uses to turn radians into kilometres and miles. */
+const earthKm = 6371;
+const earthMiles = 3958.8;
+
+const isGeoPoint = (value: unknown): value is { latitude: number; longitude: number } =>
+  isObject(value) && typeof value.latitude === 'number' && typeof value.longitude === 'number';
+
+/** The great-circle distance between two GeoPoints, in radians; undefined unless both are GeoPoints. */
+function geoDistance(a: unknown, b: unknown): number | undefined {
+  if (!isGeoPoint(a) || !isGeoPoint(b)) return undefined;
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLng = (b.longitude - a.longitude) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** A $nearSphere's maximum distance in radians, from whichever unit the query gives. */
+function maxDistance(constraint: Json): number | undefined {
+  const number = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+  return number(constraint.$maxDistance) ?? number(constraint.$maxDistanceInRadians)
+    ?? (number(constraint.$maxDistanceInKilometers) !== undefined ? number(constraint.$maxDistanceInKilometers)! / earthKm : undefined)
+    ?? (number(constraint.$maxDistanceInMiles) !== undefined ? number(constraint.$maxDistanceInMiles)! / earthMiles : undefined);
+}
+
+/** Whether a GeoPoint lies within a $box, a $centerSphere ([[lng, lat], radians]) or a $polygon. */
+function withinShape(value: unknown, shape: unknown): boolean {
+  if (!isGeoPoint(value) || !isObject(shape)) return false;
+  if (Array.isArray(shape.$box)) {
+    const [sw, ne] = shape.$box as unknown[];
+    if (!isGeoPoint(sw) || !isGeoPoint(ne)) throw new ParseFailure(ParseCode.invalidJson, 'bad $box: two GeoPoints are needed');
+    return value.latitude >= sw.latitude && value.latitude <= ne.latitude && value.longitude >= sw.longitude && value.longitude <= ne.longitude;
+  }
+  if (Array.isArray(shape.$centerSphere)) {
+    const [center, radius] = shape.$centerSphere as unknown[];
+    const point = Array.isArray(center) ? { longitude: Number(center[0]), latitude: Number(center[1]) } : center;
+    const distance = geoDistance(value, point);
+    if (distance === undefined || typeof radius !== 'number') throw new ParseFailure(ParseCode.invalidJson, 'bad $geoWithin value; $centerSphere should be [[longitude, latitude], radius]');
+    return distance <= radius;
+  }
+  const polygon = shape.$polygon;
+  if (Array.isArray(polygon)) {
+    const points = polygon.map((p) => (isGeoPoint(p) ? [p.latitude, p.longitude] : p as number[]));
+    let inside = false;
+    for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+      const [yi, xi] = points[i]!;
+      const [yj, xj] = points[j]!;
+      if ((yi! > value.latitude) !== (yj! > value.latitude) && value.longitude < ((xj! - xi!) * (value.latitude - yi!)) / (yj! - yi!) + xi!) inside = !inside;
+    }
+    return inside;
+  }
+  throw unsupported('this $within/$geoWithin shape');
+}
+
+/**
+ * A local full-text `$text` search: every word of `$search.$term` appears in the field, case- and
+ * diacritic-insensitively unless `$caseSensitive`/`$diacriticSensitive` say otherwise (no stemming, no
+ * language rules, no score).
+ */
+function matchesText(value: unknown, operand: unknown): boolean {
+  const search = isObject(operand) && isObject(operand.$search) ? operand.$search : undefined;
+  if (!search || typeof search.$term !== 'string') throw new ParseFailure(ParseCode.invalidJson, 'bad $text: $search.$term should be a string');
+  if (typeof value !== 'string') return false;
+  const fold = (text: string): string => {
+    let folded = search.$diacriticSensitive === true ? text : text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    if (search.$caseSensitive !== true) folded = folded.toLowerCase();
+    return folded;
+  };
+  const words = new Set(fold(value).split(/[^\p{L}\p{N}]+/u));
+  return fold(search.$term).split(/[^\p{L}\p{N}]+/u).filter(Boolean).every((word) => words.has(word));
+}
+
+/** The $nearSphere of a `where` (its field and point), which orders results nearest first. */
+export function nearSphereOf(where: Json): { key: string; point: unknown } | undefined {
+  for (const [key, condition] of Object.entries(where)) {
+    if (isObject(condition) && condition.$nearSphere !== undefined) return { key, point: condition.$nearSphere };
+  }
+  return undefined;
+}
+
+/** Sorts records nearest first to `near.point`. */
+export function sortByDistance(records: Json[], near: { key: string; point: unknown }): void {
+  const distance = (record: Json): number => geoDistance(fieldValue(record, near.key), near.point) ?? Infinity;
+  records.sort((a, b) => distance(a) - distance(b));
 }

@@ -1,46 +1,157 @@
 // The read side of the REST emulation (as Parse Server's RestQuery): a query's REST parameters (`where` as
-// JSON text or an object, order, keys, include, limit, skip, count) checked and run over ParseClasses, and one
-// object by its objectId.
+// JSON text or an object, order, keys, excludeKeys, include, limit, skip, count) checked; beforeFind may change
+// the query; the constraints that name other objects ($relatedTo, $inQuery, $notInQuery, $select, $dontSelect)
+// resolved to plain ones; the query run over ParseClasses with only what the request may read (object ACLs,
+// and a user's own sessions); afterFind may change the results. One object by its objectId is a query too.
 
-import { checkClassName, type FindOptions, type ParseClasses } from './classes';
-import { ParseCode, ParseFailure, objectNotFound } from './errors';
-import type { Json, ParseResponse } from './rest';
+import { allows, type Auth } from './auth';
+import { checkClassName, type FindOptions } from './classes';
+import { baseRequest, inflate, type ParseObject } from './cloudRequests';
+import type { AppContext } from './context';
+import { ParseCode, ParseFailure, objectNotFound, resolveError } from './errors';
+import { withFileUrls } from './files';
+import type { Registered } from './registry';
+import { checkRequestPermission } from './schemas';
+import { relatedIds } from './relations';
+import type { Json, ParseRequest, ParseResponse } from './rest';
+import { runValidator, skipsWithMasterKey } from './validators';
 import { tooDeep } from '../jsonLimits';
+import { isObject, isPointer, type ParseRecord } from './values';
 
 const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain'];
 
-/** GET classes/CLASS: the objects matching the query in `body`. */
-export function findObjects(classes: ParseClasses, className: string, body: Json): ParseResponse {
-  const where = decodeJsonParameter(body.where, 'where');
-  if (where !== undefined && (where === null || typeof where !== 'object' || Array.isArray(where))) throw new ParseFailure(ParseCode.invalidQuery, 'where must be an object');
-  const number = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
-  const options: FindOptions = {
-    where: where as Json | undefined,
-    order: typeof body.order === 'string' ? body.order : undefined,
-    keys: typeof body.keys === 'string' ? body.keys : undefined,
-    include: typeof body.include === 'string' ? body.include : undefined,
-    limit: number(body.limit),
-    skip: number(body.skip),
-    count: body.count === 1 || body.count === true || body.count === '1' || body.count === 'true',
-  };
+/** GET classes/CLASS: the objects matching the query in the request's body. */
+export async function findObjects(ctx: AppContext, className: string, request: ParseRequest): Promise<ParseResponse> {
+  const body = request.body;
   for (const key of Object.keys(body)) {
     if (!queryParameters.includes(key)) throw new ParseFailure(ParseCode.invalidQuery, `Invalid parameter for query: ${key}`);
   }
-  if (body.excludeKeys !== undefined || body.explain !== undefined) throw new ParseFailure(ParseCode.invalidQuery, 'excludeKeys and explain are not supported by cloudfn\'s local Parse emulation');
+  if (body.explain !== undefined) throw new ParseFailure(ParseCode.invalidQuery, 'explain is not supported by cloudfn\'s local Parse emulation');
+  const where = decodeJsonParameter(body.where, 'where');
+  if (where !== undefined && (where === null || typeof where !== 'object' || Array.isArray(where))) throw new ParseFailure(ParseCode.invalidQuery, 'where must be an object');
+  const number = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   checkClassName(className);
-  return { status: 200, body: classes.find(className, options) };
+  return { status: 200, body: await runQuery(ctx, className, request, {
+    where: where as Json | undefined, order: text(body.order), keys: text(body.keys), excludeKeys: text(body.excludeKeys),
+    include: text(body.include), limit: number(body.limit), skip: number(body.skip),
+    count: body.count === 1 || body.count === true || body.count === '1' || body.count === 'true',
+  }, false) };
 }
 
-/** GET classes/CLASS/ID: one object (with `include` and `keys`); 101 when there is none. */
-export function getObject(classes: ParseClasses, className: string, objectId: string, body: Json): ParseResponse {
-  const { results } = classes.find(className, {
-    where: { objectId },
-    include: typeof body.include === 'string' ? body.include : undefined,
-    keys: typeof body.keys === 'string' ? body.keys : undefined,
-    limit: 1,
-  });
+/** GET classes/CLASS/ID: one object (with `include` and `keys`); 101 when there is none or it may not be read. */
+export async function getObject(ctx: AppContext, className: string, objectId: string, request: ParseRequest): Promise<ParseResponse> {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const { results } = await runQuery(ctx, className, request, {
+    where: { objectId }, include: text(request.body.include), keys: text(request.body.keys), excludeKeys: text(request.body.excludeKeys), limit: 1,
+  }, true);
   if (!results[0]) throw objectNotFound();
   return { status: 200, body: results[0] };
+}
+
+/** Runs a query as `request`'s user may: beforeFind, the constraints resolved, ACLs applied, afterFind. */
+async function runQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<{ results: Json[]; count?: number }> {
+  const auth = checkRequestPermission(ctx, request, className, isGet ? 'get' : options.count && options.limit === 0 ? 'count' : 'find');
+  const query = await beforeFind(ctx, className, request, options, isGet);
+  const where = resolveWhere(ctx, query.where ?? {}, auth);
+  const ownSessions = className === '_Session' && !auth.master;
+  const found = ctx.classes.find(className, {
+    ...query, where,
+    filter: auth.master ? undefined : (record) => allows(record.ACL, auth, 'read')
+      && (!ownSessions || (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId),
+  });
+  const withUrls = { ...found, results: found.results.map((record) => withFileUrls(ctx, request, record)) };
+  return afterFind(ctx, className, request, withUrls);
+}
+
+/** The query as beforeFind leaves it (changed through request.query, or a query it returns). */
+async function beforeFind(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<FindOptions> {
+  const registered = ctx.registry.trigger('beforeFind', className);
+  if (!registered) return options;
+  const query = ctx.Parse.Query.fromJSON(className, {
+    where: options.where ?? {}, limit: options.limit, skip: options.skip, order: options.order, keys: options.keys,
+    excludeKeys: options.excludeKeys, include: options.include, count: options.count ? 1 : undefined,
+  });
+  const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'beforeFind', query, count: Boolean(options.count), isGet };
+  const { ran, returned: result } = await callFindTrigger(registered, cloudRequest);
+  if (!ran) return options;
+  const json = (result instanceof ctx.Parse.Query ? result : query).toJSON() as Json;
+  const join = (value: unknown): string | undefined => (Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : undefined);
+  return {
+    where: json.where as Json, limit: json.limit as number | undefined, skip: json.skip as number | undefined, order: join(json.order),
+    keys: join(json.keys), excludeKeys: join(json.excludeKeys), include: join(json.include), count: options.count,
+  };
+}
+
+/** Runs a find trigger with its validator (skipped with the master key when it says so); a failure refuses the query. */
+async function callFindTrigger(registered: Registered, cloudRequest: Json): Promise<{ ran: boolean; returned?: unknown }> {
+  try {
+    await runValidator(registered.validator, cloudRequest);
+    if (skipsWithMasterKey(registered.validator, cloudRequest)) return { ran: false };
+    return { ran: true, returned: await registered.handler(cloudRequest) };
+  } catch (error) {
+    throw resolveError(error);
+  }
+}
+
+/** The results as afterFind leaves them: the objects it returns, as JSON with their className. */
+async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }): Promise<{ results: Json[]; count?: number }> {
+  const registered = ctx.registry.trigger('afterFind', className);
+  if (!registered) return found;
+  const objects = found.results.map((record) => inflate(ctx, className, record));
+  const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'afterFind', objects };
+  const { ran, returned } = await callFindTrigger(registered, cloudRequest);
+  if (!ran) return found;
+  const list = (Array.isArray(returned) ? returned : objects) as unknown[];
+  const results = list.map((object) => (object instanceof ctx.Parse.Object ? { ...(object as ParseObject).toJSON(), className } : object) as Json);
+  return found.count === undefined ? { results } : { results, count: found.count };
+}
+
+/**
+ * `where` with the constraints that name other objects replaced by plain ones: `$relatedTo` by the objectIds
+ * the relation holds, `$inQuery`/`$notInQuery` by `$in`/`$nin` of the pointers a subquery finds, and
+ * `$select`/`$dontSelect` by `$in`/`$nin` of the values of a key in a subquery's results. Subqueries read
+ * only what the request may read.
+ */
+function resolveWhere(ctx: AppContext, where: Json, auth: Auth): Json {
+  const resolved: Json = {};
+  const and: Json[] = [];
+  const sub = (className: unknown, subWhere: unknown): ParseRecord[] => {
+    if (typeof className !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad subquery: no className');
+    const inner = resolveWhere(ctx, isObject(subWhere) ? subWhere : {}, auth);
+    return ctx.classes.find(className, { where: inner, limit: 1_000_000, filter: auth.master ? undefined : (record) => allows(record.ACL, auth, 'read') }).results as ParseRecord[];
+  };
+  for (const [key, condition] of Object.entries(where)) {
+    if (key === '$relatedTo') {
+      const { object, key: relationKey } = (isObject(condition) ? condition : {}) as { object?: unknown; key?: unknown };
+      if (!isPointer(object) || typeof relationKey !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad $relatedTo value');
+      and.push({ objectId: { $in: relatedIds(ctx.classes, object.className, relationKey, object.objectId) } });
+      continue;
+    }
+    if ((key === '$or' || key === '$and' || key === '$nor') && Array.isArray(condition)) {
+      resolved[key] = condition.map((item) => resolveWhere(ctx, isObject(item) ? item : {}, auth));
+      continue;
+    }
+    if (!isObject(condition) || condition.__type !== undefined) { resolved[key] = condition; continue; }
+    const plain: Json = {};
+    for (const [op, operand] of Object.entries(condition)) {
+      const spec = isObject(operand) ? operand : {};
+      if (op === '$inQuery' || op === '$notInQuery') {
+        const pointers = sub(spec.className, spec.where).map((record) => ({ __type: 'Pointer', className: spec.className, objectId: record.objectId }));
+        and.push({ [key]: { [op === '$inQuery' ? '$in' : '$nin']: pointers } });
+      } else if (op === '$select' || op === '$dontSelect') {
+        const inner = isObject(spec.query) ? spec.query : {};
+        if (typeof spec.key !== 'string') throw new ParseFailure(ParseCode.invalidQuery, `bad ${op} value`);
+        const values = sub(inner.className, inner.where).map((record) => record[spec.key as string]).filter((value) => value !== undefined);
+        and.push({ [key]: { [op === '$select' ? '$in' : '$nin']: values } });
+      } else {
+        plain[op] = operand;
+      }
+    }
+    if (Object.keys(plain).length) resolved[key] = plain;
+  }
+  if (and.length) resolved.$and = [...(Array.isArray(resolved.$and) ? resolved.$and as Json[] : []), ...and];
+  return resolved;
 }
 
 /** A query parameter sent as JSON text (in a GET's query string) decoded; other values as they are. */

@@ -10,10 +10,10 @@ export interface Registered {
   validator?: Validator;
 }
 
-export type TriggerType = 'beforeSave' | 'afterSave' | 'beforeDelete' | 'afterDelete' | 'beforeFind' | 'afterFind';
+export type TriggerType = 'beforeSave' | 'afterSave' | 'beforeDelete' | 'afterDelete' | 'beforeFind' | 'afterFind' | 'beforeLogin' | 'afterLogin' | 'afterLogout';
 
-/** The trigger types this emulation runs; find triggers are accepted when registered but never fire (logged). */
-export type RunTriggerType = 'beforeSave' | 'afterSave' | 'beforeDelete' | 'afterDelete';
+/** The trigger types run on an object (the find triggers run on a query, in read.ts). */
+export type RunTriggerType = 'beforeSave' | 'afterSave' | 'beforeDelete' | 'afterDelete' | 'beforeLogin' | 'afterLogin' | 'afterLogout';
 
 const kinds = ['functions', 'jobs', 'triggers'] as const;
 

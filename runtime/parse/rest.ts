@@ -17,9 +17,11 @@ export interface ParseRequest {
   headers?: Record<string, string>;
   context?: Json;
   ip?: string;
+  /** A file upload's bytes and Content-Type, when the body is the file itself (serve). */
+  upload?: { bytes: Buffer; contentType: string };
 }
 
-/** What Parse Server would answer: the HTTP status, the body (JSON, or text for an unknown route), headers. */
+/** What Parse Server would answer: the HTTP status, the body (JSON, text for an unknown route, bytes for a file), headers. */
 export interface ParseResponse {
   status: number;
   body: unknown;

@@ -55,7 +55,8 @@ export function loadParseSdk(route: SdkRoute, keys: { appId: string; masterKey: 
   Parse.CoreManager.setRESTController({
     request(method: string, path: string, data: Record<string, unknown> | undefined, options: Record<string, any> | undefined) {
       const opts = options ?? {};
-      return route(method, path, data ?? {}, opts).then(({ status, body, headers }) => {
+      const pause = breather();
+      return (pause ? pause.then(() => route(method, path, data ?? {}, opts)) : route(method, path, data ?? {}, opts)).then(({ status, body, headers }) => {
         if (status >= 200 && status < 300) {
           const copy = body === undefined ? {} : JSON.parse(JSON.stringify(body));
           return opts.returnStatus ? { ...copy, _status: status, _headers: headers ?? {} } : copy;
@@ -73,6 +74,25 @@ export function loadParseSdk(route: SdkRoute, keys: { appId: string; masterKey: 
   return Parse;
 }
 
+/** When the current turn of the event loop began (the first in-process request since the last pause). */
+let turnStartedAt: number | undefined;
+
+/**
+ * A pause of one event-loop turn when Cloud Code has kept the loop busy with in-process requests for 10 ms:
+ * such requests are promises only, and a chain of them (an afterSave that saves its object, again and again)
+ * would otherwise never let the process answer /health or handle SIGTERM. Undefined when no pause is due.
+ */
+function breather(): Promise<void> | undefined {
+  const now = performance.now();
+  if (turnStartedAt === undefined) {
+    turnStartedAt = now;
+    setImmediate(() => { turnStartedAt = undefined; });
+    return undefined;
+  }
+  if (now - turnStartedAt < 10) return undefined;
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Calls `success(value)` / `error(...)` of a Backbone-style options argument around a promise-returning method. */
 function acceptCallbacks(owner: any, name: string, label: string, warnLegacy: (what: string) => void, errorGetsModel: boolean): void {
   const original = owner[name];
@@ -84,12 +104,11 @@ function acceptCallbacks(owner: any, name: string, label: string, warnLegacy: (w
     const { success, error, ...rest } = args[index] as any;
     args[index] = rest;
     warnLegacy(`${label}({success, error})`);
-    const model = this;
-    return Promise.resolve().then(() => original.apply(model, args)).then(
+    return Promise.resolve().then(() => original.apply(this, args)).then(
       (value: unknown) => { if (success) success(value); return value; },
       (failure: unknown) => {
         if (!error) throw failure;
-        if (errorGetsModel) error(model, failure); else error(failure);
+        if (errorGetsModel) error(this, failure); else error(failure);
         return undefined;
       });
   };

@@ -5,11 +5,11 @@
 
 import type { AppContext } from './context';
 import { inflate, triggerRequest, type ParseObject } from './cloudRequests';
-import { resolveError, thrownStack } from './errors';
-import { invokeBeforeTrigger, isLegacy } from './invoke';
-import type { RunTriggerType } from './registry';
+import { ParseCode, ParseFailure, resolveError, thrownStack } from './errors';
+import { invokeBeforeTrigger } from './invoke';
+import type { Registered, RunTriggerType } from './registry';
 import type { Json } from './rest';
-import { runValidator } from './validators';
+import { runValidator, skipsWithMasterKey } from './validators';
 import { jsonText, publicView, type ParseRecord } from './values';
 
 /** What a trigger acts on. */
@@ -34,16 +34,52 @@ export interface TriggerRun {
  * Runs the `triggerName` trigger of `target.className` when one is registered (undefined otherwise). `use`
  * takes what an after-trigger returned; its failure is the trigger's (logged).
  */
-export async function maybeRunTrigger(ctx: AppContext, triggerName: RunTriggerType, target: TriggerTarget, base: Json, use?: (returned: unknown) => void): Promise<TriggerRun | undefined> {
+export async function maybeRunTrigger(ctx: AppContext, triggerName: RunTriggerType, target: TriggerTarget, base: Json, use?: (returned: unknown, object: ParseObject) => void): Promise<TriggerRun | undefined> {
   const registered = ctx.registry.trigger(triggerName, target.className);
   if (!registered) return undefined;
   const object = target.object ? target.object() : inflate(ctx, target.className, target.record!);
+  // An afterSave of a create sees an object that did not exist before the request, as on Parse Server.
+  if (triggerName === 'afterSave' && !target.original) object._setExisted(false);
   const request = triggerRequest(ctx, triggerName, base, object, target.className, target.original);
-  if (triggerName === 'beforeSave' || triggerName === 'beforeDelete') {
-    if (isLegacy(registered.handler)) ctx.logs.warnLegacy(`${triggerName}("${target.className}") with (request, response) and response.success/error`);
+  const leave = enterTrigger(ctx, triggerName, target.className, target.record?.objectId ?? target.original?.objectId);
+  try {
+    return await runTrigger(ctx, triggerName, target, base, registered, object, request, use);
+  } finally {
+    leave();
+  }
+}
+
+/** How deeply the same trigger of the same object may run inside itself (an afterSave that saves its object). */
+const maxTriggerNesting = 16;
+const activeTriggers = new WeakMap<AppContext, Map<string, number>>();
+
+/**
+ * Counts one run of a trigger on one object; refuses (141) a run nested deeper than maxTriggerNesting in runs
+ * of the same trigger on the same object — an endless recursion, which would otherwise take the process's
+ * CPU and memory for ever. Returns the function that ends the run.
+ */
+function enterTrigger(ctx: AppContext, triggerName: string, className: string, objectId: string | undefined): () => void {
+  if (!objectId) return () => undefined;
+  let active = activeTriggers.get(ctx);
+  if (!active) activeTriggers.set(ctx, active = new Map());
+  const key = `${triggerName}:${className}:${objectId}`;
+  const depth = (active.get(key) ?? 0) + 1;
+  if (depth > maxTriggerNesting) {
+    throw new ParseFailure(ParseCode.scriptFailed, `${triggerName} of ${className} ${objectId} runs inside itself more than ${maxTriggerNesting} times: an endless recursion (save with the master key and { skipWithMasterKey: true }, or check request.original)`);
+  }
+  active.set(key, depth);
+  return () => {
+    if (depth === 1) active.delete(key); else active.set(key, depth - 1);
+  };
+}
+
+async function runTrigger(ctx: AppContext, triggerName: RunTriggerType, target: TriggerTarget, base: Json, registered: Registered, object: ParseObject, request: Json, use?: (returned: unknown, object: ParseObject) => void): Promise<TriggerRun> {
+  if (triggerName === 'beforeSave' || triggerName === 'beforeDelete' || triggerName === 'beforeLogin') {
     try {
       await runValidator(registered.validator, request);
-      await invokeBeforeTrigger(registered.handler, request);
+      if (skipsWithMasterKey(registered.validator, request)) return { request, object, returned: undefined };
+      await invokeBeforeTrigger(registered.handler, request, ctx.work.quietFromNow(),
+        () => ctx.logs.warnLegacy(`${triggerName}("${target.className}") with (request, response) and response.success/error`));
     } catch (error) {
       throw resolveError(error);
     }
@@ -51,8 +87,12 @@ export async function maybeRunTrigger(ctx: AppContext, triggerName: RunTriggerTy
   }
   try {
     await runValidator(registered.validator, request);
+    if (skipsWithMasterKey(registered.validator, request)) {
+      use?.(undefined, object);
+      return { request, object, returned: undefined };
+    }
     const returned = await Promise.resolve().then(() => registered.handler(request));
-    use?.(returned);
+    use?.(returned, object);
     return { request, object, returned };
   } catch (error) {
     const failure = resolveError(error);

@@ -1,11 +1,52 @@
 // Parse Server's validators of define() and the triggers: a function, or the built-in options (fields as a list
 // or as an object with required, type, options, default, constant, error; requireUser, requireMaster,
-// requireUserKeys, validateMasterKey). A failure is 142 unless a Parse.Error says otherwise.
+// requireUserKeys, validateMasterKey, skipWithMasterKey). A failure is 142 unless a Parse.Error says otherwise.
+// The options are checked when the handler is registered: an unknown key or a wrong type fails loudly.
 
 import { ParseCode, resolveError } from './errors';
 import type { Validator } from './registry';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+type OptionType = 'boolean' | 'array' | 'object' | 'function' | 'string' | 'any';
+
+/** The options Parse Server's validators take, and the types each accepts. */
+const validatorOptions: Record<string, OptionType[]> = {
+  requireUser: ['boolean'], requireAnyUserRoles: ['array', 'function'], requireAllUserRoles: ['array', 'function'],
+  requireMaster: ['boolean'], validateMasterKey: ['boolean'], skipWithMasterKey: ['boolean'],
+  requireUserKeys: ['array', 'object'], fields: ['array', 'object'], rateLimit: ['object'],
+};
+const fieldOptions: Record<string, OptionType[]> = {
+  type: ['any'], constant: ['boolean'], default: ['any'], options: ['array', 'function', 'any'], required: ['boolean'], error: ['string'],
+};
+
+function optionType(value: unknown): OptionType {
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'boolean' || typeof value === 'function' || typeof value === 'string' ? typeof value as OptionType : 'object';
+}
+
+function checkOption(table: Record<string, OptionType[]>, key: string, value: unknown): void {
+  const types = table[key];
+  if (!types) throw new Error(`${key} is not a supported parameter for Cloud Function validations.`);
+  const type = optionType(value);
+  if (!types.includes(type) && !types.includes('any')) throw new Error(`Invalid type for Cloud Function validation key ${key}. Expected ${types.join('|')}, actual ${type}`);
+}
+
+/** Checks a validator's options when it is registered, as Parse Server does: unknown keys and wrong types throw. */
+export function checkValidator(validator: Validator | undefined): void {
+  if (!validator || typeof validator === 'function') return;
+  for (const [key, value] of Object.entries(validator)) {
+    checkOption(validatorOptions, key, value);
+    if (key !== 'fields' || Array.isArray(value)) continue;
+    for (const field of Object.values(value as Record<string, unknown>)) {
+      if (field && typeof field === 'object') for (const [option, setting] of Object.entries(field)) checkOption(fieldOptions, option, setting);
+    }
+  }
+}
+
+/** A trigger whose validator says skipWithMasterKey is not run for a request with the master key. */
+export const skipsWithMasterKey = (validator: Validator | undefined, request: any): boolean =>
+  Boolean(validator && typeof validator === 'object' && validator.skipWithMasterKey && request.master);
+
 /** Runs a define/trigger validator as Parse Server does (failures are 142 unless a Parse.Error says otherwise). */
 export async function runValidator(validator: Validator | undefined, request: any): Promise<void> {
   if (!validator) return;

@@ -3,51 +3,118 @@
 // response, run the after-trigger. Creates, updates and deletes of every class, _User included, go through it.
 
 import { isDeepStrictEqual } from 'node:util';
-import { checkClassName, type ParseClasses } from './classes';
+import { hashPassword } from '../store/passwords';
+import { allows, createSession } from './auth';
+import { checkClassName, newObjectId, type ParseClasses } from './classes';
 import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
+import { checkFileValue } from './files';
+import { takeRelationOps } from './relations';
+import { checkRequestPermission, enforceSchema } from './schemas';
 import { maybeRunTrigger } from './triggers';
-import { isOp, jsonCopy, jsonText, publicView, type ParseRecord } from './values';
+import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from './values';
 
 /** Creates (objectId undefined) or updates an object, with beforeSave/afterSave. */
 export async function saveObject(ctx: AppContext, className: string, objectId: string | undefined, request: ParseRequest): Promise<ParseResponse> {
   // Validate: the class name, the object to update, a user's username and password; then the request's user.
   checkClassName(className);
+  const auth = checkRequestPermission(ctx, request, className, objectId ? 'update' : 'create');
   const original = objectId ? ctx.classes.get(className, objectId) : undefined;
   if (objectId && !original) throw objectNotFound();
-  let data = className === '_User' ? prepareUser(ctx.classes, request.body, original) : { ...request.body };
+  if (original && className === '_User' && !auth.master && auth.user?.objectId !== objectId) throw new ParseFailure(ParseCode.sessionMissing, 'Permission denied');
+  if (original && !allows(original.ACL, auth, 'write')) throw objectNotFound();
+  const relations = takeRelationOps(request.body, original);
+  for (const value of Object.values(relations.body)) checkFileValue(value);
+  let data = className === '_User' ? prepareUser(ctx.classes, relations.body, original) : { ...relations.body };
   const base = baseRequest(ctx, request);
 
-  // beforeSave: what it changed in the object becomes the data to store, and is echoed in the response.
+  // beforeSave: what it changed in the object becomes the data to store, and is echoed in the response; a key
+  // the client sent that the trigger reverted or unset comes back as the original value or a Delete.
   let changedByTrigger: string[] = [];
   const before = await maybeRunTrigger(ctx, 'beforeSave', { className, original, object: () => objectToSave(ctx, className, original, data) }, base);
   if (before) {
     const saveJson = before.object._getSaveJSON() as Json;
     changedByTrigger = Object.keys(saveJson).filter((key) => !isDeepStrictEqual(saveJson[key], data[key]));
+    const dirty = new Set(before.object.dirtyKeys() as string[]);
+    for (const key of Object.keys(data)) {
+      if (key.startsWith('_') || key.includes('.') || dirty.has(key) || key in saveJson) continue;
+      saveJson[key] = original ? original[key] : { __op: 'Delete' };
+      if (saveJson[key] === undefined) delete saveJson[key];
+      changedByTrigger.push(key);
+    }
     const internal = Object.fromEntries(Object.entries(data).filter(([key]) => key.startsWith('_')));
     data = { ...saveJson, ...internal };
     ctx.logs.add('info', `beforeSave triggered for ${className} for user ${(base.user as ParseObject)?.id} with:\n  Input: ${jsonText(publicView(request.body))}\n  Result: ${jsonText({ object: publicView(saveJson) })}`);
   }
 
   // Store, and build the response.
-  const { record: saved, opResults } = objectId ? ctx.classes.update(className, objectId, data) : ctx.classes.create(className, data);
-  let response: Json = objectId ? { updatedAt: saved.updatedAt, ...opResults } : { objectId: saved.objectId, createdAt: saved.createdAt, ...opResults };
-  for (const key of changedByTrigger) {
-    if (saved[key] === undefined) continue;
-    response[key] = saved[key];
+  enforceSchema(ctx.classes, className, data);
+  const newId = objectId ?? newObjectId();
+  // A new user may read and write itself, and no one else may (Parse Server's default ACL of a signup).
+  if (className === '_User' && !objectId && data.ACL === undefined) data.ACL = { [newId]: { read: true, write: true } };
+  // A role always has its two relations, users and roles.
+  if (className === '_Role' && !objectId) {
+    data.users ??= { __type: 'Relation', className: '_User' };
+    data.roles ??= { __type: 'Relation', className: '_Role' };
+  }
+  const { record: saved, opResults } = objectId ? ctx.classes.update(className, objectId, data) : ctx.classes.create(className, data, newId);
+  relations.apply(ctx.classes, className, saved.objectId);
+  const shape: ResponseShape = { update: objectId !== undefined, data: { ...data, createdAt: saved.createdAt, updatedAt: saved.updatedAt }, original, changedByTrigger };
+  let response = withTriggerChanges(objectId ? { updatedAt: saved.updatedAt, ...opResults } : { objectId: saved.objectId, createdAt: saved.createdAt, ...opResults }, shape);
+  // A signup opens a session.
+  if (className === '_User' && !objectId) {
+    const provider = isObject(data.authData) ? Object.keys(data.authData)[0] ?? 'password' : 'password';
+    response.sessionToken = createSession(ctx.classes, saved.objectId, { action: 'signup', authProvider: provider }, request.installationId).sessionToken;
   }
 
-  // afterSave: a returned Parse.Object (or plain object) replaces the response.
-  await maybeRunTrigger(ctx, 'afterSave', { className, record: saved, original }, base, (returned) => {
-    if (returned instanceof ctx.Parse.Object) {
-      response = afterSaveResponse((returned as ParseObject).toJSON() as Json, data);
-    } else if (returned && typeof returned === 'object') {
+  // afterSave: a returned plain object replaces the response; otherwise the response shows what the object
+  // (or a returned Parse.Object) holds that the request did not send.
+  await maybeRunTrigger(ctx, 'afterSave', { className, record: saved, original }, base, (returned, object) => {
+    if (returned && typeof returned === 'object' && !(returned instanceof ctx.Parse.Object)) {
       response = jsonCopy(returned) as Json;
+      return;
     }
+    const source = (returned instanceof ctx.Parse.Object ? returned : object) as ParseObject;
+    response = withTriggerChanges(source.toJSON() as Json, shape);
   });
   return { status: objectId ? 200 : 201, body: response };
+}
+
+/** What Parse Server's response of a save is made from: the data stored, the original, what triggers changed. */
+interface ResponseShape {
+  update: boolean;
+  data: Json;
+  original: ParseRecord | undefined;
+  changedByTrigger: string[];
+}
+
+/**
+ * Parse Server's response of a save (RestWrite's _updateResponseWithData): the keys always shown (objectId and
+ * createdAt of a create, updatedAt of an update), the other values unless empty, pointers or what the client
+ * sent or already had; then each key a trigger changed, a Delete shown as `{"__op": "Delete"}`.
+ */
+function withTriggerChanges(json: Json, shape: ResponseShape): Json {
+  const response: Json = { ...json };
+  const kept = shape.update ? ['updatedAt'] : ['objectId', 'createdAt'];
+  if (shape.update) delete response.objectId;
+  delete response.className;
+  delete response.__type;
+  for (const [key, value] of Object.entries(response)) {
+    if (kept.includes(key)) continue;
+    if (value === null || value === undefined || (isObject(value) && value.__type === 'Pointer')
+      || isDeepStrictEqual(shape.data[key], value) || isDeepStrictEqual(shape.original?.[key], value)) delete response[key];
+  }
+  for (const key of shape.changedByTrigger) {
+    const value = shape.data[key];
+    if (!Object.prototype.hasOwnProperty.call(response, key)) response[key] = value;
+    if (isOp(response[key])) {
+      delete response[key];
+      if (isObject(value) && value.__op === 'Delete') response[key] = { __op: 'Delete' };
+    }
+  }
+  return response;
 }
 
 /** Deletes an object, with beforeDelete/afterDelete. */
@@ -55,6 +122,9 @@ export async function deleteObject(ctx: AppContext, className: string, objectId:
   checkClassName(className);
   const existing = ctx.classes.get(className, objectId);
   if (!existing) throw objectNotFound();
+  const auth = checkRequestPermission(ctx, request, className, 'delete');
+  if (!allows(existing.ACL, auth, 'write')) throw objectNotFound();
+  if (className === '_Session' && !auth.master && (existing.user as { objectId?: string } | undefined)?.objectId !== auth.user?.objectId) throw objectNotFound();
   const base = baseRequest(ctx, request);
   await maybeRunTrigger(ctx, 'beforeDelete', { className, record: existing }, base);
   ctx.classes.remove(className, objectId);
@@ -72,10 +142,11 @@ function objectToSave(ctx: AppContext, className: string, original: ParseRecord 
   return object;
 }
 
-/** _User: username and password are required on create; the password is stored hashed, never shown. */
+/** _User: username and password are required on create (unless authData logs in); the password is stored hashed, never shown. */
 function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | undefined): Json {
   const prepared = { ...body };
-  if (!original) {
+  if (!original && isObject(prepared.authData) && prepared.username === undefined) prepared.username = randomUsername();
+  if (!original && !isObject(prepared.authData)) {
     if (typeof prepared.username !== 'string' || !prepared.username) throw new ParseFailure(ParseCode.usernameMissing, 'bad or missing username');
     if (typeof prepared.password !== 'string' || !prepared.password) throw new ParseFailure(ParseCode.passwordMissing, 'password is required');
   }
@@ -84,22 +155,19 @@ function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | 
     if (taken && taken.objectId !== original?.objectId) throw new ParseFailure(ParseCode.usernameTaken, 'Account already exists for this username.');
   }
   if (typeof prepared.password === 'string') {
-    // Logins are not emulated: the password is kept only as a marker that one was set, never as text.
-    prepared._hashed_password = 'set';
+    prepared._hashed_password = hashPassword(prepared.password, passwordCost);
     delete prepared.password;
   }
   return prepared;
 }
 
-/** Parse Server's response when an afterSave returns a Parse.Object: its JSON without pointers, nulls and unchanged values. */
-function afterSaveResponse(json: Json, data: Json): Json {
-  const response: Json = {};
-  for (const [key, value] of Object.entries(json)) {
-    if (key === 'objectId' || key === 'createdAt') { response[key] = value; continue; }
-    if (value === null || value === undefined) continue;
-    if (typeof value === 'object' && (value as Json).__type === 'Pointer') continue;
-    if (isDeepStrictEqual(data[key], value)) continue;
-    response[key] = value;
-  }
-  return response;
+/**
+ * scrypt's cost for app users' passwords: N = 2^11, about 3 ms a hash here. Parse Server uses bcrypt (cost
+ * 10, ~70 ms); a local tool logs in test users, and a login must stay within its 10 ms budget.
+ */
+const passwordCost = 2048;
+
+/** The username Parse Server gives a user signed up by authData alone: 25 random letters and digits. */
+function randomUsername(): string {
+  return (newObjectId() + newObjectId() + newObjectId()).slice(0, 25);
 }

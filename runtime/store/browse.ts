@@ -54,9 +54,12 @@ export interface ParseObjectView {
   json: Record<string, unknown>;
 }
 
-/** The Parse classes of the store (the Parse dialect's `parse_objects` table) with their object counts. */
+/**
+ * The Parse classes of the store (the Parse dialect's `parse_objects` table) with their object counts; the
+ * dialect's bookkeeping (`_SCHEMA`, the relation links `_Join:KEY:CLASS`) is not a class, as on Parse Server.
+ */
 export function listParseClasses(store: Store): ParseClassSummary[] {
-  return store.rows('SELECT class_name, count(*) FROM parse_objects GROUP BY class_name ORDER BY class_name')
+  return store.rows("SELECT class_name, count(*) FROM parse_objects WHERE class_name != '_SCHEMA' AND substr(class_name, 1, 6) != '_Join:' GROUP BY class_name ORDER BY class_name")
     .map(([className, objects]) => ({ className: className as string, objects: Number(objects) }));
 }
 

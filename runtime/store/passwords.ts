@@ -14,11 +14,11 @@ function derive(password: string, salt: Buffer, N: number, r: number, p: number,
   return scryptSync(password, salt, length, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
 }
 
-/** A salted slow hash of `password`. */
-export function hashPassword(password: string): string {
+/** A salted slow hash of `password`; `N` lowers or raises scrypt's cost (the hash records it). */
+export function hashPassword(password: string, N: number = cost.N): string {
   const salt = randomBytes(saltBytes);
-  const hash = derive(password, salt, cost.N, cost.r, cost.p, keyBytes);
-  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), hash.toString('base64')].join('$');
+  const hash = derive(password, salt, N, cost.r, cost.p, keyBytes);
+  return ['scrypt', N, cost.r, cost.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
 /** A hash that no password matches, for users created without one. */

@@ -75,6 +75,8 @@ export async function startParseServer(databaseURI: string, cloud: string): Prom
     appId: 'appId', masterKey: 'masterKey', databaseURI, cloud, port, host: '127.0.0.1', mountPath: '/parse',
     serverURL: `http://127.0.0.1:${port}/parse`, allowClientClassCreation: true, logsFolder: path.join(dir, 'logs'),
     logLevel: 'info', verbose: false, masterKeyIps: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+    // Files on local disk, as cloudfn keeps them (the default GridFS adapter needs MongoDB).
+    filesAdapter: { module: '@parse/fs-files-adapter', options: { filesSubDirectory: 'files' } },
   };
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
   const child: ChildProcess = spawn(process.execPath, [cliFile, path.join(dir, 'config.json')], { cwd: dir, env: { ...process.env, TZ: 'UTC' } });

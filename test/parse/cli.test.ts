@@ -75,13 +75,28 @@ describe('parse CLI: answers', () => {
       { result: { params: {}, master: true, functionName: 'echo' } });
   });
 
-  it('a legacy handler that never answers ends with 124 after --timeout', () => {
+  it('a handler that never answers ends with 124 after --timeout', () => {
     const cloud = path.join(tempDir(), 'main.js');
-    fs.writeFileSync(cloud, "Parse.Cloud.define('silent', function (request, response) {});\n");
+    fs.writeFileSync(cloud, "Parse.Cloud.define('silent', function (request, response) { return new Promise(function () {}); });\n");
     const { code, json } = runCliJson(['parse', 'call', 'silent', '--cloud', cloud, '--db', db, '--timeout', '0.3']);
     assert.equal(code, 1);
     assert.equal(json.status, 504);
     assert.equal((json.body as { code: number }).code, 124);
+  });
+
+  it('a two-argument handler is told apart by use: one that neither calls response nor returns answers {} at once', () => {
+    const cloud = path.join(tempDir(), 'main.js');
+    fs.writeFileSync(cloud, [
+      "Parse.Cloud.define('silent', function (request, response) {});",
+      "Parse.Cloud.define('returns', function (request, response) { return 'value'; });",
+      "Parse.Cloud.beforeSave('Quiet', function (request, response) { request.object.set('seen', true); });",
+    ].join('\n'));
+    const silent = runCliJson(['parse', 'call', 'silent', '--cloud', cloud, '--db', db, '--timeout', '5']);
+    assert.deepEqual([silent.code, silent.json.status, silent.json.body], [0, 200, {}]);
+    const returns = runCliJson(['parse', 'call', 'returns', '--cloud', cloud, '--db', db]);
+    assert.deepEqual(returns.json.body, { result: 'value' });
+    const saved = runCliJson(['parse', 'save', 'Quiet', '--data', '{}', '--cloud', cloud, '--db', db, '--timeout', '5']);
+    assert.deepEqual([saved.json.status, (saved.json.body as { seen?: boolean }).seen], [201, true]);
   });
 
   it('legacy response.status(201).header(k, v).success(v) sets the status', () => {

@@ -42,22 +42,37 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
 }
 
 export interface RestOptions {
-  appId?: string;
+  /** The application id header; null sends none. */
+  appId?: string | null;
   masterKey?: string;
+  sessionToken?: string;
+  /** `appId:key` sent as HTTP Basic auth. */
+  basic?: string;
+  /** A raw body with its Content-Type (a file upload) instead of JSON. */
+  raw?: { contentType: string; text: string };
 }
 
 /** One REST call the way curl would send it (keys in headers, GET params in the query string). */
 export async function rest(url: string, method: string, path: string, body: Record<string, unknown> = {}, options: RestOptions = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
-  const headers: Record<string, string> = { 'X-Parse-Application-Id': options.appId ?? 'appId', 'Content-Type': 'application/json' };
+  const headers: Record<string, string> = { 'Content-Type': options.raw?.contentType ?? 'application/json' };
+  if (options.appId !== null) headers['X-Parse-Application-Id'] = options.appId ?? 'appId';
   if (options.masterKey) headers['X-Parse-Master-Key'] = options.masterKey;
+  if (options.sessionToken) headers['X-Parse-Session-Token'] = options.sessionToken;
+  if (options.basic) headers.Authorization = `Basic ${Buffer.from(options.basic).toString('base64')}`;
   let target = `${url}/${path}`;
-  let payload: string | undefined = JSON.stringify(body);
+  let payload: string | undefined = options.raw ? options.raw.text : JSON.stringify(body);
   if (method === 'GET') {
     const query = new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
     if ([...query].length) target += `?${query}`;
     payload = undefined;
   }
-  const response = await fetch(target, { method, headers, body: payload });
+  let response: Response;
+  try {
+    response = await fetch(target, { method, headers, body: payload, signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    // A server that never answers (a hang) is a failed step, not a stuck suite.
+    return { status: 0, body: `no answer: ${String(error)}`, headers: new Headers() };
+  }
   const text = await response.text();
   let parsed: unknown = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON: keep the text */ }

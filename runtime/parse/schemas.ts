@@ -1,0 +1,199 @@
+// Class schemas (as Parse Server's SchemaController): each class's field types, kept as one `_SCHEMA` object
+// per class in parse_objects (objectId = the class name), learned from the first value written to a field
+// (or from the objects already stored, for a database written before schemas were kept) and enforced on
+// every write (111 "schema mismatch"); class-level permissions (CLPs) checked on each operation (119); and
+// the `schemas` routes (master key): read one or all, create, update (fields added or deleted, CLPs) and
+// delete an empty class.
+
+import { authOf, type Auth } from './auth';
+import type { ParseClasses } from './classes';
+import type { AppContext } from './context';
+import { HttpFailure, ParseCode, ParseFailure } from './errors';
+import type { Json, ParseRequest, ParseResponse } from './rest';
+import { isObject, type ParseRecord } from './values';
+
+/** One field's type: `{"type": "Pointer", "targetClass": "Album"}`. */
+export interface FieldType {
+  type: string;
+  targetClass?: string;
+}
+
+const schemaClass = '_SCHEMA';
+const defaultFields: Record<string, FieldType> = { objectId: { type: 'String' }, createdAt: { type: 'Date' }, updatedAt: { type: 'Date' }, ACL: { type: 'ACL' } };
+const operations = ['find', 'get', 'count', 'create', 'update', 'delete', 'addField'] as const;
+export type ClassOperation = (typeof operations)[number];
+
+/** Parse Server's default CLPs: everything open. */
+function defaultPermissions(): Json {
+  const permissions: Json = { ACL: { '*': { read: true, write: true } } };
+  for (const operation of operations) permissions[operation] = { '*': true };
+  permissions.protectedFields = { '*': [] };
+  return permissions;
+}
+
+/** The type of a value as a schema records it; undefined for null, undefined and a Delete. */
+export function typeOf(value: unknown): FieldType | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return { type: 'String' };
+  if (typeof value === 'number') return { type: 'Number' };
+  if (typeof value === 'boolean') return { type: 'Boolean' };
+  if (Array.isArray(value)) return { type: 'Array' };
+  if (!isObject(value)) return undefined;
+  switch (value.__op) {
+    case 'Delete': return undefined;
+    case 'Increment': return { type: 'Number' };
+    case 'Add': case 'AddUnique': case 'Remove': return { type: 'Array' };
+    default: break;
+  }
+  switch (value.__type) {
+    case 'Pointer': case 'Relation': return { type: value.__type, targetClass: String(value.className) };
+    case 'Object': return { type: 'Pointer', targetClass: String(value.className) };
+    case 'Date': case 'File': case 'GeoPoint': case 'Polygon': case 'Bytes': return { type: value.__type };
+    default: return { type: 'Object' };
+  }
+}
+
+const typeName = (type: FieldType): string => (type.targetClass ? `${type.type}<${type.targetClass}>` : type.type);
+
+/** The stored schema of a class, or undefined when the class has none yet. */
+function storedSchema(classes: ParseClasses, className: string): ParseRecord | undefined {
+  return classes.get(schemaClass, className);
+}
+
+/** The fields of a class's schema, learned from its stored objects when no schema is stored yet. */
+function fieldsOf(classes: ParseClasses, className: string): Record<string, FieldType> {
+  const stored = storedSchema(classes, className);
+  if (stored) return stored.fields as Record<string, FieldType>;
+  const fields: Record<string, FieldType> = {};
+  for (const record of classes.all(className)) {
+    for (const [key, value] of Object.entries(record)) {
+      if (key.startsWith('_') || key in defaultFields) continue;
+      const type = typeOf(value);
+      if (type && !fields[key]) fields[key] = type;
+    }
+  }
+  return fields;
+}
+
+/**
+ * Checks the values of a write against the class's schema (111 on a type change) and records the types of
+ * new fields; a class without a stored schema gets one.
+ */
+export function enforceSchema(classes: ParseClasses, className: string, data: Json): void {
+  if (className.startsWith('_Join:') || className === schemaClass) return;
+  const stored = storedSchema(classes, className);
+  const fields = { ...(stored ? stored.fields as Record<string, FieldType> : fieldsOf(classes, className)) };
+  let added = !stored;
+  for (const [key, value] of Object.entries(data)) {
+    if (key.startsWith('_') || key in defaultFields || key.includes('.')) continue;
+    const type = typeOf(value);
+    if (!type) continue;
+    const known = fields[key];
+    if (!known) { fields[key] = type; added = true; continue; }
+    if (known.type !== type.type || (known.targetClass && type.targetClass && known.targetClass !== type.targetClass)) {
+      throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${className}.${key}; expected ${typeName(known)} but got ${typeName(type)}`);
+    }
+  }
+  if (!added) return;
+  if (stored) classes.update(schemaClass, className, { fields });
+  else classes.create(schemaClass, { className, fields, classLevelPermissions: defaultPermissions() }, className);
+}
+
+/** Checks a class-level permission for `auth`: the master key, `*`, the user, a role or requiresAuthentication. */
+export function checkPermission(classes: ParseClasses, className: string, operation: ClassOperation, auth: Auth): void {
+  if (auth.master) return;
+  const stored = storedSchema(classes, className);
+  const permissions = isObject(stored?.classLevelPermissions) ? stored.classLevelPermissions : undefined;
+  const rule = permissions?.[operation];
+  if (!isObject(rule)) return;
+  if (rule['*'] === true || (rule.requiresAuthentication === true && auth.user)) return;
+  if (auth.user && (rule[auth.user.objectId] === true || [...auth.roles()].some((role) => rule[role] === true))) return;
+  if (rule.requiresAuthentication === true && !auth.user) throw new ParseFailure(ParseCode.sessionMissing, 'Permission denied, user needs to be authenticated.');
+  throw new ParseFailure(ParseCode.operationForbidden, `Permission denied for action ${operation} on class ${className}.`);
+}
+
+/** A schema as the `schemas` routes answer it. */
+function schemaView(classes: ParseClasses, className: string): Json {
+  const stored = storedSchema(classes, className);
+  return {
+    className,
+    fields: { ...defaultFields, ...fieldsOf(classes, className) },
+    classLevelPermissions: stored && isObject(stored.classLevelPermissions) ? stored.classLevelPermissions : defaultPermissions(),
+  };
+}
+
+/** The classes that have objects or a schema. */
+function classNames(classes: ParseClasses): string[] {
+  const names = new Set(classes.classNames().filter((name) => !name.startsWith('_Join:') && name !== schemaClass));
+  for (const schema of classes.all(schemaClass)) names.add(schema.objectId);
+  return [...names].sort();
+}
+
+function requireMaster(request: ParseRequest): void {
+  if (!request.master) throw new HttpFailure(403, 'Permission denied');
+}
+
+/** GET schemas[/CLASS]. */
+export function readSchemas(ctx: AppContext, request: ParseRequest, className?: string): ParseResponse {
+  requireMaster(request);
+  if (className === undefined) return { status: 200, body: { results: classNames(ctx.classes).map((name) => schemaView(ctx.classes, name)) } };
+  if (!classNames(ctx.classes).includes(className)) throw new ParseFailure(ParseCode.invalidClassName, `Class ${className} does not exist.`);
+  return { status: 200, body: schemaView(ctx.classes, className) };
+}
+
+/** The field types of a `schemas` body (`{"fields": {"size": {"type": "Number"}}}`), checked. */
+function bodyFields(body: Json): Record<string, FieldType | { __op: 'Delete' }> {
+  const fields = isObject(body.fields) ? body.fields : {};
+  const known = ['String', 'Number', 'Boolean', 'Date', 'Object', 'Array', 'Pointer', 'Relation', 'File', 'GeoPoint', 'Polygon', 'Bytes'];
+  for (const [name, spec] of Object.entries(fields)) {
+    if (isObject(spec) && spec.__op === 'Delete') continue;
+    if (!isObject(spec) || typeof spec.type !== 'string' || !known.includes(spec.type)) throw new ParseFailure(ParseCode.incorrectType, `invalid field type: ${isObject(spec) ? String(spec.type) : String(spec)}`);
+    if ((spec.type === 'Pointer' || spec.type === 'Relation') && typeof spec.targetClass !== 'string') throw new ParseFailure(ParseCode.missingRequiredField, `type ${spec.type} needs a class name`);
+    if (name in defaultFields) throw new ParseFailure(ParseCode.changedImmutableField, `field ${name} cannot be changed`);
+  }
+  return fields as Record<string, FieldType>;
+}
+
+/** POST schemas/CLASS: a new class with its fields and CLPs. */
+export function createSchema(ctx: AppContext, request: ParseRequest, className: string): ParseResponse {
+  requireMaster(request);
+  if (typeof request.body.className === 'string' && request.body.className !== className) throw new ParseFailure(ParseCode.invalidClassName, 'Class name mismatch between body and path.');
+  if (classNames(ctx.classes).includes(className)) throw new ParseFailure(ParseCode.invalidClassName, `Class ${className} already exists.`);
+  const fields = bodyFields(request.body) as Record<string, FieldType>;
+  const permissions = isObject(request.body.classLevelPermissions) ? { ...defaultPermissions(), ...request.body.classLevelPermissions } : defaultPermissions();
+  ctx.classes.create(schemaClass, { className, fields, classLevelPermissions: permissions }, className);
+  return { status: 200, body: schemaView(ctx.classes, className) };
+}
+
+/** PUT schemas/CLASS: fields added or deleted (`{"__op": "Delete"}`), CLPs replaced. */
+export function updateSchema(ctx: AppContext, request: ParseRequest, className: string): ParseResponse {
+  requireMaster(request);
+  if (!classNames(ctx.classes).includes(className)) throw new ParseFailure(ParseCode.invalidClassName, `Class ${className} does not exist.`);
+  enforceSchema(ctx.classes, className, {});
+  const fields = { ...fieldsOf(ctx.classes, className) } as Record<string, FieldType>;
+  for (const [name, spec] of Object.entries(bodyFields(request.body))) {
+    if ('__op' in spec) { delete fields[name]; continue; }
+    if (fields[name]) throw new ParseFailure(ParseCode.invalidKeyName, `Field ${name} exists, cannot update.`);
+    fields[name] = spec;
+  }
+  const update: Json = { fields };
+  if (isObject(request.body.classLevelPermissions)) update.classLevelPermissions = { ...defaultPermissions(), ...request.body.classLevelPermissions };
+  ctx.classes.update(schemaClass, className, update);
+  return { status: 200, body: schemaView(ctx.classes, className) };
+}
+
+/** DELETE schemas/CLASS: only an empty class (255 otherwise). */
+export function deleteSchema(ctx: AppContext, request: ParseRequest, className: string): ParseResponse {
+  requireMaster(request);
+  if (ctx.classes.all(className).length > 0) throw new ParseFailure(ParseCode.classNotEmpty, `Class ${className} is not empty, contains ${ctx.classes.all(className).length} objects, cannot drop schema.`);
+  if (storedSchema(ctx.classes, className)) ctx.classes.remove(schemaClass, className);
+  return { status: 200, body: {} };
+}
+
+/** The CLP of `operation` on a class for a request's user (the read and write pipelines call it). */
+export function checkRequestPermission(ctx: AppContext, request: ParseRequest, className: string, operation: ClassOperation): Auth {
+  const auth = authOf(ctx.classes, request);
+  checkPermission(ctx.classes, className, operation, auth);
+  return auth;
+}
+

@@ -1,0 +1,113 @@
+// Users and sessions (as Parse Server's UsersRouter and SessionsRouter): signup (a `_User` save that opens a
+// session; `authData` alone, such as anonymous, logs in the user it names or signs up a new one, without
+// calling any provider), login with beforeLogin/afterLogin, logout with afterLogout, `users/me`,
+// `verifyPassword` and `sessions/me`. Passwords are checked against their scrypt hash.
+
+import { verifyPassword } from '../store/passwords';
+import { authOf, createSession } from './auth';
+import { baseRequest, inflate } from './cloudRequests';
+import type { AppContext } from './context';
+import { ParseCode, ParseFailure } from './errors';
+import type { Json, ParseRequest, ParseResponse } from './rest';
+import { maybeRunTrigger } from './triggers';
+import { isObject, publicView, type ParseRecord } from './values';
+import { saveObject } from './write';
+
+const invalidLogin = (): ParseFailure => new ParseFailure(ParseCode.objectNotFound, 'Invalid username/password.');
+
+/** A user as its own login answers it: the public fields (never the password hash), and its session token. */
+function userView(user: ParseRecord, sessionToken?: string): Json {
+  const view = publicView(user);
+  return sessionToken ? { ...view, sessionToken } : view;
+}
+
+/** The user named by `username` (or `email`) whose password is `password`; 101 otherwise. */
+function checkCredentials(ctx: AppContext, body: Json): ParseRecord {
+  const { username, email, password } = body;
+  if ((typeof username !== 'string' || !username) && (typeof email !== 'string' || !email)) throw new ParseFailure(ParseCode.usernameMissing, 'username/email is required.');
+  if (typeof password !== 'string' || !password) throw new ParseFailure(ParseCode.passwordMissing, 'password is required.');
+  const user = ctx.classes.findRecords('_User', typeof username === 'string' && username ? { username } : { email: email as string })[0];
+  const hash = user?._hashed_password;
+  if (!user || typeof hash !== 'string' || !verifyPassword(hash, password)) throw invalidLogin();
+  return user;
+}
+
+/** Logs `user` in: beforeLogin may refuse, a session is opened, afterLogin runs; answers the user with its token. */
+async function logIn(ctx: AppContext, request: ParseRequest, user: ParseRecord, createdWith: Json, status = 200): Promise<ParseResponse> {
+  const base = baseRequest(ctx, request);
+  await maybeRunTrigger(ctx, 'beforeLogin', { className: '_User', record: user }, base);
+  const session = createSession(ctx.classes, user.objectId, createdWith, request.installationId);
+  const body = userView(user, session.sessionToken as string);
+  if (createdWith.authProvider !== 'password') body.authDataResponse = {};
+  await maybeRunTrigger(ctx, 'afterLogin', { className: '_User', record: user }, base);
+  return { status, body };
+}
+
+/** GET or POST login. */
+export function login(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
+  const user = checkCredentials(ctx, request.body);
+  return logIn(ctx, request, user, { action: 'login', authProvider: 'password' });
+}
+
+/** GET verifyPassword: the user, without a session. */
+export function checkPassword(ctx: AppContext, request: ParseRequest): ParseResponse {
+  return { status: 200, body: userView(checkCredentials(ctx, request.body)) };
+}
+
+/** POST users: a signup, or a login by authData when a user already has the same provider id. */
+export async function signUp(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
+  const authData = request.body.authData;
+  if (isObject(authData)) {
+    for (const [provider, data] of Object.entries(authData)) {
+      const id = isObject(data) ? data.id : undefined;
+      if (typeof id !== 'string') continue;
+      const existing = ctx.classes.all('_User').find((user) => {
+        const stored = isObject(user.authData) ? user.authData[provider] : undefined;
+        return isObject(stored) && stored.id === id;
+      });
+      if (existing) return logIn(ctx, request, existing, { action: 'login', authProvider: provider });
+    }
+  }
+  const response = await saveObject(ctx, '_User', undefined, request);
+  if (isObject(authData) && isObject(response.body) && request.body.username === undefined) {
+    const saved = ctx.classes.get('_User', (response.body as Json).objectId as string);
+    return { ...response, body: { ...(response.body as Json), username: saved?.username, authDataResponse: {} } };
+  }
+  return response;
+}
+
+/** The session a request's token names; 209 "Permission denied" without a token (Parse Server's answer). */
+function requireSession(ctx: AppContext, request: ParseRequest): { user: ParseRecord; session: ParseRecord } {
+  if (!request.sessionToken) throw new ParseFailure(ParseCode.invalidSessionToken, 'Permission denied');
+  const auth = authOf(ctx.classes, request);
+  if (!auth.user || !auth.session) throw new ParseFailure(ParseCode.invalidSessionToken, 'Invalid session token');
+  return { user: auth.user, session: auth.session };
+}
+
+/** GET users/me: the session's user, with its token. */
+export function currentUser(ctx: AppContext, request: ParseRequest): ParseResponse {
+  const { user, session } = requireSession(ctx, request);
+  return { status: 200, body: userView(user, session.sessionToken as string) };
+}
+
+/** GET sessions/me: the session object. */
+export function currentSession(ctx: AppContext, request: ParseRequest): ParseResponse {
+  const { session } = requireSession(ctx, request);
+  return { status: 200, body: publicView(session) };
+}
+
+/** POST logout: ends the session (afterLogout sees it); without a valid token there is nothing to end. */
+export async function logout(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
+  if (!request.sessionToken) return { status: 200, body: {} };
+  const { session } = requireSession(ctx, request);
+  ctx.classes.remove('_Session', session.objectId);
+  if (ctx.registry.trigger('afterLogout', '_Session')) {
+    await maybeRunTrigger(ctx, 'afterLogout', { className: '_Session', record: session }, { ...baseRequest(ctx, { ...request, sessionToken: undefined }), user: inflate(ctx, '_User', requireUserOf(ctx, session)) });
+  }
+  return { status: 200, body: {} };
+}
+
+function requireUserOf(ctx: AppContext, session: ParseRecord): Json {
+  const id = (session.user as { objectId?: string } | undefined)?.objectId;
+  return (id && ctx.classes.get('_User', id)) || {};
+}
