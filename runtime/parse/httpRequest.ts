@@ -6,7 +6,7 @@
 import http from 'node:http';
 import querystring from 'node:querystring';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 export interface HttpRequestOptions {
   url: string;
   method?: string;

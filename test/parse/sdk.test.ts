@@ -9,7 +9,7 @@ import { repoRoot, tempDir } from '../helpers';
 import { startServe, type Served } from './serveProcess';
 import { seedBlocks } from './seedBlocks';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const Parse: any = createRequire(__filename)('parse/node');
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'parse');
 

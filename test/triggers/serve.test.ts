@@ -161,11 +161,10 @@ test('a bearer token issued by `cloudfn token issue` signs in its app user; a ba
 // so the pool's second runtime waits for the first; the pool itself is in place. See the README.
 test('the pool: a fast function is answered while a slow one runs', { todo: 'runs hold the store\'s write lock for their whole length' }, async () => {
   const started = performance.now();
-  let fastDone = 0;
   const slow = post('/functions/slow/execute', {}).then((answer) => ({ answer, at: performance.now() - started }));
   await new Promise((resolve) => setTimeout(resolve, 200));
   const fast = await post('/functions/hello/execute', {});
-  fastDone = performance.now() - started;
+  const fastDone = performance.now() - started;
   const slowAnswer = await slow;
   assert.equal(fast.status, 200);
   assert.equal(slowAnswer.answer.json.result, 'slow');
