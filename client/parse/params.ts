@@ -7,8 +7,6 @@ import path from 'node:path';
 import type { CloudEntry } from './cloudCode';
 import { isObject } from '../../runtime/jsonValues';
 
-export type ParseAction = 'run' | 'save' | 'delete';
-
 /** What a code lens runs: a function, a job, or a save/delete of a class (its triggers run). */
 export interface ParseTarget {
   kind: 'function' | 'job' | 'save' | 'delete';

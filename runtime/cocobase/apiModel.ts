@@ -108,12 +108,8 @@ export const collectionValue: ApiValue = { kind: 'dict', type: 'dict', fields: [
   createdAt, updatedAt,
 ] };
 
-/** Shape of a document as returned by every `db.*document*` call. */
-export const documentShape = valueType(documentValue);
 /** Shape of an app user; the password is never returned. */
 export const appUserShape = valueType(appUserValue);
-/** Shape of a collection. */
-export const collectionShape = valueType(collectionValue);
 
 /** What a function returns: a plain type, or a value the API knows, optionally `| None` on a miss. */
 type ApiReturn = string | { value: ApiValue; orNone?: boolean };

@@ -19,7 +19,6 @@ import { extraKeywordsKey, QueryReads } from './query/service';
 import { QueryWrites, type WriteEnv } from './query/writes';
 
 export { DataError, type PyErrorType } from '../store/callArguments';
-export type { ChangeItem, RunChanges } from '../store/changes';
 export { verifyPassword } from '../store/passwords';
 
 type Handler = (args: Args) => string;

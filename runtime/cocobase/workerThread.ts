@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     let changes: RunChanges = emptyChanges();
     let committed = false;
-    let t2 = t1;
+    let t2: number;
     if (outcome.ok && Atomics.load(signals, 1) !== 0) {
       // The function swallowed the time limit's interrupt and finished late: it timed out all the same.
       outcome = { ok: false, error: { type: 'TimeoutError', message: 'the function was stopped by its time limit', line: null, column: null, traceback: '' } };

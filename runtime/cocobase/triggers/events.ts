@@ -13,12 +13,6 @@ export interface HookCall {
   payload: Record<string, unknown>;
 }
 
-/** One legacy webhook delivery: the collection and the body. */
-export interface WebhookCall {
-  collection: string;
-  body: Record<string, unknown>;
-}
-
 interface DocumentRow {
   id: string;
   data?: Record<string, unknown>;
