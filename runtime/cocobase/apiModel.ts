@@ -530,6 +530,8 @@ export interface ApiModule {
   doc: string;
   /** Public names exposed by the sandbox's stand-in for the module. */
   members: string[];
+  /** What calling a member returns, where the model knows it (`datetime.now()` is a datetime). */
+  calls?: Record<string, ApiValue>;
   /**
    * `class`: an injected class, not a module (`timedelta`: no `import timedelta`, as in CPython);
    * `submodule`: importable by its dotted name and reached as an attribute of its package, never a global
@@ -537,6 +539,33 @@ export interface ApiModule {
    */
   kind?: 'class' | 'submodule';
 }
+
+/** A `datetime.datetime` value, as `datetime.now()` and the class's other constructors return it. */
+const datetimeValue: ApiValue = { kind: 'object', name: 'datetime', members: [
+  ...['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'fold'].map((name): ApiMember => (
+    { kind: 'property', name, type: 'int', doc: `The ${name} of the date and time.`, example: `now.${name}` })),
+  { kind: 'property', name: 'tzinfo', type: 'tzinfo | None', doc: 'The time zone, or None for a naive datetime.', example: 'now.tzinfo' },
+  ...['min', 'max'].map((name): ApiMember => ({ kind: 'property', name, type: 'datetime', doc: `The ${name === 'min' ? 'earliest' : 'latest'} datetime.`, example: `datetime.${name}` })),
+  { kind: 'property', name: 'resolution', type: 'timedelta', doc: 'The smallest difference between two datetimes.', example: 'datetime.resolution' },
+  fn('isoformat', [p('sep', 'str', 'Between date and time.', "'T'"), p('timespec', 'str', "'auto', 'hours', 'minutes', 'seconds', 'milliseconds' or 'microseconds'.", "'auto'")],
+    'str', 'ISO 8601 text, e.g. 2024-05-01T12:00:00.', 'stamp = now.isoformat()'),
+  fn('strftime', [p('format', 'str', 'A strftime format, e.g. "%Y-%m-%d".')], 'str', 'The date and time formatted.', "day = now.strftime('%Y-%m-%d')"),
+  fn('replace', ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo'].map((name) => p(name, name === 'tzinfo' ? 'tzinfo | None' : 'int', `A new ${name}.`, 'None')),
+    'datetime', 'A copy with the given fields replaced.', 'midnight = now.replace(hour=0, minute=0)'),
+  fn('astimezone', [p('tz', 'tzinfo | None', 'The target time zone.', 'None')], 'datetime', 'The same moment in another time zone.', 'now.astimezone(timezone.utc)'),
+  ...([
+    ['timestamp', 'float', 'Seconds since the Unix epoch.'], ['date', 'date', 'The date part.'], ['time', 'time', 'The time part.'],
+    ['timetz', 'time', 'The time part with its time zone.'], ['weekday', 'int', 'Monday is 0, Sunday 6.'],
+    ['isoweekday', 'int', 'Monday is 1, Sunday 7.'], ['isocalendar', 'tuple[int, int, int]', 'ISO year, week and weekday.'],
+    ['ctime', 'str', 'Text like "Wed May  1 12:00:00 2024".'], ['toordinal', 'int', 'The proleptic Gregorian ordinal of the date.'],
+    ['timetuple', 'struct_time', 'The date and time as a time.struct_time.'], ['utctimetuple', 'struct_time', 'The UTC time as a time.struct_time.'],
+    ['utcoffset', 'timedelta | None', 'The offset from UTC, or None for a naive datetime.'], ['dst', 'timedelta | None', 'The daylight saving offset, or None.'],
+    ['tzname', 'str | None', 'The time zone\'s name, or None.'],
+  ] as const).map(([name, returns, doc]) => fn(name, [], returns, doc, `now.${name}()`)),
+  // The class's constructors, reachable on a value too (as in CPython); their arguments are not described.
+  ...['now', 'utcnow', 'today', 'fromisoformat', 'fromtimestamp', 'utcfromtimestamp', 'fromordinal', 'fromisocalendar',
+    'strptime', 'combine'].map((name): ApiMember => ({ kind: 'property', name, type: 'Callable[..., datetime]', doc: `datetime.${name}(...)`, example: `datetime.${name}(...)` })),
+] };
 
 /** The seed's modules a cloud function may import (and that are injected already imported). */
 const seedModules: ApiModule[] = [
@@ -555,6 +584,8 @@ const seedModules: ApiModule[] = [
       'timetuple', 'timetz', 'toordinal', 'tzname', 'utcoffset', 'utctimetuple', 'weekday',
       'year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'fold',
       'datetime', 'date', 'time', 'timedelta', 'timezone', 'tzinfo', 'MINYEAR', 'MAXYEAR', 'UTC'],
+    calls: Object.fromEntries(['now', 'utcnow', 'today', 'fromisoformat', 'fromtimestamp', 'utcfromtimestamp', 'fromordinal',
+      'fromisocalendar', 'strptime', 'combine'].map((name) => [name, datetimeValue])),
   },
   {
     name: 'math', doc: 'Mathematical functions.',

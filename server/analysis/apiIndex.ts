@@ -17,7 +17,8 @@ export type ApiTarget =
   | { kind: 'object'; object: ApiObject }
   | { kind: 'module'; module: ApiModule }
   | { kind: 'member'; owner: string; member: ApiMember; collection?: string }
-  | { kind: 'members'; owner: string; members: ApiMember[] }
+  /** `returns`: what calling it gives, for a module member the model types only by its result. */
+  | { kind: 'members'; owner: string; members: ApiMember[]; returns?: ApiValue }
   | { kind: 'value'; owner: string; value: ApiValue; collection?: string; orNone?: boolean };
 
 export const builtinByName = new Map<string, ApiBuiltin>(builtins.map((b) => [b.name, b]));
@@ -101,7 +102,10 @@ export function memberOf(target: ApiTarget, name: string): ApiTarget | undefined
     // A submodule (urllib.parse) is a module target of its own, whose members are known.
     const submodule = moduleByName.get(`${target.module.name}.${name}`);
     if (submodule) return { kind: 'module', module: submodule };
-    return { kind: 'members', owner: `${owner}.${name}`, members: [] };
+    // A member whose call the model types (datetime.now()) carries what calling it returns; its arguments
+    // are not described, so they are never checked.
+    const returned = target.module.calls?.[name];
+    return { kind: 'members', owner: `${owner}.${name}`, members: [], ...(returned ? { returns: returned } : {}) };
   }
   return undefined;
 }
@@ -113,6 +117,7 @@ function valueOwner(value: ApiValue): string {
 
 /** What calling a target returns, when it is an API function whose result the model describes. */
 export function callResult(target: ApiTarget | undefined, collection?: string): ApiTarget | undefined {
+  if (target?.kind === 'members' && target.returns) return { kind: 'value', owner: valueOwner(target.returns), value: target.returns };
   const fn = functionOf(target);
   const value = fn?.returnValue;
   if (!value) return undefined;
