@@ -168,15 +168,15 @@ export class Store {
     const bytes = this.db.export();
     this.afterExport();
     const dir = path.dirname(file);
+    const temporary = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+    let fd: number;
     try {
-      makeFolders(dir);
+      fd = openTemporary(temporary, file);
     } catch (error) {
       throw new DatabaseWriteError(file, describeFileError(error));
     }
-    const temporary = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
     let written: DiskState;
     try {
-      const fd = fs.openSync(temporary, 'wx', 0o644);
       try {
         fs.writeFileSync(fd, bytes);
         fs.fsyncSync(fd);
@@ -190,7 +190,7 @@ export class Store {
       fs.rmSync(temporary, { force: true });
       throw new DatabaseWriteError(file, describeFileError(error));
     }
-    syncFolder(dir);
+    syncToDisk(dir);
     return written;
   }
 
@@ -470,11 +470,28 @@ function asDatabaseError<T>(file: string, read: () => T): T {
   }
 }
 
-/** Makes a rename durable; folders cannot be opened for fsync on every platform, which is then skipped. */
-function syncFolder(dir: string): void {
+/**
+ * Creates the temporary file beside the database, making the database's folder first when it is missing. The
+ * folder is only looked at then: the sandboxed runtime process may open the database's files but not its folder.
+ */
+function openTemporary(temporary: string, file: string): number {
+  try {
+    return fs.openSync(temporary, 'wx', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  makeFolders(path.dirname(file));
+  return fs.openSync(temporary, 'wx', 0o644);
+}
+
+/**
+ * Makes a file's content or a folder's renames durable; folders cannot be opened for fsync on every platform,
+ * which is then skipped.
+ */
+export function syncToDisk(target: string): void {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(dir, 'r');
+    fd = fs.openSync(target, 'r');
     fs.fsyncSync(fd);
   } catch {
     // Windows refuses to open folders: the rename is as durable as that platform makes it.
