@@ -2,7 +2,6 @@
 // message is printed on one line of stderr with exit code 2.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import fs from 'node:fs';
 import { tooDeep } from '../runtime/jsonLimits';
 import { isObject } from '../runtime/jsonValues';
 import { readRegularFile, UnreadableFileError } from '../runtime/userFiles';

@@ -2,13 +2,13 @@
 // `file:line:col: severity code message` lines (or one JSON object with --json); exit 1 when any error is found,
 // 0 otherwise; usage errors (no files, a missing file, an unknown flag) are CliUsageError (exit 2). Collection
 // names are read from --db (default .cloudfn/local.db) for unknown-collection; a missing or unreadable database
-// silently turns that check off. When the parser finds a syntax error, the language server's CPython process is
-// started (Pyodide from the build's memory snapshot) so that the message, line and column are CPython's own.
+// silently turns that check off. Every file is compiled by the language server's CPython process (Pyodide from
+// the build's memory snapshot, started once for all files), so that syntax and compile-time errors carry
+// CPython's own message, line and column.
 
 import fs from 'node:fs';
 import { CliUsageError, parseFlags } from './argv';
 import { checkSource, type CheckedDiagnostic } from '../server/analysis/checkSource';
-import { analyzeDocument } from '../server/analysis/documentAnalysis';
 import { PythonCompiler } from '../server/pythonCompiler';
 import { readCollectionNames } from '../server/localCollections';
 
@@ -32,7 +32,7 @@ export async function checkCommand(args: string[]): Promise<number> {
   const files: { file: string; diagnostics: CheckedDiagnostic[] }[] = [];
   try {
     for (const { file, text } of sources) {
-      const exact = analyzeDocument(text).syntaxProblems.length > 0 ? await compiler.compile(text).catch(() => undefined) : undefined;
+      const exact = await compiler.compile(text).catch(() => undefined);
       files.push({ file, diagnostics: checkSource(text, collections, exact) });
     }
   } finally {

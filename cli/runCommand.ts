@@ -1,10 +1,12 @@
 // `cloudfn run FILE.py`: runs a CocoBASE cloud function on the local database and reports the result,
-// as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live.
+// as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live; the
+// result is shown as the JSON text Python wrote, never re-encoded from a JavaScript value.
 
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
 import { PythonSupervisor } from '../runtime/cocobase/supervisor';
 import { buildRunRequest, type RunResult } from '../runtime/cocobase/run';
 import { UsageError } from '../runtime/usageError';
+import { indentJsonText, runResultJson } from '../runtime/cocobase/resultText';
 import { version } from './version';
 
 export const runUsage = `usage: cloudfn run FILE.py [--db PATH] [--payload JSON | --payload @file.json] [--query k=v]...
@@ -47,7 +49,7 @@ export async function runCommand(args: string[]): Promise<number> {
     if (error instanceof UsageError) throw new CliUsageError(error.message);
     throw error;
   }
-  process.stdout.write(json ? JSON.stringify(result) + '\n' : formatReport(result));
+  process.stdout.write(json ? runResultJson(result) + '\n' : formatReport(result));
   return result.success ? 0 : 1;
 }
 
@@ -57,7 +59,7 @@ export function formatReport(result: RunResult): string {
   const time = `${result.execution_time.toFixed(1)} ms`;
   if (result.success) {
     lines.push(`✔ returned in ${time}${result.status_code !== null ? ` with HTTP status ${result.status_code}` : ''}`);
-    lines.push(JSON.stringify(result.result, null, 2));
+    lines.push(indentJsonText(result.result_json));
   } else {
     lines.push(`✘ ${result.error}${result.error_line !== null ? ` (line ${result.error_line})` : ''} after ${time}`);
     if (result.traceback) lines.push(result.traceback.trimEnd());

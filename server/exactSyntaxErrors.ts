@@ -1,5 +1,5 @@
-// CPython's exact syntax errors for the open documents, computed off the request path. When a document's parse
-// has error marks, `lookup` answers with the result for that exact text when it is known, and otherwise
+// CPython's exact syntax errors for the open documents, computed off the request path. For every document,
+// `lookup` answers with CPython's result for that exact text when it is known, and otherwise
 // schedules a check (debounced, so that typing does not queue a compile per keystroke) and answers undefined:
 // the parser's marks are published meanwhile. An answer is kept only when the document is still at the version
 // it was asked for; stale answers are dropped. `onReady` is called when a kept answer arrives (to republish).

@@ -2,9 +2,10 @@
 // cloud-function files, all built from the API model. Runs over stdio or IPC (chosen from argv by
 // vscode-languageserver: --stdio, --node-ipc, --socket=N). Diagnostics are pushed on open and on every change.
 // Collection names come from the local database file: initializationOptions `{ dbPath }`, else
-// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections change. When the
-// parser finds a syntax error, CPython's exact error is computed in a separate Pyodide process (started on the
-// first such file) and the diagnostics are pushed again with it.
+// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections change. Every document
+// is also compiled by CPython in a separate Pyodide process (started on the first document), off the keystroke
+// path; the diagnostics are pushed again with its answer: its exact syntax error, or a compile-time error the
+// parser accepts (`return` outside a function, a duplicate parameter...).
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +60,7 @@ function publishDiagnostics(uri: string): void {
   const analysis = store.analysis(uri);
   const document = store.document(uri);
   if (!analysis || !document) return;
-  const exact = analysis.syntaxProblems.length > 0 ? exactSyntax.lookup(uri, document.version, analysis.text) : undefined;
+  const exact = exactSyntax.lookup(uri, document.version, analysis.text);
   void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis, collections?.current(), exact) });
 }
 

@@ -1,9 +1,10 @@
-// The client side of the CPython process (server/pythonCompilerProcess.ts): forked on the first request, so
-// that files without syntax errors never start Pyodide; answers are matched to requests by id; the process is
-// stopped after a minute without requests (its memory is returned) and forked again when needed.
+// The client side of the CPython process (server/pythonCompilerProcess.ts): forked on the first request;
+// answers are matched to requests by id; it runs at a lower priority than the server; the process is stopped
+// after a minute without requests (its memory is returned) and forked again when needed.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { distDir } from '../runtime/assets';
 import type { CPythonSyntaxResult } from './analysis/cpythonSyntax';
@@ -50,6 +51,13 @@ export class PythonCompiler {
   private start(): ChildProcess {
     if (this.child) return this.child;
     const child = fork(processEntry(), [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    // Off the keystroke path: on a busy machine, completion and diagnostics come first (Pyodide's start takes
+    // about a second of CPU, each compile of a long file tens of milliseconds).
+    try {
+      if (child.pid !== undefined) os.setPriority(child.pid, 10);
+    } catch {
+      // A platform without priorities: the process runs at the server's.
+    }
     child.on('message', (answer: CompileAnswer) => this.answer(answer));
     child.on('exit', () => {
       if (this.child === child) this.child = undefined;

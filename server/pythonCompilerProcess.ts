@@ -1,5 +1,5 @@
-// The language server's CPython process: started by server/pythonCompiler.ts only when a document has a
-// syntax error, it restores Pyodide from the build's memory snapshot (about 0.3 s) and answers
+// The language server's CPython process: started by server/pythonCompiler.ts for the first document to check,
+// it restores Pyodide from the build's memory snapshot (about 0.3 s) and answers
 // `{ id, source }` messages over IPC with `{ id, result }` (CPython's SyntaxError, or null). A separate process
 // keeps Pyodide's memory out of the language server's; it exits when the server disconnects.
 

@@ -11,6 +11,8 @@ export interface ApiParam {
   /** Python source of the default; absent means the parameter is required. */
   default?: string;
   doc: string;
+  /** `positional`: positional-only (before `/`, as in `dict.get`); `keyword`: keyword-only (after `*`). */
+  passing?: 'positional' | 'keyword';
 }
 
 /** A callable member (db method, request method, module function). */
@@ -24,6 +26,8 @@ export interface ApiFunction {
   returnValue?: ApiValue;
   doc: string;
   example: string;
+  /** True when it takes any keyword argument besides its parameters (`dict.update(a=1)`). */
+  extraKeywords?: boolean;
 }
 
 /** A non-callable member (request.method, request.user...). */
@@ -121,6 +125,10 @@ function fn(name: string, params: ApiParam[], returns: ApiReturn, doc: string, e
 }
 
 const listOf = (item: ApiValue | string): ApiValue => ({ kind: 'list', item });
+/** The same parameters, positional-only (the methods of Python's dict and list are C functions). */
+const positionalOnly = (params: ApiParam[]): ApiParam[] => params.map((param) => ({ ...param, passing: 'positional' }));
+/** The same parameters, keyword-only. */
+const keywordOnly = (params: ApiParam[]): ApiParam[] => params.map((param) => ({ ...param, passing: 'keyword' }));
 const one = (value: ApiValue) => ({ value });
 const oneOrNone = (value: ApiValue) => ({ value, orNone: true });
 
@@ -204,35 +212,36 @@ export const dbObject: ApiObject = {
 
 /** Methods of the dicts the API returns (documents, `data`, `request.json()`, `request.query_params`...). */
 export const dictMethods: ApiFunction[] = [
-  fn('get', [p('key', 'str', 'The key.'), p('default', 'Any', 'Value when the key is missing.', 'None')], 'Any',
+  fn('get', positionalOnly([p('key', 'str', 'The key.'), p('default', 'Any', 'Value when the key is missing.', 'None')]), 'Any',
     'The value of a key, or `default` when it is missing.', "doc['data'].get('status', 'new')"),
   fn('keys', [], 'dict_keys', 'The keys.', 'list(data.keys())'),
   fn('values', [], 'dict_values', 'The values.', 'sum(totals.values())'),
   fn('items', [], 'dict_items', '(key, value) pairs.', 'for key, value in data.items(): ...'),
   fn('copy', [], 'dict', 'A shallow copy.', 'updated = doc["data"].copy()'),
-  fn('pop', [p('key', 'str', 'The key.'), p('default', 'Any', 'Value when the key is missing; without it a missing key raises KeyError.', '...')], 'Any',
+  fn('pop', positionalOnly([p('key', 'str', 'The key.'), p('default', 'Any', 'Value when the key is missing; without it a missing key raises KeyError.', '...')]), 'Any',
     'Removes a key and returns its value.', "data.pop('password', None)"),
   fn('popitem', [], 'tuple', 'Removes and returns the last inserted (key, value) pair.', 'key, value = data.popitem()'),
-  fn('setdefault', [p('key', 'str', 'The key.'), p('default', 'Any', 'Value set when the key is missing.', 'None')], 'Any',
+  fn('setdefault', positionalOnly([p('key', 'str', 'The key.'), p('default', 'Any', 'Value set when the key is missing.', 'None')]), 'Any',
     'The value of a key, first setting it to `default` when it is missing.', "data.setdefault('tags', [])"),
-  fn('update', [p('other', 'dict', 'Pairs to set (keyword arguments work too).', '()')], 'None',
-    'Sets the keys of another dict.', "data.update({'status': 'active'})"),
+  { ...fn('update', positionalOnly([p('other', 'dict', 'Pairs to set (keyword arguments work too).', '()')]), 'None',
+    'Sets the keys of another dict.', "data.update({'status': 'active'})"), extraKeywords: true },
   fn('clear', [], 'None', 'Removes every key.', 'data.clear()'),
-  fn('fromkeys', [p('keys', 'list', 'The keys.'), p('value', 'Any', 'The value of every key.', 'None')], 'dict',
+  fn('fromkeys', positionalOnly([p('keys', 'list', 'The keys.'), p('value', 'Any', 'The value of every key.', 'None')]), 'dict',
     'A new dict with these keys, all set to `value`.', "dict.fromkeys(['a', 'b'], 0)"),
 ];
 
 /** Methods of the lists the API returns (`db.get_documents(...)`, `request.user.roles`...). */
 export const listMethods: ApiFunction[] = [
-  fn('append', [p('item', 'Any', 'The item.')], 'None', 'Adds an item at the end.', 'names.append(doc["data"]["name"])'),
-  fn('extend', [p('items', 'list', 'The items.')], 'None', 'Adds every item of another list at the end.', 'docs.extend(more)'),
-  fn('insert', [p('index', 'int', 'Position.'), p('item', 'Any', 'The item.')], 'None', 'Inserts an item before a position.', 'docs.insert(0, first)'),
-  fn('remove', [p('item', 'Any', 'The item.')], 'None', 'Removes the first item equal to `item`; ValueError when none is.', "roles.remove('admin')"),
-  fn('pop', [p('index', 'int', 'Position; the last item when omitted.', '-1')], 'Any', 'Removes and returns an item.', 'last = docs.pop()'),
+  fn('append', positionalOnly([p('item', 'Any', 'The item.')]), 'None', 'Adds an item at the end.', 'names.append(doc["data"]["name"])'),
+  fn('extend', positionalOnly([p('items', 'list', 'The items.')]), 'None', 'Adds every item of another list at the end.', 'docs.extend(more)'),
+  fn('insert', positionalOnly([p('index', 'int', 'Position.'), p('item', 'Any', 'The item.')]), 'None', 'Inserts an item before a position.', 'docs.insert(0, first)'),
+  fn('remove', positionalOnly([p('item', 'Any', 'The item.')]), 'None', 'Removes the first item equal to `item`; ValueError when none is.', "roles.remove('admin')"),
+  fn('pop', positionalOnly([p('index', 'int', 'Position; the last item when omitted.', '-1')]), 'Any', 'Removes and returns an item.', 'last = docs.pop()'),
   fn('clear', [], 'None', 'Removes every item.', 'docs.clear()'),
-  fn('index', [p('item', 'Any', 'The item.')], 'int', 'Position of the first item equal to `item`; ValueError when none is.', "roles.index('admin')"),
-  fn('count', [p('item', 'Any', 'The item.')], 'int', 'Number of items equal to `item`.', "roles.count('admin')"),
-  fn('sort', [p('key', 'Callable | None', 'Function giving the sort key of an item.', 'None'), p('reverse', 'bool', 'Descending order.', 'False')], 'None',
+  fn('index', positionalOnly([p('item', 'Any', 'The item.'), p('start', 'int', 'Where the search starts.', '0'), p('stop', 'int', 'Where the search stops.', 'sys.maxsize')]), 'int',
+    'Position of the first item equal to `item`; ValueError when none is.', "roles.index('admin')"),
+  fn('count', positionalOnly([p('item', 'Any', 'The item.')]), 'int', 'Number of items equal to `item`.', "roles.count('admin')"),
+  fn('sort', keywordOnly([p('key', 'Callable | None', 'Function giving the sort key of an item.', 'None'), p('reverse', 'bool', 'Descending order.', 'False')]), 'None',
     'Sorts the list in place.', "docs.sort(key=lambda d: d['created_at'], reverse=True)"),
   fn('reverse', [], 'None', 'Reverses the list in place.', 'docs.reverse()'),
   fn('copy', [], 'list', 'A shallow copy.', 'page = docs.copy()'),
@@ -291,6 +300,8 @@ const extraExceptions = [
   'Exception', 'BaseException', 'ArithmeticError', 'AssertionError', 'AttributeError', 'LookupError', 'MemoryError',
   'NameError', 'NotImplementedError', 'OverflowError', 'RecursionError', 'RuntimeError', 'StopIteration',
   'TimeoutError', 'UnicodeError', 'ZeroDivisionError', 'ImportError', 'ModuleNotFoundError',
+  'BaseExceptionGroup', 'ExceptionGroup', 'GeneratorExit', 'OSError', 'PermissionError', 'UnboundLocalError',
+  'StopAsyncIteration', 'UnicodeDecodeError', 'UnicodeEncodeError', 'FloatingPointError',
 ];
 const constants = ['True', 'False', 'None', 'NotImplemented', 'Ellipsis'];
 const exceptionNames = new Set(['ValueError', 'TypeError', 'KeyError', 'IndexError', ...extraExceptions]);
@@ -348,20 +359,30 @@ export const modules: ApiModule[] = [
   {
     name: 'datetime',
     doc: 'Behaves like the `datetime.datetime` class (`datetime.now()`, `datetime.utcnow()`, `datetime.fromisoformat(s)`) and also exposes the module\'s classes (`datetime.datetime`, `datetime.date`, `datetime.timedelta`, `datetime.timezone`). Times are UTC.',
-    members: ['now', 'utcnow', 'today', 'fromisoformat', 'fromtimestamp', 'strptime', 'combine', 'min', 'max',
+    // The class's constructors and constants, its instance methods (callable on the class with a datetime as
+    // first argument, as in CPython), and the module's classes and constants.
+    members: ['now', 'utcnow', 'today', 'fromisoformat', 'fromtimestamp', 'utcfromtimestamp', 'fromordinal',
+      'fromisocalendar', 'strptime', 'combine', 'min', 'max', 'resolution',
+      'astimezone', 'ctime', 'dst', 'isocalendar', 'isoformat', 'isoweekday', 'replace', 'strftime', 'timestamp',
+      'timetuple', 'timetz', 'toordinal', 'tzname', 'utcoffset', 'utctimetuple', 'weekday',
+      'year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'fold',
       'datetime', 'date', 'time', 'timedelta', 'timezone', 'tzinfo', 'MINYEAR', 'MAXYEAR', 'UTC'],
   },
   {
     name: 'math', doc: 'Mathematical functions.',
-    members: ['ceil', 'floor', 'trunc', 'sqrt', 'isqrt', 'pow', 'exp', 'log', 'log2', 'log10', 'sin', 'cos', 'tan',
-      'asin', 'acos', 'atan', 'atan2', 'hypot', 'degrees', 'radians', 'fabs', 'factorial', 'gcd', 'lcm', 'comb', 'perm',
-      'isclose', 'isfinite', 'isinf', 'isnan', 'fsum', 'prod', 'copysign', 'fmod', 'modf', 'dist',
+    // Every public name of CPython's math (3.11 to 3.14); the stand-in exposes those its Python has.
+    members: ['ceil', 'floor', 'trunc', 'sqrt', 'isqrt', 'cbrt', 'pow', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10',
+      'log1p', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh',
+      'hypot', 'degrees', 'radians', 'fabs', 'factorial', 'gcd', 'lcm', 'comb', 'perm', 'isclose', 'isfinite',
+      'isinf', 'isnan', 'fsum', 'prod', 'sumprod', 'copysign', 'fmod', 'fma', 'modf', 'frexp', 'ldexp', 'remainder',
+      'nextafter', 'ulp', 'dist', 'erf', 'erfc', 'gamma', 'lgamma',
       'pi', 'e', 'tau', 'inf', 'nan'],
   },
   {
     name: 're', doc: 'Regular expressions.',
     members: ['compile', 'search', 'match', 'fullmatch', 'sub', 'subn', 'split', 'findall', 'finditer', 'escape',
-      'error', 'Pattern', 'Match', 'IGNORECASE', 'I', 'MULTILINE', 'M', 'DOTALL', 'S', 'VERBOSE', 'X', 'ASCII', 'A'],
+      'purge', 'error', 'PatternError', 'Pattern', 'Match', 'RegexFlag', 'NOFLAG', 'IGNORECASE', 'I', 'MULTILINE', 'M',
+      'DOTALL', 'S', 'VERBOSE', 'X', 'ASCII', 'A', 'UNICODE', 'U', 'LOCALE', 'L', 'DEBUG'],
   },
 ];
 
@@ -390,7 +411,8 @@ export const allowedDunderAttributes = [
 /** The JSON form of the model that the Python sandbox reads (policy.py; written into the snapshot by the build). */
 export function sandboxPolicy() {
   return {
-    builtins: builtins.map((b) => b.name),
+    // The constants too: True, False and None are keywords, but NotImplemented and Ellipsis are builtins' names.
+    builtins: [...builtins.map((b) => b.name), ...constants],
     modules: Object.fromEntries(modules.map((m) => [m.name, m.members])),
     forbiddenAttributes,
     allowedDunderAttributes,

@@ -69,7 +69,13 @@ export interface RunError {
 /** The outcome of a run, a superset of CocoBASE's `{success, result, output, error, execution_time}`. */
 export interface RunResult {
   success: boolean;
+  /** The returned value as a JavaScript value: integers above 2^53 are rounded, `10.0` is 10 (use result_json). */
   result: unknown;
+  /**
+   * The returned value as the JSON text Python's `json.dumps` gives: exact integers, `10.0`, key order as in
+   * the dict (integer-like keys included). "null" when the run failed. What clients show and send.
+   */
+  result_json: string;
   output: string;
   error: string | null;
   /** Milliseconds spent running the function (compile + execute + commit). */
@@ -118,7 +124,7 @@ export function failedRunResult(failure: RunFailure, lines: readonly string[], e
   timings: RunTimings = { run_ms: 0, commit_ms: 0, save_ms: 0 }): RunResult {
   const error = `${failure.type}: ${failure.message}`;
   return {
-    success: false, result: null, output: outputText(lines), error, execution_time: roundMs(executionTimeMs),
+    success: false, result: null, result_json: 'null', output: outputText(lines), error, execution_time: roundMs(executionTimeMs),
     status_code: null, error_type: failure.type, error_line: failure.line ?? null,
     traceback: failure.traceback === undefined ? `${error}\n` : failure.traceback,
     changes: emptyChanges(), committed: false, timings,

@@ -16,8 +16,18 @@ import { DataService, DataError } from './dataService';
 const { port, data } = supervisorChannel();
 const post = (message: WorkerToSupervisor): void => port.postMessage(message);
 
-/** What the sandbox prelude answers for a run: the returned value (with an HTTP status), or the exception. */
-type Outcome = { ok: true; status?: number | null; result?: unknown } | { ok: false; error: RunError };
+/** What the sandbox prelude answers for a run: the returned value's JSON text (with an HTTP status), or the exception. */
+type Outcome = { ok: true; status?: number | null; resultJson: string } | { ok: false; error: RunError };
+
+/**
+ * Reads the sandbox's outcome text (entry.py's run()): a JSON header line, followed for a success by the
+ * result's JSON text, which stays text so that its integers, floats and key order are Python's.
+ */
+function readOutcome(text: string): Outcome {
+  const newline = text.indexOf('\n');
+  const header = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as Outcome;
+  return header.ok ? { ...header, resultJson: newline < 0 ? 'null' : text.slice(newline + 1) } : header;
+}
 
 /** Runs the bridge operation and turns every failure into an error answer Python raises as an exception. */
 function answer(operation: string, work: () => string): string {
@@ -76,7 +86,7 @@ async function main(): Promise<void> {
     store.begin();
     let outcome: Outcome;
     try {
-      outcome = JSON.parse(python.prelude.run(run.source, run.filename, requestJson)) as Outcome;
+      outcome = readOutcome(python.prelude.run(run.source, run.filename, requestJson));
     } catch (error) {
       outcome = { ok: false, error: { type: 'RuntimeError', message: `the runtime failed: ${String(error)}`, line: null, column: null, traceback: '' } };
     }
@@ -127,7 +137,8 @@ function toRunResult(outcome: Outcome, lines: readonly string[], executionTimeMs
     return failedRunResult({ type, message, line, traceback: traceback || null }, lines, executionTimeMs, timings);
   }
   return {
-    success: true, result: outcome.result ?? null, output: outputText(lines), error: null, execution_time: roundMs(executionTimeMs),
+    success: true, result: JSON.parse(outcome.resultJson), result_json: outcome.resultJson, output: outputText(lines), error: null,
+    execution_time: roundMs(executionTimeMs),
     status_code: outcome.status ?? null, error_type: null, error_line: null, traceback: null, changes, committed, timings,
   };
 }

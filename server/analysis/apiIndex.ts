@@ -27,7 +27,7 @@ export const allowedModules = new Set(allowedModuleNames);
 export const moduleByName = new Map(modules.map((m) => [m.name, m]));
 export const forbiddenAttributeNames = new Set(forbiddenAttributes);
 export const allowedDunders = new Set(allowedDunderAttributes);
-export { dbObject, requestObject, userMembers, requestNames };
+export { dbObject, requestObject, requestNames };
 
 /** Globals the runtime injects into every function besides the builtins. */
 export const injectedGlobals = new Map<string, ApiTarget>([
@@ -145,7 +145,13 @@ export function functionOf(target: ApiTarget | undefined): ApiFunction | undefin
 
 /** The Python signature of an API function, e.g. `get_documents(collection: str, filters: dict | None = None) -> list`. */
 export function formatSignature(owner: string, fn: ApiFunction): string {
-  const params = fn.params.map((p) => `${p.name}: ${p.type}${p.default === undefined ? '' : ` = ${p.default}`}`);
+  const params: string[] = [];
+  fn.params.forEach((p, index) => {
+    if (p.passing === 'keyword' && index === 0) params.push('*');
+    params.push(`${p.name}: ${p.type}${p.default === undefined ? '' : ` = ${p.default}`}`);
+    if (p.passing === 'positional' && fn.params[index + 1]?.passing !== 'positional') params.push('/');
+  });
+  if (fn.extraKeywords) params.push('**kwargs');
   return `${owner}.${fn.name}(${params.join(', ')}) -> ${fn.returns}`;
 }
 

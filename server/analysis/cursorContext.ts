@@ -71,4 +71,4 @@ export function argumentAt(call: CallSite, offset: number): { index: number; key
   return { index, keyword: keywordArg?.name };
 }
 
-export { scopeAt, type Scope };
+export { scopeAt };

@@ -2,7 +2,8 @@
 // stable code (syntax-error, disallowed-import, forbidden-builtin, unknown-member, wrong-arguments,
 // missing-entry-point, undefined-name, private-attribute, private-name, unknown-collection) so that editors,
 // `cloudfn check` and tests can refer to it. Collection names come from the caller (the local database file);
-// without them no collection diagnostic is raised. Offsets are into the document's text; callers convert them to positions.
+// without them, or when the database has none yet, no collection diagnostic is raised. Offsets are into the
+// document's text; callers convert them to positions.
 
 import type { ApiFunction } from '../../runtime/cocobase/apiModel';
 import {
@@ -10,8 +11,9 @@ import {
   memberNames, nearestName, targetOwner,
 } from './apiIndex';
 import { calledFunction, chainTargets, collectionLiteral } from './apiTargets';
+import { collectionParameter, collectionsCreatedIn } from './collectionUtils';
 import { cpythonErrorSpan, type CPythonSyntaxResult } from './cpythonSyntax';
-import { mayBeStarImported, resolveName, type DocumentAnalysis } from './documentAnalysis';
+import { mayBeStarImported, resolveName, type CallSite, type DocumentAnalysis } from './documentAnalysis';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information';
 
@@ -35,13 +37,22 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[], exact: CPythonSyntaxResult | undefined): void {
+/**
+ * Syntax errors: CPython's answer when known (it also reports the compile-time errors the parser accepts, such
+ * as `return` outside a function); until then the parser's own marks. Returns where the parse tree stops being
+ * reliable: the first error, or the parser's first mark (also when CPython compiles what the parser lacks).
+ */
+function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[], exact: CPythonSyntaxResult | undefined): number | undefined {
   if (exact !== undefined) {
     // CPython's own answer replaces the parser's marks (and clears them when CPython compiles the file).
-    if (exact) out.push({ ...cpythonErrorSpan(analysis, exact), severity: 'error', code: 'syntax-error', message: exact.message });
-    return;
+    const parserMark = analysis.syntaxProblems[0]?.from;
+    if (!exact) return parserMark;
+    const span = cpythonErrorSpan(analysis, exact);
+    out.push({ ...span, severity: 'error', code: 'syntax-error', message: exact.message });
+    return Math.min(span.from, parserMark ?? span.from);
   }
   let lastLine = -1;
+  let first: number | undefined;
   for (const problem of analysis.syntaxProblems) {
     const line = analysis.lines.positionAt(problem.from).line;
     if (line === lastLine) continue;
@@ -59,8 +70,10 @@ function checkSyntax(analysis: DocumentAnalysis, out: CloudDiagnostic[], exact: 
         else to = Math.min(from + 1, text.length);
       }
     }
+    first ??= from;
     out.push({ from, to, severity: 'error', code: 'syntax-error', message: problem.message });
   }
+  return first;
 }
 
 function checkImports(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
@@ -70,14 +83,19 @@ function checkImports(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void 
     if (imported.relative) {
       out.push({ from: imported.statementFrom, to: imported.statementTo, severity: 'error', code: 'disallowed-import', statement,
         message: 'relative imports are not available in cloud functions' });
-    } else if (imported.module && !allowedModules.has(imported.module)) {
+    } else if (imported.module && imported.module !== '__future__' && !allowedModules.has(imported.module)) {
+      // `from __future__ import annotations` is a compiler directive; CPython refuses unknown features itself.
       out.push({ from: imported.from, to: imported.to, severity: 'error', code: 'disallowed-import', statement,
         message: `import of '${imported.module}' is not allowed in cloud functions (allowed modules: ${allowed})` });
     }
   }
 }
 
-function checkNames(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+/**
+ * Names: forbidden builtins, private names and undefined names. After a syntax error the parser's recovery can
+ * move statements out of their block, so undefined names are not reported past it.
+ */
+function checkNames(analysis: DocumentAnalysis, out: CloudDiagnostic[], syntaxErrorAt: number | undefined): void {
   for (const ref of analysis.references) {
     const name = ref.name;
     if (!name) continue;
@@ -94,6 +112,7 @@ function checkNames(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
       continue;
     }
     if (defined || ref.isStore || isPredefinedName(name) || mayBeStarImported(ref.scope)) continue;
+    if (syntaxErrorAt !== undefined && ref.from >= syntaxErrorAt) continue;
     out.push({ from: ref.from, to: ref.to, severity: 'error', code: 'undefined-name', message: `name '${name}' is not defined` });
   }
 }
@@ -110,7 +129,7 @@ function checkAttributes(analysis: DocumentAnalysis, out: CloudDiagnostic[]): vo
     }
   }
   for (const chain of analysis.chains) {
-    const targets = chainTargets(analysis, chain);
+    const targets = chainTargets(analysis, chain, 'onlyBinding');
     chain.properties.forEach((property, index) => {
       const owner = targets[index];
       if (!owner || !property.name || targets[index + 1] || !hasClosedMembers(owner)) return;
@@ -123,58 +142,72 @@ function checkAttributes(analysis: DocumentAnalysis, out: CloudDiagnostic[]): vo
   }
 }
 
-function checkCalls(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
-  for (const call of analysis.calls) {
-    const called = calledFunction(analysis, call);
-    if (!called) continue;
-    const { owner, fn } = called;
-    const label = `${owner}.${fn.name}()`;
-    const params = fn.params;
-    const hasUnpacking = call.args.some((arg) => arg.kind === 'star' || arg.kind === 'doubleStar');
-    const positional = call.args.filter((arg) => arg.kind === 'positional' || arg.kind === 'generator');
-    const keywords = call.args.filter((arg) => arg.kind === 'keyword');
-    const calleeSpan = { from: call.calleeChain!.properties[call.calleeChain!.properties.length - 1]!.from, to: call.calleeTo };
-    if (!call.args.some((arg) => arg.kind === 'star') && positional.length > params.length) {
-      const extra = positional[params.length]!;
-      out.push({ from: extra.from, to: positional[positional.length - 1]!.to, severity: 'error', code: 'wrong-arguments',
-        message: `${label} takes ${plural(params.length, 'positional argument')} but ${positional.length} ${positional.length === 1 ? 'was' : 'were'} given` });
+/** The wrong-arguments diagnostics of one call to an API function (CPython's rules for binding arguments). */
+function checkCall(call: CallSite, owner: string, fn: ApiFunction, out: CloudDiagnostic[]): void {
+  const reported = out.length;
+  const label = `${owner}.${fn.name}()`;
+  const params = fn.params;
+  const positionalParams = params.filter((p) => p.passing !== 'keyword');
+  const hasUnpacking = call.args.some((arg) => arg.kind === 'star' || arg.kind === 'doubleStar');
+  const positional = call.args.filter((arg) => arg.kind === 'positional' || arg.kind === 'generator');
+  const keywords = call.args.filter((arg) => arg.kind === 'keyword');
+  const calleeSpan = { from: call.calleeTo - fn.name.length, to: call.calleeTo };
+  if (!call.args.some((arg) => arg.kind === 'star') && positional.length > positionalParams.length) {
+    const extra = positional[positionalParams.length]!;
+    out.push({ from: extra.from, to: positional[positional.length - 1]!.to, severity: 'error', code: 'wrong-arguments',
+      message: positionalParams.length === 0 && params.length > 0 ? `${label} takes no positional arguments`
+        : `${label} takes ${plural(positionalParams.length, 'positional argument')} but ${positional.length} ${positional.length === 1 ? 'was' : 'were'} given` });
+  }
+  const covered = new Set(positionalParams.slice(0, positional.length).map((p) => p.name));
+  const takesKeywords = fn.extraKeywords || params.some((p) => p.passing !== 'positional');
+  for (const keyword of keywords) {
+    const name = keyword.name!;
+    const range = { from: keyword.nameFrom ?? keyword.from, to: keyword.nameTo ?? keyword.to };
+    const param = params.find((p) => p.name === name);
+    if (!takesKeywords) {
+      out.push({ ...range, severity: 'error', code: 'wrong-arguments', message: `${label} takes no keyword arguments` });
+    } else if (param?.passing === 'positional' && !fn.extraKeywords) {
+      out.push({ ...range, severity: 'error', code: 'wrong-arguments',
+        message: `${label} got some positional-only arguments passed as keyword arguments: '${name}'` });
+    } else if (!param && !fn.extraKeywords) {
+      const suggestion = nearestName(name, params.filter((p) => p.passing !== 'positional').map((p) => p.name));
+      out.push({ ...range, severity: 'error', code: 'wrong-arguments', suggestion,
+        message: `${label} got an unexpected keyword argument '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` });
+    } else if (param && covered.has(name)) {
+      out.push({ ...range, severity: 'error', code: 'wrong-arguments', message: `${label} got multiple values for argument '${name}'` });
     }
-    const covered = new Set(params.slice(0, positional.length).map((p) => p.name));
-    for (const keyword of keywords) {
-      const name = keyword.name!;
-      const range = { from: keyword.nameFrom ?? keyword.from, to: keyword.nameTo ?? keyword.to };
-      if (!params.some((p) => p.name === name)) {
-        const suggestion = nearestName(name, params.map((p) => p.name));
-        out.push({ ...range, severity: 'error', code: 'wrong-arguments', suggestion,
-          message: `${label} got an unexpected keyword argument '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` });
-      } else if (covered.has(name)) {
-        out.push({ ...range, severity: 'error', code: 'wrong-arguments', message: `${label} got multiple values for argument '${name}'` });
-      }
-      covered.add(name);
-    }
-    if (call.closed && !hasUnpacking) {
-      const missing = params.filter((p) => p.default === undefined && !covered.has(p.name)).map((p) => `'${p.name}'`);
-      if (missing.length > 0) {
-        out.push({ ...calleeSpan, severity: 'error', code: 'wrong-arguments',
-          message: `${label} missing ${plural(missing.length, 'required argument')}: ${missing.join(', ')}` });
-      }
+    if (param?.passing !== 'positional') covered.add(name);
+  }
+  // As in CPython, one wrong argument is reported; missing ones only when the others are right.
+  if (call.closed && !hasUnpacking && out.length === reported) {
+    const missing = params.filter((p) => p.default === undefined && !covered.has(p.name)).map((p) => `'${p.name}'`);
+    if (missing.length > 0) {
+      out.push({ ...calleeSpan, severity: 'error', code: 'wrong-arguments',
+        message: `${label} missing ${plural(missing.length, 'required argument')}: ${missing.join(', ')}` });
     }
   }
 }
 
-/** `db.*` functions whose first parameter names an existing collection (create_collection names a new one). */
-export function collectionParameter(called: { owner: string; fn: ApiFunction } | undefined): string | undefined {
-  if (!called || called.owner !== 'db' || called.fn.name === 'create_collection') return undefined;
-  const first = called.fn.params[0]?.name;
-  return first === 'collection' || first === 'name' ? first : undefined;
+function checkCalls(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
+  for (const call of analysis.calls) {
+    const called = calledFunction(analysis, call, 'onlyBinding');
+    if (called) checkCall(call, called.owner, called.fn, out);
+  }
 }
 
+/**
+ * unknown-collection: a literal collection name that is neither in the local database nor created by the file
+ * itself (any of its create_collection/create_document calls, whatever their order: functions run in any order).
+ * A database without collections (a fresh one) says nothing about the names, so it raises no warning.
+ */
 function checkCollections(analysis: DocumentAnalysis, collections: ReadonlySet<string>, out: CloudDiagnostic[]): void {
+  if (collections.size === 0) return;
+  const created = collectionsCreatedIn(analysis);
   for (const call of analysis.calls) {
     const param = collectionParameter(calledFunction(analysis, call));
     if (!param) continue;
     const literal = collectionLiteral(analysis, call, param);
-    if (!literal || collections.has(literal.value)) continue;
+    if (!literal || collections.has(literal.value) || created.has(literal.value)) continue;
     const suggestion = nearestName(literal.value, [...collections]);
     out.push({ from: literal.from, to: literal.to, severity: 'warning', code: 'unknown-collection',
       message: `collection '${literal.value}' is not in the local database${suggestion ? `; did you mean '${suggestion}'?` : ''}` });
@@ -197,9 +230,9 @@ function checkEntryPoint(analysis: DocumentAnalysis, out: CloudDiagnostic[]): vo
  */
 export function computeDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>, exactSyntax?: CPythonSyntaxResult): CloudDiagnostic[] {
   const out: CloudDiagnostic[] = [];
-  checkSyntax(analysis, out, exactSyntax);
+  const syntaxErrorAt = checkSyntax(analysis, out, exactSyntax);
   checkImports(analysis, out);
-  checkNames(analysis, out);
+  checkNames(analysis, out, syntaxErrorAt);
   checkAttributes(analysis, out);
   checkCalls(analysis, out);
   checkEntryPoint(analysis, out);

@@ -1,13 +1,15 @@
 // The analysis snapshot of one document: the @lezer/python tree (error tolerant), the scopes with the symbols
 // each defines (functions, classes, assignments, parameters, imports, for/with/except targets, comprehension
-// variables, globals), every name reference, attribute chain, call site and import. Features and diagnostics
-// read only this snapshot; it is built once per document version.
+// variables, globals, PEP 695 type parameters), every name reference, attribute chain, call site and import.
+// Features and diagnostics read only this snapshot; it is built once per document version. Two forms CPython
+// accepts and @lezer/python does not (`with x as (a, b):`, `with (a() as x, b() as y):`) are repaired on a
+// copy of the text of the same length before parsing, so that offsets stay the document's.
 
 import { parser } from '@lezer/python';
 import type { SyntaxNode, Tree, TreeFragment } from '@lezer/common';
 import { LineIndex } from './textPositions';
 
-export type ScopeKind = 'module' | 'function' | 'class' | 'lambda' | 'comprehension';
+export type ScopeKind = 'module' | 'function' | 'class' | 'lambda' | 'comprehension' | 'typeParameters';
 
 export type SymbolKind = 'function' | 'class' | 'variable' | 'parameter' | 'import' | 'global';
 
@@ -18,6 +20,8 @@ export interface SymbolDefinition {
   to: number;
   /** For imports: the module imported from and, for `from m import x`, the member's name. */
   importedFrom?: { module: string; member?: string };
+  /** How many statements bind the name in its scope (assignments, loops, augmented assignments...). */
+  bindings: number;
 }
 
 export interface Scope {
@@ -108,6 +112,8 @@ export interface DocumentAnalysis {
   calls: CallSite[];
   imports: ImportedModule[];
   syntaxProblems: SyntaxProblem[];
+  /** Names some scope declares `global` or `nonlocal` (their bindings elsewhere are not counted). */
+  sharedNames: ReadonlySet<string>;
 }
 
 const comprehensionNodes = new Set([
@@ -122,8 +128,47 @@ function children(node: SyntaxNode): SyntaxNode[] {
 
 /** Parses (reusing the fragments of a previous parse after an edit, when given) and analyses a document's text. */
 export function analyzeDocument(text: string, fragments?: readonly TreeFragment[]): DocumentAnalysis {
-  const tree = parser.parse(text, fragments);
+  const tree = parser.parse(repairForParser(text), fragments);
   return new Analyzer(text, tree).run();
+}
+
+/** A `with` line: its head, its items and the colon (with a trailing comment). */
+const withLine = /^([ \t]*(?:async[ \t]+)?with\b[ \t]*)(.*?)([ \t]*:[ \t]*(?:#.*)?)$/gm;
+
+/**
+ * The text with the `with` forms the parser lacks rewritten at the same length: a bracketed target becomes one
+ * placeholder identifier (the analyzer reads the names from the original text), and parentheses around the
+ * items of a one-line `with (...)` become spaces. Each line is repaired on its own, so that the fragments
+ * reused by an incremental parse stay valid.
+ */
+function repairForParser(text: string): string {
+  if (!text.includes('with')) return text;
+  return text.replace(withLine, (line, head: string, items: string, tail: string) => {
+    let repaired = items;
+    if (repaired.startsWith('(') && /\bas\b/.test(repaired) && closingBracket(repaired, 0) === repaired.length - 1) {
+      repaired = ` ${repaired.slice(1, -1)} `;
+    }
+    for (const match of repaired.matchAll(/\bas[ \t]*(?=[([])/g)) {
+      const open = match.index! + match[0].length;
+      const close = closingBracket(repaired, open);
+      const target = close < 0 ? '' : repaired.slice(open, close + 1);
+      if (!target || !/^[\w\s,*()[\]]*$/.test(target) || !/^[ \t]*(,|$)/.test(repaired.slice(close + 1))) continue;
+      repaired = repaired.slice(0, open) + '_'.repeat(target.length) + repaired.slice(close + 1);
+    }
+    return repaired === items ? line : head + repaired + tail;
+  });
+}
+
+/** The index of the bracket closing the one at `open`, or -1 when it is not closed in the text. */
+function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') depth--;
+    if (depth === 0) return index;
+  }
+  return -1;
 }
 
 class Analyzer {
@@ -135,6 +180,7 @@ class Analyzer {
   private readonly calls: CallSite[] = [];
   private readonly imports: ImportedModule[] = [];
   private readonly syntaxProblems: SyntaxProblem[] = [];
+  private readonly sharedNames = new Set<string>();
 
   constructor(private readonly text: string, private readonly tree: Tree) {
     this.moduleScope = this.newScope('module', 0, text.length, undefined);
@@ -145,7 +191,7 @@ class Analyzer {
     return {
       text: this.text, tree: this.tree, lines: new LineIndex(this.text), moduleScope: this.moduleScope, scopes: this.scopes,
       references: this.references, chains: this.chains, properties: this.properties, calls: this.calls,
-      imports: this.imports, syntaxProblems: this.syntaxProblems,
+      imports: this.imports, syntaxProblems: this.syntaxProblems, sharedNames: this.sharedNames,
     };
   }
 
@@ -160,10 +206,15 @@ class Analyzer {
   }
 
   private define(scope: Scope, node: SyntaxNode, kind: SymbolKind, importedFrom?: SymbolDefinition['importedFrom']): void {
-    const name = this.slice(node);
+    this.defineName(scope, this.slice(node), node.from, node.to, kind, importedFrom);
+  }
+
+  private defineName(scope: Scope, name: string, from: number, to: number, kind: SymbolKind, importedFrom?: SymbolDefinition['importedFrom']): void {
     if (!name) return;
     // The first definition is the one shown by hover and go-to; later ones only confirm the name exists.
-    if (!scope.symbols.has(name)) scope.symbols.set(name, { name, kind, from: node.from, to: node.to, importedFrom });
+    const existing = scope.symbols.get(name);
+    if (existing) existing.bindings++;
+    else scope.symbols.set(name, { name, kind, from, to, importedFrom, bindings: 1 });
   }
 
   private reference(node: SyntaxNode, scope: Scope, isStore = false): NameReference {
@@ -214,6 +265,7 @@ class Analyzer {
         this.visitChildren(node, scope);
         return;
       case 'TypeDefinition': this.visitTypeDefinition(node, scope); return;
+      case 'Decorator': this.visitDecorator(node, scope); return;
       default:
         if (comprehensionNodes.has(node.name)) {
           this.visitComprehension(node, scope);
@@ -245,28 +297,57 @@ class Analyzer {
     }
   }
 
+  /**
+   * The scope where a def's or class's annotations, defaults and bases are read: with PEP 695 type parameters
+   * (`def swap[A, B]`, `class Stack[T]`) a scope of their own between the enclosing one and the body's.
+   */
+  private typeParameterScope(node: SyntaxNode, scope: Scope): Scope {
+    const list = node.getChild('TypeParamList');
+    if (!list) return scope;
+    const params = this.newScope('typeParameters', node.from, node.to, scope);
+    for (const param of list.getChildren('TypeParam')) {
+      for (const child of children(param)) {
+        if (child.name === 'VariableName' && child.from === param.from) this.define(params, child, 'class');
+        else this.visit(child, params);
+      }
+    }
+    return params;
+  }
+
   private visitFunction(node: SyntaxNode, scope: Scope): void {
-    const inner = this.newScope('function', node.from, node.to, scope);
+    const outer = this.typeParameterScope(node, scope);
+    const inner = this.newScope('function', node.from, node.to, outer);
     let named = false;
     for (const child of children(node)) {
       if (child.name === 'VariableName' && !named) {
         this.define(scope, child, 'function');
         named = true;
-      } else if (child.name === 'ParamList') this.visitParams(child, scope, inner);
+      } else if (child.name === 'ParamList') this.visitParams(child, outer, inner);
       else if (child.name === 'Body') this.visit(child, inner);
-      else this.visit(child, scope);
+      else if (child.name !== 'TypeParamList') this.visit(child, outer);
     }
   }
 
   private visitClass(node: SyntaxNode, scope: Scope): void {
-    const inner = this.newScope('class', node.from, node.to, scope);
+    const outer = this.typeParameterScope(node, scope);
+    const inner = this.newScope('class', node.from, node.to, outer);
     let named = false;
     for (const child of children(node)) {
       if (child.name === 'VariableName' && !named) {
         this.define(scope, child, 'class');
         named = true;
       } else if (child.name === 'Body') this.visit(child, inner);
-      else this.visit(child, scope);
+      else if (child.name !== 'TypeParamList') this.visit(child, outer);
+    }
+  }
+
+  /** `@name`, `@name.attr` and `@name.attr(...)`: the first name is read, the later ones are attributes. */
+  private visitDecorator(node: SyntaxNode, scope: Scope): void {
+    let afterDot = false;
+    for (const child of children(node)) {
+      if (child.name === 'VariableName' && afterDot) this.properties.push({ name: this.slice(child), from: child.from, to: child.to });
+      else if (child.name !== '.') this.visit(child, scope);
+      afterDot = child.name === '.';
     }
   }
 
@@ -282,6 +363,10 @@ class Analyzer {
   private visitTarget(node: SyntaxNode, scope: Scope, defineIn: Scope, kind: SymbolKind = 'variable'): void {
     switch (node.name) {
       case 'VariableName':
+        if (/^[([]/.test(this.slice(node))) {
+          this.defineBracketTarget(node, scope, defineIn, kind);
+          return;
+        }
         this.define(defineIn, node, kind);
         this.reference(node, scope, true);
         return;
@@ -290,6 +375,15 @@ class Analyzer {
         return;
       default:
         this.visit(node, scope);
+    }
+  }
+
+  /** A bracketed `with` target the text repair turned into one placeholder: each name in it is a target. */
+  private defineBracketTarget(node: SyntaxNode, scope: Scope, defineIn: Scope, kind: SymbolKind): void {
+    for (const match of this.slice(node).matchAll(/[A-Za-z_]\w*/g)) {
+      const from = node.from + match.index!;
+      this.defineName(defineIn, match[0], from, from + match[0].length, kind);
+      this.references.push({ name: match[0], from, to: from + match[0].length, scope, isStore: true });
     }
   }
 
@@ -360,6 +454,7 @@ class Analyzer {
     const isGlobal = node.firstChild?.name === 'global';
     for (const child of children(node)) {
       if (child.name !== 'VariableName') continue;
+      this.sharedNames.add(this.slice(child));
       // A global declaration binds the name in the module (when assigned); nonlocal names an enclosing one.
       this.define(isGlobal ? this.moduleScope : scope, child, 'global');
       this.reference(child, scope, true);
@@ -469,7 +564,8 @@ class Analyzer {
     return { root: base.root, properties: [...base.properties, empty], from: node.from, to: dot.to };
   }
 
-  private visitMember(node: SyntaxNode, scope: Scope): SyntaxNode | undefined {
+  /** Visits a member expression; returns its chain when the whole expression is one (`a.b.c`, not `f().c`). */
+  private visitMember(node: SyntaxNode, scope: Scope): AttributeChain | undefined {
     const chain = this.chainOf(node, scope);
     if (chain) {
       this.chains.push(chain);
@@ -477,7 +573,7 @@ class Analyzer {
       for (let inner: SyntaxNode | null = node; inner && inner.name === 'MemberExpression'; inner = inner.firstChild) {
         for (const child of children(inner)) if (child.type.isError) this.visit(child, scope);
       }
-      return undefined;
+      return chain;
     }
     for (const child of children(node)) {
       if (child.name === 'PropertyName') this.properties.push({ name: this.slice(child), from: child.from, to: child.to });
@@ -491,15 +587,11 @@ class Analyzer {
     const argList = node.getChild('ArgList');
     if (!callee) return;
     let calleeChain: AttributeChain | undefined;
-    if (callee.name === 'VariableName' || callee.name === 'MemberExpression') {
-      const before = this.chains.length;
-      if (callee.name === 'VariableName') {
-        calleeChain = { root: this.reference(callee, scope), properties: [], from: callee.from, to: callee.to };
-      } else {
-        this.visitMember(callee, scope);
-        if (this.chains.length > before) calleeChain = this.chains[this.chains.length - 1];
-      }
-    } else this.visit(callee, scope);
+    // Only a callee that is itself a chain has one: `request.json().get` is a method of what request.json() returns.
+    if (callee.name === 'VariableName') {
+      calleeChain = { root: this.reference(callee, scope), properties: [], from: callee.from, to: callee.to };
+    } else if (callee.name === 'MemberExpression') calleeChain = this.visitMember(callee, scope);
+    else this.visit(callee, scope);
     for (let child = callee.nextSibling; child; child = child.nextSibling) {
       if (child.name !== 'ArgList' || child.from !== argList?.from) this.visit(child, scope);
     }
@@ -598,9 +690,13 @@ class Analyzer {
   }
 }
 
-/** Looks a name up through a scope and its parents (class scopes included, to stay conservative). */
+/**
+ * Looks a name up through a scope and its parents as Python does: an enclosing class's names are not visible
+ * from the functions, lambdas and comprehensions inside it (only from the class body itself).
+ */
 export function resolveName(scope: Scope, name: string): SymbolDefinition | undefined {
   for (let current: Scope | undefined = scope; current; current = current.parent) {
+    if (current.kind === 'class' && current !== scope) continue;
     const symbol = current.symbols.get(name);
     if (symbol) return symbol;
   }

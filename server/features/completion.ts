@@ -14,10 +14,10 @@ import {
 } from '../analysis/apiIndex';
 import { calledFunction, collectionLiteral, expressionTarget, rootTarget, stringLiteralValue } from '../analysis/apiTargets';
 import { argumentAt, callAt, isInStringOrComment, scopeAt, typedChainAt } from '../analysis/cursorContext';
-import { collectionParameter } from '../analysis/diagnostics';
+import { collectionParameter } from '../analysis/collectionUtils';
 import type { DocumentAnalysis, SymbolDefinition } from '../analysis/documentAnalysis';
 import type { LocalSchema } from '../localCollections';
-import { memberDocumentation } from './hover';
+import { memberDocumentation } from './tooltipUtils';
 
 /** Python keywords offered where a statement or expression may start. */
 export const pythonKeywords = [
@@ -194,7 +194,7 @@ export function completionItems(analysis: DocumentAnalysis, offset: number, loca
   if (chain.path.length > 0) {
     let target = chain.path[0] === '?'
       ? objectBeforeDot(analysis, chain.prefixFrom - 1)
-      : rootTarget(analysis, { name: chain.path[0]!, from: offset, to: offset, scope, isStore: false }, true);
+      : rootTarget(analysis, { name: chain.path[0]!, from: offset, to: offset, scope, isStore: false }, 'firstBinding');
     if (chain.path[0] !== '?') for (const name of chain.path.slice(1)) target = target ? memberOf(target, name) : undefined;
     return target ? targetMembers(target) : [];
   }
@@ -206,7 +206,7 @@ export function completionItems(analysis: DocumentAnalysis, offset: number, loca
     items.push(item);
   };
   const call = callAt(analysis, offset);
-  const called = call && calledFunction(analysis, call, true);
+  const called = call && calledFunction(analysis, call, 'firstBinding');
   if (call && called) {
     const used = new Set(call.args.filter((a) => a.kind === 'keyword').map((a) => a.name));
     for (const param of called.fn.params) {

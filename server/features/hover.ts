@@ -2,21 +2,16 @@
 // module names, from the API model; the doc of builtins (and why a forbidden one is refused); the kind of a
 // symbol defined in the file, with the shape of the API value it holds when it was assigned one.
 
-import { valueType, type ApiMember } from '../../runtime/cocobase/apiModel';
-import { builtinByName, forbiddenBuiltinReasons, formatSignature, targetOwner, type ApiTarget } from '../analysis/apiIndex';
+import { valueType } from '../../runtime/cocobase/apiModel';
+import { builtinByName, forbiddenBuiltinReasons, targetOwner, type ApiTarget } from '../analysis/apiIndex';
 import { chainTargets, rootTarget } from '../analysis/apiTargets';
 import { resolveName, type DocumentAnalysis } from '../analysis/documentAnalysis';
+import { memberDocumentation } from './tooltipUtils';
 
 export interface HoverResult {
   markdown: string;
   from: number;
   to: number;
-}
-
-/** Markdown for one API member: signature or type, doc, example. */
-export function memberDocumentation(owner: string, member: ApiMember): string {
-  const signature = member.kind === 'function' ? formatSignature(owner, member) : `${owner}.${member.name}: ${member.type}`;
-  return ['```python', signature, '```', '', member.doc, '', 'Example:', '```python', member.example, '```'].join('\n');
 }
 
 function targetDocumentation(target: ApiTarget): string {
@@ -36,7 +31,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult
     const spans = [chain.root, ...chain.properties];
     const index = spans.findIndex((span) => span.from <= offset && offset <= span.to && span.to > span.from);
     if (index < 0) continue;
-    const target = chainTargets(analysis, chain, true)[index];
+    const target = chainTargets(analysis, chain, 'firstBinding')[index];
     if (target) return { markdown: targetDocumentation(target), from: spans[index]!.from, to: spans[index]!.to };
   }
   const ref = analysis.references.find((r) => r.from <= offset && offset <= r.to);
@@ -45,7 +40,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number): HoverResult
   const span = { from: ref.from, to: ref.to };
   if (symbol) {
     const line = analysis.lines.positionAt(symbol.from).line + 1;
-    const inferred = rootTarget(analysis, ref, true);
+    const inferred = rootTarget(analysis, ref, 'firstBinding');
     const type = inferred?.kind === 'value' ? `: ${valueType(inferred.value)}${inferred.orNone ? ' | None' : ''}` : '';
     return { markdown: ['```python', `(${symbol.kind}) ${symbol.name}${type}`, '```', '', `Defined on line ${line}.`].join('\n'), ...span };
   }

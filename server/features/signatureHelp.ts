@@ -10,7 +10,7 @@ import type { DocumentAnalysis } from '../analysis/documentAnalysis';
 /** The signature help at an offset, or undefined outside a known call. */
 export function signatureHelpAt(analysis: DocumentAnalysis, offset: number): SignatureHelp | undefined {
   const call = callAt(analysis, offset);
-  const called = call && calledFunction(analysis, call, true);
+  const called = call && calledFunction(analysis, call, 'firstBinding');
   if (!call || !called) return undefined;
   const { owner, fn } = called;
   const label = formatSignature(owner, fn);

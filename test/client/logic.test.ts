@@ -56,7 +56,7 @@ test('function files: one filter per glob and one per project folder', () => {
 
 function result(overrides: Partial<RunResult>): RunResult {
   return {
-    success: true, result: null, output: '', error: null, execution_time: 12.345, status_code: null, error_type: null,
+    success: true, result: null, result_json: 'null', output: '', error: null, execution_time: 12.345, status_code: null, error_type: null,
     error_line: null, traceback: null, changes: emptyChanges(), committed: false, timings: { run_ms: 0, commit_ms: 0, save_ms: 0 }, ...overrides,
   };
 }

@@ -1,5 +1,6 @@
-// `cloudfn check` and `cloudfn stubs` in-process: output lines, --json shape, exit codes, usage errors, and the
-// generated __builtins__.pyi; CPython's syntax message through the CLI bundle.
+// `cloudfn check` through the CLI bundle (it compiles every file in a Pyodide process, and the test runner's own
+// output would mix into an in-process capture): output lines, --json shape, exit codes, CPython's syntax message;
+// usage errors and `cloudfn stubs` in-process.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,20 +32,26 @@ const badFile = path.join(dir, 'bad.py');
 fs.writeFileSync(goodFile, 'def main():\n    return db.get_documents("users")\n');
 fs.writeFileSync(badFile, 'import os\n\ndef main():\n    return db.get_docs("users")\n');
 
-test('check: a clean file prints nothing and exits 0', async () => {
-  assert.deepEqual(await captured(() => checkCommand([goodFile])), { code: 0, stdout: '' });
+/** Runs `cloudfn check` with these arguments through the CLI bundle. */
+function check(...args: string[]): { code: number | null; stdout: string } {
+  const run = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'cloudfn.js'), 'check', ...args], { encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout };
+}
+
+test('check: a clean file prints nothing and exits 0', { timeout: 60_000 }, () => {
+  assert.deepEqual(check(goodFile), { code: 0, stdout: '' });
 });
 
-test('check: errors are printed as file:line:col lines and exit 1', async () => {
-  const { code, stdout } = await captured(() => checkCommand([goodFile, badFile]));
+test('check: errors are printed as file:line:col lines and exit 1', { timeout: 60_000 }, () => {
+  const { code, stdout } = check(goodFile, badFile);
   assert.equal(code, 1);
   assert.equal(stdout,
     `${badFile}:1:8: error disallowed-import import of 'os' is not allowed in cloud functions (allowed modules: json, datetime, math, re)\n` +
     `${badFile}:4:15: error unknown-member 'db' has no member 'get_docs'; did you mean 'get_documents'?\n`);
 });
 
-test('check --json: one object with files, diagnostics and counts', async () => {
-  const { code, stdout } = await captured(() => checkCommand(['--json', badFile]));
+test('check --json: one object with files, diagnostics and counts', { timeout: 60_000 }, () => {
+  const { code, stdout } = check('--json', badFile);
   assert.equal(code, 1);
   const report = JSON.parse(stdout);
   assert.equal(report.errors, 2);
@@ -59,9 +66,7 @@ test('check --json: one object with files, diagnostics and counts', async () => 
 test('check: a syntax error carries CPython\'s message, line and column', { timeout: 60_000 }, async () => {
   const brokenFile = path.join(dir, 'broken.py');
   fs.writeFileSync(brokenFile, 'def main():\n    x = db.get_documents("users"\n    return x\n');
-  // Through the CLI bundle in a process of its own: the test runner's own output would mix into a capture.
-  const run = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'cloudfn.js'), 'check', goodFile, brokenFile], { encoding: 'utf8' });
-  assert.deepEqual({ code: run.status, stdout: run.stdout }, {
+  assert.deepEqual(check(goodFile, brokenFile), {
     code: 1,
     stdout: `${brokenFile}:2:25: error syntax-error '(' was never closed\n`,
   });

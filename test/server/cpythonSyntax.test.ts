@@ -7,7 +7,6 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeDocument } from '../../server/analysis/documentAnalysis';
 import { checkSource } from '../../server/analysis/checkSource';
 import type { CPythonSyntaxResult } from '../../server/analysis/cpythonSyntax';
 import { ExactSyntaxErrors } from '../../server/exactSyntaxErrors';
@@ -20,8 +19,8 @@ after(() => compiler.stop());
 for (const file of listFixtures('syntax')) {
   test(`CPython syntax error: ${path.basename(file)}`, { timeout: 60_000 }, async () => {
     const { code, expected } = parseAnnotatedSource(fs.readFileSync(file, 'utf8'));
-    // As the server does: CPython is asked only when the parser finds an error.
-    const exact = analyzeDocument(code).syntaxProblems.length > 0 ? await compiler.compile(code) : undefined;
+    // As the server does: CPython is asked for every file.
+    const exact = await compiler.compile(code);
     const actual = checkSource(code, undefined, exact).map((d) => ({ line: d.line, column: d.column, severity: d.severity, code: d.code, message: d.message }));
     assert.deepEqual(actual, expected.map(({ line, column, severity, code: diagnosticCode, message }) => ({ line, column, severity, code: diagnosticCode, message })));
   });

@@ -10,6 +10,7 @@ from . import bridge, output
 from .check import compile_function
 from .db import make_db_class, seed
 from .guards import _format_attribute, make_builtins, refuse_processes
+from .interpreter_imports import preload as preload_interpreter_modules
 from .outcome import error_outcome, serialize_result
 from .policy import ENTRY_NAME, FORMAT_GUARD_NAME, JAVASCRIPT_MODULES, RECURSION_LIMIT, load, rules
 from .request import Request
@@ -24,7 +25,9 @@ _db_class = None
 
 
 def run(source, filename, request_json):
-    """Runs one cloud function; returns the outcome as JSON text."""
+    """Runs one cloud function; returns the outcome: a JSON header line, then for a success the result's JSON
+    text exactly as json.dumps gives it (so that JavaScript never holds it as a value, which would round big
+    integers, write 10.0 as 10 and reorder integer-like keys)."""
     output.start()
     database = _db_class()
     try:
@@ -52,7 +55,7 @@ def run(source, filename, request_json):
             value, status = value
         result_json = serialize_result(value)
         database._flush()
-        outcome = '{"ok": true, "status": %s, "result": %s}' % ("null" if status is None else status, result_json)
+        outcome = '{"ok": true, "status": %s}\n%s' % ("null" if status is None else status, result_json)
     except BaseException as error:  # noqa: BLE001 - every failure of user code becomes an outcome.
         outcome = _dumps(error_outcome(error, filename))
     finally:
@@ -69,6 +72,7 @@ def setup(policy_json):
     _safe_builtins = make_builtins(rules)
     _db_class = make_db_class(rules)
     refuse_processes()
+    preload_interpreter_modules()
     sys.setrecursionlimit(RECURSION_LIMIT)
 
 

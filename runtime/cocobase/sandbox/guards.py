@@ -7,6 +7,7 @@ import os
 import _string
 
 from .check import refused_attribute
+from .interpreter_imports import future_standin, interpreter_import
 from .output import _print
 from .policy import FORMAT_METHODS, PROCESS_FUNCTIONS, rules
 from .standins import standins
@@ -58,14 +59,18 @@ def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
     if level:
         raise ImportError("relative imports are not available in cloud functions")
     standin = standins.get(name)
-    if standin is None:
-        allowed = ", ".join(standins)
-        raise ImportError(f"import of '{name}' is not allowed in cloud functions (allowed modules: {allowed})", name=name)
-    members = rules["modules"][name]
-    for member in fromlist or ():
-        if member not in members:
-            raise ImportError(f"cannot import name '{member}' from '{name}' in cloud functions (its names: {', '.join(members)})", name=name)
-    return standin
+    if standin is not None:
+        members = rules["modules"][name]
+        for member in fromlist or ():
+            if member not in members:
+                raise ImportError(f"cannot import name '{member}' from '{name}' in cloud functions (its names: {', '.join(members)})", name=name)
+        return standin
+    if name == "__future__":
+        return future_standin
+    if interpreter_import(name, fromlist, level):
+        return None
+    allowed = ", ".join(standins)
+    raise ImportError(f"import of '{name}' is not allowed in cloud functions (allowed modules: {allowed})", name=name)
 
 
 def _guarded_hasattr(value, name):

@@ -7,6 +7,7 @@ import check from './check.py';
 import db from './db.py';
 import entry from './entry.py';
 import guards from './guards.py';
+import interpreterImports from './interpreter_imports.py';
 import outcome from './outcome.py';
 import output from './output.py';
 import policy from './policy.py';
@@ -24,6 +25,7 @@ export const sandboxFiles: Readonly<Record<string, string>> = {
   'db.py': db,
   'entry.py': entry,
   'guards.py': guards,
+  'interpreter_imports.py': interpreterImports,
   'outcome.py': outcome,
   'output.py': output,
   'policy.py': policy,

@@ -40,12 +40,15 @@ def _first_unserializable_path(value, path="result"):
 
 
 def serialize_result(value):
-    """The function's result as JSON text; raises TypeError naming the first value json cannot encode."""
+    """The function's result as JSON text, as json.dumps writes it; raises TypeError naming the first value json
+    cannot encode, or ValueError for NaN and infinities (JSON has none: as json.dumps with allow_nan=False)."""
     try:
         return _dumps(value, default=json_default, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as error:
         found = _first_unserializable_path(value)
         where = f"{found[0]} is {found[1]}" if found else str(error)
+        if found and found[1].startswith("float "):
+            raise ValueError(f"the function's result is not valid JSON: {where} (JSON has no NaN or Infinity)") from None
         raise TypeError(f"the function's result is not JSON-serializable: {where}") from None
 
 
