@@ -166,7 +166,7 @@ export function startRuntimeProcess(options: RuntimeProcessOptions): RuntimeProc
     execArgv: unconfined ? [] : [...permissionArguments(database), '--no-warnings'],
     env: unconfined ? process.env : runtimeEnvironment(),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    serialization: 'json',
+    serialization: 'advanced',
   });
   return new RuntimeProcess(child, database);
 }
