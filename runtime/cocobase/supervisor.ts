@@ -1,17 +1,16 @@
-// The Python supervisor: owns the Pyodide worker of this process and its watchdogs. It runs one function at a
-// time, streams its print() lines, stops it at its time limit (a KeyboardInterrupt first, then terminating
-// the worker for C-level loops) or at its memory ceiling, and starts a fresh worker after such a stop.
+// The Python supervisor: owns the Python runtime process (runtimeProcess.ts: Pyodide in a confined Node
+// process) and its watchdogs. It runs one function at a time, streams its print() lines, stops it at its time
+// limit (a KeyboardInterrupt first, then killing the process for C-level loops) or at its memory ceiling, and
+// starts a fresh process after such a stop.
 
-import { Worker } from 'node:worker_threads';
 import { failedRunResult, type RunRequest, type RunResult } from './run';
-import type { WorkerData, WorkerToSupervisor } from './workerProtocol';
+import type { WorkerToSupervisor } from './workerProtocol';
+import { startRuntimeProcess, type RuntimeProcess } from './runtimeProcess';
 import { UsageError } from '../usageError';
-import { workerBundle } from '../assets';
-import { releaseLockOfThread } from '../store/databaseFile';
 
 export interface PythonSupervisorOptions {
   dbPath: string;
-  /** Memory ceiling of a run, in MB of growth of this process's resident memory. */
+  /** Memory ceiling of a run, in MB: Pyodide's heap beyond its start size, and growth of the runtime process's resident memory. */
   memoryLimitMb?: number;
   /** Time between the interrupt and terminating the worker, for code that ignores the interrupt. */
   graceMs?: number;
@@ -30,10 +29,8 @@ interface PendingRun {
 }
 
 export class PythonSupervisor {
-  private worker: Worker | null = null;
+  private worker: RuntimeProcess | null = null;
   private ready: Promise<{ bootMs: number; snapshot: boolean }> | null = null;
-  /** Slot 0: Pyodide's interrupt signal (it clears it); slot 1: set once the run's deadline has passed. */
-  private readonly interruptBuffer = new SharedArrayBuffer(8);
   private pending: PendingRun | null = null;
   private nextId = 1;
   /** Stops the pending run as cancelled by its user; set while a run is pending. */
@@ -49,13 +46,8 @@ export class PythonSupervisor {
   /** Starts the worker (if not started) and resolves when it can run functions. */
   start(): Promise<{ bootMs: number; snapshot: boolean }> {
     if (this.ready) return this.ready;
-    const worker = new Worker(workerBundle(), {
-      workerData: { dbPath: this.options.dbPath, interruptBuffer: this.interruptBuffer } satisfies WorkerData,
-      stdout: true,
-      stderr: true,
-    });
+    const worker = startRuntimeProcess({ dbPath: this.options.dbPath, memoryLimitMb: this.memoryLimitMb });
     this.worker = worker;
-    const threadId = worker.threadId;
     this.ready = new Promise((resolve, reject) => {
       worker.on('message', (message: WorkerToSupervisor) => {
         switch (message.type) {
@@ -70,8 +62,6 @@ export class PythonSupervisor {
         this.discardWorker(worker);
       });
       worker.on('exit', () => {
-        // A worker terminated in the middle of a run (time limit, memory ceiling) may hold the database's lock.
-        releaseLockOfThread(this.options.dbPath, threadId);
         reject(new Error('the runtime worker exited while starting'));
         if (this.worker === worker) this.failPending('the runtime worker stopped unexpectedly', 'RuntimeError');
         this.discardWorker(worker);
@@ -90,7 +80,7 @@ export class PythonSupervisor {
     const worker = this.worker!;
     const id = this.nextId++;
     return new Promise<RunResult>((resolve, reject) => {
-      const baselineRss = process.memoryUsage.rss();
+      const baselineRss = worker.residentBytes();
       const run: PendingRun = { id, resolve, reject, onOutput, lines: [], started: performance.now() };
       this.pending = run;
       let stopping: StopReason | null = null;
@@ -100,20 +90,18 @@ export class PythonSupervisor {
         this.discardWorker(worker);
         void worker.terminate();
       };
-      // A KeyboardInterrupt first (Python loops stop at once and keep the worker), then the worker itself.
+      // The runtime process raises a KeyboardInterrupt itself at the deadline (Python loops stop at once and
+      // keep the process); after the grace time, or at once for a cancel, the process is killed.
       const interrupt = (reason: 'timeout' | 'cancel'): void => {
         if (this.pending !== run || stopping) return;
         stopping = reason;
-        const signals = new Int32Array(this.interruptBuffer);
-        Atomics.store(signals, 1, 1);
-        Atomics.store(signals, 0, 2);
-        grace = setTimeout(() => stopWorker(reason), this.graceMs);
+        grace = setTimeout(() => stopWorker(reason), reason === 'cancel' ? 0 : this.graceMs);
       };
       const timeout = setTimeout(() => interrupt('timeout'), request.timeoutMs);
       this.cancelPending = () => interrupt('cancel');
       let grace: NodeJS.Timeout | undefined;
       const watchdog = setInterval(() => {
-        if (process.memoryUsage.rss() - baselineRss > this.memoryLimitMb * 1024 * 1024) {
+        if (worker.residentBytes() - baselineRss > this.memoryLimitMb * 1024 * 1024) {
           stopping = 'memory';
           stopWorker('memory');
         }
@@ -184,7 +172,7 @@ export class PythonSupervisor {
     run.resolve(failedRunResult({ type: errorType, message }, run.lines, performance.now() - run.started));
   }
 
-  private discardWorker(worker: Worker | null): void {
+  private discardWorker(worker: RuntimeProcess | null): void {
     if (worker && this.worker === worker) {
       this.worker = null;
       this.ready = null;

@@ -1,19 +1,19 @@
-// The runtime worker: one thread holding Pyodide (with the sandbox prelude) and the sql.js store, so that
-// `db` calls from Python are plain function calls. It runs one function at a time for its supervisor
+// The runtime worker: one process (confined: runtimeProcess.ts, confinement.ts) holding Pyodide (with the
+// sandbox prelude) and the sql.js store, so that `db` calls from Python are plain function calls. It runs one function at a time for its supervisor
 // (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each
 // run that changed it.
 
-import { parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
 import { failedRunResult, outputText, roundMs, type RunError, type RunRequest, type RunResult, type RunTimings } from './run';
-import type { SupervisorToWorker, WorkerData, WorkerToSupervisor } from './workerProtocol';
+import type { SupervisorToWorker, WorkerToSupervisor } from './workerProtocol';
+import type { PyodideAPI } from 'pyodide';
 import { emptyChanges, type RunChanges } from '../store/changes';
 import { startPython, type Prelude } from './pythonRuntime';
+import { confine, supervisorChannel } from './confinement';
 import { Store, DatabaseFileError, DatabaseLockedError, DatabaseWriteError } from '../store/store';
 import { DataService, DataError } from './dataService';
 
-const port = parentPort!;
-const data = workerData as WorkerData;
+const { port, data } = supervisorChannel();
 const post = (message: WorkerToSupervisor): void => port.postMessage(message);
 
 /** What the sandbox prelude answers for a run: the returned value's JSON text (with an HTTP status), or the exception. */
@@ -43,7 +43,7 @@ function answer(operation: string, work: () => string): string {
 async function main(): Promise<void> {
   const started = performance.now();
   let store: Store;
-  let python: { prelude: Prelude; py: { setInterruptBuffer(buffer: Int32Array): void }; fromSnapshot: boolean };
+  let python: { prelude: Prelude; py: PyodideAPI; fromSnapshot: boolean };
   try {
     [store, python] = await Promise.all([Store.open(data.dbPath), startPython()]);
   } catch (error) {
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   }
   const service = new DataService(store);
   const signals = new Int32Array(data.interruptBuffer);
-  python.py.setInterruptBuffer(signals.subarray(0, 1));
+  confine(python.py, signals);
 
   let current: { id: number; lines: string[] } | null = null;
   const emit = (line: string): void => {
