@@ -1,4 +1,4 @@
-// The Python runtime's process, as its supervisor sees it: a Node process of its own (dist/runtimeWorker.js)
+// The Python runtime's process, as its supervisor sees it: a Node process of its own (dist/runtimeProcess.js, from runtimeProcessMain.ts)
 // started with Node's permission model (it may read only the runtime's assets and the database, write only the
 // database, start no process or thread, load no addon) and an empty environment, talking to the supervisor
 // over its IPC channel. This object offers what the supervisor used of a worker thread: postMessage,
@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pyodideDir, snapshotFile, snapshotKeyFile, sqlJsDir, workerBundle } from '../assets';
+import { pyodideDir, snapshotFile, snapshotKeyFile, sqlJsDir, runtimeProcessBundle } from '../assets';
 import { makeFolders, statUserFile, UnreadableFileError } from '../userFiles';
 import { DatabaseFileError } from '../store/store';
 import { syncFolder as syncToDisk } from '../store/databaseFile';
@@ -116,7 +116,7 @@ export function permissionArguments(dbPath: string): string[] {
     real = undefined;
   }
   if (real && real !== database) databaseFiles.push(real, `${real}.tmp-*`);
-  const assets = [workerBundle(), pyodideDir(), sqlJsDir(), snapshotFile(), snapshotKeyFile()];
+  const assets = [runtimeProcessBundle(), pyodideDir(), sqlJsDir(), snapshotFile(), snapshotKeyFile()];
   return [
     permissionFlag(),
     ...[...assets, ...databaseFiles].map((file) => `--allow-fs-read=${file}`),
@@ -163,7 +163,7 @@ export function startRuntimeProcess(options: RuntimeProcessOptions): RuntimeProc
     // Reported by the process when it opens or writes the database.
   }
   const init: RuntimeProcessInit = { dbPath: database, memoryLimitMb: options.memoryLimitMb, unsafeTestHooks: options.unsafeTestHooks };
-  const child = fork(workerBundle(), [JSON.stringify(init)], {
+  const child = fork(runtimeProcessBundle(), [JSON.stringify(init)], {
     execArgv: unconfined ? [] : [...permissionArguments(database), '--no-warnings'],
     env: unconfined ? process.env : runtimeEnvironment(),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,5 +1,5 @@
-// The messages between the Python supervisor (runtime/cocobase/supervisor.ts, on the main thread) and its
-// Pyodide worker thread (runtime/cocobase/workerThread.ts).
+// The messages between the Python supervisor (runtime/cocobase/supervisor.ts) and its runtime process
+// (runtime/cocobase/runtimeProcessMain.ts, over the process's IPC channel).
 
 import type { RunRequest, RunResult } from './run';
 

@@ -1,7 +1,8 @@
-// The runtime worker: one process (confined: runtimeProcess.ts, confinement.ts) holding Pyodide (with the
-// sandbox prelude) and the sql.js store, so that `db` calls from Python are plain function calls. It runs one function at a time for its supervisor
-// (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each
-// run that changed it.
+// The runtime process's main module (bundled as dist/runtimeProcess.js): one confined Node process
+// (runtimeProcess.ts starts it, confinement.ts confines it) holding Pyodide (with the sandbox prelude) and the
+// sql.js store, so that `db` calls from Python are plain function calls. It runs one function at a time for its
+// supervisor (runtime/cocobase/supervisor.ts), one database transaction per run, and saves each run that
+// changed the database (a journal entry, or the whole file).
 
 import crypto from 'node:crypto';
 import { failedRunResult, outputText, roundMs, type RunError, type RunRequest, type RunResult, type RunTimings } from './run';
