@@ -1,9 +1,11 @@
 // The runtime process's side of its confinement (the supervisor's side is runtimeProcess.ts). The process was
 // started with Node's permission model and an empty environment; here it checks that the model is on, talks
-// to its supervisor over the IPC channel, stops Python at the run's deadline by itself (its supervisor cannot
-// reach its memory), caps Pyodide's memory, and, once Pyodide and the store are loaded, locks down what the
-// permission model of Node 20 leaves open: sockets (net, tls, dgram, dns, http, fetch...), signals to other
-// processes, and Pyodide's JavaScript modules in Python's import system.
+// to its supervisor over the IPC channel, leaves to the supervisor what the model keeps the store from doing
+// (fsync, the folder, judging other processes' locks: storeConfinement.ts), stops Python at the run's
+// deadline by itself (its supervisor cannot reach its memory), caps Pyodide's memory, and, once Pyodide and
+// the store are loaded, locks down what the permission model of Node 20 leaves open: sockets (net, tls,
+// dgram, dns, http, fetch...), signals to other processes, and Pyodide's JavaScript modules in Python's
+// import system.
 
 import dgram from 'node:dgram';
 import fs from 'node:fs';
@@ -17,6 +19,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { PyodideAPI } from 'pyodide';
 import type { RuntimeProcessInit } from './runtimeProcess';
+import { confineStore } from '../store/storeConfinement';
 import type { SupervisorToWorker, WorkerData, WorkerToSupervisor } from './workerProtocol';
 
 /** The margin after the supervisor's own deadline: its message names the limit, so it should stop the run first. */
@@ -32,9 +35,12 @@ const init = JSON.parse(process.argv[2] ?? '{}') as RuntimeProcessInit;
 /** The run's deadline (performance.now() milliseconds), or undefined between runs. */
 let deadline: number | undefined;
 
-/** Refuses to run when the process was started without the permission model (a Node without it, or a wrong start). */
+/**
+ * Refuses to run when the process was started without the permission model (a wrong start), unless its
+ * supervisor found no Node that has it and said so (runtimeNode.ts) or a test asked for it.
+ */
 function assertConfined(): void {
-  if (init.unsafeTestHooks?.unconfined) return;
+  if (init.unsafeTestHooks?.unconfined || !init.permissionModel) return;
   const permission = (process as { permission?: { has(scope: string, reference?: string): boolean } }).permission;
   if (!permission || permission.has('child') || permission.has('worker') || permission.has('fs.write', '/')) {
     throw new Error(`the runtime process is not confined: Node ${process.version} did not apply its permission model`);
@@ -52,22 +58,6 @@ function allowConstantsBinding(): void {
 }
 
 /**
- * The permission model of Node 20 refuses fsync: the store's fsync of the database's temporary file becomes a
- * no-op here, and the supervisor syncs the database file and its folder after each run that wrote it
- * (runtimeProcess.ts). Other errors of fsync are still thrown.
- */
-function deferSyncToSupervisor(): void {
-  const fsync = fs.fsyncSync;
-  fs.fsyncSync = (fd: number): void => {
-    try {
-      fsync(fd);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_ACCESS_DENIED') throw error;
-    }
-  };
-}
-
-/**
  * The supervisor's channel: the process's IPC channel; a run's message arms the run's deadline. A process
  * that finds itself unconfined reports it, serves nothing and exits.
  */
@@ -75,14 +65,17 @@ export function supervisorChannel(): SupervisorChannel {
   let refused = false;
   try {
     assertConfined();
-    if (!init.unsafeTestHooks?.unconfined) {
-      allowConstantsBinding();
-      deferSyncToSupervisor();
-    }
+    if (!init.unsafeTestHooks?.unconfined && init.permissionModel) allowConstantsBinding();
+    // Always, so that the store behaves the same with or without the permission model: the lockdown below
+    // takes process.kill, which judging other processes' locks needs.
+    confineStore();
   } catch (error) {
     refused = true;
     process.send?.({ type: 'fatal', usage: false, message: (error as Error).message } satisfies WorkerToSupervisor, () => process.exit(1));
   }
+  // A process whose supervisor is gone (killed) serves no one: it ends once the run in progress is over. A
+  // lock its last save still holds is then stale (its pid is gone), and broken by the next writer.
+  process.on('disconnect', () => process.exit(0));
   return {
     port: {
       postMessage(message) {
@@ -185,7 +178,19 @@ function lockDown(): void {
   refuse(http2, ['connect', 'createServer', 'createSecureServer'], 'http2');
   refuse(inspector, ['open'], 'inspector');
   for (const name of ['fetch', 'WebSocket', 'EventSource']) delete (globalThis as Record<string, unknown>)[name];
-  refuse(process, ['kill', '_kill'], 'process');
+  refuseSignalsToOthers();
+}
+
+/**
+ * Signals to other processes are refused; a signal to this process itself stays possible (the crash tests'
+ * injected SIGKILL): it harms nothing that `process.exit` could not. process.kill ends in process._kill, so
+ * the check sits there.
+ */
+function refuseSignalsToOthers(): void {
+  const target = process as unknown as { _kill(pid: number, signal: number): number };
+  const kill = target._kill.bind(process);
+  const refused = refusal('process.kill');
+  target._kill = (pid, signal) => (pid === process.pid ? kill(pid, signal) : refused());
 }
 
 /** Pyodide's JavaScript modules (`js`, `pyodide_js`) leave the import system: its finder, not only sys.modules. */

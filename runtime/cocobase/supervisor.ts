@@ -14,10 +14,14 @@ export interface PythonSupervisorOptions {
   memoryLimitMb?: number;
   /** Time between the interrupt and terminating the worker, for code that ignores the interrupt. */
   graceMs?: number;
+  /** Where a warning about the runtime's confinement goes (one line; stderr by default). */
+  onWarning?: (message: string) => void;
 }
 
 export const defaultMemoryLimitMb = 512;
 const watchdogIntervalMs = 10;
+/** Every how many watchdog ticks a pending run's supervisor breaks a stale lock the run may be waiting for. */
+const staleLockTicks = 10;
 
 interface PendingRun {
   id: number;
@@ -46,7 +50,7 @@ export class PythonSupervisor {
   /** Starts the worker (if not started) and resolves when it can run functions. */
   start(): Promise<{ bootMs: number; snapshot: boolean }> {
     if (this.ready) return this.ready;
-    const worker = startRuntimeProcess({ dbPath: this.options.dbPath, memoryLimitMb: this.memoryLimitMb });
+    const worker = startRuntimeProcess({ dbPath: this.options.dbPath, memoryLimitMb: this.memoryLimitMb, onWarning: this.options.onWarning });
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
       worker.on('message', (message: WorkerToSupervisor) => {
@@ -58,12 +62,12 @@ export class PythonSupervisor {
       });
       worker.on('error', (error) => {
         reject(error);
-        this.failPending(`the runtime worker crashed: ${error.message}`, 'RuntimeError');
+        this.failPending(`the runtime process failed: ${error.message}`, 'RuntimeError');
         this.discardWorker(worker);
       });
-      worker.on('exit', () => {
-        reject(new Error('the runtime worker exited while starting'));
-        if (this.worker === worker) this.failPending('the runtime worker stopped unexpectedly', 'RuntimeError');
+      worker.on('exit', (codeOrSignal: number | string | null) => {
+        reject(new Error('the runtime process exited while starting'));
+        if (this.worker === worker) this.failPending(`the runtime process stopped unexpectedly (${typeof codeOrSignal === 'string' ? codeOrSignal : `exit code ${codeOrSignal}`})`, 'RuntimeError');
         this.discardWorker(worker);
       });
       worker.stdout.resume();
@@ -100,7 +104,10 @@ export class PythonSupervisor {
       const timeout = setTimeout(() => interrupt('timeout'), request.timeoutMs);
       this.cancelPending = () => interrupt('cancel');
       let grace: NodeJS.Timeout | undefined;
+      let ticks = 0;
       const watchdog = setInterval(() => {
+        // The process counts another process's lock as live (it cannot tell): a dead owner's lock is broken here.
+        if (++ticks % staleLockTicks === 0) worker.breakStaleLock();
         if (worker.residentBytes() - baselineRss > this.memoryLimitMb * 1024 * 1024) {
           stopping = 'memory';
           stopWorker('memory');

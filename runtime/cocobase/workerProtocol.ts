@@ -2,6 +2,7 @@
 // (runtime/cocobase/runtimeProcessMain.ts, over the process's IPC channel).
 
 import type { RunRequest, RunResult } from './run';
+import type { SaveHandOff } from '../store/storeConfinement';
 
 /** What the worker is started with. */
 export interface WorkerData {
@@ -15,5 +16,6 @@ export type WorkerToSupervisor =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
   | { type: 'fatal'; usage: boolean; message: string }
   | { type: 'output'; id: number; line: string }
-  | { type: 'result'; id: number; result: RunResult }
+  /** `handOff`: the run saved, and the supervisor makes the save durable and releases its lock before passing the result on. */
+  | { type: 'result'; id: number; result: RunResult; handOff?: SaveHandOff }
   | { type: 'usage-error'; id: number; message: string };

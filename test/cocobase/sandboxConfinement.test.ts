@@ -115,6 +115,22 @@ const attempts: Attempt[] = [
     reached: async (result) => JSON.stringify(result).includes('root:'),
   },
   {
+    // The grants name the database's files exactly: a prefix grant (`confined.db*`) would let this through.
+    name: 'read a file beside the database whose name begins with the database\'s',
+    body: () => `return ${builtin('fs')}.readFileSync(${JSON.stringify(path.join(dir, 'confined.db-backup'))}, 'utf8') + ${builtin('fs')}.readFileSync(${JSON.stringify(path.join(dir, 'open.db-backup'))}, 'utf8')`,
+    reached: async (result) => leaked(result),
+  },
+  {
+    name: 'read another process\'s environment in /proc',
+    body: () => `return ${builtin('fs')}.readFileSync('/proc/' + process.ppid + '/environ', 'latin1')`,
+    reached: async (result) => JSON.stringify(result).includes('PATH='),
+  },
+  {
+    name: 'signal another process',
+    body: () => 'process.kill(process.ppid, 0); return "signalled"',
+    reached: async (result) => result.success,
+  },
+  {
     name: 'write a host file',
     body: (_servers, marker) => `${builtin('fs')}.writeFileSync(${JSON.stringify(marker)}, 'written'); return 'done'`,
     reached: async (_result, _servers, marker) => fs.existsSync(marker),
@@ -170,6 +186,7 @@ let servers: Listeners;
 before(async () => {
   process.env.CLOUDFN_TEST_CANARY = canary;
   fs.writeFileSync(secretFile, canary);
+  for (const name of ['confined.db-backup', 'open.db-backup']) fs.writeFileSync(path.join(dir, name), canary);
   servers = await listeners();
 });
 after(() => servers.close());
