@@ -51,6 +51,8 @@ export type ClientToHost =
 export type HostToClient =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
   | { type: 'fatal'; message: string }
+  /** A one-line warning for the editor's log (the runtime process runs without the permission model). */
+  | { type: 'warning'; message: string }
   | { type: 'output'; id: number; line: string }
   | { type: 'result'; id: number; result: RunResult }
   /** A request failed: `usage` for bad inputs (unknown user, unreadable database), else an internal error. */
