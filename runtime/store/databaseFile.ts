@@ -231,7 +231,7 @@ export function writeDatabaseFile(paths: DatabasePaths, bytes: Uint8Array): Disk
  * Creates `file`, making its folder first when it is missing. The folder is only looked at then: the confined
  * runtime process may open the database's files but not its folder (its supervisor made the folder).
  */
-export function createInFolder(file: string, flags: number, mode: number): number {
+function createInFolder(file: string, flags: number, mode: number): number {
   try {
     return fs.openSync(file, flags, mode);
   } catch (error) {
