@@ -116,7 +116,9 @@ async function main(): Promise<void> {
     const timings = { run_ms: roundMs(t1 - t0), commit_ms: roundMs(t2 - t1), save_ms: roundMs(t3 - t2) };
     const lines = current.lines;
     current = null;
-    post({ type: 'result', id, result: toRunResult(outcome, lines, t3 - t0, changes, committed, timings), handOff: store.takeHandOff() });
+    const result = toRunResult(outcome, lines, t3 - t0, changes, committed, timings);
+    const handOff = store.takeHandOff();
+    post(handOff ? { type: 'result', id, result, handOff } : { type: 'result', id, result });
   };
 
   port.on('message', (message: SupervisorToWorker) => {
