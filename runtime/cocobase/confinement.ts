@@ -96,6 +96,15 @@ export function supervisorChannel(): SupervisorChannel {
 }
 
 /**
+ * The run's time limit was reached elsewhere (an http call that the supervisor stopped waiting for, whose
+ * answer makes the sandbox raise the interrupt itself): the deadline's own interrupt must not come again
+ * while the run's outcome is being written.
+ */
+export function deadlineReached(): void {
+  deadline = undefined;
+}
+
+/**
  * Pyodide's interrupt buffer for this process: slot 0 reads 2 (SIGINT, a KeyboardInterrupt in Python) once
  * the run's deadline has passed, and slot 1 of `signals` is set then (the worker's sign that the time limit
  * was reached). Python reads slot 0 every few dozen bytecodes: a clock read is all it costs.

@@ -43,6 +43,13 @@ let unread = Buffer.alloc(0);
 
 const failure = (message: string): string => '!' + JSON.stringify({ message });
 
+/**
+ * The supervisor's answer when the run's time limit came first: the sandbox raises the time limit's
+ * KeyboardInterrupt in the user's code at once (the process's own deadline, armed when the run reached it, may
+ * be a little later), so the run ends as a TimeoutError.
+ */
+export const runDeadlineAnswer = '!' + JSON.stringify({ message: 'the run reached its time limit while waiting for the answer', deadline: true });
+
 /** Process side: writes all of `text` on the pipe (a blocking descriptor; EAGAIN only if it is not). */
 function writeAll(text: string): void {
   const bytes = Buffer.from(text);
@@ -113,17 +120,17 @@ export async function answerHttp(message: HttpPipeRequest, allowNetwork: boolean
   } else {
     const request = JSON.parse(message.request) as HttpFetchRequest;
     const left = deadline - performance.now();
-    const ownLimit = Math.max(1, request.timeout * 1000);
+    const ownLimit = Math.max(1, Math.ceil(request.timeout * 1000));
     try {
       const response = await fetch(request.url, {
         method: request.method, headers: request.headers, body: request.body ?? undefined,
-        signal: AbortSignal.timeout(Math.max(1, Math.min(ownLimit, left))),
+        signal: AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(ownLimit, left)))),
       });
       const text = await response.text();
       answer = JSON.stringify({ status: response.status, headers: Object.fromEntries(response.headers), text });
     } catch (error) {
       if (left < ownLimit && performance.now() >= deadline) {
-        answer = failure('the run reached its time limit while waiting for the answer');
+        answer = runDeadlineAnswer;
       } else {
         const cause = (error as { cause?: { message?: string } }).cause?.message;
         answer = failure(error instanceof Error ? `${error.message}${cause ? ` (${cause})` : ''}` : String(error));

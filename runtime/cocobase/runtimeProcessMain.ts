@@ -11,12 +11,12 @@ import {
   failedRunResult, outputText, roundMs, type RunEffects, type RunError, type RunRequest, type RunResult, type RunTimings,
 } from './run';
 import { redact, secretTexts } from './project';
-import { fetchThroughSupervisor } from './httpBridge';
+import { fetchThroughSupervisor, runDeadlineAnswer } from './httpBridge';
 import type { SupervisorToWorker, WorkerToSupervisor } from './workerProtocol';
 import type { PyodideAPI } from 'pyodide';
 import { emptyChanges, type RunChanges } from '../store/changes';
 import { startPython, type Prelude } from './pythonRuntime';
-import { confine, supervisorChannel } from './confinement';
+import { confine, deadlineReached, supervisorChannel } from './confinement';
 import { Store, DatabaseFileError, DatabaseLockedError, DatabaseWriteError } from '../store/store';
 import { DataService, DataError } from './dataService';
 
@@ -74,7 +74,15 @@ async function main(): Promise<void> {
     post({ type: 'output', id: current.id, line: shown });
   };
   const call = (operation: string, argsJson: string): string => {
-    if (operation === 'http_fetch') return current ? fetchThroughSupervisor(current.id, argsJson) : '!{"message": "no run"}';
+    if (operation === 'http_fetch') {
+      const answer = current ? fetchThroughSupervisor(current.id, argsJson) : '!{"message": "no run"}';
+      if (answer === runDeadlineAnswer) {
+        // The time limit passed during the call (services.py raises its interrupt): the run timed out.
+        Atomics.store(signals, 1, 1);
+        deadlineReached();
+      }
+      return answer;
+    }
     return answer(operation, () =>
       operation === 'ensure_collection'
         ? JSON.stringify(service.ensureCollection((JSON.parse(argsJson) as { name: string }).name))
