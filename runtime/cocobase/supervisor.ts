@@ -85,7 +85,7 @@ export class PythonSupervisor {
   /** Runs one function. Rejects with UsageError for bad inputs (unknown user, unreadable database). */
   async run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
     if (this.pending) throw new Error('a function is already running in this runtime');
-    // The project's files are read here, on the host side: the worker gets them as the run's context.
+    // The project's files are read here, on the host side: the runtime process gets them as the run's context.
     const context = request.context ?? loadRunContext(request.functionPath, request.allowNetwork === true);
     await this.start();
     const worker = this.worker!;
