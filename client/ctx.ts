@@ -48,7 +48,7 @@ export class Ctx implements vscode.Disposable {
     this.functionFiles = new FunctionFiles(this.config);
     this.runtime = new RuntimeClient({
       hostScript: path.join(dist, 'runtimeHost.js'), dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb,
-      mayStart: () => vscode.workspace.isTrusted,
+      mayStart: () => vscode.workspace.isTrusted, onWarning: (message) => this.log.warn(message),
     });
     this.dist = dist;
     const state = new PersistentState(context.workspaceState);

@@ -29,6 +29,8 @@ export interface RuntimeClientOptions extends HostProcessOptions {
   parseGraceMs?: number;
   /** Crashes tolerated within a minute before the client stops restarting the host. */
   maxRestartsPerMinute?: number;
+  /** Where the host's warnings go (the editor's log). */
+  onWarning?: (message: string) => void;
 }
 
 export class RuntimeClient {
@@ -212,6 +214,9 @@ export class RuntimeClient {
         // The host cannot start (e.g. an unreadable database): stop it; the next request tries again.
         for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new UsageError(message.message));
         this.stop(message.message);
+        break;
+      case 'warning':
+        this.options.onWarning?.(message.message);
         break;
       case 'output': {
         const onOutput = this.pending.get(message.id)?.onOutput;

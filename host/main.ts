@@ -1,5 +1,5 @@
 // The runtime host process (dist/runtimeHost.js): what the editor starts with `child_process.fork`. It owns
-// one PythonSupervisor (the Pyodide worker and its watchdogs) and a read/write handle on the same database file
+// one PythonSupervisor (the Python runtime process and its watchdogs) and a read/write handle on the same database file
 // for the data explorer and the Parse requests (one ParseApp per Cloud Code file, host/parseApps.ts:
 // the user's Cloud Code is required here, never in the editor), and answers the typed messages of
 // host/protocol.ts over the IPC channel.
@@ -17,7 +17,9 @@ import { EditorParseApps } from './parseApps';
 import { LineBatcher } from './lineBatcher';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
-const supervisor = new PythonSupervisor({ dbPath: options.dbPath, memoryLimitMb: options.memoryLimitMb });
+const supervisor = new PythonSupervisor({
+  dbPath: options.dbPath, memoryLimitMb: options.memoryLimitMb, onWarning: (message) => send({ type: 'warning', message }),
+});
 let browsing: Store | undefined;
 const parseApps = new EditorParseApps(() => browseStore());
 

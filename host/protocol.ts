@@ -54,6 +54,8 @@ export type ClientToHost =
 export type HostToClient =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
   | { type: 'fatal'; message: string }
+  /** A one-line warning for the editor's log (the runtime process runs without the permission model). */
+  | { type: 'warning'; message: string }
   /** Printed lines (or Parse log lines) of a request, in batches. */
   | { type: 'output'; id: number; lines: string[] }
   | { type: 'result'; id: number; result: RunResult }

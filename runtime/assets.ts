@@ -24,7 +24,7 @@ function firstExisting(candidates: string[]): string {
 }
 
 /** The dist/ folder: beside a bundle, or the repository's dist/ when running from sources. */
-export const distDir: string = fs.existsSync(path.join(here, 'runtimeWorker.js')) ? here : path.resolve(here, '..', 'dist');
+export const distDir: string = fs.existsSync(path.join(here, 'runtimeProcess.js')) ? here : path.resolve(here, '..', 'dist');
 
 /** Folder holding sql-wasm.wasm. */
 export function sqlJsDir(): string {
@@ -42,9 +42,9 @@ export function pyodideDir(): string {
   ]));
 }
 
-/** The compiled runtime worker bundle (always from dist/: worker threads need plain JavaScript). */
-export function workerBundle(): string {
-  return firstExisting([path.join(distDir, 'runtimeWorker.js')]);
+/** The compiled runtime process bundle (always from dist/: the process runs plain JavaScript). */
+export function runtimeProcessBundle(): string {
+  return firstExisting([path.join(distDir, 'runtimeProcess.js')]);
 }
 
 /** The Pyodide memory snapshot written by the build, and its key file (hash of the Pyodide version, the sandbox package and its policy). */

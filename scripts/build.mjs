@@ -1,4 +1,4 @@
-// Build: one esbuild bundle per process into dist/ (CLI, runtime worker, snapshot builder), Pyodide's and
+// Build: one esbuild bundle per process into dist/ (CLI, runtime process, snapshot builder), Pyodide's and
 // sql.js's wasm/stdlib files copied beside them, then the Python memory snapshot when it is out of date.
 
 import { build } from 'esbuild';
@@ -18,7 +18,7 @@ const entries = {
   parse: 'cli/parseMain.ts',
   // The lean bundle of `cloudfn test` the editor's Testing view runs.
   testRunner: 'cli/testMain.ts',
-  runtimeWorker: 'runtime/cocobase/workerThread.ts',
+  runtimeProcess: 'runtime/cocobase/runtimeProcessMain.ts',
   makeSnapshot: 'runtime/cocobase/makeSnapshot.ts',
   runtimeHost: 'host/main.ts',
 };

@@ -1,30 +1,35 @@
-// The Python supervisor: owns the Pyodide worker of this process and its watchdogs. It runs one function at a
-// time, streams its print() lines, stops it at its time limit (a KeyboardInterrupt first, then terminating
-// the worker for C-level loops) or at its memory ceiling, and starts a fresh worker after such a stop.
+// The Python supervisor: owns the Python runtime process (runtimeProcess.ts: Pyodide in a confined Node
+// process) and its watchdogs. It runs one function at a time, streams its print() lines, stops it at its time
+// limit (a KeyboardInterrupt first, then killing the process for C-level loops) or at its memory ceiling, and
+// starts a fresh process after such a stop.
 
-import { Worker } from 'node:worker_threads';
 import { failedRunResult, type RunRequest, type RunResult } from './run';
 import { answerHttp } from './httpBridge';
 import { loadRunContext } from './project';
-import type { WorkerData, WorkerToSupervisor } from './workerProtocol';
+import type { WorkerToSupervisor } from './workerProtocol';
+import { startRuntimeProcess, type RuntimeProcess } from './runtimeProcess';
 import { UsageError } from '../usageError';
-import { workerBundle } from '../assets';
-import { releaseLockOfThread } from '../store/databaseFile';
 
 export interface PythonSupervisorOptions {
   dbPath: string;
-  /** Memory ceiling of a run, in MB of growth of this process's resident memory. */
+  /** Memory ceiling of a run, in MB: Pyodide's heap beyond its start size, and growth of the runtime process's resident memory. */
   memoryLimitMb?: number;
   /** Time between the interrupt and terminating the worker, for code that ignores the interrupt. */
   graceMs?: number;
+  /** Where a warning about the runtime's confinement goes (one line; stderr by default). */
+  onWarning?: (message: string) => void;
 }
 
 export const defaultMemoryLimitMb = 512;
 const watchdogIntervalMs = 10;
+/** Every how many watchdog ticks a pending run's supervisor breaks a stale lock the run may be waiting for. */
+const staleLockTicks = 10;
 
 interface PendingRun {
   id: number;
   allowNetwork: boolean;
+  /** The run's time limit, in performance.now() milliseconds: a network call does not wait beyond it. */
+  deadline: number;
   resolve(result: RunResult): void;
   reject(error: Error): void;
   onOutput?: (line: string) => void;
@@ -33,10 +38,8 @@ interface PendingRun {
 }
 
 export class PythonSupervisor {
-  private worker: Worker | null = null;
+  private worker: RuntimeProcess | null = null;
   private ready: Promise<{ bootMs: number; snapshot: boolean }> | null = null;
-  /** Slot 0: Pyodide's interrupt signal (it clears it); slot 1: set once the run's deadline has passed. */
-  private readonly interruptBuffer = new SharedArrayBuffer(8);
   private pending: PendingRun | null = null;
   private nextId = 1;
   /** Stops the pending run as cancelled by its user; set while a run is pending. */
@@ -52,13 +55,8 @@ export class PythonSupervisor {
   /** Starts the worker (if not started) and resolves when it can run functions. */
   start(): Promise<{ bootMs: number; snapshot: boolean }> {
     if (this.ready) return this.ready;
-    const worker = new Worker(workerBundle(), {
-      workerData: { dbPath: this.options.dbPath, interruptBuffer: this.interruptBuffer } satisfies WorkerData,
-      stdout: true,
-      stderr: true,
-    });
+    const worker = startRuntimeProcess({ dbPath: this.options.dbPath, memoryLimitMb: this.memoryLimitMb, onWarning: this.options.onWarning });
     this.worker = worker;
-    const threadId = worker.threadId;
     this.ready = new Promise((resolve, reject) => {
       worker.on('message', (message: WorkerToSupervisor) => {
         switch (message.type) {
@@ -69,14 +67,12 @@ export class PythonSupervisor {
       });
       worker.on('error', (error) => {
         reject(error);
-        this.failPending(`the runtime worker crashed: ${error.message}`, 'RuntimeError');
+        this.failPending(`the runtime process failed: ${error.message}`, 'RuntimeError');
         this.discardWorker(worker);
       });
-      worker.on('exit', () => {
-        // A worker terminated in the middle of a run (time limit, memory ceiling) may hold the database's lock.
-        releaseLockOfThread(this.options.dbPath, threadId);
-        reject(new Error('the runtime worker exited while starting'));
-        if (this.worker === worker) this.failPending('the runtime worker stopped unexpectedly', 'RuntimeError');
+      worker.on('exit', (codeOrSignal: number | string | null) => {
+        reject(new Error('the runtime process exited while starting'));
+        if (this.worker === worker) this.failPending(`the runtime process stopped unexpectedly (${typeof codeOrSignal === 'string' ? codeOrSignal : `exit code ${codeOrSignal}`})`, 'RuntimeError');
         this.discardWorker(worker);
       });
       worker.stdout.resume();
@@ -89,14 +85,15 @@ export class PythonSupervisor {
   /** Runs one function. Rejects with UsageError for bad inputs (unknown user, unreadable database). */
   async run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
     if (this.pending) throw new Error('a function is already running in this runtime');
-    // The project's files are read here, on the host side: the worker gets them as the run's context.
+    // The project's files are read here, on the host side: the runtime process gets them as the run's context.
     const context = request.context ?? loadRunContext(request.functionPath, request.allowNetwork === true);
     await this.start();
     const worker = this.worker!;
     const id = this.nextId++;
     return new Promise<RunResult>((resolve, reject) => {
-      const baselineRss = process.memoryUsage.rss();
-      const run: PendingRun = { id, allowNetwork: context.allow_network, resolve, reject, onOutput, lines: [], started: performance.now() };
+      const baselineRss = worker.residentBytes();
+      const started = performance.now();
+      const run: PendingRun = { id, allowNetwork: context.allow_network, deadline: started + request.timeoutMs, resolve, reject, onOutput, lines: [], started };
       this.pending = run;
       let stopping: StopReason | null = null;
       const stopWorker = (reason: StopReason): void => {
@@ -105,20 +102,21 @@ export class PythonSupervisor {
         this.discardWorker(worker);
         void worker.terminate();
       };
-      // A KeyboardInterrupt first (Python loops stop at once and keep the worker), then the worker itself.
+      // The runtime process raises a KeyboardInterrupt itself at the deadline (Python loops stop at once and
+      // keep the process); after the grace time, or at once for a cancel, the process is killed.
       const interrupt = (reason: 'timeout' | 'cancel'): void => {
         if (this.pending !== run || stopping) return;
         stopping = reason;
-        const signals = new Int32Array(this.interruptBuffer);
-        Atomics.store(signals, 1, 1);
-        Atomics.store(signals, 0, 2);
-        grace = setTimeout(() => stopWorker(reason), this.graceMs);
+        grace = setTimeout(() => stopWorker(reason), reason === 'cancel' ? 0 : this.graceMs);
       };
       const timeout = setTimeout(() => interrupt('timeout'), request.timeoutMs);
       this.cancelPending = () => interrupt('cancel');
       let grace: NodeJS.Timeout | undefined;
+      let ticks = 0;
       const watchdog = setInterval(() => {
-        if (process.memoryUsage.rss() - baselineRss > this.memoryLimitMb * 1024 * 1024) {
+        // The process counts another process's lock as live (it cannot tell): a dead owner's lock is broken here.
+        if (++ticks % staleLockTicks === 0) worker.breakStaleLock();
+        if (worker.residentBytes() - baselineRss > this.memoryLimitMb * 1024 * 1024) {
           stopping = 'memory';
           stopWorker('memory');
         }
@@ -173,7 +171,10 @@ export class PythonSupervisor {
       run.lines.push(message.line);
       run.onOutput?.(message.line);
     } else if (message.type === 'http') {
-      void answerHttp(message, run.allowNetwork);
+      const worker = this.worker;
+      void answerHttp(message, run.allowNetwork, run.deadline).then((answer) => {
+        if (this.pending === run && this.worker === worker) worker?.answerHttp(message.call, answer);
+      });
     } else if (message.type === 'result') {
       this.pending = null;
       run.resolve(message.result);
@@ -191,7 +192,7 @@ export class PythonSupervisor {
     run.resolve(failedRunResult({ type: errorType, message }, run.lines, performance.now() - run.started));
   }
 
-  private discardWorker(worker: Worker | null): void {
+  private discardWorker(worker: RuntimeProcess | null): void {
     if (worker && this.worker === worker) {
       this.worker = null;
       this.ready = null;

@@ -1,7 +1,8 @@
-// The messages between the Python supervisor (runtime/cocobase/supervisor.ts, on the main thread) and its
-// Pyodide worker thread (runtime/cocobase/workerThread.ts).
+// The messages between the Python supervisor (runtime/cocobase/supervisor.ts) and its runtime process
+// (runtime/cocobase/runtimeProcessMain.ts, over the process's IPC channel).
 
 import type { RunRequest, RunResult } from './run';
+import type { SaveHandOff } from '../store/storeConfinement';
 
 /** What the worker is started with. */
 export interface WorkerData {
@@ -15,7 +16,11 @@ export type WorkerToSupervisor =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
   | { type: 'fatal'; usage: boolean; message: string }
   | { type: 'output'; id: number; line: string }
-  | { type: 'result'; id: number; result: RunResult }
-  /** An http call of run `id` for the network (httpBridge.ts): the answer goes into `buffer`, marked with `call`. */
-  | { type: 'http'; id: number; call: number; request: string; buffer: SharedArrayBuffer }
+  /** `handOff`: the run saved, and the supervisor makes the save durable and releases its lock before passing the result on. */
+  | { type: 'result'; id: number; result: RunResult; handOff?: SaveHandOff }
+  /**
+   * An http call of run `id` for the network (httpBridge.ts). It does not travel over the IPC channel: the
+   * process writes it on its http pipe and blocks there; runtimeProcess.ts reads it and emits it as a message.
+   */
+  | { type: 'http'; id: number; call: number; request: string }
   | { type: 'usage-error'; id: number; message: string };

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crashPoint } from './crashPoints';
-import { releaseThreadLock } from './fileLock';
 import { applyOwnership, type FileOwnership } from './journal';
+import { storeConfined, syncFile, writeThroughFlags } from './storeConfinement';
 import { describeFileError, makeFolders, openRegularFile, statUserFile, UnreadableFileError } from '../userFiles';
 
 /** The database file cannot be used; the file was left exactly as it was. */
@@ -56,17 +56,24 @@ export function databasePaths(file: string): DatabasePaths {
 
 /** Where the chain of symlinks starting at `file` ends (which may not exist yet). */
 function symlinkTarget(file: string): string {
+  return symlinkChain(file).at(-1)!;
+}
+
+/** `file` and every path its chain of symlinks goes through, up to the end of the chain. */
+export function symlinkChain(file: string): string[] {
+  const chain = [file];
   let current = file;
   for (let hops = 0; hops < 40; hops++) {
     let link: string;
     try {
       link = fs.readlinkSync(current);
     } catch {
-      return current;
+      break;
     }
     current = path.resolve(path.dirname(current), link);
+    chain.push(current);
   }
-  return current;
+  return chain;
 }
 
 export function fileState(stats: fs.Stats): DiskState {
@@ -184,8 +191,9 @@ export function ownershipOf(stats: fs.Stats | undefined): FileOwnership | undefi
 
 /**
  * Replaces the database file with `bytes` atomically: a temporary file beside the target with the old file's
- * mode and owner, fsync, rename over the target, fsync of the folder. Creates missing parent folders. Returns
- * the state of the written file; throws DatabaseWriteError, leaving the old file in place.
+ * mode and owner, fsync (O_DSYNC writes in the confined process), rename over the target, fsync of the folder
+ * (by the supervisor, for the confined process). Creates missing parent folders. Returns the state of the
+ * written file; throws DatabaseWriteError, leaving the old file in place.
  */
 export function writeDatabaseFile(paths: DatabasePaths, bytes: Uint8Array): DiskState {
   const { target } = paths;
@@ -193,9 +201,8 @@ export function writeDatabaseFile(paths: DatabasePaths, bytes: Uint8Array): Disk
   const temporary = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   let written: DiskState;
   try {
-    makeFolders(dir);
     const ownership = ownershipOf(fs.statSync(target, { throwIfNoEntry: false }));
-    const fd = fs.openSync(temporary, 'wx', ownership?.mode ?? 0o644);
+    const fd = createInFolder(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | writeThroughFlags(), ownership?.mode ?? 0o644);
     try {
       if (ownership) applyOwnership(fd, fs.fstatSync(fd), ownership);
       if (process.env.CLOUDFN_STORE_CRASH_AT === 'checkpoint-half-written') {
@@ -203,7 +210,7 @@ export function writeDatabaseFile(paths: DatabasePaths, bytes: Uint8Array): Disk
         crashPoint('checkpoint-half-written');
       }
       fs.writeFileSync(fd, bytes);
-      fs.fsyncSync(fd);
+      syncFile(fd);
       // Taken from the descriptor: a stat after the rename could see another process's newer file.
       written = fileState(fs.fstatSync(fd));
     } finally {
@@ -218,6 +225,20 @@ export function writeDatabaseFile(paths: DatabasePaths, bytes: Uint8Array): Disk
   syncFolder(dir);
   crashPoint('checkpoint-renamed');
   return written;
+}
+
+/**
+ * Creates `file`, making its folder first when it is missing. The folder is only looked at then: the confined
+ * runtime process may open the database's files but not its folder (its supervisor made the folder).
+ */
+function createInFolder(file: string, flags: number, mode: number): number {
+  try {
+    return fs.openSync(file, flags, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  makeFolders(path.dirname(file));
+  return fs.openSync(file, flags, mode);
 }
 
 /** Removes the temporary files that processes no longer running left beside the database (killed mid-write). */
@@ -251,23 +272,25 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** Makes a rename durable; folders cannot be opened for fsync on every platform, which is then skipped. */
+/**
+ * Makes a rename durable; folders cannot be opened for fsync on every platform, which is then skipped. The
+ * confined process may not open the folder: its supervisor syncs it after the save (storeConfinement.ts).
+ */
 export function syncFolder(dir: string): void {
+  if (storeConfined()) return;
+  syncPath(dir);
+}
+
+/** Syncs a file or folder by path where the platform lets it be opened; nothing where it does not. */
+export function syncPath(target: string): void {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(dir, 'r');
+    fd = fs.openSync(target, 'r');
     fs.fsyncSync(fd);
   } catch {
-    // Windows refuses to open folders: the rename is as durable as that platform makes it.
+    // Windows refuses to open folders: the rename is as durable as that platform makes it. A missing file
+    // (a journal folded into the file) has nothing to sync.
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-}
-
-/**
- * Releases the write lock of the database `file` held by worker thread `thread` of this process, for the
- * supervisor of a worker it terminated (a worker stopped mid-run cannot release it itself).
- */
-export function releaseLockOfThread(file: string, thread: number): void {
-  releaseThreadLock(databasePaths(path.resolve(file)).lock, thread);
 }

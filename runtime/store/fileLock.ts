@@ -2,13 +2,16 @@
 // with O_EXCL beside the database, holding its owner (host, pid, the process's start time, thread, a random
 // token). Node has no flock/fcntl locks without native addons, so a killed owner is detected instead: a lock
 // whose process is gone (or whose pid now belongs to a newer process) is stale and broken, under a second,
-// short-lived lock so that two processes breaking it at once cannot remove a fresh lock.
+// short-lived lock so that two processes breaking it at once cannot remove a fresh lock. The confined runtime
+// process cannot look at other processes: there a lock of another process counts as live, and its supervisor
+// breaks the stale ones (breakLockIfStale) and hands the lock over (handOff, releaseHandedOff).
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { crashPoint } from './crashPoints';
+import { storeConfined } from './storeConfinement';
 
 /** Who holds a lock, as written in its file. */
 interface LockOwner {
@@ -59,10 +62,14 @@ function describeOwner(owner: LockOwner | undefined): string {
   return `process ${owner.pid}${owner.host === os.hostname() ? '' : ` on ${owner.host}`}`;
 }
 
-/** Whether the owner of a lock is certainly gone: its process is dead, or its pid was reused. */
+/**
+ * Whether the owner of a lock is certainly gone: its process is dead, or its pid was reused. The confined
+ * process cannot tell (it may not signal or read /proc of other processes): it waits, and its supervisor
+ * breaks the lock if the owner is gone.
+ */
 function ownerIsGone(owner: LockOwner): boolean {
   if (owner.host !== os.hostname()) return false;
-  if (owner.pid === process.pid) return false;
+  if (owner.pid === process.pid || storeConfined()) return false;
   try {
     process.kill(owner.pid, 0);
   } catch (error) {
@@ -134,7 +141,7 @@ export class FileLock {
       if (text === undefined) continue;
       const current = parseOwner(text);
       if (current ? ownerIsGone(current) : ageMs(this.file) > unreadableStaleMs) {
-        this.breakStale(text);
+        breakStale(this.file, text);
         continue;
       }
       if (current && current.pid === process.pid && current.thread === threadId && current.host === owner.host) {
@@ -152,40 +159,69 @@ export class FileLock {
     const token = this.token;
     if (!token) return;
     this.token = undefined;
-    const current = parseOwner(readText(this.file) ?? '');
-    if (current?.token === token) fs.rmSync(this.file, { force: true });
+    releaseHandedOff(this.file, token);
   }
 
   /**
-   * Removes the lock file when it still holds `staleText`, under a short-lived break lock: of two processes
-   * that found the same stale lock, the second one sees that it changed and leaves the new one alone.
+   * Gives up this handle's hold without removing the lock file, and returns its token: the caller's
+   * supervisor releases the lock with releaseHandedOff once it has made the save durable.
    */
-  private breakStale(staleText: string): void {
-    const breaker = `${this.file}.break`;
-    let fd: number;
-    try {
-      fd = fs.openSync(breaker, 'wx', 0o644);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A breaker killed in the microseconds it holds the break lock leaves it behind.
-      if (ageMs(breaker) > unreadableStaleMs) fs.rmSync(breaker, { force: true });
-      else sleep(1);
-      return;
-    }
-    try {
-      if (readText(this.file) === staleText) fs.rmSync(this.file, { force: true });
-    } finally {
-      fs.closeSync(fd);
-      fs.rmSync(breaker, { force: true });
-    }
+  handOff(): string | undefined {
+    const token = this.token;
+    this.token = undefined;
+    return token;
+  }
+}
+
+/** Removes the lock file `file` when it is still the hold with `token`. */
+export function releaseHandedOff(file: string, token: string): void {
+  const current = parseOwner(readText(file) ?? '');
+  if (current?.token === token) fs.rmSync(file, { force: true });
+}
+
+/**
+ * Removes the lock file when it still holds `staleText`, under a short-lived break lock: of two processes
+ * that found the same stale lock, the second one sees that it changed and leaves the new one alone.
+ */
+function breakStale(file: string, staleText: string): void {
+  const breaker = `${file}.break`;
+  let fd: number;
+  try {
+    fd = fs.openSync(breaker, 'wx', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A breaker killed in the microseconds it holds the break lock leaves it behind.
+    if (ageMs(breaker) > unreadableStaleMs) fs.rmSync(breaker, { force: true });
+    else sleep(1);
+    return;
+  }
+  try {
+    if (readText(file) === staleText) fs.rmSync(file, { force: true });
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(breaker, { force: true });
   }
 }
 
 /**
- * Removes the lock of `file` when it is held by thread `thread` of this process: a worker thread terminated
- * in the middle of a run cannot release it itself, and its process (the editor's host) lives on.
+ * Breaks the lock file `file` when its owner is gone, for the supervisor of a confined runtime process that
+ * is waiting for it (the process cannot tell a dead owner from a live one). True when it was broken.
  */
-export function releaseThreadLock(file: string, thread: number): void {
+export function breakLockIfStale(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  const text = readText(file);
+  if (text === undefined) return false;
+  const owner = parseOwner(text);
+  if (owner ? !ownerIsGone(owner) : ageMs(file) <= unreadableStaleMs) return false;
+  breakStale(file, text);
+  return true;
+}
+
+/**
+ * Removes the lock file `file` when process `pid` holds it: for the supervisor of a runtime process that has
+ * exited (killed at its time limit or memory ceiling, it could not release it itself).
+ */
+export function releaseLockOfDeadProcess(file: string, pid: number): void {
   const current = parseOwner(readText(file) ?? '');
-  if (current && current.pid === process.pid && current.thread === thread && current.host === os.hostname()) fs.rmSync(file, { force: true });
+  if (current && current.pid === pid && current.host === os.hostname()) fs.rmSync(file, { force: true });
 }

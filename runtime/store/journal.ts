@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { SqlValue } from 'sql.js';
 import { crashPoint } from './crashPoints';
+import { storeConfined, syncFile, writeThroughFlags } from './storeConfinement';
 
 /** One committed run (or several saved together): what it did to the database, as final row states. */
 export interface JournalEntry {
@@ -131,28 +132,32 @@ export interface FileOwnership {
  * older database file), creating the file with `ownership`, and makes it durable before returning.
  */
 export function appendFrame(file: string, frame: Buffer, at: number, ownership: FileOwnership | undefined): void {
-  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, ownership ? ownership.mode & 0o777 : 0o644);
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | writeThroughFlags(), ownership ? ownership.mode & 0o777 : 0o644);
   try {
     const stats = fs.fstatSync(fd);
     if (stats.size === 0 && ownership) applyOwnership(fd, stats, ownership);
     if (stats.size !== at) fs.ftruncateSync(fd, at);
     if (process.env.CLOUDFN_STORE_CRASH_AT === 'journal-half-written') {
       fs.writeSync(fd, frame, 0, frame.length >> 1, at);
-      fs.fsyncSync(fd);
+      syncFile(fd);
       crashPoint('journal-half-written');
     }
     let written = 0;
     while (written < frame.length) written += fs.writeSync(fd, frame, written, frame.length - written, at + written);
-    fs.fsyncSync(fd);
+    syncFile(fd);
   } finally {
     fs.closeSync(fd);
   }
   crashPoint('journal-written');
 }
 
-/** Gives a file we created the database file's mode and owner (the owner only where we may: as root). */
+/**
+ * Gives a file we created the database file's mode and owner (the owner only where we may: as root). The
+ * confined runtime process may not change modes: its files keep the mode they were created with, which is the
+ * database file's less what the umask removes (never more open than the database file).
+ */
 export function applyOwnership(fd: number, stats: fs.Stats, ownership: FileOwnership): void {
-  if ((stats.mode & 0o7777) !== (ownership.mode & 0o7777)) fs.fchmodSync(fd, ownership.mode & 0o7777);
+  if ((stats.mode & 0o7777) !== (ownership.mode & 0o7777) && !storeConfined()) fs.fchmodSync(fd, ownership.mode & 0o7777);
   if (stats.uid !== ownership.uid || stats.gid !== ownership.gid) {
     try {
       fs.fchownSync(fd, ownership.uid, ownership.gid);

@@ -18,6 +18,7 @@ import {
 import { DatabaseLockedError, FileLock } from './fileLock';
 import { appendFrame, frameEntry, scanJournal, type JournalEntry } from './journal';
 import { RowCapture } from './rowCapture';
+import { storeConfined, type SaveHandOff } from './storeConfinement';
 import { describeFileError, makeFolders } from '../userFiles';
 
 export { DatabaseFileError, DatabaseWriteError } from './databaseFile';
@@ -72,6 +73,10 @@ export class Store {
   private changesAtSave = 0;
   /** Whether anything was unsaved when the current transaction began. */
   private dirtyAtBegin: boolean | undefined;
+  /** In the confined runtime process: what the last save left to the supervisor (storeConfinement.ts). */
+  private handOff: SaveHandOff | undefined;
+  /** In the confined runtime process: the save being made folded the journal into the file. */
+  private foldedJournal = false;
 
   private constructor(file: string, private readonly sql: SqlJsStatic, loaded: Loaded) {
     this.paths = databasePaths(file);
@@ -91,7 +96,8 @@ export class Store {
   static async open(file: string): Promise<Store> {
     const sql = await loadSqlJs();
     const paths = databasePaths(path.resolve(file));
-    removeLeftovers(paths);
+    // The confined runtime process may not list the folder: its supervisor removed them before starting it.
+    if (!storeConfined()) removeLeftovers(paths);
     const first = await readDatabaseFileInBackground(paths.target);
     return new Store(paths.file, sql, loadSynced(sql, paths, first));
   }
@@ -193,6 +199,7 @@ export class Store {
    */
   save(): void {
     if (this.inTransaction) throw new Error('cannot save while a transaction is open');
+    let wrote = false;
     try {
       if (!this.lock.held) {
         this.takeLockForWrite();
@@ -203,14 +210,27 @@ export class Store {
           }
         }
       }
-      this.writeChanges();
+      wrote = this.writeChanges();
     } catch (error) {
       // What could not be written is dropped, so that it never reaches the file with a later save.
       if (error instanceof DatabaseWriteError) this.dropUnsaved();
       throw error;
     } finally {
-      this.lock.release();
+      const token = wrote && storeConfined() ? this.lock.handOff() : undefined;
+      if (token) this.handOff = { lockToken: token, removeJournal: this.foldedJournal };
+      else this.lock.release();
+      this.foldedJournal = false;
     }
+  }
+
+  /**
+   * In the confined runtime process, what the last save that wrote left to the supervisor (the write lock is
+   * still held until the supervisor releases it); undefined elsewhere or when nothing was written.
+   */
+  takeHandOff(): SaveHandOff | undefined {
+    const handOff = this.handOff;
+    this.handOff = undefined;
+    return handOff;
   }
 
   /**
@@ -347,11 +367,19 @@ export class Store {
     }
   }
 
-  /** Takes the write lock, creating missing folders; throws DatabaseWriteError or DatabaseLockedError. */
+  /**
+   * Takes the write lock, creating the folder when it is missing (only then: the confined runtime process may
+   * not look at it); throws DatabaseWriteError or DatabaseLockedError.
+   */
   private takeLockForWrite(): void {
     try {
-      makeFolders(path.dirname(this.paths.target));
-      this.lock.acquire();
+      try {
+        this.lock.acquire();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        makeFolders(path.dirname(this.paths.target));
+        this.lock.acquire();
+      }
     } catch (error) {
       if (error instanceof DatabaseLockedError) throw error;
       throw new DatabaseWriteError(this.file, describeFileError(error));
@@ -402,27 +430,30 @@ export class Store {
     return 'reloaded';
   }
 
-  /** Writes the unsaved changes, the caller holding the lock: a journal entry, or the whole file. */
-  private writeChanges(): void {
+  /**
+   * Writes the unsaved changes, the caller holding the lock: a journal entry, or the whole file. False when
+   * there was nothing to write.
+   */
+  private writeChanges(): boolean {
     if (this.needsCheckpoint || this.replaceOnSave || !this.synced.baseKey || !this.synced.disk) {
       this.checkpoint();
-      return;
+      return true;
     }
     const changes = this.capture.collect();
     if (!changes) {
       this.markSaved();
-      return;
+      return false;
     }
     if (changes.checkpoint) {
       this.checkpoint();
-      return;
+      return true;
     }
     const journal = this.synced.journal;
     const frame = frameEntry({ base: this.synced.baseKey, seq: journal.seq + 1, ...changes.body });
     const limit = checkpointBytes(this.synced.disk.size);
     if (journal.end + frame.length > limit) {
       this.checkpoint();
-      return;
+      return true;
     }
     try {
       appendFrame(this.paths.journal, frame, journal.end, ownershipOf(databaseStats(this.paths.target)));
@@ -432,12 +463,15 @@ export class Store {
     const ino = fs.statSync(this.paths.journal).ino;
     this.synced.journal = { ino, end: journal.end + frame.length, seq: journal.seq + 1 };
     this.markSaved();
+    return true;
   }
 
   /**
    * Writes the whole database as the new file (a new checkpoint id makes the old journal's entries not apply
    * to it), then removes the journal. A crash before the rename leaves the old file and its journal; after
-   * it, the new file, with which the old journal no longer matches.
+   * it, the new file, with which the old journal no longer matches. In the confined runtime process the
+   * supervisor removes the journal, once it has synced the folder: removing it before the rename is durable
+   * could leave the old file without its journal.
    */
   private checkpoint(): void {
     const id = randomUUID();
@@ -445,7 +479,8 @@ export class Store {
     const bytes = this.db.export();
     this.afterExport();
     const disk = writeDatabaseFile(this.paths, bytes);
-    fs.rmSync(this.paths.journal, { force: true });
+    if (storeConfined()) this.foldedJournal = true;
+    else fs.rmSync(this.paths.journal, { force: true });
     this.synced = emptySynced(disk, baseKeyOf(id, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)));
     this.needsCheckpoint = false;
     this.replaceOnSave = false;

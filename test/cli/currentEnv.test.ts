@@ -28,6 +28,7 @@ before(async () => {
     let body = '';
     request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
     request.on('end', () => {
+      if (request.url === '/hang') return; // never answered: the run's time limit ends the wait
       received.push({ method: request.method!, url: request.url!, body });
       response.writeHead(201, { 'content-type': 'application/json', 'x-local': 'yes' });
       response.end(JSON.stringify({ echoed: JSON.parse(body || 'null') }));
@@ -36,7 +37,10 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
-after(() => server.close());
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
 
 /** `cloudfn run ... --json` without blocking this process, whose server the run calls. */
 function runJsonAsync(args: string[]): Promise<{ code: number | null; json: Record<string, unknown> }> {
@@ -103,6 +107,25 @@ test('--allow-network sends a call without a mock; without it the call is refuse
   assert.equal(refused.code, 1);
   assert.match(refused.json.error as string, /^ConnectionError: POST http:\/\/127\.0\.0\.1:\d+\/hook\?a=1 was refused: cloudfn runs offline\. Add an http mock to network\.http\.json or to http_mocks in cloudfn\.json/);
   assert.equal(received.length, 1);
+});
+
+test('the confined runtime process makes several network calls in one run, over its http pipe', async () => {
+  const fn = writeFunction(project, 'functions/twice.py', [
+    'def main():',
+    `    return [http.post("http://127.0.0.1:${port}/n", json={"n": i}).json()["echoed"]["n"] for i in range(3)]`,
+  ].join('\n'));
+  const { code, json } = await runJsonAsync(['run', fn, '--db', db, '--allow-network']);
+  assert.equal(code, 0, JSON.stringify(json));
+  assert.deepEqual(json.result, [0, 1, 2]);
+});
+
+test('a network call that gets no answer does not outlive the run\'s time limit', async () => {
+  const fn = writeFunction(project, 'functions/hang.py', `def main():\n    return http.get("http://127.0.0.1:${port}/hang", timeout=60).status_code\n`);
+  const started = performance.now();
+  const { code, json } = await runJsonAsync(['run', fn, '--db', db, '--allow-network', '--timeout', '1']);
+  assert.equal(code, 1);
+  assert.match(json.error as string, /^TimeoutError: /);
+  assert.ok(performance.now() - started < 20_000);
 });
 
 test('a failed network call is a ConnectionError naming the URL', () => {

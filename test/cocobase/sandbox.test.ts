@@ -1,6 +1,7 @@
-// The sandbox suite: every escape attempt of fixtures/sandbox/escapes.md fails with its Python error and
-// leaks nothing of the supervisor, and ordinary Python (fixtures/python/ordinary.md) keeps working. All run in one
-// real runtime (Pyodide worker), as the editor and the CLI use it.
+// The sandbox suite: every escape attempt of the corpus fixtures/sandbox/*.md (cases with `expect:`) fails
+// with its Python error and leaks nothing of the supervisor, and ordinary Python (fixtures/python/ordinary.md
+// and the corpus's cases with `result:`, the escape classes' legitimate neighbours) keeps working. All run in
+// one real runtime, as the editor and the CLI use it.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +24,11 @@ before(async () => {
 });
 after(() => supervisor.dispose());
 
-for (const attempt of readMarkdownCases(path.join(repoRoot, 'test', 'fixtures', 'sandbox', 'escapes.md'))) {
+const corpusDir = path.join(repoRoot, 'test', 'fixtures', 'sandbox');
+const corpus = fs.readdirSync(corpusDir).filter((name) => name.endsWith('.md')).sort()
+  .flatMap((name) => readMarkdownCases(path.join(corpusDir, name)).map((sample) => ({ ...sample, name: `${name}: ${sample.name}` })));
+
+for (const attempt of corpus.filter((sample) => sample.expectations.expect !== undefined)) {
   test(`escape attempt fails: ${attempt.name}`, async () => {
     const result = await supervisor.run(runRequest(attempt.source));
     assert.equal(result.success, false, `the attempt succeeded: ${JSON.stringify(result.result)}`);
@@ -34,7 +39,9 @@ for (const attempt of readMarkdownCases(path.join(repoRoot, 'test', 'fixtures', 
   });
 }
 
-for (const sample of readMarkdownCases(path.join(repoRoot, 'test', 'fixtures', 'python', 'ordinary.md'))) {
+const ordinary = [...readMarkdownCases(path.join(repoRoot, 'test', 'fixtures', 'python', 'ordinary.md')),
+  ...corpus.filter((sample) => sample.expectations.result !== undefined)];
+for (const sample of ordinary) {
   test(`ordinary python works: ${sample.name}`, async () => {
     const result = await supervisor.run(runRequest(sample.source));
     assert.equal(result.error, null, `${result.traceback}`);

@@ -50,7 +50,7 @@ try:
 except AttributeError as error:
     found = str(error)
 json.dumps([_format_attribute("{0}!", "format")(1), found])`),
-  ['1!', "format field '0.__class__' reaches attribute '__class__', which is not allowed in cloud functions"]);
+  ['1!', "format field '0.__class__': access to private attribute '__class__' is not allowed in cloud functions"]);
 });
 
 test('output.py alone: print is captured line by line through the bridge', () => {

@@ -8,8 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { threadId } from 'node:worker_threads';
-import { releaseLockOfThread } from '../../runtime/store/databaseFile';
+import { releaseLockOfDeadProcess } from '../../runtime/store/fileLock';
 import { DatabaseLockedError, Store } from '../../runtime/store/store';
 import { freshDir, openHarness, type Harness } from './support';
 
@@ -200,14 +199,20 @@ describe('the file stays the user\'s', () => {
     assert.equal(h.call('count_documents', { collection: 'items' }), 1);
   });
 
-  test('locks: another handle of the same thread fails at once; a terminated thread\'s lock is released for it', async () => {
+  test('locks: another handle of the same thread fails at once; an exited process\'s lock is released for it, no other', async () => {
     const a = await savedHarness();
     const b = await openHarness(a.file);
     a.store.begin();
     assert.throws(() => b.store.begin(), /another handle of this thread/);
-    releaseLockOfThread(a.file, threadId);
+    a.store.rollback();
+    const hostname = (await import('node:os')).hostname();
+    // A live pid that the runtime's supervisor knows has exited: its lock goes; another process's lock stays.
+    fs.writeFileSync(lockOf(a.file), JSON.stringify({ host: hostname, pid: process.ppid, thread: 0, token: 'child' }));
+    releaseLockOfDeadProcess(lockOf(a.file), process.ppid + 1);
+    assert.ok(fs.existsSync(lockOf(a.file)));
+    releaseLockOfDeadProcess(lockOf(a.file), process.ppid);
+    assert.ok(!fs.existsSync(lockOf(a.file)));
     b.store.begin();
     b.store.rollback();
-    a.store.rollback();
   });
 });

@@ -1,6 +1,6 @@
 # Guards: what user code calls instead of Python's own. Builtins as an allow-list with a guarded print,
-# import and getattr, the format guard that checks str.format templates, and the refusal that replaces os's
-# process functions.
+# import (modules and the names taken from them are allow-lists), getattr and hasattr, the format guard that
+# checks str.format templates, and the refusal that replaces os's process functions.
 
 import builtins as _builtins_module
 import os
@@ -9,7 +9,7 @@ import _string
 from .check import refused_attribute
 from .interpreter_imports import future_standin, interpreter_import
 from .output import _print
-from .policy import PROCESS_FUNCTIONS, rules
+from .policy import FORMAT_METHODS, PROCESS_FUNCTIONS, rules
 from .standins import standins
 
 
@@ -20,28 +20,39 @@ def _check_format_template(template):
             continue
         _first, rest = _string.formatter_field_name_split(field)
         for is_attribute, key in rest:
-            if is_attribute and (key.startswith("_") or key in rules["forbiddenAttributes"]):
-                raise AttributeError(f"format field '{field}' reaches attribute '{key}', which is not allowed in cloud functions")
+            reason = refused_attribute(key, rules) if is_attribute else None
+            if reason:
+                raise AttributeError(f"format field '{field}': {reason}")
         if spec and "{" in spec:
             _check_format_template(spec)
 
 
 # The format guard; its name shows in the repr of `"...".format`, as before the sandbox became a package.
 def _format_attribute(value, name):
-    """`value.format` (or format_map) that checks the template's fields before formatting."""
+    """`value.format` (or format_map) that checks the template's fields before formatting.
+
+    Decided by the method found, not by the receiver: a bound str method checks its string, str's own unbound
+    method checks its first argument, whatever the receiver was (a string, a subclass of str, `str`,
+    `super(S, S)`...). Any other method of that name is user code and is returned as it is.
+    """
     method = getattr(value, name)
-    if isinstance(value, str):
-        def checked_format(*args, **kwargs):
-            _check_format_template(value)
-            return method(*args, **kwargs)
-        return checked_format
-    if isinstance(value, type) and issubclass(value, str):
+    if method is _str_methods.get(name):
         def checked_unbound_format(template, *args, **kwargs):
             if isinstance(template, str):
                 _check_format_template(template)
             return method(template, *args, **kwargs)
         return checked_unbound_format
+    if type(method) is _BuiltinMethodType and method.__name__ in _str_methods and isinstance(method.__self__, str):
+        template = method.__self__
+        def checked_format(*args, **kwargs):
+            _check_format_template(template)
+            return method(*args, **kwargs)
+        return checked_format
     return method
+
+
+_str_methods = {name: getattr(str, name) for name in FORMAT_METHODS}
+_BuiltinMethodType = type("".join)
 
 
 def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -52,6 +63,10 @@ def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
         # `import urllib.parse` binds the package; `from urllib.parse import quote` takes from the submodule.
         if "." in name and not fromlist:
             return standins[name.partition(".")[0]]
+        members = rules["modules"][name]
+        for member in fromlist or ():
+            if member not in members:
+                raise ImportError(f"cannot import name '{member}' from '{name}' in cloud functions (its names: {', '.join(members)})", name=name)
         return standin
     if name == "__future__":
         return future_standin
@@ -81,6 +96,15 @@ def _guarded_getattr(value, name, *default):
     return getattr(value, name, *default)
 
 
+def _guarded_hasattr(value, name):
+    """hasattr() that refuses the names the code check refuses as attributes."""
+    if isinstance(name, str):
+        reason = refused_attribute(name, rules)
+        if reason:
+            raise AttributeError(reason)
+    return hasattr(value, name)
+
+
 def make_builtins(policy):
     """The builtins of user code: the policy's allow-list, the captured print and the guarded import."""
     safe = {}
@@ -91,6 +115,8 @@ def make_builtins(policy):
     safe["__import__"] = _guarded_import
     if "getattr" in safe:
         safe["getattr"] = _guarded_getattr
+    if "hasattr" in safe:
+        safe["hasattr"] = _guarded_hasattr
     safe["__build_class__"] = _builtins_module.__build_class__
     for name in ("True", "False", "None"):
         safe.pop(name, None)

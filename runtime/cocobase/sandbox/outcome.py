@@ -69,6 +69,9 @@ def error_outcome(error, filename):
     if isinstance(error, SyntaxError) and error.filename == filename:
         line, column = error.lineno, error.offset
     message = str(error)
+    if isinstance(error, MemoryError) and not message:
+        # Pyodide's heap is capped at the run's memory limit (confinement.ts): an allocation beyond it lands here.
+        message = "out of memory: the allocation does not fit in the function's memory limit"
     if isinstance(error, NameError) and getattr(error, "name", None) in rules["forbiddenBuiltins"]:
         message = f"{message} (not available in cloud functions: {rules['forbiddenBuiltins'][error.name]})"
     trace = "Traceback (most recent call last):\n" + "".join(traceback.StackSummary.from_list(frames).format()) if frames else ""

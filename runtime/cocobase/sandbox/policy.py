@@ -13,6 +13,14 @@ rules = {}
 ENTRY_NAME = "__cloudfn__"
 FORMAT_GUARD_NAME = "__cloudfn_format__"
 
+# The str methods that format a template with field traversal ("{0.attr}"): reading them as attributes goes
+# through the format guard, and class patterns may not read them.
+FORMAT_METHODS = ("format", "format_map")
+
+# Builtin types whose class pattern with one positional sub-pattern matches the subject itself
+# (`case int(n)`), reading no attribute; every other class pattern's positional sub-patterns are refused.
+SELF_MATCHING_TYPES = frozenset({"bool", "bytearray", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"})
+
 # The module name that user code sees in the reprs of the sandbox's classes (`<class 'cloudfn_prelude.Request'>`),
 # kept from the time the sandbox was a single module.
 VISIBLE_MODULE = "cloudfn_prelude"

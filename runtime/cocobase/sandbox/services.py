@@ -194,7 +194,11 @@ class Http:
                                                     "timeout": float(timeout)}))
         call["duration_ms"] = round((_time_module.perf_counter() - started) * 1000, 3)
         if answer.startswith("!"):
-            raise ConnectionError(f"{method} {url} failed: {_loads(answer[1:]).get('message')}")
+            failure = _loads(answer[1:])
+            if failure.get("deadline"):
+                # The run's time limit passed during the call: the interrupt the host raises at the deadline.
+                raise KeyboardInterrupt
+            raise ConnectionError(f"{method} {url} failed: {failure.get('message')}")
         response = _loads(answer)
         call["status"] = response["status"]
         return HttpResponse(response["status"], response["headers"], response["text"], url)

@@ -1,24 +1,26 @@
-// The runtime worker: one thread holding Pyodide (with the sandbox prelude) and the sql.js store, so that
-// `db` calls from Python are plain function calls. It runs one function at a time for its supervisor
-// (runtime/cocobase/supervisor.ts), one database transaction per run, and writes the database file after each
-// run that changed it. An http call that a run may send to the network is made by the supervisor while this
-// thread waits (httpBridge.ts); the project's secret values are redacted from what the run reports.
+// The runtime process's main module (bundled as dist/runtimeProcess.js): one confined Node process
+// (runtimeProcess.ts starts it, confinement.ts confines it) holding Pyodide (with the sandbox prelude) and the
+// sql.js store, so that `db` calls from Python are plain function calls. It runs one function at a time for its
+// supervisor (runtime/cocobase/supervisor.ts), one database transaction per run, and saves each run that
+// changed the database (a journal entry, or the whole file). An http call that a run may send to the network
+// is made by the supervisor while this process blocks on its http pipe (httpBridge.ts); the project's secret
+// values are redacted from what the run reports.
 
-import { parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
 import {
   failedRunResult, outputText, roundMs, type RunEffects, type RunError, type RunRequest, type RunResult, type RunTimings,
 } from './run';
 import { redact, secretTexts } from './project';
-import { fetchThroughSupervisor } from './httpBridge';
-import type { SupervisorToWorker, WorkerData, WorkerToSupervisor } from './workerProtocol';
+import { fetchThroughSupervisor, runDeadlineAnswer } from './httpBridge';
+import type { SupervisorToWorker, WorkerToSupervisor } from './workerProtocol';
+import type { PyodideAPI } from 'pyodide';
 import { emptyChanges, type RunChanges } from '../store/changes';
 import { startPython, type Prelude } from './pythonRuntime';
+import { confine, deadlineReached, supervisorChannel } from './confinement';
 import { Store, DatabaseFileError, DatabaseLockedError, DatabaseWriteError } from '../store/store';
 import { DataService, DataError } from './dataService';
 
-const port = parentPort!;
-const data = workerData as WorkerData;
+const { port, data } = supervisorChannel();
 const post = (message: WorkerToSupervisor): void => port.postMessage(message);
 
 /**
@@ -52,7 +54,7 @@ function answer(operation: string, work: () => string): string {
 async function main(): Promise<void> {
   const started = performance.now();
   let store: Store;
-  let python: { prelude: Prelude; py: { setInterruptBuffer(buffer: Int32Array): void }; fromSnapshot: boolean };
+  let python: { prelude: Prelude; py: PyodideAPI; fromSnapshot: boolean };
   try {
     [store, python] = await Promise.all([Store.open(data.dbPath), startPython()]);
   } catch (error) {
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   }
   const service = new DataService(store);
   const signals = new Int32Array(data.interruptBuffer);
-  python.py.setInterruptBuffer(signals.subarray(0, 1));
+  confine(python.py, signals);
 
   let current: { id: number; lines: string[]; secrets: string[] } | null = null;
   const emit = (line: string): void => {
@@ -72,7 +74,15 @@ async function main(): Promise<void> {
     post({ type: 'output', id: current.id, line: shown });
   };
   const call = (operation: string, argsJson: string): string => {
-    if (operation === 'http_fetch') return current ? fetchThroughSupervisor(post, current.id, argsJson, signals) : '!{"message": "no run"}';
+    if (operation === 'http_fetch') {
+      const answer = current ? fetchThroughSupervisor(current.id, argsJson) : '!{"message": "no run"}';
+      if (answer === runDeadlineAnswer) {
+        // The time limit passed during the call (services.py raises its interrupt): the run timed out.
+        Atomics.store(signals, 1, 1);
+        deadlineReached();
+      }
+      return answer;
+    }
     return answer(operation, () =>
       operation === 'ensure_collection'
         ? JSON.stringify(service.ensureCollection((JSON.parse(argsJson) as { name: string }).name))
@@ -131,7 +141,9 @@ async function main(): Promise<void> {
     current = null;
     const result = toRunResult(outcome, lines, t3 - t0, changes, committed, timings);
     result.triggered_by = run.triggeredBy ?? 'manual';
-    post({ type: 'result', id, result: redactRunText(result, secrets) });
+    const shown = redactRunText(result, secrets);
+    const handOff = store.takeHandOff();
+    post(handOff ? { type: 'result', id, result: shown, handOff } : { type: 'result', id, result: shown });
   };
 
   port.on('message', (message: SupervisorToWorker) => {
