@@ -79,17 +79,13 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
           return (await this.runtime.db<CollectionSummary[]>({ op: 'collections' })).map((collection) => ({ kind: 'collection', collection }));
         case 'collection': {
           const documents = await this.runtime.db<FixtureDocument[]>({ op: 'documents', collection: node.collection.name, limit: documentsShown });
-          const children: Node[] = documents.map((document) => ({ kind: 'document', collection: node.collection.name, document }));
-          const hidden = node.collection.documents - documents.length;
-          return hidden > 0 ? [...children, { kind: 'more', hidden }] : children;
+          return withMore(documents.map((document): Node => ({ kind: 'document', collection: node.collection.name, document })), node.collection.documents);
         }
         case 'parseClasses':
           return (await this.runtime.db<ParseClassSummary[]>({ op: 'parse-classes' })).map((summary) => ({ kind: 'parseClass', summary }));
         case 'parseClass': {
           const objects = await this.runtime.db<ParseObjectView[]>({ op: 'parse-objects', className: node.summary.className, limit: documentsShown });
-          const children: Node[] = objects.map((object) => ({ kind: 'parseObject', className: node.summary.className, object }));
-          const hidden = node.summary.objects - objects.length;
-          return hidden > 0 ? [...children, { kind: 'more', hidden }] : children;
+          return withMore(objects.map((object): Node => ({ kind: 'parseObject', className: node.summary.className, object })), node.summary.objects);
         }
         case 'users':
           return (await this.runtime.db<AppUserSummary[]>({ op: 'app-users', limit: documentsShown })).map((user) => ({ kind: 'user', user }));
@@ -181,4 +177,10 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
     this.watcher?.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** The children shown of a node holding `total` items, with a "more" row counting those not shown. */
+function withMore(children: Node[], total: number): Node[] {
+  const hidden = total - children.length;
+  return hidden > 0 ? [...children, { kind: 'more', hidden }] : children;
 }
