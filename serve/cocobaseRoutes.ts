@@ -12,6 +12,7 @@ import { parseFunctionPath } from '../runtime/cocobase/triggers/functions';
 import type { TriggerRunner } from '../runtime/cocobase/triggers/runner';
 import type { TriggersProject } from '../runtime/cocobase/triggers/projectConfig';
 import { UsageError } from '../runtime/usageError';
+import { isObject } from '../runtime/jsonValues';
 
 export const functionsMount = '/functions/';
 
@@ -49,7 +50,6 @@ function requestPayload(method: string, query: Record<string, string>, raw: Buff
   }
   const deep = tooDeep(body);
   if (deep) return { refused: refusal(400, `ValueError: the request body is too deeply nested (${deep})`) };
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
   if (!isObject(body)) return { refused: refusal(400, 'ValueError: the request body must be a JSON object') };
   if (!('payload' in body)) return { payload: body };
   if (!isObject(body.payload)) return { refused: refusal(400, 'ValueError: "payload" must be a JSON object') };

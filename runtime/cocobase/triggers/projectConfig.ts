@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { findProjectFile } from '../project';
+import { isObject } from '../../jsonValues';
 
 
 
@@ -60,8 +61,6 @@ export function readProjectFile(dir: string): TriggersProject {
   }
   return parseProject(value, file);
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The triggers of a project file's parsed JSON. Throws ProjectFileError. */
 export function parseProject(value: unknown, file: string): TriggersProject {
