@@ -9,7 +9,7 @@ import { buildRunRequest, type RunResult } from '../cocobase/run';
 import { runResultJson } from '../cocobase/resultText';
 import { UsageError } from '../usageError';
 import { readRegularFile } from '../userFiles';
-import { functionFileFor, PayloadFileError, readPayloadsFile, type NamedPayload } from './payloadsFile';
+import { functionFileFor, PayloadFileError, payloadsFileFor, readPayloadsFile, type NamedPayload } from './payloadsFile';
 import { checkExpectation, compareRun, type RunRecord } from './expectations';
 import { MatcherError, type Mismatch } from './matchers';
 import { TestDatabase } from './isolation';
@@ -73,23 +73,38 @@ export function findPayloadsFiles(paths: readonly string[]): string[] {
     const stats = fs.statSync(absolute, { throwIfNoEntry: false });
     if (!stats) throw new TestPathError(`no such file or folder: ${given}`);
     if (stats.isDirectory()) walk(absolute);
-    else if (absolute.endsWith('.py')) found.add(absolute.replace(/\.py$/, '.payloads.json'));
+    else if (absolute.endsWith('.py')) found.add(payloadsFileFor(absolute));
     else if (absolute.endsWith('.payloads.json')) found.add(absolute);
     else throw new TestPathError(`not a folder, function file or payloads file: ${given}`);
   }
   return [...found].sort();
 }
 
+/** The text of a function or payloads file, or undefined when it does not exist. */
+function readText(file: string): string | undefined {
+  return readRegularFile(file, 64 * 2 ** 20)?.bytes.toString('utf8');
+}
+
+/** How a payloads file is named in test ids and messages: relative to the run's root. */
+function relativeName(root: string, payloadsFile: string): string {
+  return path.relative(root, payloadsFile) || path.basename(payloadsFile);
+}
+
+/** A fixture named in a payloads file, resolved against the file's folder. */
+function fixturePath(payloadsFile: string, fixture: string): string {
+  return path.resolve(path.dirname(payloadsFile), fixture);
+}
+
 /** Reads a payloads file's tests; a file that cannot be read, or an expectation that is not valid, is an error of the file. */
 export function loadTestFile(payloadsFile: string, root: string, text?: string): TestFile {
   const functionFile = functionFileFor(payloadsFile);
-  const relative = path.relative(root, payloadsFile) || path.basename(payloadsFile);
+  const relative = relativeName(root, payloadsFile);
   const file: TestFile = { payloadsFile, functionFile, tests: [], payloads: [], fixture: null };
   try {
-    const source = text ?? readRegularFile(payloadsFile, 64 * 2 ** 20)?.bytes.toString('utf8');
+    const source = text ?? readText(payloadsFile);
     if (source === undefined) throw new PayloadFileError('no such file');
     const parsed = readPayloadsFile(source);
-    file.fixture = parsed.fixture === null ? null : path.resolve(path.dirname(payloadsFile), parsed.fixture);
+    file.fixture = parsed.fixture === null ? null : fixturePath(payloadsFile, parsed.fixture);
     for (const entry of parsed.entries) {
       if (!entry.expect) {
         file.payloads.push(entry);
@@ -112,8 +127,8 @@ export function loadTestFile(payloadsFile: string, root: string, text?: string):
 
 /** The test of an entry of a file: its id (the file relative to `root` › the name) and its fixture (its own, or the file's). */
 export function testCaseOf(file: TestFile, entry: TestCase['entry'], root: string): TestCase {
-  const relative = path.relative(root, file.payloadsFile) || path.basename(file.payloadsFile);
-  const fixture = entry.fixture === undefined ? file.fixture : entry.fixture === null ? null : path.resolve(path.dirname(file.payloadsFile), entry.fixture);
+  const relative = relativeName(root, file.payloadsFile);
+  const fixture = entry.fixture === undefined ? file.fixture : entry.fixture === null ? null : fixturePath(file.payloadsFile, entry.fixture);
   return { name: entry.name, id: `${relative} › ${entry.name}`, payloadsFile: file.payloadsFile, functionFile: file.functionFile, entry, fixture };
 }
 
@@ -157,7 +172,7 @@ export async function runTests(tests: readonly TestCase[], options: RunTestsOpti
       await booting;
     }
     const sources = new Map<string, string | undefined>();
-    const readSource = options.readSource ?? ((file: string) => readRegularFile(file, 64 * 2 ** 20)?.bytes.toString('utf8'));
+    const readSource = options.readSource ?? readText;
     for (const test of tests) {
       if (options.cancelled?.()) break;
       const testStarted = performance.now();
