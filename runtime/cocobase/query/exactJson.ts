@@ -17,6 +17,11 @@ export function isExactObject(value: Exact | undefined): value is ExactObject {
   return value instanceof Map;
 }
 
+/** The JSON literals and their values. */
+const literals = [['true', true], ['false', false], ['null', null]] as const;
+/** A JSON number at `lastIndex` (sticky; parsing is synchronous, so one instance serves every call). */
+const numberToken = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
 /** Parses JSON text (as SQLite or Python write it) into an exact value. */
 export function parseExact(text: string): Exact {
   let at = 0;
@@ -67,15 +72,14 @@ export function parseExact(text: string): Exact {
       }
     }
     if (char === '"') return string();
-    for (const [word, result] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, result] of literals) {
       if (text.startsWith(word, at)) {
         at += word.length;
         return result;
       }
     }
-    const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    number.lastIndex = at;
-    const match = number.exec(text);
+    numberToken.lastIndex = at;
+    const match = numberToken.exec(text);
     if (!match || match[0] === '') return fail();
     at += match[0].length;
     return new RawNumber(match[0]);
