@@ -154,8 +154,10 @@ export class TriggerRunner {
 
   private fire(writes: ChangeItem[], parentId: string): void {
     this.fired = this.fired.then(async () => {
+      // The project file is read once for the run's writes, not once per write.
+      const project = this.options.project();
       for (const item of writes) {
-        for (const call of hookCalls(this.options.project(), item)) {
+        for (const call of hookCalls(project, item)) {
           const code = this.load(call.functionName);
           if (!code) {
             this.options.onLog?.(`${call.event} hook on ${call.collection}: no function '${call.functionName}'`);
