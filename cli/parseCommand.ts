@@ -166,8 +166,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const saveNow = (): void => {
     saveTimer = undefined;
     try {
-      app.classes.flush();
-      if (store.dirty && !store.inTransaction) store.save();
+      app.persist();
     } catch (error) {
       process.stderr.write(`cloudfn serve: cannot save ${store.file}: ${String(error)}\n`);
     }

@@ -43,8 +43,8 @@ export class ParseApp implements AppContext {
   readonly cloudCode: CloudCode;
   readonly Parse: ParseSdk;
   /**
-   * The limit on the synchronous part of each handler call, in ms (the CLI and the editor set it to the
-   * request's time limit); undefined, as on Parse Server (`serve`): none.
+   * The limit on the synchronous part of each handler call, in ms (the CLI, the editor and `serve` set it to
+   * the request's time limit); undefined: none, as on Parse Server.
    */
   syncTimeoutMs: number | undefined;
   private readonly router: Router;
@@ -72,6 +72,17 @@ export class ParseApp implements AppContext {
 
   get appId(): string {
     return this.options.appId;
+  }
+
+  /**
+   * Writes what the app changed to the database file: pending objects, then a save when anything is unsaved
+   * and no transaction is open. True when it wrote.
+   */
+  persist(): boolean {
+    this.classes.flush();
+    const wrote = this.store.dirty && !this.store.inTransaction;
+    if (wrote) this.store.save();
+    return wrote;
   }
 
   /** Makes this app the one the (process-wide) Parse SDK and Parse.Cloud route to, when a process holds several. */

@@ -82,9 +82,7 @@ export async function answerRequest(app: ParseApp, request: SessionRequest, opti
   // Work the handler left running (an afterSave's unreturned promise, a job) finishes before the database is saved.
   const settled = await app.work.settle(Math.max(0, timeoutMs - (performance.now() - started)));
   if (!settled) app.logs.add('warn', `background work was still running after ${timeoutMs / 1000} s; saved what was written until then`);
-  app.classes.flush();
-  const wrote = app.store.dirty;
-  if (wrote) app.store.save();
+  const wrote = app.persist();
   return {
     status: response.status, body: response.body, headers: response.headers, logs: app.logs.take(),
     timeMs: performance.now() - started, wrote, changes: app.classes.changes.take(),
