@@ -27,6 +27,11 @@ function envelope(status: number, fields: { success: boolean; resultJson: string
 
 const refusal = (status: number, error: string): ParseResponse => envelope(status, { success: false, resultJson: 'null', output: '', error, ms: 0 });
 
+/** The answer when answering a function request failed inside cloudfn itself: the envelope, with status 500. */
+export function internalFailure(error: unknown): ParseResponse {
+  return refusal(500, `RuntimeError: ${String(error)}`);
+}
+
 /** The HTTP answer of a run. */
 export function runResponse(result: RunResult): ParseResponse {
   // A returned render.render_html()/render_template(): its text as the answer, with its status, no envelope.

@@ -14,7 +14,7 @@ import { ParseCode } from '../runtime/parse/errors';
 import type { ParseResponse } from '../runtime/parse/rest';
 import { decodeBody, decodeJsonObject, maxBodyBytes, readBody, tooLarge } from './body';
 import { checkRequest, corsHeaders, header, preflightHeaders } from './guard';
-import { functionsMount } from './cocobaseRoutes';
+import { functionsMount, internalFailure } from './cocobaseRoutes';
 
 export interface ServeOptions {
   port: number;
@@ -61,7 +61,7 @@ export function startParseServer(app: ParseApp, options: ServeOptions): Promise<
       if (functionsUrl) {
         options.functions!(req, functionsUrl, raw).then(
           (response) => send(res, response, cors),
-          (error: unknown) => send(res, { status: 500, body: { success: false, result: null, error: `RuntimeError: ${String(error)}` } }, cors),
+          (error: unknown) => send(res, internalFailure(error), cors),
         );
         return;
       }
