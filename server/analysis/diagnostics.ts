@@ -202,12 +202,15 @@ function checkCalls(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
  */
 function checkCollections(analysis: DocumentAnalysis, collections: ReadonlySet<string>, out: CloudDiagnostic[]): void {
   if (collections.size === 0) return;
-  const created = collectionsCreatedIn(analysis);
+  // The file's own creations are looked for only when a name is not in the database (most files: never).
+  let created: ReadonlySet<string> | undefined;
   for (const call of analysis.calls) {
     const param = collectionParameter(calledFunction(analysis, call));
     if (!param) continue;
     const literal = collectionLiteral(analysis, call, param);
-    if (!literal || collections.has(literal.value) || created.has(literal.value)) continue;
+    if (!literal || collections.has(literal.value)) continue;
+    created ??= collectionsCreatedIn(analysis);
+    if (created.has(literal.value)) continue;
     const suggestion = nearestName(literal.value, [...collections]);
     out.push({ from: literal.from, to: literal.to, severity: 'warning', code: 'unknown-collection',
       message: `collection '${literal.value}' is not in the local database${suggestion ? `; did you mean '${suggestion}'?` : ''}` });
