@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isObject } from '../jsonValues';
 import { UsageError } from '../usageError';
+import { readRegularFile, UnreadableFileError } from '../userFiles';
 import type { HttpMock, RunContext } from './run';
 
 export const projectFileName = 'cloudfn.json';
@@ -29,12 +30,18 @@ export function findProjectFile(folder: string): string | undefined {
   }
 }
 
+/** The largest project, secrets or mocks file read. */
+const maxProjectFileBytes = 8 * 2 ** 20;
+
 function readJson(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // Read as every user-named file is: a FIFO or a folder here is an error, never a hang.
+    const read = readRegularFile(file, maxProjectFileBytes);
+    if (!read) throw new UnreadableFileError(file, 'no such file');
+    text = read.bytes.toString('utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(`cannot read ${file}: ${error instanceof UnreadableFileError ? error.reason : String(error)}`);
   }
   try {
     return JSON.parse(text) as unknown;

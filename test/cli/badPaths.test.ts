@@ -22,6 +22,12 @@ fs.truncateSync(huge, 3 * 2 ** 30);
 const deep = path.join(dir, 'deep.json');
 fs.writeFileSync(deep, '{"a":'.repeat(300_000) + '1' + '}'.repeat(300_000));
 const db = path.join(dir, 'ok.db');
+// A project whose secrets file is a FIFO: read like every other user-named file, so refused, not waited on.
+const project = path.join(dir, 'project');
+fs.mkdirSync(project);
+fs.writeFileSync(path.join(project, 'cloudfn.json'), '{"project_id": "p"}');
+execFileSync('mkfifo', [path.join(project, 'cloudfn.secrets.json')]);
+const projectFn = writeFunction(project, 'f.py', 'def main():\n    return 1\n');
 
 const rows: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'a FIFO as --db', args: ['run', fn, '--db', fifo], message: /cannot read database .*fifo: it is not a regular file/ },
@@ -33,6 +39,7 @@ const rows: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'db reset where nothing can be written', args: ['db', 'reset', '--db', '/proc/self/none/x.db'], message: /cannot write database/ },
   { name: 'db import of a FIFO', args: ['db', 'import', fifo, '--db', db], message: /cannot read fixture .*not a regular file/ },
   { name: 'a FIFO as the function file', args: ['run', fifo, '--db', db], message: /not a regular file/ },
+  { name: 'a FIFO as the project\'s secrets file', args: ['run', projectFn, '--db', db], message: /cannot read .*cloudfn\.secrets\.json: it is not a regular file/ },
   { name: 'a FIFO given to check', args: ['check', fifo], message: /cannot read .*: it is not a regular file/ },
   { name: 'a FIFO as --payload file', args: ['run', fn, '--db', db, '--payload', '@' + fifo], message: /cannot read --payload file .*not a regular file/ },
   { name: 'a payload nested 300,000 deep', args: ['run', fn, '--db', db, '--payload', '@' + deep], message: /--payload is refused: it nests deeper than 1000 levels/ },
