@@ -15,6 +15,7 @@ import { appUserJsonSql, collectionJsonSql, documentJsonSql, newId, nowIso } fro
 import type { Store } from '../store/store';
 import { forgetUser } from '../store/relationships';
 import { defineQueryFunctions } from './query/compile';
+import { exactToPlain, parseExact } from './query/exactJson';
 import { extraKeywordsKey, QueryReads } from './query/service';
 import { QueryWrites, type WriteEnv } from './query/writes';
 
@@ -118,7 +119,8 @@ export class DataService {
     if (!params || !handler) throw new Error(`unknown db operation '${op}'`);
     let values: unknown;
     try {
-      values = JSON.parse(argsJson);
+      // Integers of 16 digits or more may be beyond a double's 2^53: those arguments keep them exact.
+      values = /\d{16}/.test(argsJson) ? exactToPlain(parseExact(argsJson)) : JSON.parse(argsJson);
     } catch {
       throw new DataError('ValueError', `${op}(): the arguments are not valid JSON (NaN and Infinity cannot be stored)`);
     }
@@ -600,6 +602,7 @@ const secretScrubs = [
 /** A raw query parameter as SQLite binds it: dicts and lists as JSON text, booleans as 1/0. */
 function rawQueryValue(a: Args, name: string, value: unknown): SqlValue {
   if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'object') return JSON.stringify(value);
   return a.fail('TypeError', `params[${pyRepr(name)}] cannot be bound, got ${pyTypeName(value)}`);

@@ -29,6 +29,7 @@ export function pyTypeName(value: unknown): string {
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'bigint') return 'int';
   return Array.isArray(value) ? 'list' : 'dict';
 }
 
@@ -37,7 +38,7 @@ export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   return pyTypeName(value);
 }
 
@@ -136,7 +137,9 @@ export class Args {
   }
 
   private nonNegativeInt(name: string): number {
-    const value = this.values[name];
+    const given = this.values[name];
+    // An int beyond 2^53 arrives as a BigInt; as a count it is simply very large.
+    const value = typeof given === 'bigint' ? Number(given) : given;
     if (typeof value !== 'number' || !Number.isInteger(value)) this.fail('TypeError', `${name} must be an int, got ${pyTypeName(value)}`);
     if (value < 0) this.fail('ValueError', `${name} must be a non-negative int, got ${value}`);
     return value;

@@ -52,6 +52,12 @@ function escapeLabel(segment: string): string {
   return segment.replace(/["\\\u0000-\u001f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * A placeholder for an integer beyond 2^53 (a BigInt): sql.js binds BigInts as text, so the decimal text is
+ * bound and cast back to SQLite's 64-bit integer.
+ */
+export const bigIntSql = 'CAST(? AS INTEGER)';
+
 /** The expression both the filter and its index use; SQLite only uses the index when they are identical. */
 function fieldExpression(path: string): string {
   return `json_extract(data, ${sqlString(path)})`;
@@ -67,6 +73,7 @@ export function equalityClause(path: string, value: unknown): Clause | undefined
   const typeOf = `json_type(data, ${sqlString(path)})`;
   if (value === null) return { sql: `${expression} IS NULL`, params: [] };
   if (typeof value === 'boolean') return { sql: `${expression} = ? AND ${typeOf} = '${value}'`, params: [value ? 1 : 0] };
+  if (typeof value === 'bigint') return { sql: `${expression} = ${bigIntSql}`, params: [value.toString()] };
   if (typeof value === 'number') {
     // json_extract() gives 1 and 0 for true and false: tell those apart only where they could collide.
     const notBoolean = value === 0 || value === 1 ? ` AND ${typeOf} IN ('integer', 'real')` : '';

@@ -109,8 +109,12 @@ export class QueryCompiler {
     this.params = [...earlier];
   }
 
-  /** A placeholder bound to `value`. */
-  bind(value: SqlValue): string {
+  /** A placeholder bound to `value`; a BigInt is bound as its text and cast back to a 64-bit integer. */
+  bind(value: SqlValue | bigint): string {
+    if (typeof value === 'bigint') {
+      this.params.push(value.toString());
+      return `CAST(?${this.params.length} AS INTEGER)`;
+    }
     this.params.push(value);
     return `?${this.params.length}`;
   }
@@ -246,18 +250,18 @@ export class QueryCompiler {
     const { value: v, type: t, kinds } = field;
     if (value === null) return `${v} IS NULL`;
     if (typeof value === 'boolean') return kinds.bool ? `(${v} = ${value ? 1 : 0} AND ${t} = '${value}')` : '0';
-    if (typeof value === 'number') return this.equalNumber(field, value);
+    if (typeof value === 'number' || typeof value === 'bigint') return this.equalNumber(field, value);
     const terms: string[] = [];
     const container = /^[[{]/.test(value) && (kinds.array || kinds.object);
     terms.push(container ? `(${v} = ${this.bind(value)} AND ${t} = 'text')` : `${v} = ${this.bind(value)}`);
     if (t === "'text'") return terms[0]!;
     if ((value === 'true' || value === 'false') && kinds.bool) terms.push(`(${v} = ${value === 'true' ? 1 : 0} AND ${t} = '${value}')`);
     const number = numberOf(value);
-    if (number !== undefined && Number.isFinite(number)) terms.push(this.equalNumber(field, number));
+    if (number !== undefined && (typeof number === 'bigint' || Number.isFinite(number))) terms.push(this.equalNumber(field, number));
     return terms.length === 1 ? terms[0]! : `(${terms.join(' OR ')})`;
   }
 
-  private equalNumber(field: FieldRef, value: number): string {
+  private equalNumber(field: FieldRef, value: number | bigint): string {
     if (field.type === "'text'") return '0';
     const guard = field.kinds.bool && (value === 0 || value === 1) ? ` AND ${field.type} IN ('integer', 'real')` : '';
     return guard ? `(${field.value} = ${this.bind(value)}${guard})` : `${field.value} = ${this.bind(value)}`;
@@ -272,7 +276,7 @@ export class QueryCompiler {
    * `_gt _gte _lt _lte`: numerically when both sides are numbers (or numeric text), else as text (a number's
    * JSON text, a boolean's "true"/"false"). Missing and null never match; lists and objects match by item.
    */
-  private compare(field: FieldRef, op: 'gt' | 'gte' | 'lt' | 'lte', value: string | number): string {
+  private compare(field: FieldRef, op: 'gt' | 'gte' | 'lt' | 'lte', value: string | number | bigint): string {
     const sqlOp = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[op];
     const { value: v, type: t, kinds } = field;
     const number = numberOf(value);

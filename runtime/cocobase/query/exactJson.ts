@@ -97,6 +97,25 @@ export function parseExact(text: string): Exact {
   return result;
 }
 
+/** The largest and smallest integers SQLite stores exactly (64-bit). */
+const int64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/**
+ * Plain JavaScript values of an exact value: objects and lists as usual, numbers as numbers except integers
+ * that a number cannot hold exactly but SQLite can (beyond 2^53, within 64 bits), which become BigInts.
+ */
+export function exactToPlain(value: Exact): unknown {
+  if (value instanceof RawNumber) {
+    const number = Number(value.text);
+    if (Number.isSafeInteger(number) || !/^-?\d+$/.test(value.text)) return number;
+    const big = BigInt(value.text);
+    return big >= int64.min && big <= int64.max ? big : number;
+  }
+  if (Array.isArray(value)) return value.map(exactToPlain);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([key, item]) => [key, exactToPlain(item)]));
+  return value;
+}
+
 /** The JSON text of an exact value. */
 export function stringifyExact(value: Exact): string {
   if (value === null) return 'null';

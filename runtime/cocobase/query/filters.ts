@@ -10,13 +10,13 @@ import { pyRepr, pyTypeName } from '../../store/callArguments';
 export const operators = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'startswith', 'endswith', 'in', 'notin', 'isnull'] as const;
 export type Operator = (typeof operators)[number];
 
-/** A scalar a filter compares with. */
-export type Scalar = string | number | boolean | null;
+/** A scalar a filter compares with (a BigInt is an int beyond 2^53, kept exact). */
+export type Scalar = string | number | bigint | boolean | null;
 
 /** One condition: `path` (dotted segments) `op` `value`. */
 export type Condition =
   | { path: string[]; op: 'eq' | 'ne'; value: Scalar }
-  | { path: string[]; op: 'gt' | 'gte' | 'lt' | 'lte'; value: string | number }
+  | { path: string[]; op: 'gt' | 'gte' | 'lt' | 'lte'; value: string | number | bigint }
   | { path: string[]; op: 'contains' | 'startswith' | 'endswith'; value: string }
   | { path: string[]; op: 'in' | 'notin'; value: Scalar[] }
   | { path: string[]; op: 'isnull'; value: boolean };
@@ -61,7 +61,7 @@ export function isEmpty(set: FilterSet): boolean {
 }
 
 function isScalar(value: unknown): value is Scalar {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+  return value === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof value);
 }
 
 function checkValue(key: string, path: string[], op: Operator, value: unknown, fail: Fail): Condition {
@@ -70,9 +70,9 @@ function checkValue(key: string, path: string[], op: Operator, value: unknown, f
     case 'eq': case 'ne':
       return isScalar(value) ? { path, op, value } : wrong('a str, int, float, bool or None');
     case 'gt': case 'gte': case 'lt': case 'lte':
-      return typeof value === 'string' || typeof value === 'number' ? { path, op, value } : wrong('a str, int or float');
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? { path, op, value } : wrong('a str, int or float');
     case 'contains': case 'startswith': case 'endswith':
-      if (typeof value === 'number' && Number.isInteger(value)) return { path, op, value: String(value) };
+      if ((typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint') return { path, op, value: String(value) };
       return typeof value === 'string' ? { path, op, value } : wrong('a str');
     case 'in': case 'notin': {
       if (typeof value === 'string') return { path, op, value: value.split(',').map((item) => item.trim()) };
@@ -94,7 +94,7 @@ function checkValue(key: string, path: string[], op: Operator, value: unknown, f
 export const numericText = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** The number a string or number stands for, or undefined (booleans and other strings are not numbers). */
-export function numberOf(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
+export function numberOf(value: unknown): number | bigint | undefined {
+  if (typeof value === 'number' || typeof value === 'bigint') return value;
   return typeof value === 'string' && numericText.test(value) ? Number(value) : undefined;
 }

@@ -30,8 +30,9 @@ export function nameList(a: Args, name: string): string[] | null {
 
 /** A non-negative int argument, `fallback` when not given. */
 export function count(a: Args, name: string, fallback: number): number {
-  const value = a.get(name);
-  if (value === undefined) return fallback;
+  const given = a.get(name);
+  if (given === undefined) return fallback;
+  const value = typeof given === 'bigint' ? Number(given) : given;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     return a.fail('ValueError', `${name} must be a non-negative int, got ${typeof value === 'number' ? value : pyRepr(value)}`);
   }

@@ -183,10 +183,12 @@ export class QueryReads {
     const number = `(CASE WHEN ${type} IN ('integer', 'real') THEN ${value} WHEN ${type} = 'text' THEN `
       + `CASE ${numberKindFunction}(${value}) WHEN 1 THEN CAST(${value} AS INTEGER) WHEN 2 THEN CAST(${value} AS REAL) END END)`;
     const sql = { sum: `sum(${number})`, avg: `avg(${number})`, min: `min(${number})`, max: `max(${number})` }[operation as 'sum']!;
-    const [result, resultType, counted] = this.env.store.row(
-      `SELECT ${sql}, typeof(${sql}), count(${number}) FROM ${table} WHERE ${where}`, compiler.params,
+    // An integer result is read as text: a sum beyond 2^53 keeps every digit, as Python's would.
+    const [result, resultType, integerText, counted] = this.env.store.row(
+      `SELECT ${sql}, typeof(${sql}), CAST(${sql} AS TEXT), count(${number}) FROM ${table} WHERE ${where}`, compiler.params,
     )!;
-    return `{"value": ${result === null ? JSON.stringify(empty) : numberJson(result as number, resultType === 'real')}, "count": ${Number(counted)}}`;
+    const value = result === null ? JSON.stringify(empty) : resultType === 'integer' ? integerText as string : realJson(result as number);
+    return `{"value": ${value}, "count": ${Number(counted)}}`;
   }
 
   private groupBy(a: Args): string {
@@ -211,10 +213,10 @@ export class QueryReads {
   }
 }
 
-/** A number from SQLite as JSON text that Python reads back with its type: a real keeps a fraction. */
-function numberJson(value: number, real: boolean): string {
+/** A real from SQLite as JSON text that Python reads back as a float: a whole value keeps a fraction. */
+function realJson(value: number): string {
   const text = String(value);
-  return real && Number.isInteger(value) && !/e/i.test(text) ? `${text}.0` : text;
+  return Number.isInteger(value) && !/e/i.test(text) ? `${text}.0` : text;
 }
 
 /** The page shape: `{"data", "total", "has_more", "limit", "offset"}`. */
