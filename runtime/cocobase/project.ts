@@ -33,7 +33,8 @@ export function findProjectFile(folder: string): string | undefined {
 /** The largest project, secrets or mocks file read. */
 const maxProjectFileBytes = 8 * 2 ** 20;
 
-function readJson(file: string): unknown {
+/** The JSON of a project, secrets or mocks file, read as every user-named file is; UsageError naming the file. */
+export function readProjectJson(file: string): unknown {
   let text: string;
   try {
     // Read as every user-named file is: a FIFO or a folder here is an error, never a hang.
@@ -120,10 +121,10 @@ export function loadRunContext(functionPath: string | undefined, allowNetwork = 
   const functionFile = path.resolve(functionPath);
   const ownMocksFile = functionFile.replace(/\.py$/, '') + '.http.json';
   context.mock_hint = `an http mock to ${path.basename(ownMocksFile)} or to http_mocks in ${projectFileName}`;
-  const ownMocks = fs.existsSync(ownMocksFile) ? readMocks(readJson(ownMocksFile), ownMocksFile) : [];
+  const ownMocks = fs.existsSync(ownMocksFile) ? readMocks(readProjectJson(ownMocksFile), ownMocksFile) : [];
   const projectFile = findProjectFile(path.dirname(functionFile));
   if (!projectFile) return { ...context, http_mocks: ownMocks };
-  const project = readJson(projectFile);
+  const project = readProjectJson(projectFile);
   if (!isObject(project)) throw new UsageError(`${projectFile} must hold a JSON object`);
   if (project.project_id !== undefined && (typeof project.project_id !== 'string' || project.project_id === '')) {
     throw new UsageError(`${projectFile}: "project_id" must be a non-empty string`);
@@ -137,7 +138,7 @@ export function loadRunContext(functionPath: string | undefined, allowNetwork = 
   let secrets: Record<string, unknown> = {};
   const warnings: string[] = [];
   if (fs.existsSync(secretsFile)) {
-    const read = readJson(secretsFile);
+    const read = readProjectJson(secretsFile);
     if (!isObject(read)) throw new UsageError(`${secretsFile} must hold a flat JSON object of secret values`);
     secrets = read;
     const warning = secretsWarning(secretsFile);

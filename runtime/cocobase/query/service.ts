@@ -187,8 +187,8 @@ export class QueryReads {
     const [result, resultType, integerText, counted] = this.env.store.row(
       `SELECT ${sql}, typeof(${sql}), CAST(${sql} AS TEXT), count(${number}) FROM ${table} WHERE ${where}`, compiler.params,
     )!;
-    const value = result === null ? JSON.stringify(empty) : resultType === 'integer' ? integerText as string : realJson(result as number);
-    return `{"value": ${value}, "count": ${Number(counted)}}`;
+    const json = result === null ? JSON.stringify(empty) : resultType === 'integer' ? integerText as string : realJson(result as number);
+    return `{"value": ${json}, "count": ${Number(counted)}}`;
   }
 
   private groupBy(a: Args): string {

@@ -2,10 +2,10 @@
 // project id, the collection and auth hooks and the schedules, validated with messages that name the key.
 // The file is found by the run context's reader (../project.ts: config, secrets, mocks, templates).
 
-import fs from 'node:fs';
 import path from 'node:path';
 
-import { findProjectFile } from '../project';
+import { findProjectFile, readProjectJson } from '../project';
+import { UsageError } from '../../usageError';
 import { isObject } from '../../jsonValues';
 
 
@@ -42,8 +42,9 @@ export interface TriggersProject {
 
 /** A project file that cannot be used; the message names the file and the key. */
 export class ProjectFileError extends Error {
-  constructor(file: string, message: string) {
-    super(`${file}: ${message}`);
+  /** `named`: the message names the file already. */
+  constructor(file: string, message: string, named = false) {
+    super(named ? message : `${file}: ${message}`);
     this.name = 'ProjectFileError';
   }
 }
@@ -55,9 +56,11 @@ export function readProjectFile(dir: string): TriggersProject {
   if (!file) return empty;
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // The one reader of project files: a FIFO or an oversized file is an error, never a hang.
+    value = readProjectJson(file);
   } catch (error) {
-    throw new ProjectFileError(file, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    if (!(error instanceof UsageError)) throw error;
+    throw new ProjectFileError(file, error.message, true);
   }
   return parseProject(value, file);
 }
