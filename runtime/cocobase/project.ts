@@ -21,11 +21,14 @@ const defaultProjectId = 'local';
 const maxTemplates = 1000;
 const maxTemplateBytes = 8 * 2 ** 20;
 
-/** The nearest project file in `folder` or above, or undefined. */
+/**
+ * The nearest project file in `folder` or above, or undefined. Anything but a folder counts, so that a FIFO
+ * or a device named cloudfn.json is refused with a clear error when read rather than silently skipped.
+ */
 export function findProjectFile(folder: string): string | undefined {
   for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, projectFileName);
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+    if (fs.existsSync(candidate) && !fs.statSync(candidate).isDirectory()) return candidate;
     if (path.dirname(dir) === dir) return undefined;
   }
 }

@@ -28,6 +28,11 @@ fs.mkdirSync(project);
 fs.writeFileSync(path.join(project, 'cloudfn.json'), '{"project_id": "p"}');
 execFileSync('mkfifo', [path.join(project, 'cloudfn.secrets.json')]);
 const projectFn = writeFunction(project, 'f.py', 'def main():\n    return 1\n');
+// A project whose cloudfn.json itself is a FIFO: the schedules are read through the same reader.
+const fifoProject = path.join(dir, 'fifo-project');
+fs.mkdirSync(fifoProject);
+execFileSync('mkfifo', [path.join(fifoProject, 'cloudfn.json')]);
+const fifoProjectFn = writeFunction(fifoProject, 'f.py', 'def main():\n    return 1\n');
 
 const rows: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'a FIFO as --db', args: ['run', fn, '--db', fifo], message: /cannot read database .*fifo: it is not a regular file/ },
@@ -40,6 +45,8 @@ const rows: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'db import of a FIFO', args: ['db', 'import', fifo, '--db', db], message: /cannot read fixture .*not a regular file/ },
   { name: 'a FIFO as the function file', args: ['run', fifo, '--db', db], message: /not a regular file/ },
   { name: 'a FIFO as the project\'s secrets file', args: ['run', projectFn, '--db', db], message: /cannot read .*cloudfn\.secrets\.json: it is not a regular file/ },
+  { name: 'a FIFO as the project file of a run', args: ['run', fifoProjectFn, '--db', db], message: /cannot read .*cloudfn\.json: it is not a regular file/ },
+  { name: 'a FIFO as the project file of schedule list', args: ['schedule', 'list', '--project', fifoProject], message: /cannot read .*cloudfn\.json: it is not a regular file/ },
   { name: 'a FIFO given to check', args: ['check', fifo], message: /cannot read .*: it is not a regular file/ },
   { name: 'a FIFO as --payload file', args: ['run', fn, '--db', db, '--payload', '@' + fifo], message: /cannot read --payload file .*not a regular file/ },
   { name: 'a payload nested 300,000 deep', args: ['run', fn, '--db', db, '--payload', '@' + deep], message: /--payload is refused: it nests deeper than 1000 levels/ },
