@@ -1,6 +1,7 @@
 // The collection names of the local database file (.cloudfn/local.db by default), for the unknown-collection
 // warning and collection-name completion, and the field keys of each collection's documents, for completion of
-// `filters`/`data` keys and of `doc['data'][...]`. The file is re-read only when its mtime changes; a missing
+// `filters`/`data` keys, of `doc['data'][...]` and of query keywords, and the keys of the app users' data (for
+// `db.query_users`). The file is re-read only when its mtime changes; a missing
 // or unreadable file means no names at all, so that no collection diagnostic is ever raised on a guess.
 
 import fs from 'node:fs';
@@ -11,6 +12,8 @@ export interface LocalSchema {
   collections: ReadonlySet<string>;
   /** Per collection, the keys seen in its newest documents: top-level keys and dotted keys one level down. */
   fields?: ReadonlyMap<string, readonly string[]>;
+  /** The keys seen in the `data` of the newest app users, spelled the same way. */
+  userFields?: readonly string[];
 }
 
 /** How many of each collection's newest documents are read for field keys. */
@@ -21,6 +24,12 @@ const fieldKeysQuery = `
   JOIN documents d ON d.rowid IN (SELECT rowid FROM documents WHERE collection_id = c.id ORDER BY rowid DESC LIMIT ${documentsSampled})
   JOIN json_tree(d.data) j ON j.fullkey != '$' AND j.fullkey NOT LIKE '%[%'
   ORDER BY c.name, j.fullkey`;
+
+const userKeysQuery = `
+  SELECT DISTINCT j.fullkey FROM app_users u
+  JOIN json_tree(u.data) j ON j.fullkey != '$' AND j.fullkey NOT LIKE '%[%'
+  WHERE u.rowid IN (SELECT rowid FROM app_users ORDER BY rowid DESC LIMIT ${documentsSampled})
+  ORDER BY j.fullkey`;
 
 /** Keys as filters spell them: `$.a` is `a`, `$.a.b` is `a.b`; deeper or quoted keys are left out. */
 const keyPattern = /^\$\.([A-Za-z_][\w-]*)(\.[A-Za-z_][\w-]*)?$/;
@@ -40,7 +49,10 @@ export async function readLocalSchema(file: string): Promise<LocalSchema | undef
         keys.push(match[1]! + (match[2] ?? ''));
         fields.set(String(name), keys);
       }
-      return { collections: new Set(rows.map((row) => String(row[0]))), fields };
+      const userFields = (store.database.exec(userKeysQuery)[0]?.values ?? [])
+        .map(([fullKey]) => keyPattern.exec(String(fullKey)))
+        .filter((match) => match !== null).map((match) => match[1]! + (match[2] ?? ''));
+      return { collections: new Set(rows.map((row) => String(row[0]))), fields, userFields };
     } finally {
       store.close();
     }

@@ -1,7 +1,7 @@
 // The cloudfn language server: completion, hover, signature help, diagnostics and quick fixes for CocoBASE
 // cloud-function files, all built from the API model. Runs over stdio or IPC (chosen from argv by
 // vscode-languageserver: --stdio, --node-ipc, --socket=N). Diagnostics are pushed on open and on every change.
-// Collection names come from the local database file: initializationOptions `{ dbPath }`, else
+// Collection names and field keys come from the local database file: initializationOptions `{ dbPath }`, else
 // `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections change. Every document
 // is also compiled by CPython in a separate Pyodide process (started on the first document), off the keystroke
 // path; the diagnostics are pushed again with its answer: its exact syntax error, or a compile-time error the
@@ -61,7 +61,7 @@ function publishDiagnostics(uri: string): void {
   const document = store.document(uri);
   if (!analysis || !document) return;
   const exact = exactSyntax.lookup(uri, document.version, analysis.text);
-  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis, collections?.current(), exact) });
+  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis, collections?.schema(), exact) });
 }
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
