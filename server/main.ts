@@ -13,7 +13,7 @@ import {
   createConnection, ProposedFeatures, TextDocumentSyncKind, CodeActionKind, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { DocumentStore } from './documentStore';
-import { completionItems } from './features/completion';
+import { completionList } from './features/completion';
 import { hoverAt } from './features/hover';
 import { signatureHelpAt } from './features/signatureHelp';
 import { lspDiagnostics } from './features/diagnostics';
@@ -48,7 +48,7 @@ connection.onInitialize((params): InitializeResult => {
 const initializeResult: InitializeResult = {
   capabilities: {
     textDocumentSync: TextDocumentSyncKind.Incremental,
-    completionProvider: { triggerCharacters: ['.', '(', ','], resolveProvider: false },
+    completionProvider: { triggerCharacters: ['.', '(', ',', "'", '"'], resolveProvider: false },
     hoverProvider: true,
     signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -105,7 +105,10 @@ function at(uri: string, position: { line: number; character: number }) {
 
 connection.onCompletion((params) => {
   const context = at(params.textDocument.uri, params.position);
-  return context ? completionItems(context.analysis, context.offset, collections?.schema()) : [];
+  if (!context) return [];
+  // A plain array unless the list is incomplete (inside a query call), as before query completion existed.
+  const list = completionList(context.analysis, context.offset, collections?.schema());
+  return list.isIncomplete ? list : list.items;
 });
 
 connection.onHover((params) => {
