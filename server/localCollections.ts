@@ -31,8 +31,18 @@ const userKeysQuery = `
   WHERE u.rowid IN (SELECT rowid FROM app_users ORDER BY rowid DESC LIMIT ${documentsSampled})
   ORDER BY j.fullkey`;
 
-/** Keys as filters spell them: `$.a` is `a`, `$.a.b` is `a.b`; deeper or quoted keys are left out. */
-const keyPattern = /^\$\.([A-Za-z_][\w-]*)(\.[A-Za-z_][\w-]*)?$/;
+/** One key of a json_tree path: plain (`$.name`), or quoted as SQLite quotes keys with `_` or `-` (`$."user_id"`). */
+const keySegment = String.raw`(?:([A-Za-z_][\w-]*)|"([A-Za-z_][\w-]*)")`;
+/** Keys as filters spell them: `$.a` is `a`, `$.a.b` is `a.b`; deeper keys and other quoted keys are left out. */
+const keyPattern = new RegExp(String.raw`^\$\.${keySegment}(?:\.${keySegment})?$`);
+
+/** The key a json_tree full key stands for, or undefined when filters cannot spell it. */
+function fieldKey(fullKey: string): string | undefined {
+  const match = keyPattern.exec(fullKey);
+  if (!match) return undefined;
+  const second = match[3] ?? match[4];
+  return (match[1] ?? match[2])! + (second === undefined ? '' : `.${second}`);
+}
 
 /** The collections and field keys of a database file, or undefined when the file is missing or unreadable. */
 export async function readLocalSchema(file: string): Promise<LocalSchema | undefined> {
@@ -43,15 +53,15 @@ export async function readLocalSchema(file: string): Promise<LocalSchema | undef
       const rows = store.database.exec('SELECT name FROM collections')[0]?.values ?? [];
       const fields = new Map<string, string[]>();
       for (const [name, fullKey] of store.database.exec(fieldKeysQuery)[0]?.values ?? []) {
-        const match = keyPattern.exec(String(fullKey));
-        if (!match) continue;
+        const key = fieldKey(String(fullKey));
+        if (key === undefined) continue;
         const keys = fields.get(String(name)) ?? [];
-        keys.push(match[1]! + (match[2] ?? ''));
+        keys.push(key);
         fields.set(String(name), keys);
       }
       const userFields = (store.database.exec(userKeysQuery)[0]?.values ?? [])
-        .map(([fullKey]) => keyPattern.exec(String(fullKey)))
-        .filter((match) => match !== null).map((match) => match[1]! + (match[2] ?? ''));
+        .map(([fullKey]) => fieldKey(String(fullKey))).filter((key) => key !== undefined).sort();
+      for (const keys of fields.values()) keys.sort();
       return { collections: new Set(rows.map((row) => String(row[0]))), fields, userFields };
     } finally {
       store.close();

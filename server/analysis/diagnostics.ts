@@ -226,12 +226,20 @@ function checkCollections(analysis: DocumentAnalysis, collections: ReadonlySet<s
  * real field names with underscores out is misspeltOperator's.
  */
 function checkQueryKeys(analysis: DocumentAnalysis, local: LocalSchema | undefined, out: CloudDiagnostic[]): void {
+  // The fields of each target, read once per analysis (reading them walks the file's calls).
+  const fieldsByTarget = new Map<string, Set<string>>();
   for (const call of analysis.calls) {
     const query = queryCallOf(analysis, call);
     if (!query) continue;
     const keys = filterKeys(analysis, call, query);
     if (keys.length === 0) continue;
-    const fields = query.target ? knownFields(analysis, query.target, local, false) : new Set<string>();
+    const target = query.target;
+    const targetKey = target?.kind === 'collection' ? `collection:${target.name}` : target?.kind ?? '';
+    let fields = fieldsByTarget.get(targetKey);
+    if (!fields) {
+      fields = target ? knownFields(analysis, target, local, false) : new Set<string>();
+      fieldsByTarget.set(targetKey, fields);
+    }
     for (const key of keys) {
       const misspelt = misspeltOperator(key.value, fields);
       if (!misspelt) continue;
