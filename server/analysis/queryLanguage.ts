@@ -118,13 +118,13 @@ export function fieldOfOperatorKey(key: string): string | undefined {
 const fieldDictParameters = new Set(['data', 'fields', 'filters', 'documents', 'updates']);
 
 /** Dict keys and query keys of one db call on the target, as field names. */
-function fieldsOfCall(analysis: DocumentAnalysis, call: CallSite, fn: ApiFunction, plainKeywords: boolean, out: Set<string>): void {
+function fieldsOfCall(analysis: DocumentAnalysis, call: CallSite, fn: ApiFunction, plain: Set<string>, out: Set<string>): void {
   call.args.forEach((arg, index) => {
     const param = arg.kind === 'keyword' ? fn.params.find((p) => p.name === arg.name) : arg.kind === 'positional' ? fn.params[index] : undefined;
     if (arg.kind === 'keyword' && !param && fn.keywordsName !== undefined) {
       const field = fieldOfOperatorKey(arg.name!);
       if (field !== undefined) out.add(field);
-      else if (plainKeywords) out.add(arg.name!);
+      else plain.add(arg.name!);
       return;
     }
     const isQueryDict = param?.queryFilters === true || (arg.kind === 'doubleStar' && fn.keywordsName !== undefined);
@@ -134,7 +134,7 @@ function fieldsOfCall(analysis: DocumentAnalysis, call: CallSite, fn: ApiFunctio
       else {
         const field = fieldOfOperatorKey(key.value);
         if (field !== undefined) out.add(field);
-        else if (plainKeywords) out.add(parseKey(key.value).path.join('.'));
+        else plain.add(parseKey(key.value).path.join('.'));
       }
     }
   });
@@ -151,10 +151,12 @@ const userDataCalls = new Set(['create_app_user', 'update_app_user']);
 /**
  * The field names known of a query target: its own keys, the local database's keys and the file's own writes
  * and filters on it. `plainKeywords` also counts keyword filters without an operator (`status='x'`) as fields,
- * as completion does; diagnostics leave them out, since a misspelt operator reads as such a keyword.
+ * unless they end in a misspelt operator (`status_equal='x'`), as completion does; diagnostics leave them out,
+ * since a misspelt operator reads as such a keyword.
  */
 export function knownFields(analysis: DocumentAnalysis, target: QueryTarget, local: LocalSchema | undefined, plainKeywords: boolean): Set<string> {
   const fields = new Set<string>(ownKeys[target.kind]);
+  const plain = new Set<string>();
   for (const key of (target.kind === 'users' ? local?.userFields : local?.fields?.get(target.name)) ?? []) fields.add(key);
   for (const call of analysis.calls) {
     const called = calledFunction(analysis, call);
@@ -167,8 +169,9 @@ export function knownFields(analysis: DocumentAnalysis, target: QueryTarget, loc
     }
     if (!sameTarget(targetOf(analysis, call, called.fn), target)) continue;
     if (target.kind === 'users' && called.fn.keywordsName === undefined && !called.fn.params.some((p) => p.queryFilters)) continue;
-    fieldsOfCall(analysis, call, called.fn, plainKeywords, fields);
+    fieldsOfCall(analysis, call, called.fn, plain, fields);
   }
+  if (plainKeywords) for (const key of [...plain].filter((key) => !misspeltOperator(key, fields))) fields.add(key);
   return fields;
 }
 
