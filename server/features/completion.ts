@@ -282,7 +282,10 @@ function selectPaths(analysis: DocumentAnalysis, call: CallSite, query: QueryCal
   return paths;
 }
 
-/** Inside a string of a query call: a `populate` or `select` path, or a key of its `**{...}` or query `filters` dict. */
+/**
+ * Inside a string of a query call: a `sort` field or `order` direction, a `populate` or `select` path, or a key
+ * of its `**{...}` or query `filters` dict.
+ */
 function queryStringItems(analysis: DocumentAnalysis, node: SyntaxNode, offset: number, local: LocalSchema | undefined): CompletionItem[] {
   const call = callAt(analysis, offset);
   const query = call && queryCallOf(analysis, call, 'firstBinding');
@@ -292,6 +295,11 @@ function queryStringItems(analysis: DocumentAnalysis, node: SyntaxNode, offset: 
   const inArgument = parent?.name === 'ArgList' || (/^(ArrayExpression|TupleExpression)$/.test(parent?.name ?? '') && parent?.parent?.name === 'ArgList');
   const { index, keyword } = argumentAt(call, offset);
   const param = keyword ?? query.fn.params[index]?.name;
+  if (parent?.name === 'ArgList' && (param === 'sort' || param === 'order')) {
+    const values: [string, string][] = param === 'order' ? [['asc', 'ascending'], ['desc', 'descending']]
+      : [...knownFields(analysis, query.target, local, true)].map((f) => [f, `field of ${targetLabel(query.target!)}`]);
+    return values.map(([value, detail]) => ({ label: value, kind: CompletionItemKind.Value, detail, sortText: '0' + value, textEdit: { range, newText: value } }));
+  }
   if (inArgument && (param === 'populate' || param === 'select')) {
     const paths = param === 'populate' ? populatePaths(analysis, query.target, local) : selectPaths(analysis, call, query, query.target, local);
     return [...new Map(paths).entries()].map(([path, detail]) => ({
