@@ -6,7 +6,7 @@
 // and the relation rule are the runtime's own (runtime/cocobase/query/filters.ts and compile.ts).
 
 import type { SyntaxNode } from '@lezer/common';
-import type { ApiFunction } from '../../runtime/cocobase/apiModel';
+import { dbObject, type ApiFunction } from '../../runtime/cocobase/apiModel';
 import { operators, parseKey, type Operator } from '../../runtime/cocobase/query/filters';
 import { relationTarget } from '../../runtime/cocobase/query/compile';
 import type { LocalSchema } from '../localCollections';
@@ -38,9 +38,26 @@ function targetOf(analysis: DocumentAnalysis, call: CallSite, fn: ApiFunction): 
   return literal ? { kind: 'collection', name: literal.value } : undefined;
 }
 
+/** Names of the db functions that take query filters, to skip other calls without resolving them. */
+const queryFunctionNames = new Set(dbObject.members.filter((m): m is ApiFunction => m.kind === 'function'
+  && (m.keywordsName !== undefined || m.params.some((p) => p.queryFilters))).map((m) => m.name));
+
+/** What each call of an analysis calls without inference, resolved once per analysis (each resolution walks the tree). */
+const dbCallCache = new WeakMap<DocumentAnalysis, Map<CallSite, ReturnType<typeof calledFunction>>>();
+
+function dbFunctionCalled(analysis: DocumentAnalysis, call: CallSite): { owner: string; fn: ApiFunction } | undefined {
+  let cache = dbCallCache.get(analysis);
+  if (!cache) dbCallCache.set(analysis, cache = new Map());
+  if (!cache.has(call)) cache.set(call, calledFunction(analysis, call));
+  const called = cache.get(call);
+  return called?.owner === 'db' ? called : undefined;
+}
+
 /** The query call a call site makes, or undefined when it is not a db call taking query filters. */
 export function queryCallOf(analysis: DocumentAnalysis, call: CallSite, infer: Inference = 'none'): QueryCall | undefined {
-  const called = calledFunction(analysis, call, infer);
+  const name = call.calleePath?.[call.calleePath.length - 1];
+  if (name !== undefined && !queryFunctionNames.has(name)) return undefined;
+  const called = infer === 'none' ? dbFunctionCalled(analysis, call) : calledFunction(analysis, call, infer);
   if (called?.owner !== 'db') return undefined;
   const keywordFilters = called.fn.keywordsName !== undefined;
   if (!keywordFilters && !called.fn.params.some((p) => p.queryFilters)) return undefined;
@@ -159,8 +176,8 @@ export function knownFields(analysis: DocumentAnalysis, target: QueryTarget, loc
   const plain = new Set<string>();
   for (const key of (target.kind === 'users' ? local?.userFields : local?.fields?.get(target.name)) ?? []) fields.add(key);
   for (const call of analysis.calls) {
-    const called = calledFunction(analysis, call);
-    if (called?.owner !== 'db') continue;
+    const called = dbFunctionCalled(analysis, call);
+    if (!called) continue;
     if (target.kind === 'users' && userDataCalls.has(called.fn.name)) {
       const index = called.fn.params.findIndex((p) => p.name === 'data');
       const arg = call.args[index]?.kind === 'positional' ? call.args[index] : call.args.find((a) => a.kind === 'keyword' && a.name === 'data');
