@@ -1,5 +1,6 @@
-// Collection names, field keys and app users' data keys from a real local database file (made with `cloudfn db import`): reading them, re-reading
-// on an mtime change, no names for a missing or unreadable file, and `cloudfn check --db`.
+// Collection names, field keys and app users' data keys from a real local database file (made with
+// `cloudfn db import`): reading them, re-reading on an mtime change, no names for a missing or unreadable file,
+// and `cloudfn check --db` (collections, and fields for misspelt query operators).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,4 +101,17 @@ test('check --db warns about a collection missing from the database, exit 0', { 
 
 test('check --db with a missing database checks no collections', { timeout: 60_000 }, async () => {
   assert.deepEqual(await check([functionFile, '--db', path.join(dir, 'missing.db')]), { code: 0, stdout: '' });
+});
+
+test('check --db reads the database\'s fields for misspelt operators: a known field before a near-miss suffix', { timeout: 60_000 }, async () => {
+  const file = path.join(dir, 'fields-check.db');
+  makeDatabase(file, ['posts'], { posts: [{ status: 'open', title: 'x' }] });
+  const source = path.join(dir, 'query.py');
+  // `status_get` is flagged only when `status` is known to be a field; `title_en` never is.
+  fs.writeFileSync(source, "def main():\n    return db.query('posts', status_get='open', title_en='x')\n");
+  assert.deepEqual(await check([source, '--db', file]), {
+    code: 0,
+    stdout: `${source}:2:30: warning unknown-operator 'get' is not a query operator, so 'status_get' filters on a field of that name; did you mean 'status_gte'?\n`,
+  });
+  assert.deepEqual(await check([source, '--db', path.join(dir, 'missing.db')]), { code: 0, stdout: '' });
 });
