@@ -135,7 +135,7 @@ export function fieldOfOperatorKey(key: string): string | undefined {
 const fieldDictParameters = new Set(['data', 'fields', 'filters', 'documents', 'updates']);
 
 /** Dict keys and query keys of one db call on the target, as field names. */
-function fieldsOfCall(analysis: DocumentAnalysis, call: CallSite, fn: ApiFunction, plain: Set<string>, out: Set<string>): void {
+function fieldsOfCall(analysis: DocumentAnalysis, call: CallSite, fn: ApiFunction, plain: Set<string>, out: Set<string>, typingAt: number | undefined): void {
   call.args.forEach((arg, index) => {
     const param = arg.kind === 'keyword' ? fn.params.find((p) => p.name === arg.name) : arg.kind === 'positional' ? fn.params[index] : undefined;
     if (arg.kind === 'keyword' && !param && fn.keywordsName !== undefined) {
@@ -147,6 +147,7 @@ function fieldsOfCall(analysis: DocumentAnalysis, call: CallSite, fn: ApiFunctio
     const isQueryDict = param?.queryFilters === true || (arg.kind === 'doubleStar' && fn.keywordsName !== undefined);
     if (!isQueryDict && !(param && fieldDictParameters.has(param.name))) return;
     for (const key of literalKeys(analysis, argumentValueNode(analysis, call, arg))) {
+      if (typingAt !== undefined && key.from <= typingAt && typingAt <= key.to) continue;
       if (!isQueryDict) out.add(key.value);
       else {
         const field = fieldOfOperatorKey(key.value);
@@ -169,9 +170,11 @@ const userDataCalls = new Set(['create_app_user', 'update_app_user']);
  * The field names known of a query target: its own keys, the local database's keys and the file's own writes
  * and filters on it. `plainKeywords` also counts keyword filters without an operator (`status='x'`) as fields,
  * unless they end in a misspelt operator (`status_equal='x'`), as completion does; diagnostics leave them out,
- * since a misspelt operator reads as such a keyword.
+ * since a misspelt operator reads as such a keyword. A dict key at `typingAt` (the one being completed) is not
+ * counted.
  */
-export function knownFields(analysis: DocumentAnalysis, target: QueryTarget, local: LocalSchema | undefined, plainKeywords: boolean): Set<string> {
+export function knownFields(analysis: DocumentAnalysis, target: QueryTarget, local: LocalSchema | undefined, plainKeywords: boolean,
+  typingAt?: number): Set<string> {
   const fields = new Set<string>(ownKeys[target.kind]);
   const plain = new Set<string>();
   for (const key of (target.kind === 'users' ? local?.userFields : local?.fields?.get(target.name)) ?? []) fields.add(key);
@@ -181,12 +184,14 @@ export function knownFields(analysis: DocumentAnalysis, target: QueryTarget, loc
     if (target.kind === 'users' && userDataCalls.has(called.fn.name)) {
       const index = called.fn.params.findIndex((p) => p.name === 'data');
       const arg = call.args[index]?.kind === 'positional' ? call.args[index] : call.args.find((a) => a.kind === 'keyword' && a.name === 'data');
-      for (const key of literalKeys(analysis, arg && argumentValueNode(analysis, call, arg))) fields.add(key.value);
+      for (const key of literalKeys(analysis, arg && argumentValueNode(analysis, call, arg))) {
+        if (typingAt === undefined || key.from > typingAt || typingAt > key.to) fields.add(key.value);
+      }
       continue;
     }
     if (!sameTarget(targetOf(analysis, call, called.fn), target)) continue;
     if (target.kind === 'users' && called.fn.keywordsName === undefined && !called.fn.params.some((p) => p.queryFilters)) continue;
-    fieldsOfCall(analysis, call, called.fn, plain, fields);
+    fieldsOfCall(analysis, call, called.fn, plain, fields, typingAt);
   }
   if (plainKeywords) for (const key of [...plain].filter((key) => !misspeltOperator(key, fields))) fields.add(key);
   return fields;

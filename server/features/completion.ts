@@ -313,7 +313,7 @@ function queryStringItems(analysis: DocumentAnalysis, node: SyntaxNode, offset: 
   if (!isKey || !isQueryDict) return [];
   const typed = analysis.text.slice(node.from + 1, offset);
   const group = /^\[or(?::[^\]]*)?\]/.exec(typed)?.[0] ?? '';
-  const fields = knownFields(analysis, query.target, local, true);
+  const fields = knownFields(analysis, query.target, local, true, offset);
   for (const path of relationPaths(analysis, fields, local)) fields.add(path);
   const items = filterKeyCompletions(query.target, fields, typed.slice(group.length), false, (key) => ({ label: group + key, textEdit: { range, newText: group + key } }));
   if (!group) {
