@@ -82,7 +82,7 @@ export class LocalCollections {
   private loadedMtime: number | undefined;
   private loading = false;
 
-  /** `onChange` is called after a re-read that changed the names (for republishing diagnostics). */
+  /** `onChange` is called after a re-read that changed the names or field keys (for republishing diagnostics). */
   constructor(readonly file: string, private readonly onChange: () => void = () => undefined) {}
 
   /** The names as last read; starts a re-read when the file's mtime differs from the one read. */
@@ -115,15 +115,20 @@ export class LocalCollections {
     this.loading = true;
     try {
       const schema = await readLocalSchema(this.file);
-      const before = this.loaded?.collections;
+      const before = this.loaded;
       this.loaded = schema;
       this.loadedMtime = mtime ?? (schema ? fs.statSync(this.file).mtimeMs : undefined);
-      if (!sameNames(before, schema?.collections)) this.onChange();
+      if (!sameNames(before?.collections, schema?.collections) || fieldsText(before) !== fieldsText(schema)) this.onChange();
       return schema?.collections;
     } finally {
       this.loading = false;
     }
   }
+}
+
+/** The field keys of a schema as one text, to tell whether a re-read changed them. */
+function fieldsText(schema: LocalSchema | undefined): string {
+  return JSON.stringify([[...(schema?.fields ?? [])], schema?.userFields ?? []]);
 }
 
 function sameNames(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {

@@ -2,7 +2,7 @@
 // cloud-function files, all built from the API model. Runs over stdio or IPC (chosen from argv by
 // vscode-languageserver: --stdio, --node-ipc, --socket=N). Diagnostics are pushed on open and on every change.
 // Collection names and field keys come from the local database file: initializationOptions `{ dbPath }`, else
-// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections change. Every document
+// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections or keys change. Every document
 // is also compiled by CPython in a separate Pyodide process (started on the first document), off the keystroke
 // path; the diagnostics are pushed again with its answer: its exact syntax error, or a compile-time error the
 // parser accepts (`return` outside a function, a duplicate parameter...).
