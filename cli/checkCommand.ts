@@ -9,23 +9,24 @@
 import { CliUsageError, parseFlags, readSourceFile } from './argv';
 import { checkSource, type CheckedDiagnostic } from '../server/analysis/checkSource';
 import { PythonCompiler } from '../server/pythonCompiler';
-import { readCollectionNames } from '../server/localCollections';
+import { readLocalSchema } from '../server/localCollections';
 
 export const checkUsage = `cloudfn check FILE... [--json] [--db PATH]
   Checks cloud-function files with the language server's diagnostics; exit 1 when any error is found.
-  Collection names are checked against --db (default .cloudfn/local.db) when that file exists.`;
+  Collection names are checked against --db (default .cloudfn/local.db) when that file exists; its field
+  names sharpen the check of query operators (status_equal= for status_eq=).`;
 
 export async function checkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, db: { type: 'string' } });
   if (positionals.length === 0) throw new CliUsageError('check: missing FILE argument');
   const sources = positionals.map((file) => ({ file, text: readSourceFile(file, 'check') }));
-  const collections = await readCollectionNames(values.db ?? '.cloudfn/local.db');
+  const local = await readLocalSchema(values.db ?? '.cloudfn/local.db');
   const compiler = new PythonCompiler();
   const files: { file: string; diagnostics: CheckedDiagnostic[] }[] = [];
   try {
     for (const { file, text } of sources) {
       const exact = await compiler.compile(text).catch(() => undefined);
-      files.push({ file, diagnostics: checkSource(text, collections, exact) });
+      files.push({ file, diagnostics: checkSource(text, local, exact) });
     }
   } finally {
     compiler.stop();

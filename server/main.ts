@@ -1,8 +1,8 @@
 // The cloudfn language server: completion, hover, signature help, diagnostics and quick fixes for CocoBASE
 // cloud-function files, all built from the API model. Runs over stdio or IPC (chosen from argv by
 // vscode-languageserver: --stdio, --node-ipc, --socket=N). Diagnostics are pushed on open and on every change.
-// Collection names come from the local database file: initializationOptions `{ dbPath }`, else
-// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections change. Every document
+// Collection names and field keys come from the local database file: initializationOptions `{ dbPath }`, else
+// `<workspace root>/.cloudfn/local.db`; diagnostics are pushed again when its collections or keys change. Every document
 // is also compiled by CPython in a separate Pyodide process (started on the first document), off the keystroke
 // path; the diagnostics are pushed again with its answer: its exact syntax error, or a compile-time error the
 // parser accepts (`return` outside a function, a duplicate parameter...).
@@ -13,7 +13,7 @@ import {
   createConnection, ProposedFeatures, TextDocumentSyncKind, CodeActionKind, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { DocumentStore } from './documentStore';
-import { completionItems } from './features/completion';
+import { completionList } from './features/completion';
 import { hoverAt } from './features/hover';
 import { signatureHelpAt } from './features/signatureHelp';
 import { lspDiagnostics } from './features/diagnostics';
@@ -48,7 +48,7 @@ connection.onInitialize((params): InitializeResult => {
 const initializeResult: InitializeResult = {
   capabilities: {
     textDocumentSync: TextDocumentSyncKind.Incremental,
-    completionProvider: { triggerCharacters: ['.', '(', ','], resolveProvider: false },
+    completionProvider: { triggerCharacters: ['.', '(', ',', "'", '"'], resolveProvider: false },
     hoverProvider: true,
     signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -61,7 +61,7 @@ function publishDiagnostics(uri: string): void {
   const document = store.document(uri);
   if (!analysis || !document) return;
   const exact = exactSyntax.lookup(uri, document.version, analysis.text);
-  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis, collections?.current(), exact) });
+  void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lspDiagnostics(analysis, collections?.schema(), exact) });
 }
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -105,7 +105,10 @@ function at(uri: string, position: { line: number; character: number }) {
 
 connection.onCompletion((params) => {
   const context = at(params.textDocument.uri, params.position);
-  return context ? completionItems(context.analysis, context.offset, collections?.schema()) : [];
+  if (!context) return [];
+  // A plain array unless the list is incomplete (inside a query call), as before query completion existed.
+  const list = completionList(context.analysis, context.offset, collections?.schema());
+  return list.isIncomplete ? list : list.items;
 });
 
 connection.onHover((params) => {

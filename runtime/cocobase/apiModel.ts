@@ -3,6 +3,8 @@
 // methods and takes its builtins, module members and attribute rules from it (sandboxPolicy), and the language
 // server builds completion, hover, signature help and argument checks from it. Never write a second copy.
 
+import type { Operator } from './query/filters';
+
 /** One parameter of an API function, in Python terms. */
 export interface ApiParam {
   name: string;
@@ -13,6 +15,8 @@ export interface ApiParam {
   doc: string;
   /** `positional`: positional-only (before `/`, as in `dict.get`); `keyword`: keyword-only (after `*`). */
   passing?: 'positional' | 'keyword';
+  /** True for a dict of filters in the query language (operators, OR groups), not the older equality filters. */
+  queryFilters?: true;
 }
 
 /** A callable member (db method, request method, module function). */
@@ -167,9 +171,24 @@ const sortParam = p('sort', 'str | None', 'Field to sort by (also id, created_at
 const orderParam = p('order', 'str', '"asc" or "desc" (any case); ignored without `sort`.', "'asc'");
 const pageLimitParam = p('limit', 'int', 'Records per page (0 returns only the total).', '10');
 const pageOffsetParam = p('offset', 'int', 'Records to skip.', '0');
-const queryFiltersParam = p('filters', 'dict | None', 'Filters in the query language (`{"status": "open", "price_gte": 10}`).', 'None');
+const queryFiltersParam: ApiParam = { ...p('filters', 'dict | None', 'Filters in the query language (`{"status": "open", "price_gte": 10}`).', 'None'), queryFilters: true };
 const userIdParam = p('user_id', 'str', 'Id of the app user.');
 const filtersDoc = ' Keyword filters: `field=value`, `field_<op>=value` with op one of eq ne gt gte lt lte contains startswith endswith in notin isnull, `**{"[or]a": 1, "[or]b": 2}` for OR groups, `**{"topic.label": "x"}` across a relation.';
+/** What each operator of the query language (`field_<op>=value`) tests, as completion and hover show it. */
+export const queryOperatorDocs: Record<Operator, string> = {
+  eq: 'Equal (the same as the plain `field=value`); a numeric string matches an equal number, "true"/"false" a boolean.',
+  ne: 'Not equal; a missing field matches.',
+  gt: 'Greater than: numerically when both sides are numbers, else as text (ISO dates work).',
+  gte: 'Greater than or equal: numerically when both sides are numbers, else as text (ISO dates work).',
+  lt: 'Less than: numerically when both sides are numbers, else as text (ISO dates work).',
+  lte: 'Less than or equal: numerically when both sides are numbers, else as text (ISO dates work).',
+  contains: 'Contains the text, case-insensitively.',
+  startswith: 'Starts with the text, case-insensitively.',
+  endswith: 'Ends with the text, case-insensitively.',
+  in: 'One of the values: a list or a comma-separated string.',
+  notin: 'None of the values: a list or a comma-separated string; a missing field matches.',
+  isnull: 'True (or "true", "1"): missing or null; False (or "false", "0"): holds a value.',
+};
 /** A function of the current API that takes keyword filters. */
 const withFilters = (f: ApiFunction): ApiFunction => ({ ...f, doc: f.doc + filtersDoc, extraKeywords: true, keywordsName: 'filters' });
 

@@ -5,6 +5,7 @@
 import { analyzeDocument } from './documentAnalysis';
 import { computeDiagnostics, type CloudDiagnostic } from './diagnostics';
 import type { CPythonSyntaxResult } from './cpythonSyntax';
+import type { LocalSchema } from '../localCollections';
 
 export interface CheckedDiagnostic {
   line: number;
@@ -17,13 +18,13 @@ export interface CheckedDiagnostic {
 }
 
 /**
- * The diagnostics of a text, positions 1-based (end exclusive), sorted by position; `collections` (the local
- * database's collection names) enables unknown-collection; `exactSyntax` is CPython's syntax answer for the text,
- * when known.
+ * The diagnostics of a text, positions 1-based (end exclusive), sorted by position; `local` (the local
+ * database's collection names and field keys) enables unknown-collection and sharpens unknown-operator;
+ * `exactSyntax` is CPython's syntax answer for the text, when known.
  */
-export function checkSource(text: string, collections?: ReadonlySet<string>, exactSyntax?: CPythonSyntaxResult): CheckedDiagnostic[] {
+export function checkSource(text: string, local?: LocalSchema, exactSyntax?: CPythonSyntaxResult): CheckedDiagnostic[] {
   const analysis = analyzeDocument(text);
-  return computeDiagnostics(analysis, collections, exactSyntax).map((d) => {
+  return computeDiagnostics(analysis, local, exactSyntax).map((d) => {
     const start = analysis.lines.positionAt(d.from);
     const end = analysis.lines.positionAt(d.to);
     return {

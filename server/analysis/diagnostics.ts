@@ -1,8 +1,8 @@
 // The diagnostics of a cloud-function file, computed from its analysis snapshot and the API model. Each has a
 // stable code (syntax-error, disallowed-import, forbidden-builtin, unknown-member, wrong-arguments,
-// missing-entry-point, undefined-name, private-attribute, private-name, unknown-collection) so that editors,
-// `cloudfn check` and tests can refer to it. Collection names come from the caller (the local database file);
-// without them, or when the database has none yet, no collection diagnostic is raised. Offsets are into the
+// missing-entry-point, undefined-name, private-attribute, private-name, unknown-collection, unknown-operator) so
+// that editors, `cloudfn check` and tests can refer to it. Collection names and field keys come from the caller
+// (the local database file); without them, or when the database has none yet, no collection diagnostic is raised. Offsets are into the
 // document's text; callers convert them to positions.
 
 import type { ApiFunction } from '../../runtime/cocobase/apiModel';
@@ -14,12 +14,15 @@ import { calledFunction, chainTargets, collectionLiteral } from './apiTargets';
 import { collectionParameter, collectionsCreatedIn } from './collectionUtils';
 import { cpythonErrorSpan, type CPythonSyntaxResult } from './cpythonSyntax';
 import { mayBeStarImported, resolveName, type CallSite, type DocumentAnalysis } from './documentAnalysis';
+import { filterKeys, knownFields, misspeltOperator, queryCallOf } from './queryLanguage';
+import type { LocalSchema } from '../localCollections';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information';
 
 export type DiagnosticCode =
   | 'syntax-error' | 'disallowed-import' | 'forbidden-builtin' | 'unknown-member' | 'wrong-arguments'
-  | 'missing-entry-point' | 'undefined-name' | 'private-attribute' | 'private-name' | 'unknown-collection';
+  | 'missing-entry-point' | 'undefined-name' | 'private-attribute' | 'private-name' | 'unknown-collection'
+  | 'unknown-operator';
 
 export interface CloudDiagnostic {
   from: number;
@@ -27,7 +30,7 @@ export interface CloudDiagnostic {
   severity: DiagnosticSeverity;
   code: DiagnosticCode;
   message: string;
-  /** For unknown-member: the nearest existing name, offered as a quick fix. */
+  /** For unknown-member, wrong-arguments and unknown-operator: the name meant, offered as a quick fix. */
   suggestion?: string;
   /** For disallowed-import: the span of the whole import statement, removed by the quick fix. */
   statement?: { from: number; to: number };
@@ -217,6 +220,35 @@ function checkCollections(analysis: DocumentAnalysis, collections: ReadonlySet<s
   }
 }
 
+/**
+ * unknown-operator: a filter key of a query call (`status_equal=`, `**{"age_gteq": 1}`) whose suffix is a
+ * misspelt operator; the runtime would read it as an equality on a field of that name. The rule that keeps
+ * real field names with underscores out is misspeltOperator's.
+ */
+function checkQueryKeys(analysis: DocumentAnalysis, local: LocalSchema | undefined, out: CloudDiagnostic[]): void {
+  // The fields of each target, read once per analysis (reading them walks the file's calls).
+  const fieldsByTarget = new Map<string, Set<string>>();
+  for (const call of analysis.calls) {
+    const query = queryCallOf(analysis, call);
+    if (!query) continue;
+    const keys = filterKeys(analysis, call, query);
+    if (keys.length === 0) continue;
+    const target = query.target;
+    const targetKey = target?.kind === 'collection' ? `collection:${target.name}` : target?.kind ?? '';
+    let fields = fieldsByTarget.get(targetKey);
+    if (!fields) {
+      fields = target ? knownFields(analysis, target, local, false) : new Set<string>();
+      fieldsByTarget.set(targetKey, fields);
+    }
+    for (const key of keys) {
+      const misspelt = misspeltOperator(key.value, fields);
+      if (!misspelt) continue;
+      out.push({ from: key.from, to: key.to, severity: 'warning', code: 'unknown-operator', suggestion: misspelt.replacement,
+        message: `'${misspelt.suffix}' is not a query operator, so '${key.value}' filters on a field of that name; did you mean '${misspelt.replacement}'?` });
+    }
+  }
+}
+
 function checkEntryPoint(analysis: DocumentAnalysis, out: CloudDiagnostic[]): void {
   const symbols = analysis.moduleScope.symbols;
   if (symbols.has('main') || symbols.has('result') || analysis.moduleScope.hasUnknownStarImport) return;
@@ -226,12 +258,12 @@ function checkEntryPoint(analysis: DocumentAnalysis, out: CloudDiagnostic[]): vo
 }
 
 /**
- * Every diagnostic of a document, sorted by position. `collections` are the names of the local database's
- * collections; when undefined (no readable database) unknown-collection is never raised. `exactSyntax` is
+ * Every diagnostic of a document, sorted by position. `local` is what the local database holds: its
+ * collection names (when undefined, no readable database, unknown-collection is never raised) and field keys. `exactSyntax` is
  * CPython's answer for this text when known (an error, or null when it compiles); until then the parser's own
  * error marks are reported.
  */
-export function computeDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>, exactSyntax?: CPythonSyntaxResult): CloudDiagnostic[] {
+export function computeDiagnostics(analysis: DocumentAnalysis, local?: LocalSchema, exactSyntax?: CPythonSyntaxResult): CloudDiagnostic[] {
   const out: CloudDiagnostic[] = [];
   const syntaxErrorAt = checkSyntax(analysis, out, exactSyntax);
   checkImports(analysis, out);
@@ -239,6 +271,7 @@ export function computeDiagnostics(analysis: DocumentAnalysis, collections?: Rea
   checkAttributes(analysis, out);
   checkCalls(analysis, out);
   checkEntryPoint(analysis, out);
-  if (collections) checkCollections(analysis, collections, out);
+  if (local) checkCollections(analysis, local.collections, out);
+  checkQueryKeys(analysis, local, out);
   return out.sort((a, b) => a.from - b.from || a.to - b.to);
 }

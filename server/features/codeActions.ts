@@ -1,4 +1,5 @@
-// Quick fixes: replace an unknown member (or keyword) with the nearest existing one; remove a disallowed import.
+// Quick fixes: replace an unknown member (or keyword) with the nearest existing one, a filter key's misspelt
+// operator with the operator meant; remove a disallowed import.
 
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
 import type { DiagnosticFixData } from './diagnostics';
@@ -9,7 +10,7 @@ export function quickFixes(uri: string, diagnostics: Diagnostic[]): CodeAction[]
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== 'cloudfn') continue;
     const data = (diagnostic.data ?? {}) as DiagnosticFixData;
-    if ((diagnostic.code === 'unknown-member' || diagnostic.code === 'wrong-arguments') && data.suggestion) {
+    if ((diagnostic.code === 'unknown-member' || diagnostic.code === 'wrong-arguments' || diagnostic.code === 'unknown-operator') && data.suggestion) {
       actions.push({
         title: `Change to '${data.suggestion}'`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true,
         edit: { changes: { [uri]: [{ range: diagnostic.range, newText: data.suggestion }] } },

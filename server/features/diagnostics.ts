@@ -5,6 +5,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { computeDiagnostics, type CloudDiagnostic } from '../analysis/diagnostics';
 import type { DocumentAnalysis } from '../analysis/documentAnalysis';
 import type { CPythonSyntaxResult } from '../analysis/cpythonSyntax';
+import type { LocalSchema } from '../localCollections';
 
 const severities: Record<CloudDiagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -30,9 +31,12 @@ function removalRange(analysis: DocumentAnalysis, from: number, to: number): Dia
   return { start: { line: start.line, character: 0 }, end: nextLineStart === undefined ? end : { line: end.line + 1, character: 0 } };
 }
 
-/** The LSP diagnostics of a document; `exactSyntax` is CPython's syntax answer for its text, when known. */
-export function lspDiagnostics(analysis: DocumentAnalysis, collections?: ReadonlySet<string>, exactSyntax?: CPythonSyntaxResult): Diagnostic[] {
-  return computeDiagnostics(analysis, collections, exactSyntax).map((d) => {
+/**
+ * The LSP diagnostics of a document; `local` is what the local database holds, `exactSyntax` CPython's syntax
+ * answer for its text, when known.
+ */
+export function lspDiagnostics(analysis: DocumentAnalysis, local?: LocalSchema, exactSyntax?: CPythonSyntaxResult): Diagnostic[] {
+  return computeDiagnostics(analysis, local, exactSyntax).map((d) => {
     const data: DiagnosticFixData = {};
     if (d.suggestion) data.suggestion = d.suggestion;
     if (d.statement) data.removal = removalRange(analysis, d.statement.from, d.statement.to);

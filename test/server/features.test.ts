@@ -1,13 +1,14 @@
 // Completion, hover and signature help as data: each fixture has a `$0` cursor and header lines stating what
-// the answer must include (`# includes:`, `# excludes:`, `# contains:`, `# label:`, `# active:`, `# none:`);
-// `# collections:` and `# fields:` describe the local database for completion.
+// the answer must include (`# includes:`, `# excludes:`, `# contains:`, `# label:`, `# active:`, `# none:`,
+// `# incomplete:` for whether the completion list is marked incomplete); `# collections:`, `# fields:` and
+// `# user-fields:` describe the local database for completion.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeDocument } from '../../server/analysis/documentAnalysis';
-import { completionItems } from '../../server/features/completion';
+import { completionList } from '../../server/features/completion';
 import { hoverAt } from '../../server/features/hover';
 import { signatureHelpAt } from '../../server/features/signatureHelp';
 import { fixtureHeaders, listFixtures, localSchemaHeader, parseCursorSource } from './fixtureFormat';
@@ -25,7 +26,10 @@ for (const file of listFixtures('completion')) {
     const source = fs.readFileSync(file, 'utf8');
     const headers = fixtureHeaders(source);
     const { code, offset } = parseCursorSource(source);
-    const labels = completionItems(analyzeDocument(code), offset, localSchemaHeader(source)).map((item) => item.label);
+    const answer = completionList(analyzeDocument(code), offset, localSchemaHeader(source));
+    const labels = answer.items.map((item) => item.label);
+    const incomplete = headers.get('incomplete');
+    if (incomplete !== undefined) assert.equal(answer.isIncomplete, incomplete === 'true');
     for (const label of list(headers.get('includes'))) assert.ok(labels.includes(label), `missing '${label}' in ${JSON.stringify(labels)}`);
     for (const label of list(headers.get('excludes'))) assert.ok(!labels.includes(label), `unexpected '${label}'`);
   });

@@ -63,14 +63,15 @@ export function fixtureHeaders(source: string): Map<string, string> {
 }
 
 /** The `# collections: a, b` header: the local database's collection names, or undefined for no database. */
-export function collectionsHeader(source: string): ReadonlySet<string> | undefined {
+function collectionsHeader(source: string): ReadonlySet<string> | undefined {
   const value = fixtureHeaders(source).get('collections');
   return value === undefined ? undefined : new Set(value.split(',').map((name) => name.trim()).filter(Boolean));
 }
 
 /**
- * The local database a fixture stands for: `# collections: a, b` and `# fields: a: x, y.z; b: w` (the keys
- * of each collection's documents); undefined without a collections header.
+ * The local database a fixture stands for: `# collections: a, b`, `# fields: a: x, y.z; b: w` (the keys
+ * of each collection's documents) and `# user-fields: x, y` (the keys of the app users' data); undefined
+ * without a collections header.
  */
 export function localSchemaHeader(source: string): LocalSchema | undefined {
   const collections = collectionsHeader(source);
@@ -80,7 +81,8 @@ export function localSchemaHeader(source: string): LocalSchema | undefined {
     const [name, keys] = entry.split(':');
     if (name?.trim() && keys) fields.set(name.trim(), keys.split(',').map((key) => key.trim()).filter(Boolean));
   }
-  return { collections, fields };
+  const userFields = (fixtureHeaders(source).get('user-fields') ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  return { collections, fields, userFields };
 }
 
 export function listFixtures(folder: string): string[] {

@@ -1,6 +1,6 @@
 // End to end: spawns dist/server.js over stdio and drives it with raw LSP messages: initialize → didOpen →
 // publishDiagnostics → completion after `db.` → didChange → new diagnostics → a syntax error answered with
-// CPython's message → shutdown/exit.
+// CPython's message → a query call's incomplete completion list and misspelt-operator quick fix → shutdown/exit.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -112,6 +112,23 @@ test('the server process answers over stdio', { timeout: 60_000 }, async () => {
     });
     const exact = await cpython;
     assert.deepEqual(exact.params.diagnostics.filter((d: any) => d.code === 'syntax-error').map((d: any) => d.range.start), [{ line: 0, character: 4 }]);
+    // A query call: the completion list is marked incomplete (it follows the typed key) and offers the
+    // operators after `status_`; a misspelt operator is a warning whose quick fix the server answers.
+    const queryUri = 'file:///tmp/cloudfn-query.py';
+    const queryOpened = client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === queryUri);
+    client.notify('textDocument/didOpen', {
+      textDocument: { uri: queryUri, languageId: 'python', version: 1, text: "def main():\n    db.query('posts', status_equal='x', status='y')\n    return db.query('posts', status_)\n" },
+    });
+    // The half-typed `status_` is also an undefined name.
+    const queryDiagnostics = (await queryOpened).params.diagnostics.filter((d: any) => d.code !== 'undefined-name');
+    assert.deepEqual(queryDiagnostics.map((d: any) => d.code), ['unknown-operator']);
+    const queryCompletion = await client.request('textDocument/completion', { textDocument: { uri: queryUri }, position: { line: 2, character: 36 } });
+    assert.equal(queryCompletion.result.isIncomplete, true);
+    assert.ok(queryCompletion.result.items.some((item: any) => item.label === 'status_gte='), JSON.stringify(queryCompletion.result.items.map((i: any) => i.label)));
+    const actions = await client.request('textDocument/codeAction', {
+      textDocument: { uri: queryUri }, range: queryDiagnostics[0].range, context: { diagnostics: queryDiagnostics },
+    });
+    assert.deepEqual(actions.result.map((a: any) => a.edit.changes[queryUri][0].newText), ['status_eq']);
     await client.request('shutdown', null);
     client.notify('exit', null);
     const code = await new Promise((resolve) => child.on('exit', resolve));

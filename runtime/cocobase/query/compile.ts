@@ -87,7 +87,7 @@ const userCollectionNames = new Set(['users', 'app_users', 'appusers']);
  * collection plural(X) if it exists, else the collection X, else app users. Undefined for a forced
  * collection that does not exist.
  */
-export function relationTarget(env: QueryEnv, name: string, forced?: string): Target | undefined {
+export function relationTarget(env: Pick<QueryEnv, 'collectionId'>, name: string, forced?: string): Target | undefined {
   if (forced !== undefined) {
     if (['appuser', 'appusers', 'app_user', 'app_users', 'user', 'users'].includes(forced.toLowerCase())) return { kind: 'user' };
     const id = env.collectionId(forced);
