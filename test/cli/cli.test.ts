@@ -94,12 +94,12 @@ for (const failure of failures) {
 
 test('--timeout stops the function with exit 1', () => {
   const file = writeFunction(dir, 'forever.py', 'def main():\n    while True:\n        pass\n');
-  const started = Date.now();
   const { code, json } = runCliJson(['run', file, '--db', db, '--timeout', '0.5']);
   assert.equal(code, 1);
   assert.equal(json.error_type, 'TimeoutError');
   assert.match(String(json.error), /0\.50 s time limit/);
-  assert.ok(Date.now() - started < 5000);
+  // The run's own clock, not the test's: a loaded machine slows the process's start, not the limit.
+  assert.ok((json.execution_time as number) < 20_000, 'stopped by --timeout, not by the default 20 s limit');
 });
 
 test('a failed run writes nothing; a successful one commits', () => {
