@@ -5,6 +5,7 @@ import type { ParseHostResult } from '../../../host/protocol';
 import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult } from '../../../runtime/cocobase/run';
 import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
 import { changesView } from './changeDiff';
+import { effectsView, renderedHtml, type EffectsView } from './effects';
 import { indentJsonText } from '../../../runtime/cocobase/resultText';
 
 export interface RunRecord {
@@ -19,6 +20,8 @@ export interface RunRecord {
   user: string | null;
   /** The request as it was sent (defaults filled in), shown in the panel for both dialects. */
   sent: SentRequest;
+  /** What the run stood in for, when not a plain run: `schedule nightly-cleanup`, `post_save on posts`. */
+  trigger?: string;
   /** The payload (or params) came from an open file with unsaved edits. */
   unsaved?: boolean;
   startedAt: number;
@@ -66,8 +69,11 @@ export const maxHistory = 20;
 /** Output lines the panel holds per run (the last ones); "Open full output" shows them all. */
 export const panelOutputLines = 10_000;
 
-/** A run as the webview gets it: its total line count and only its last lines of output, sent once. */
-export type PanelRun = RunRecord & { outputTotal: number };
+/**
+ * A run as the webview gets it: its total line count and only its last lines of output, sent once; its mails
+ * and http calls ("Mail & HTTP", null when none) and the HTML it returned (null when it returned none).
+ */
+export type PanelRun = RunRecord & { outputTotal: number; effects: EffectsView | null; html: string | null };
 
 /**
  * The run as the webview gets it: the last `panelOutputLines` of its output, and no second copy of them in the
@@ -77,7 +83,7 @@ export function panelView(run: RunRecord): PanelRun {
   const output = run.output.length > panelOutputLines ? run.output.slice(-panelOutputLines) : run.output;
   const result = run.result && { ...run.result, output: '', changes: changesView(run.result.changes) };
   const parse = run.parse?.response ? { ...run.parse, response: { ...run.parse.response, logs: [], changes: changesView(run.parse.response.changes) } } : run.parse;
-  return { ...run, output, outputTotal: run.output.length, result, parse };
+  return { ...run, output, outputTotal: run.output.length, result, parse, effects: effectsView(run.result), html: renderedHtml(run.result) };
 }
 
 /** Lines as the panel holds them: one entry per line (a log entry of several lines becomes several). */

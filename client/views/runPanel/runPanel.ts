@@ -1,7 +1,10 @@
 // The run panel: one webview in a fixed column right of the code, showing each run's request, status, returned
 // value (a lazily built JSON tree), streamed print output, error with a clickable traceback, and database
-// changes, with a history of recent runs to compare and re-run. Files it opens go to the code's group. Themed
-// with VS Code's CSS variables and codicons; strict CSP.
+// changes, mails and http calls ("Mail & HTTP"), returned HTML in a sandboxed preview, with a history of recent
+// runs to compare and re-run. Files it opens go to the code's group. Themed with VS Code's CSS variables and
+// codicons; strict CSP: scripts only by nonce, nothing loaded from the network. Inline styles and data: images
+// are allowed so that a previewed page or mail (a sandboxed srcdoc frame, which inherits this policy) keeps its
+// look; the panel itself builds its DOM from text only.
 
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
@@ -145,7 +148,7 @@ export class RunPanel implements vscode.Disposable {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline'; img-src ${webview.cspSource} data:; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link href="${media('codicon.css')}" rel="stylesheet">
 <link href="${media('runPanel.css')}" rel="stylesheet">
