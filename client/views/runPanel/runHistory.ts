@@ -2,7 +2,7 @@
 // and, once it ended, its result. Pure data, shared with the webview through postMessage.
 
 import type { ParseHostResult } from '../../../host/protocol';
-import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult } from '../../../runtime/cocobase/run';
+import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult, type TriggeredBy } from '../../../runtime/cocobase/run';
 import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
 import { changesView } from './changeDiff';
 import { effectsView, renderedHtml, type EffectsView } from './effects';
@@ -20,8 +20,8 @@ export interface RunRecord {
   user: string | null;
   /** The request as it was sent (defaults filled in), shown in the panel for both dialects. */
   sent: SentRequest;
-  /** What the run stood in for, when not a plain run: `schedule nightly-cleanup`, `post_save on posts`. */
-  trigger?: string;
+  /** What the run stood in for, when not a plain run (a schedule's run, a simulated hook). */
+  as?: RunAs;
   /** The payload (or params) came from an open file with unsaved edits. */
   unsaved?: boolean;
   startedAt: number;
@@ -34,6 +34,15 @@ export interface RunRecord {
   result: RunResult | null;
   /** A Parse Cloud Code run: the request sent and, once answered, Parse Server's status, body and logs. */
   parse?: ParseRun;
+}
+
+/** A run standing in for a trigger: what it is said to be, what the result reports as its trigger, its entry. */
+export interface RunAs {
+  /** `schedule nightly-cleanup`, `post_save on posts`. */
+  label: string;
+  triggeredBy: TriggeredBy;
+  /** A schedule's `file.entry`: the module-level function the run calls instead of `main`. */
+  entry?: string;
 }
 
 /** A request as a run sent it: a Python run's request, or a Parse REST request. */

@@ -428,7 +428,7 @@
         el('span', 'run-user', `user: ${run.user ?? 'anonymous'}`), el('span', 'run-time', elapsed(run)));
     }
     if (run.result && run.result.status_code !== null) meta.append(el('span', 'run-http', `HTTP ${run.result.status_code}`));
-    if (run.trigger) meta.append(el('span', 'run-trigger', `as ${run.trigger}`));
+    if (run.as) meta.append(el('span', 'run-trigger', `as ${run.as.label}`));
     const actions = el('div', 'actions');
     if (run.status === 'running') {
       const cancel = el('button', 'cancel');
