@@ -49,7 +49,8 @@ export class Runner {
     const document = await vscode.workspace.openTextDocument(uri);
     const label = vscode.workspace.asRelativePath(uri, false);
     const source = as?.entry ? scheduledSource(document.getText(), as.entry) : document.getText();
-    const run = { ...buildRunRequest({ source, filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent), triggeredBy: as?.triggeredBy };
+    // The file's path: its project (cloudfn.json config, secrets, templates, http mocks) is the run's context, as in the CLI.
+    const run = { ...buildRunRequest({ source, filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent), functionPath: uri.fsPath, triggeredBy: as?.triggeredBy };
     const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec, sentRequestOf(run));
     record.as = as;
     // A named payload comes from the payloads file, as the editor shows it.
