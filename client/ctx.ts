@@ -22,7 +22,8 @@ import { LegacyDiagnostics } from './parse/legacyDiagnostics';
 import { ParseRunner } from './parse/runner';
 import { FunctionTests } from './testing/functionTests';
 import type { RunRecord } from './views/runPanel/runHistory';
-import { TriggersView } from './views/triggers/triggersView';
+import { functionFile, TriggersView } from './views/triggers/triggersView';
+import { ExecutionFeed } from './views/runPanel/executionFeed';
 import { ServeProcess } from './views/triggers/serveProcess';
 import { TriggerCodeLensProvider } from './views/triggers/triggerCodeLens';
 
@@ -47,6 +48,8 @@ export class Ctx implements vscode.Disposable {
   /** `cloudfn serve` started from the editor, and the Triggers view that shows it with the projects' triggers. */
   readonly serve: ServeProcess;
   readonly triggers: TriggersView;
+  /** Runs fired elsewhere (serve, hooks, schedules), read from the executions log into the run panel. */
+  private readonly executions: ExecutionFeed;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(context: vscode.ExtensionContext) {
@@ -76,6 +79,8 @@ export class Ctx implements vscode.Disposable {
     this.serve = new ServeProcess(path.join(dist, 'parse.js'), (line) => serveLog.appendLine(line));
     this.triggers = new TriggersView(this.serve);
     const triggerLens = new TriggerCodeLensProvider();
+    this.executions = new ExecutionFeed(this.runtime, this.panel, (name) => functionFile(this.triggers.projects, name),
+      () => this.serve.state.kind === 'serving', (message) => this.log.warn(message));
     // The tests run the workspace's code: listed everywhere, runnable in a trusted workspace only.
     const tests = new FunctionTests(path.join(dist, 'testRunner.js'), this.config, () => vscode.workspace.isTrusted);
     if (!vscode.workspace.isTrusted) statusBar.show({ kind: 'stopped', reason: 'Running functions is disabled in this untrusted workspace.' });
@@ -93,7 +98,7 @@ export class Ctx implements vscode.Disposable {
         previous = state.kind;
       }),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
-      serveLog, this.serve, this.triggers, triggerLens, this.triggers.onDidChangeTreeData(() => triggerLens.refresh()),
+      serveLog, this.serve, this.triggers, triggerLens, this.executions, this.triggers.onDidChangeTreeData(() => triggerLens.refresh()),
       this.serve.onDidChange((state) => void vscode.commands.executeCommand('setContext', 'cloudfn.serving', state.kind !== 'stopped')),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, triggerLens),
       vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, new MainTemplateActions(), MainTemplateActions.metadata),
@@ -136,6 +141,7 @@ export class Ctx implements vscode.Disposable {
   start(): void {
     void this.functionFiles.refresh();
     this.explorer.watch(this.config.databasePath);
+    this.executions.watch(this.config.databasePath);
     this.startRuntime();
   }
 
@@ -161,6 +167,7 @@ export class Ctx implements vscode.Disposable {
   async restartRuntime(): Promise<void> {
     await this.runtime.restart({ dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb });
     this.explorer.watch(this.config.databasePath);
+    this.executions.watch(this.config.databasePath);
     this.explorer.refresh();
   }
 

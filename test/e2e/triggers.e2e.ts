@@ -2,8 +2,9 @@
 // Code (code-server): the Triggers view lists a schedule with its next fire time and runs it now; the run panel
 // shows its mails and http calls ("Mail & HTTP") and the HTML it returned in a sandboxed preview where the
 // page's <script> did not run, with its source a tab away; a hook's code lens simulates post_save with a
-// document of the local database; serve starts from the view, answers a function over HTTP and stops. Saves
-// docs/images/triggers-view.png and docs/images/run-panel-mail-http.png.
+// document of the local database; serve starts from the view, answers a function over HTTP (the run, and the
+// hook its write fired, appear in the run panel from the executions log) and stops. Saves
+// docs/images/triggers-view.png, run-panel-mail-http.png and run-panel-executions.png.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +44,12 @@ const cleanupFunction = `def main():
         {"full": request.get("full"), "usd": rates["usd"]})
 `;
 
+// Called by an app through serve: its write fires the post_save hook.
+const publishFunction = `def main():
+    post = db.create_document("posts", {"title": request.get("title")})
+    return {"id": post["id"]}
+`;
+
 const hookFunction = `def main():
     return {"event": request.get("event"), "title": request.get("document")["title"], "header": request.headers.get("x-hook-event")}
 `;
@@ -55,6 +62,7 @@ before(async () => {
   fs.writeFileSync(path.join(workspace, 'functions', 'cleanup.py'), cleanupFunction);
   fs.writeFileSync(path.join(workspace, 'functions', 'cleanup.http.json'), JSON.stringify([{ method: 'GET', url: 'https://api.example.com/rates', json: { usd: 1.08 } }]) + '\n');
   fs.writeFileSync(path.join(workspace, 'functions', 'on_post.py'), hookFunction);
+  fs.writeFileSync(path.join(workspace, 'functions', 'publish.py'), publishFunction);
   // Port 0: serve picks a free port and says which.
   server = await CodeServer.start({ extensions: [vsix], settings: { 'cloudfn.serve.port': 0 } });
   editor = await server.openEditor(workspace);
@@ -154,6 +162,29 @@ test('serve starts from the view, answers a function over HTTP at the URL it sho
   });
   assert.equal(response.status, 200);
   assert.deepEqual((await response.json() as { result: unknown }).result, { event: 'by-http', title: 'From an app', header: null });
+
+  // An app's call whose write fires the hook: both runs appear in the run panel, the hook nested under the call.
+  const published = await fetch(`${url}/functions/functions/publish/execute`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Posted by an app' }),
+  });
+  assert.equal(published.status, 200);
+  const panel = await editor.webviewFrame('#cloudfn-run-panel');
+  const child = panel.locator('.history-item.history-child');
+  await editor.waitFor('the hook fired by the app\'s call, nested in the run history', async () => (await child.count()) > 0);
+  const rows = (await panel.locator('.history-item').allInnerTexts()).map((row) => row.replace(/\s+/g, ' '));
+  const parentRow = rows.findIndex((row) => /publish\.py POST \/functions\/functions\/publish\/execute/.test(row));
+  assert.ok(parentRow >= 0, JSON.stringify(rows));
+  assert.match(rows[parentRow + 1] ?? '', /on_post\.py ↳ post_save on posts/, JSON.stringify(rows));
+  assert.ok(rows.some((row) => /on_post\.py POST \/functions\/functions\/on_post\/execute/.test(row)), JSON.stringify(rows));
+  await child.first().click();
+  const text = await editor.waitFor('the hook\'s run in the panel', async () => {
+    const shown = await panel.locator('#run').innerText();
+    return /fired by post_save on posts/.test(shown) && shown;
+  });
+  assert.match(text, /Succeeded/);
+  assert.match(text, /title: "Posted by an app"/);
+  assert.match(text, /header: "post_save"/);
+  await editor.screenshot(path.join(images, 'run-panel-executions.png'));
   await clickRowAction('Serve', 'Stop Serve');
   await editor.waitFor('serve to be stopped', async () => (await triggerRow('Serve')).description === 'stopped');
   await assert.rejects(fetch(`${url}/functions/functions/on_post/execute`, { method: 'POST' }));

@@ -6,6 +6,8 @@ import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult, 
 import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
 import { changesView } from './changeDiff';
 import { effectsView, renderedHtml, type EffectsView } from './effects';
+import { executionRequest, executionResult } from './executions';
+import type { ExecutionRecord } from '../../../runtime/cocobase/triggers/executions';
 import { indentJsonText } from '../../../runtime/cocobase/resultText';
 
 export interface RunRecord {
@@ -22,6 +24,8 @@ export interface RunRecord {
   sent: SentRequest;
   /** What the run stood in for, when not a plain run (a schedule's run, a simulated hook). */
   as?: RunAs;
+  /** A run the editor did not start (serve, a hook, a schedule): its execution's id, and the one whose write fired it. */
+  execution?: { id: string; parentId: string | null };
   /** The payload (or params) came from an open file with unsaved edits. */
   unsaved?: boolean;
   startedAt: number;
@@ -150,6 +154,25 @@ export class RunHistory {
     run.failure = parseFailure(message, response?.stack, roots, run.file);
   }
 
+  /**
+   * Adds a run of the executions log (fired by serve, a hook or a schedule) as a finished run, once: an
+   * execution already in the history is not added again (undefined). `file`: its function file, when known.
+   */
+  addExecution(record: ExecutionRecord, file: string): RunRecord | undefined {
+    if (this.runs.some((run) => run.execution?.id === record.id)) return undefined;
+    const { spec, sent, as } = executionRequest(record);
+    const label = `${record.function_name}.py`;
+    const startedAt = Date.parse(record.started_at);
+    const run: RunRecord = {
+      id: this.nextId++, file, label, payloadName: as.label, spec, user: null, sent, as, execution: { id: record.id, parentId: record.parent_id },
+      startedAt, endedAt: startedAt + record.duration_ms, status: 'running', failure: null, output: [], result: null,
+    };
+    this.finish(run, executionResult(record));
+    run.endedAt = startedAt + record.duration_ms;
+    this.runs = [run, ...this.runs].slice(0, maxHistory);
+    return run;
+  }
+
   finish(run: RunRecord, result: RunResult): void {
     run.result = result;
     run.endedAt = Date.now();
@@ -175,6 +198,8 @@ export function resultJson(run: RunRecord): string | undefined {
 export type PanelMessage =
   | { type: 'history'; runs: readonly PanelRun[]; selected: number | null }
   | { type: 'run'; run: PanelRun }
+  /** A run added to the history without being shown (a run fired elsewhere while one of the editor's runs goes on). */
+  | { type: 'added'; run: PanelRun }
   /** More lines of a running run's output (a batch), and how many it has printed in all. */
   | { type: 'output'; runId: number; lines: string[]; total: number };
 

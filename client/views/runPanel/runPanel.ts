@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import crypto from 'node:crypto';
 import type { ParseHostResult } from '../../../host/protocol';
 import type { RunResult } from '../../../runtime/cocobase/run';
+import type { ExecutionRecord } from '../../../runtime/cocobase/triggers/executions';
 import { panelView, resultJson, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
 import { LineBatcher } from '../../../host/lineBatcher';
 import { FailureMarks } from '../failureMarks';
@@ -84,6 +85,20 @@ export class RunPanel implements vscode.Disposable {
     this.history.finish(run, result);
     this.marks.finished(run);
     this.post({ type: 'run', run: panelView(run) });
+  }
+
+  /**
+   * Adds runs of the executions log (fired by serve, a hook, a schedule) to the history, oldest first; the
+   * newest is shown unless one of the editor's runs is going on. `fileOf`: a function's file, or ''.
+   */
+  addExecutions(records: readonly ExecutionRecord[], fileOf: (functionName: string) => string): void {
+    const busy = this.history.all.some((run) => run.status === 'running');
+    for (const record of [...records].reverse()) {
+      const run = this.history.addExecution(record, fileOf(record.function_name));
+      if (!run) continue;
+      if (!busy) this.selected = run.id;
+      this.post({ type: busy ? 'added' : 'run', run: panelView(run) });
+    }
   }
 
   finishedParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {

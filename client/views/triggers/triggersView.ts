@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ProjectFileError, readProjectFile, type TriggersProject } from '../../../runtime/cocobase/triggers/projectConfig';
-import { isFunctionId } from '../../../runtime/cocobase/triggers/functions';
+import { isFunctionId, scheduleTarget } from '../../../runtime/cocobase/triggers/functions';
 import { authHooks, collectionHooks, scheduleItem, type CollectionHooks, type HookItem, type ScheduleItem } from './triggersModel';
 import type { ServeProcess, ServeState } from './serveProcess';
 
@@ -28,6 +28,15 @@ export type TriggerNode =
 /** Whether function id `id` of the project has a file. */
 export function functionExists(project: TriggersProject, id: string): boolean {
   return isFunctionId(id) && fs.existsSync(path.join(project.root, `${id}.py`));
+}
+
+/** The file of a function named in a project (`reports/daily`, a schedule's `file.entry`), or '' when none of the projects has it. */
+export function functionFile(readings: readonly ProjectReading[], name: string): string {
+  for (const { project } of readings) {
+    const target = project && scheduleTarget(name, (id) => functionExists(project, id));
+    if (project && target) return path.join(project.root, `${target.id}.py`);
+  }
+  return '';
 }
 
 /** Reads a project file; a broken one is reported, not thrown. */

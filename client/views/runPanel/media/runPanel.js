@@ -372,15 +372,32 @@
     return section(run.unsaved ? 'Request (unsaved edits sent)' : 'Request', 'arrow-right', box);
   }
 
+  /**
+   * The runs newest first, except that a run fired by another run's write (a hook of an execution) follows the
+   * run that fired it, oldest first, when that run is in the history.
+   */
+  function historyOrder() {
+    const byExecution = new Map();
+    for (const run of runs.values()) if (run.execution) byExecution.set(run.execution.id, run);
+    const parentOf = (run) => (run.execution && run.execution.parentId ? byExecution.get(run.execution.parentId) : undefined);
+    const ordered = [];
+    const add = (run, child) => {
+      ordered.push({ run, child });
+      const children = [...runs.values()].filter((other) => parentOf(other) === run).sort((a, b) => a.id - b.id);
+      for (const other of children) add(other, true);
+    };
+    for (const run of [...runs.values()].sort((a, b) => b.id - a.id)) if (!parentOf(run)) add(run, false);
+    return ordered;
+  }
+
   function renderHistory() {
     const nav = /** @type {HTMLElement} */ (document.getElementById('history'));
     nav.replaceChildren();
-    const ordered = [...runs.values()].sort((a, b) => b.id - a.id);
-    for (const run of ordered) {
-      const item = el('button', `history-item${run.id === selected ? ' selected' : ''} status-${run.status}`);
+    for (const { run, child } of historyOrder()) {
+      const item = el('button', `history-item${run.id === selected ? ' selected' : ''} status-${run.status}${child ? ' history-child' : ''}`);
       item.dataset.runId = String(run.id);
       const file = run.label.split('/').pop();
-      const input = `${run.parse ? 'params' : 'payload'}: ${run.payloadName}${run.unsaved ? ' (unsaved)' : ''}`;
+      const input = run.execution ? `${child ? '↳ ' : ''}${run.as.label}` : `${run.parse ? 'params' : 'payload'}: ${run.payloadName}${run.unsaved ? ' (unsaved)' : ''}`;
       item.title = `#${run.id} · ${run.parse ? `${run.parse.target} · ` : ''}${run.label} · ${input} · ${new Date(run.startedAt).toLocaleTimeString()}`;
       const text = el('span', 'history-text');
       text.append(el('span', 'history-label', run.parse ? `${run.parse.target} · ${file}` : file),
@@ -428,7 +445,7 @@
         el('span', 'run-user', `user: ${run.user ?? 'anonymous'}`), el('span', 'run-time', elapsed(run)));
     }
     if (run.result && run.result.status_code !== null) meta.append(el('span', 'run-http', `HTTP ${run.result.status_code}`));
-    if (run.as) meta.append(el('span', 'run-trigger', `as ${run.as.label}`));
+    if (run.as) meta.append(el('span', 'run-trigger', `${run.execution ? 'fired by' : 'as'} ${run.as.label}`));
     const actions = el('div', 'actions');
     if (run.status === 'running') {
       const cancel = el('button', 'cancel');
@@ -509,6 +526,10 @@
         runs.set(message.run.id, message.run);
         selected = message.run.id;
         render();
+        break;
+      case 'added':
+        runs.set(message.run.id, message.run);
+        renderHistory();
         break;
       case 'output': {
         const run = runs.get(message.runId);
