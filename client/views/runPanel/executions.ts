@@ -18,7 +18,7 @@ export function executionResult(record: ExecutionRecord): RunResult {
   const output = record.logs;
   if (record.status === 'success') {
     const json = record.result ?? 'null';
-    let value: unknown = null;
+    let value: unknown;
     try {
       value = JSON.parse(json);
     } catch {
