@@ -1,6 +1,6 @@
 // The extension's context: creates and owns every long-lived object (settings, function files, runtime
-// client, language client, run panel, data explorer, code lenses, Parse Cloud Code runner and diagnostics,
-// the Testing view's tests, status bar, log) and their disposables, the commands' included (registered by extensionMain.ts from the
+// client, language client, run panel and its executions feed, data explorer, code lenses, the Triggers view and
+// serve, Parse Cloud Code runner and diagnostics, the Testing view's tests, status bar, log) and their disposables, the commands' included (registered by extensionMain.ts from the
 // table of client/commands/).
 
 import * as vscode from 'vscode';
