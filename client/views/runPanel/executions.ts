@@ -5,7 +5,6 @@
 
 import { failedRunResult, type RequestInput, type RunResult } from '../../../runtime/cocobase/run';
 import type { ExecutionRecord } from '../../../runtime/cocobase/triggers/executions';
-import type { RunAs, SentRequest } from './runHistory';
 
 /** What fired an execution, as the panel says it: `POST /functions/hello/execute`, `post_save on posts`. */
 export function executionLabel(record: Pick<ExecutionRecord, 'trigger_detail' | 'triggered_by'>): string {
@@ -31,9 +30,12 @@ export function executionResult(record: ExecutionRecord): RunResult {
   return { ...base, output, error, error_type: type, traceback: null, status_code: record.status_code };
 }
 
-/** The request an execution got, as a run's input (to run it again in the editor) and as sent. */
-export function executionRequest(record: ExecutionRecord): { spec: RequestInput; sent: SentRequest; as: RunAs } {
+/**
+ * The request an execution got, as a run's input (to run it again in the editor), as sent (a run history's
+ * SentRequest) and what fired it (its RunAs; both of ./runHistory.ts, which imports this file).
+ */
+export function executionRequest(record: ExecutionRecord) {
   const spec: RequestInput = { payload: record.payload, query: {}, headers: {}, method: 'POST', user: null };
-  const sent: SentRequest = { method: 'POST', target: `${record.function_name}.py`, user: null, body: record.payload, query: {}, headers: {} };
+  const sent = { method: 'POST', target: `${record.function_name}.py`, user: null, body: record.payload as unknown, query: {}, headers: {} };
   return { spec, sent, as: { label: executionLabel(record), triggeredBy: record.triggered_by } };
 }
