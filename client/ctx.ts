@@ -78,7 +78,7 @@ export class Ctx implements vscode.Disposable {
     const serveLog = vscode.window.createOutputChannel('cloudfn serve');
     this.serve = new ServeProcess(path.join(dist, 'parse.js'), (line) => serveLog.appendLine(line));
     this.triggers = new TriggersView(this.serve);
-    const triggerLens = new TriggerCodeLensProvider();
+    const triggerLens = new TriggerCodeLensProvider(() => this.triggers.now());
     this.executions = new ExecutionFeed(this.runtime, this.panel, (name) => functionFile(this.triggers.projects, name),
       () => this.serve.state.kind === 'serving', (message) => this.log.warn(message));
     // The tests run the workspace's code: listed everywhere, runnable in a trusted workspace only.

@@ -34,4 +34,5 @@ export const commands: Record<string, CommandFactory> = {
   'stopServe': triggers.stopServe,
   'copyServeUrl': triggers.copyServeUrl,
   'refreshTriggers': triggers.refreshTriggers,
+  'setTriggerClock': triggers.setTriggerClock,
 };

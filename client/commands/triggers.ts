@@ -10,7 +10,7 @@ import { findProjectFile } from '../../runtime/cocobase/project';
 import type { CollectionHookEvent, TriggersProject } from '../../runtime/cocobase/triggers/projectConfig';
 import { scheduleTarget } from '../../runtime/cocobase/triggers/functions';
 import type { FixtureDocument } from '../../runtime/store/fixtures';
-import { simulatedHookPayload } from '../views/triggers/triggersModel';
+import { parseClockTime, simulatedHookPayload } from '../views/triggers/triggersModel';
 import { functionExists, readProject, type TriggerNode } from '../views/triggers/triggersView';
 import { preview } from '../util/preview';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
@@ -89,7 +89,9 @@ export const startServe: CommandFactory = (ctx) => async () => {
     folder = projects[0] ? path.dirname(projects[0].file) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   }
   if (!folder) throw new Error('open a folder to serve its functions');
-  ctx.serve.start({ project: folder, dbPath: ctx.config.databasePath, port: ctx.config.servePort });
+  // With time travel on, serve's scheduler runs on the view's clock.
+  const now = ctx.triggers.travelledTo && ctx.triggers.now().toISOString();
+  ctx.serve.start({ project: folder, dbPath: ctx.config.databasePath, port: ctx.config.servePort, ...(now ? { now } : {}) });
 };
 
 export const stopServe: CommandFactory = (ctx) => () => ctx.serve.stop();
@@ -102,6 +104,19 @@ export const copyServeUrl: CommandFactory = (ctx) => async () => {
   }
   await vscode.env.clipboard.writeText(state.url);
   void vscode.window.showInformationMessage(`cloudfn: copied ${state.url}`);
+};
+
+/** Time travel: sets the Triggers view's clock (next fire times, lenses, a serve started later) to another time. */
+export const setTriggerClock: CommandFactory = (ctx) => async () => {
+  const current = ctx.triggers.travelledTo;
+  const answer = await vscode.window.showInputBox({
+    title: 'Trigger clock: compute next fire times from…',
+    prompt: 'An ISO 8601 time (a time without a zone is UTC), e.g. 2026-03-29T00:30Z; empty for the real clock',
+    value: current ? current.toISOString() : '',
+    validateInput: (text) => (text.trim() === '' || parseClockTime(text) ? undefined : 'Not an ISO 8601 time, e.g. 2026-03-29T00:30Z'),
+  });
+  if (answer === undefined) return;
+  ctx.triggers.travelTo(answer.trim() === '' ? undefined : parseClockTime(answer));
 };
 
 export const refreshTriggers: CommandFactory = (ctx) => () => ctx.triggers.refresh();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseProject, type TriggersProject } from '../../runtime/cocobase/triggers/projectConfig';
 import {
-  authHooks, collectionHooks, definitionLine, functionIdOf, scheduleItem, serveUrlOf, shortZonedTime, simulatedHookPayload, triggerLenses, triggersOf,
+  authHooks, collectionHooks, definitionLine, functionIdOf, parseClockTime, scheduleItem, serveUrlOf, shortZonedTime, simulatedHookPayload, triggerLenses, triggersOf,
 } from '../../client/views/triggers/triggersModel';
 
 const root = path.resolve('/work/project');
@@ -136,4 +136,16 @@ test('serve\'s URL is read from the line it prints once it listens', () => {
   assert.equal(serveUrlOf('cloudfn serve: CocoBASE functions of /w/p at http://127.0.0.1:1337/functions/{name}/execute and /functions/shop/func/{name} (2 runtimes)'), 'http://127.0.0.1:1337');
   assert.equal(serveUrlOf('cloudfn serve: Parse API at http://127.0.0.1:1337/parse (app id x)'), undefined);
   assert.equal(serveUrlOf('info: CocoBASE functions of x at http://127.0.0.1:1/functions/'), undefined);
+});
+
+test('time travel: the clock is read as --now reads it, and a 02:00 schedule on the spring-forward night fires at 03:00', () => {
+  assert.equal(parseClockTime('2026-03-29T00:30Z')?.toISOString(), '2026-03-29T00:30:00.000Z');
+  assert.equal(parseClockTime(' 2026-03-29T00:30 ')?.toISOString(), '2026-03-29T00:30:00.000Z', 'no zone: UTC');
+  assert.equal(parseClockTime('2026-03-29T02:30+02:00')?.toISOString(), '2026-03-29T00:30:00.000Z');
+  assert.equal(parseClockTime('2026-03-29')?.toISOString(), '2026-03-29T00:00:00.000Z');
+  assert.equal(parseClockTime('tomorrow'), undefined);
+  // 02:00 does not exist in Berlin that night: the first minute after the gap, 03:00 CEST (01:00 UTC).
+  const item = scheduleItem(project.schedules[0]!, parseClockTime('2026-03-29T00:30Z')!);
+  assert.equal(item.next?.toISOString(), '2026-03-29T01:00:00.000Z');
+  assert.equal(item.nextLabel, 'next: Sun 03:00 Europe/Berlin');
 });

@@ -3,7 +3,8 @@
 // shows its mails and http calls ("Mail & HTTP") and the HTML it returned in a sandboxed preview where the
 // page's <script> did not run, with its source a tab away; a hook's code lens simulates post_save with a
 // document of the local database; serve starts from the view, answers a function over HTTP (the run, and the
-// hook its write fired, appear in the run panel from the executions log) and stops. Saves
+// hook its write fired, appear in the run panel from the executions log) and stops; time travel moves the
+// view's clock to a daylight-saving night. Saves
 // docs/images/triggers-view.png, run-panel-mail-http.png and run-panel-executions.png.
 
 import { test, before, after } from 'node:test';
@@ -188,4 +189,21 @@ test('serve starts from the view, answers a function over HTTP at the URL it sho
   await clickRowAction('Serve', 'Stop Serve');
   await editor.waitFor('serve to be stopped', async () => (await triggerRow('Serve')).description === 'stopped');
   await assert.rejects(fetch(`${url}/functions/functions/on_post/execute`, { method: 'POST' }));
+});
+
+test('time travel: with the clock set to the spring-forward night, the 02:00 schedule next fires at 03:00 Berlin time', async () => {
+  /** Sets the view's clock through its command's input box (an empty time: the real clock). */
+  const setClock = async (time: string): Promise<void> => {
+    await editor.runCommand('cloudfn: Set Trigger Clock (Time Travel)…');
+    const input = editor.page.locator('.quick-input-widget input');
+    await editor.waitFor('the trigger clock\'s input box', async () => (await editor.page.locator('.quick-input-title', { hasText: 'Trigger clock' }).isVisible()) && input.isVisible());
+    await input.fill(time);
+    await input.press('Enter');
+  };
+  await setClock('2026-03-29T00:30Z');
+  await editor.waitFor('the Clock row of time travel', async () => /^2026-03-29T00:30Z \(time travel\)$/.test((await triggerRow('Clock')).description));
+  assert.equal((await triggerRow('nightly-cleanup')).description, 'next: Sun 03:00 Europe/Berlin');
+  await setClock('');
+  await editor.waitFor('the schedule back on the real clock', async () => /02:00 Europe\/Berlin$/.test((await triggerRow('nightly-cleanup')).description));
+  assert.ok(!(await editor.treeViewItems('Triggers')).some((item) => item.label === 'Clock'));
 });

@@ -17,6 +17,8 @@ export interface ServeOptions {
   project: string;
   dbPath: string;
   port: number;
+  /** The scheduler's clock starts at this time (`--now`, ISO 8601) instead of the real one. */
+  now?: string;
 }
 
 export class ServeProcess {
@@ -39,7 +41,7 @@ export class ServeProcess {
   /** Starts serving `options.project` (stopping a serve of another project first). */
   start(options: ServeOptions): void {
     if (this.child) this.stop();
-    const args = ['serve', '--port', String(options.port), '--db', options.dbPath, '--project', options.project];
+    const args = ['serve', '--port', String(options.port), '--db', options.dbPath, '--project', options.project, ...(options.now ? ['--now', options.now] : [])];
     this.onLine(`cloudfn ${args.join(' ')}`);
     const child = fork(this.script, args, {
       cwd: options.project,

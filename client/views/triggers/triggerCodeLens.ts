@@ -13,6 +13,9 @@ export class TriggerCodeLensProvider implements vscode.CodeLensProvider, vscode.
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
+  /** `now`: the Triggers view's clock (the real one, or the time travelled to). */
+  constructor(private readonly now: () => Date) {}
+
   refresh(): void {
     this.changed.fire();
   }
@@ -24,7 +27,7 @@ export class TriggerCodeLensProvider implements vscode.CodeLensProvider, vscode.
     const id = project && functionIdOf(project.root, document.uri.fsPath);
     if (!project || !id) return [];
     const source = document.getText();
-    return triggerLenses(project, id, source, findFunctionEntry(source)?.line, new Date(), (other) => functionExists(project, other)).map((lens) => {
+    return triggerLenses(project, id, source, findFunctionEntry(source)?.line, this.now(), (other) => functionExists(project, other)).map((lens) => {
       const range = new vscode.Range(lens.line, 0, lens.line, 0);
       const action = lens.action;
       if (!action) return new vscode.CodeLens(range, { title: lens.title, command: '', tooltip: lens.tooltip });

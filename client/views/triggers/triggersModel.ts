@@ -1,7 +1,8 @@
 // What the Triggers view and the trigger code lenses show of a CocoBASE project's cloudfn.json, as plain data:
 // the schedules with their next fire times (croner, through the scheduler module), the hooks per collection and
 // the auth hooks, which triggers name a given function file, the payload a simulated collection hook gets, and
-// the URL `cloudfn serve` prints once it listens. Pure: no VS Code API.
+// the URL `cloudfn serve` prints once it listens, and the time a user travels the view's clock to. Pure: no
+// VS Code API.
 
 import path from 'node:path';
 import type { FixtureDocument } from '../../../runtime/store/fixtures';
@@ -161,4 +162,12 @@ export function triggerLenses(project: TriggersProject, id: string, source: stri
     lenses.push({ line, title: item.error ? `$(error) ${item.error}` : item.nextLabel, tooltip: item.upcoming.join('\n') || (item.error ?? '') });
   }
   return lenses;
+}
+
+/** An ISO 8601 time as `--now` reads it (no zone: UTC), or undefined. */
+export function parseClockTime(text: string): Date | undefined {
+  const trimmed = text.trim();
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(trimmed) || !trimmed.includes('T') ? trimmed : `${trimmed}Z`;
+  const time = Date.parse(zoned);
+  return Number.isNaN(time) ? undefined : new Date(time);
 }

@@ -1,7 +1,8 @@
 // The "Triggers" view of the cloudfn view container: for each CocoBASE project of the workspace (a folder with
 // a cloudfn.json), its schedules with their next fire times (a "Run now" action each), its hooks per collection
 // and its auth hooks (each opening its function), and `cloudfn serve`'s status with its URL (start, stop, copy
-// the URL). Read again when a cloudfn.json changes, and every minute for the next fire times.
+// the URL). Read again when a cloudfn.json changes, and every minute for the next fire times. Its clock may be
+// set to another time (time travel) to see the fire times across a daylight-saving change or a month end.
 
 import * as vscode from 'vscode';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import { ProjectFileError, readProjectFile, type TriggersProject } from '../../.
 import { isFunctionId, scheduleTarget } from '../../../runtime/cocobase/triggers/functions';
 import { authHooks, collectionHooks, scheduleItem, type CollectionHooks, type HookItem, type ScheduleItem } from './triggersModel';
 import type { ServeProcess, ServeState } from './serveProcess';
+import { clockFrom, systemClock, type Clock } from '../../../runtime/cocobase/triggers/scheduler';
 
 /** A project of the workspace as last read: its triggers, or why its cloudfn.json cannot be used. */
 export type ProjectReading = { file: string; project: TriggersProject; error: null } | { file: string; project: null; error: string };
@@ -23,7 +25,8 @@ export type TriggerNode =
   | { kind: 'collection'; project: TriggersProject; hooks: CollectionHooks }
   | { kind: 'auth'; project: TriggersProject; hooks: HookItem[] }
   | { kind: 'hook'; project: TriggersProject; hook: HookItem }
-  | { kind: 'serve'; state: ServeState };
+  | { kind: 'serve'; state: ServeState }
+  | { kind: 'clock'; start: Date };
 
 /** Whether function id `id` of the project has a file. */
 export function functionExists(project: TriggersProject, id: string): boolean {
@@ -54,8 +57,10 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
   readonly onDidChangeTreeData = this.changed.event;
   private readings: ProjectReading[] = [];
   private readonly disposables: vscode.Disposable[] = [];
+  /** Time travel: the clock the view reads started at this time (and runs on at the real pace); undefined: the real clock. */
+  private travel: { start: Date; clock: Clock } | undefined;
 
-  constructor(private readonly serve: ServeProcess, private readonly now: () => Date = () => new Date()) {
+  constructor(private readonly serve: ServeProcess) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/cloudfn.json');
     const timer = setInterval(() => this.changed.fire(undefined), 60_000);
     this.disposables.push(
@@ -66,6 +71,22 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
       this.changed,
     );
     void this.refresh();
+  }
+
+  /** Now, on the view's clock: the real time, or the time travelled to. */
+  now(): Date {
+    return this.travel ? this.travel.clock.now() : systemClock.now();
+  }
+
+  /** The time travelled to (the clock's start), or undefined on the real clock. */
+  get travelledTo(): Date | undefined {
+    return this.travel?.start;
+  }
+
+  /** Sets the view's clock to start at `start` (undefined: back to the real clock). */
+  travelTo(start: Date | undefined): void {
+    this.travel = start && { start, clock: clockFrom(start) };
+    this.changed.fire(undefined);
   }
 
   /** The projects of the workspace as last read, sorted by path. */
@@ -83,8 +104,9 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
   getChildren(node?: TriggerNode): TriggerNode[] {
     if (!node) {
       const serve: TriggerNode = { kind: 'serve', state: this.serve.state };
-      if (this.readings.length === 1) return [...this.projectChildren(this.readings[0]!), serve];
-      return [...this.readings.map((reading): TriggerNode => ({ kind: 'project', reading })), serve];
+      const clock: TriggerNode[] = this.travel ? [{ kind: 'clock', start: this.travel.start }] : [];
+      if (this.readings.length === 1) return [...clock, ...this.projectChildren(this.readings[0]!), serve];
+      return [...clock, ...this.readings.map((reading): TriggerNode => ({ kind: 'project', reading })), serve];
     }
     switch (node.kind) {
       case 'project': return this.projectChildren(node.reading);
@@ -162,6 +184,14 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
         return item;
       }
       case 'serve': return serveItem(node.state);
+      case 'clock': {
+        const item = new vscode.TreeItem('Clock', None);
+        item.description = `${node.start.toISOString().replace(/:00\.000Z$/, 'Z')} (time travel)`;
+        item.tooltip = `Next fire times are computed from ${node.start.toISOString()} on (the clock runs on from there); a serve started now fires the schedules on this clock. Set the clock again with an empty time to go back to the real one.`;
+        item.iconPath = new vscode.ThemeIcon('history');
+        item.contextValue = 'cloudfn.clock';
+        return item;
+      }
     }
   }
 
