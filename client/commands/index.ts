@@ -30,6 +30,7 @@ export const commands: Record<string, CommandFactory> = {
   'exportFixture': database.exportFixture,
   'runSchedule': triggers.runSchedule,
   'simulateHook': triggers.simulateHook,
+  'simulateAuthHook': triggers.simulateAuthHook,
   'startServe': triggers.startServe,
   'stopServe': triggers.stopServe,
   'copyServeUrl': triggers.copyServeUrl,

@@ -1,5 +1,6 @@
 // The commands of CocoBASE triggers: run a schedule now (from the Triggers view, its code lens or the palette),
-// simulate a collection hook with a document of the local database (its code lens), start and stop `cloudfn
+// simulate a collection hook with a document of the local database or an auth hook with an app user (their
+// code lenses), start and stop `cloudfn
 // serve` and copy its URL, and read the projects' cloudfn.json again.
 
 import * as vscode from 'vscode';
@@ -7,10 +8,11 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { CommandFactory, Ctx } from '../ctx';
 import { findProjectFile } from '../../runtime/cocobase/project';
-import type { CollectionHookEvent, TriggersProject } from '../../runtime/cocobase/triggers/projectConfig';
+import type { AuthHookEvent, CollectionHookEvent, TriggersProject } from '../../runtime/cocobase/triggers/projectConfig';
 import { scheduleTarget } from '../../runtime/cocobase/triggers/functions';
 import type { FixtureDocument } from '../../runtime/store/fixtures';
-import { parseClockTime, simulatedHookPayload } from '../views/triggers/triggersModel';
+import type { AppUserSummary } from '../../runtime/store/browse';
+import { parseClockTime, simulatedAuthPayload, simulatedHookPayload } from '../views/triggers/triggersModel';
 import { functionExists, readProject, type TriggerNode } from '../views/triggers/triggersView';
 import { preview } from '../util/preview';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
@@ -73,6 +75,21 @@ export const simulateHook: CommandFactory = (ctx) => async (uri: vscode.Uri, col
   const label = `${event} on ${collection}`;
   await ctx.runner.run(uri, { name: label, spec: { payload, query: {}, headers: { 'x-hook-event': event }, method: 'POST', user: null } },
     { label, triggeredBy: 'db-event' });
+};
+
+/** Runs an auth hook's function with the payload of a picked app user of the local database (or an example one). */
+export const simulateAuthHook: CommandFactory = (ctx) => async (uri: vscode.Uri, event: AuthHookEvent) => {
+  if (await refusedAsUntrusted()) return;
+  const users = await ctx.runtime.db<AppUserSummary[]>({ op: 'app-users', limit: offeredDocuments });
+  const example: AppUserSummary = { id: randomUUID(), email: 'ada@example.com', data: { name: 'Ada' }, roles: [], created_at: new Date().toISOString() };
+  const items = [
+    ...users.map((user) => ({ label: user.email, description: user.id, user })),
+    { label: '$(add) An example user', description: example.email, user: example },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `Simulate ${event}`, placeHolder: 'The app user the hook gets', matchOnDescription: true });
+  if (!pick) return;
+  await ctx.runner.run(uri, { name: event, spec: { payload: simulatedAuthPayload(event, pick.user), query: {}, headers: { 'x-hook-event': event }, method: 'POST', user: null } },
+    { label: event, triggeredBy: 'db-event' });
 };
 
 /** Starts `cloudfn serve` for a project of the workspace (asking which when there are several). */

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseProject, type TriggersProject } from '../../runtime/cocobase/triggers/projectConfig';
 import {
-  authHooks, collectionHooks, definitionLine, functionIdOf, parseClockTime, scheduleItem, serveUrlOf, shortZonedTime, simulatedHookPayload, triggerLenses, triggersOf,
+  authHooks, collectionHooks, definitionLine, functionIdOf, parseClockTime, scheduleItem, serveUrlOf, shortZonedTime, simulatedAuthPayload, simulatedHookPayload,
+  triggerLenses, triggersOf,
 } from '../../client/views/triggers/triggersModel';
 
 const root = path.resolve('/work/project');
@@ -88,11 +89,12 @@ test('a function file\'s id is its path in the project without .py; files outsid
 
 test('the triggers of a function file: its hooks, and the schedules naming it or one of its functions', () => {
   assert.deepEqual(triggersOf(project, 'hooks/on_post', exists), {
-    hooks: [{ collection: 'posts', event: 'post_save' }, { collection: 'posts', event: 'pre_delete' }], schedules: [],
+    hooks: [{ collection: 'posts', event: 'post_save' }, { collection: 'posts', event: 'pre_delete' }], auth: [], schedules: [],
   });
+  assert.deepEqual(triggersOf(project, 'auth/gate', exists), { hooks: [], auth: ['pre_login'], schedules: [] });
   assert.deepEqual(triggersOf(project, 'jobs/cleanup', exists).schedules.map((s) => [s.schedule.name, s.entry]), [['nightly-cleanup', null], ['paused', null], ['broken', null]]);
   assert.deepEqual(triggersOf(project, 'jobs/reports', exists).schedules.map((s) => [s.schedule.name, s.entry]), [['hourly-report', 'hourly']]);
-  assert.deepEqual(triggersOf(project, 'jobs/reports', () => false), { hooks: [], schedules: [] }, 'no file, no schedule');
+  assert.deepEqual(triggersOf(project, 'jobs/reports', () => false), { hooks: [], auth: [], schedules: [] }, 'no file, no schedule');
 });
 
 test('code lenses: Simulate per hook on the entry line, Run as schedule and its next time on main or the entry\'s def', () => {
@@ -100,6 +102,9 @@ test('code lenses: Simulate per hook on the entry line, Run as schedule and its 
   assert.deepEqual(hook.map((lens) => [lens.line, lens.title, lens.action]), [
     [2, '$(zap) Simulate post_save on posts…', { kind: 'simulateHook', collection: 'posts', event: 'post_save' }],
     [2, '$(zap) Simulate pre_delete on posts…', { kind: 'simulateHook', collection: 'posts', event: 'pre_delete' }],
+  ]);
+  assert.deepEqual(triggerLenses(project, 'auth/gate', 'def main():\n    pass\n', 0, now, exists).map((lens) => [lens.line, lens.title, lens.action]), [
+    [0, '$(zap) Simulate pre_login…', { kind: 'simulateAuthHook', event: 'pre_login' }],
   ]);
   const cleanup = triggerLenses(project, 'jobs/cleanup', 'def main():\n    pass\n', 0, now, exists);
   assert.deepEqual(cleanup.map((lens) => [lens.line, lens.title]), [
@@ -148,4 +153,15 @@ test('time travel: the clock is read as --now reads it, and a 02:00 schedule on 
   const item = scheduleItem(project.schedules[0]!, parseClockTime('2026-03-29T00:30Z')!);
   assert.equal(item.next?.toISOString(), '2026-03-29T01:00:00.000Z');
   assert.equal(item.nextLabel, 'next: Sun 03:00 Europe/Berlin');
+});
+
+test('a simulated auth hook gets the payload of the spec for its event', () => {
+  const user = { id: 'u1', email: 'ada@example.com', data: { name: 'Ada' }, roles: ['admin'], created_at: '2026-01-01T00:00:00Z' };
+  assert.deepEqual(simulatedAuthPayload('pre_register', user), { event: 'pre_register', email: 'ada@example.com', data: { name: 'Ada' } });
+  assert.deepEqual(simulatedAuthPayload('pre_login', user), { event: 'pre_login', email: 'ada@example.com', user });
+  assert.deepEqual(simulatedAuthPayload('pre_user_update', user), { event: 'pre_user_update', user, changes: {} });
+  assert.deepEqual(simulatedAuthPayload('post_user_update', user), { event: 'post_user_update', user, old_data: { name: 'Ada' } });
+  for (const event of ['post_register', 'post_login', 'pre_user_delete', 'post_user_delete'] as const) {
+    assert.deepEqual(simulatedAuthPayload(event, user), { event, user });
+  }
 });

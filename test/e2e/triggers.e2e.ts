@@ -2,7 +2,7 @@
 // Code (code-server): the Triggers view lists a schedule with its next fire time and runs it now; the run panel
 // shows its mails and http calls ("Mail & HTTP") and the HTML it returned in a sandboxed preview where the
 // page's <script> did not run, with its source a tab away; a hook's code lens simulates post_save with a
-// document of the local database; serve starts from the view, answers a function over HTTP (the run, and the
+// document of the local database, an auth hook's pre_login with an example user; serve starts from the view, answers a function over HTTP (the run, and the
 // hook its write fired, appear in the run panel from the executions log) and stops; time travel moves the
 // view's clock to a daylight-saving night. Saves
 // docs/images/triggers-view.png, run-panel-mail-http.png and run-panel-executions.png.
@@ -23,7 +23,7 @@ let editor: Editor;
 
 const project = {
   project_id: 'shop',
-  hooks: { collections: { posts: { post_save: 'functions/on_post' } } },
+  hooks: { collections: { posts: { post_save: 'functions/on_post' } }, auth: { pre_login: 'functions/gate' } },
   schedules: [
     { name: 'nightly-cleanup', function_name: 'functions/cleanup', cron_expression: '0 2 * * *', timezone: 'Europe/Berlin', payload: { full: true } },
   ],
@@ -55,6 +55,13 @@ const hookFunction = `def main():
     return {"event": request.get("event"), "title": request.get("document")["title"], "header": request.headers.get("x-hook-event")}
 `;
 
+// An auth hook that refuses example addresses.
+const gateFunction = `def main():
+    if request.get("email", "").endswith("@example.com"):
+        return {"block": True, "reason": "example addresses may not log in"}
+    return {"block": False}
+`;
+
 before(async () => {
   assertCodeServerInstalled();
   assert.ok(fs.existsSync(vsix), `${vsix} is missing: \`npm run test:e2e\` packages it first (npm run package)`);
@@ -64,6 +71,7 @@ before(async () => {
   fs.writeFileSync(path.join(workspace, 'functions', 'cleanup.http.json'), JSON.stringify([{ method: 'GET', url: 'https://api.example.com/rates', json: { usd: 1.08 } }]) + '\n');
   fs.writeFileSync(path.join(workspace, 'functions', 'on_post.py'), hookFunction);
   fs.writeFileSync(path.join(workspace, 'functions', 'publish.py'), publishFunction);
+  fs.writeFileSync(path.join(workspace, 'functions', 'gate.py'), gateFunction);
   // Port 0: serve picks a free port and says which.
   server = await CodeServer.start({ extensions: [vsix], settings: { 'cloudfn.serve.port': 0 } });
   editor = await server.openEditor(workspace);
@@ -92,7 +100,7 @@ async function clickRowAction(label: string, action: string): Promise<void> {
 test('the Triggers view lists the schedule with its next fire time, the hook per collection and serve', async () => {
   const items = await editor.waitForTreeItem('Triggers', 'nightly-cleanup');
   const labels = items.map((item) => item.label);
-  for (const label of ['Schedules', 'nightly-cleanup', 'Hooks', 'posts', 'post_save', 'Serve']) assert.ok(labels.includes(label), `${label} in ${JSON.stringify(labels)}`);
+  for (const label of ['Schedules', 'nightly-cleanup', 'Hooks', 'posts', 'post_save', 'auth', 'pre_login', 'Serve']) assert.ok(labels.includes(label), `${label} in ${JSON.stringify(labels)}`);
   assert.match((await triggerRow('nightly-cleanup')).description, /^next: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) 02:00 Europe\/Berlin$/);
   assert.equal((await triggerRow('post_save')).description, '→ functions/on_post');
   assert.equal((await triggerRow('Serve')).description, 'stopped');
@@ -142,6 +150,16 @@ test('the hook\'s code lens simulates post_save with a document of the local dat
   assert.match(text, /event: "post_save"/);
   assert.match(text, /title: "Hello"/);
   assert.match(text, /header: "post_save"/);
+});
+
+test('the auth hook\'s code lens simulates pre_login with an app user', async () => {
+  await editor.openFile('functions/gate.py');
+  await editor.pickFromCodeLens('Simulate pre_login…', /An example user/);
+  const { text } = await finishedRun(editor, 3);
+  assert.match(text, /as pre_login/);
+  assert.match(text, /email: "ada@example\.com"/);
+  assert.match(text, /block: true/);
+  assert.match(text, /reason: "example addresses may not log in"/);
 });
 
 test('the scheduled function has its lenses: Run as schedule and the next fire time', async () => {
@@ -194,7 +212,9 @@ test('serve starts from the view, answers a function over HTTP at the URL it sho
 test('time travel: with the clock set to the spring-forward night, the 02:00 schedule next fires at 03:00 Berlin time', async () => {
   /** Sets the view's clock through its command's input box (an empty time: the real clock). */
   const setClock = async (time: string): Promise<void> => {
-    await editor.runCommand('cloudfn: Set Trigger Clock (Time Travel)…');
+    // The view's title action (the command palette's pick would wait for a quick input that the input box reuses).
+    await editor.openView('Triggers');
+    await editor.page.locator('.part.sidebar .title-actions .action-label[aria-label^="Set Trigger Clock"]').click();
     const input = editor.page.locator('.quick-input-widget input');
     await editor.waitFor('the trigger clock\'s input box', async () => (await editor.page.locator('.quick-input-title', { hasText: 'Trigger clock' }).isVisible()) && input.isVisible());
     await input.fill(time);

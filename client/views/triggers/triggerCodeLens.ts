@@ -1,5 +1,5 @@
 // The code lenses of trigger functions: "Simulate post_save on posts…" above a collection hook's entry point,
-// and "Run as schedule NAME" with "next: Tue 02:00 Europe/Berlin" above a scheduled function's (or its
+// "Simulate pre_login…" above an auth hook's, and "Run as schedule NAME" with "next: Tue 02:00 Europe/Berlin" above a scheduled function's (or its
 // `file.entry` function's `def`), for the function files of a project whose cloudfn.json names them.
 
 import * as vscode from 'vscode';
@@ -31,9 +31,14 @@ export class TriggerCodeLensProvider implements vscode.CodeLensProvider, vscode.
       const range = new vscode.Range(lens.line, 0, lens.line, 0);
       const action = lens.action;
       if (!action) return new vscode.CodeLens(range, { title: lens.title, command: '', tooltip: lens.tooltip });
-      return action.kind === 'simulateHook'
-        ? new vscode.CodeLens(range, { title: lens.title, command: 'cloudfn.simulateHook', arguments: [document.uri, action.collection, action.event], tooltip: lens.tooltip })
-        : new vscode.CodeLens(range, { title: lens.title, command: 'cloudfn.runSchedule', arguments: [projectFile, action.schedule], tooltip: lens.tooltip });
+      switch (action.kind) {
+        case 'simulateHook':
+          return new vscode.CodeLens(range, { title: lens.title, command: 'cloudfn.simulateHook', arguments: [document.uri, action.collection, action.event], tooltip: lens.tooltip });
+        case 'simulateAuthHook':
+          return new vscode.CodeLens(range, { title: lens.title, command: 'cloudfn.simulateAuthHook', arguments: [document.uri, action.event], tooltip: lens.tooltip });
+        case 'runSchedule':
+          return new vscode.CodeLens(range, { title: lens.title, command: 'cloudfn.runSchedule', arguments: [projectFile, action.schedule], tooltip: lens.tooltip });
+      }
     });
   }
 

@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import type { FixtureDocument } from '../../../runtime/store/fixtures';
+import type { AppUserSummary } from '../../../runtime/store/browse';
 import { hookCalls } from '../../../runtime/cocobase/triggers/events';
 import type { AuthHookEvent, CollectionHookEvent, ScheduleConfig, TriggersProject } from '../../../runtime/cocobase/triggers/projectConfig';
 import { nextFireTimes, scheduleCron, zonedTime } from '../../../runtime/cocobase/triggers/scheduler';
@@ -80,9 +81,10 @@ export function functionIdOf(root: string, file: string): string | undefined {
   return relative.slice(0, -'.py'.length).split(path.sep).join('/');
 }
 
-/** The triggers that run a function file: its collection hooks and the schedules that name it. */
+/** The triggers that run a function file: its collection hooks, its auth hooks and the schedules that name it. */
 export interface FunctionTriggers {
   hooks: Array<{ collection: string; event: CollectionHookEvent }>;
+  auth: AuthHookEvent[];
   schedules: Array<{ schedule: ScheduleConfig; entry: string | null }>;
 }
 
@@ -94,7 +96,8 @@ export function triggersOf(project: TriggersProject, id: string, exists: (id: st
     const target = scheduleTarget(schedule.function_name, exists);
     return target?.id === id ? [{ schedule, entry: target.entry }] : [];
   });
-  return { hooks, schedules };
+  const auth = authHooks(project).filter((hook) => hook.functionName === id).map((hook) => hook.event as AuthHookEvent);
+  return { hooks, auth, schedules };
 }
 
 /**
@@ -124,7 +127,8 @@ export interface TriggerLens {
   title: string;
   tooltip: string;
   /** What a click does; none for a lens that only tells (the next fire time). */
-  action?: { kind: 'simulateHook'; collection: string; event: CollectionHookEvent } | { kind: 'runSchedule'; schedule: string };
+  action?: { kind: 'simulateHook'; collection: string; event: CollectionHookEvent } | { kind: 'simulateAuthHook'; event: AuthHookEvent }
+    | { kind: 'runSchedule'; schedule: string };
 }
 
 /** The line of a top-level `def name(` (or `async def`), or undefined. */
@@ -141,13 +145,19 @@ export function definitionLine(source: string, name: string): number | undefined
  */
 export function triggerLenses(project: TriggersProject, id: string, source: string, mainLine: number | undefined, now: Date,
   exists: (id: string) => boolean): TriggerLens[] {
-  const { hooks, schedules } = triggersOf(project, id, exists);
+  const { hooks, auth, schedules } = triggersOf(project, id, exists);
   const lenses: TriggerLens[] = [];
   if (mainLine !== undefined) {
     for (const { collection, event } of hooks) {
       lenses.push({
         line: mainLine, title: `$(zap) Simulate ${event} on ${collection}…`, action: { kind: 'simulateHook', collection, event },
         tooltip: `Run this hook with the ${event} payload of a document of ${collection} in the local database`,
+      });
+    }
+    for (const event of auth) {
+      lenses.push({
+        line: mainLine, title: `$(zap) Simulate ${event}…`, action: { kind: 'simulateAuthHook', event },
+        tooltip: `Run this hook with the ${event} payload of an app user of the local database`,
       });
     }
   }
@@ -170,4 +180,19 @@ export function parseClockTime(text: string): Date | undefined {
   const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(trimmed) || !trimmed.includes('T') ? trimmed : `${trimmed}Z`;
   const time = Date.parse(zoned);
   return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/**
+ * The payload an auth hook gets for `user` (an app user's public fields, never a password hash; spec §7): `pre_register` the email and data of the sign-up,
+ * `pre_login` the email and the user, `pre_user_update` the user and (no) changes, `post_user_update` the user
+ * and its data as before, the others the user.
+ */
+export function simulatedAuthPayload(event: AuthHookEvent, user: AppUserSummary): Record<string, unknown> {
+  switch (event) {
+    case 'pre_register': return { event, email: user.email, data: user.data };
+    case 'pre_login': return { event, email: user.email, user };
+    case 'pre_user_update': return { event, user, changes: {} };
+    case 'post_user_update': return { event, user, old_data: user.data };
+    default: return { event, user };
+  }
 }
