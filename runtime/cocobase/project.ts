@@ -50,8 +50,11 @@ function readJson(file: string): unknown {
   }
 }
 
-/** Checks the mocks of a file: a list of {method?, url, status?, headers?, json? | body? | error?}. */
-function readMocks(value: unknown, where: string): HttpMock[] {
+/**
+ * Checks the mocks of a file: a list of {method?, url, status?, headers?, json? | body? | error?}; each is
+ * tagged with `file` (its file's name), which the calls it answers report.
+ */
+function readMocks(value: unknown, where: string, file: string): HttpMock[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new UsageError(`${where} must be a list of http mocks`);
   return value.map((mock, index) => {
@@ -68,7 +71,7 @@ function readMocks(value: unknown, where: string): HttpMock[] {
       throw new UsageError(`${at}.headers must be an object of strings`);
     }
     if (mock.error !== undefined && typeof mock.error !== 'string') throw new UsageError(`${at}.error must be a string`);
-    return mock as unknown as HttpMock;
+    return { ...mock, file } as unknown as HttpMock;
   });
 }
 
@@ -120,7 +123,7 @@ export function loadRunContext(functionPath: string | undefined, allowNetwork = 
   const functionFile = path.resolve(functionPath);
   const ownMocksFile = functionFile.replace(/\.py$/, '') + '.http.json';
   context.mock_hint = `an http mock to ${path.basename(ownMocksFile)} or to http_mocks in ${projectFileName}`;
-  const ownMocks = fs.existsSync(ownMocksFile) ? readMocks(readJson(ownMocksFile), ownMocksFile) : [];
+  const ownMocks = fs.existsSync(ownMocksFile) ? readMocks(readJson(ownMocksFile), ownMocksFile, path.basename(ownMocksFile)) : [];
   const projectFile = findProjectFile(path.dirname(functionFile));
   if (!projectFile) return { ...context, http_mocks: ownMocks };
   const project = readJson(projectFile);
@@ -150,7 +153,7 @@ export function loadRunContext(functionPath: string | undefined, allowNetwork = 
     config: (project.config as Record<string, unknown> | undefined) ?? {},
     secrets,
     templates: readTemplates(path.join(root, 'templates')),
-    http_mocks: [...ownMocks, ...readMocks(project.http_mocks, `${projectFile}: "http_mocks"`)],
+    http_mocks: [...ownMocks, ...readMocks(project.http_mocks, `${projectFile}: "http_mocks"`, projectFileName)],
     static_base_url: (project.static_base_url as string | undefined) ?? defaultStaticBaseUrl,
     warnings,
   };

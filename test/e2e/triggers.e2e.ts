@@ -115,7 +115,7 @@ test('Run now runs the schedule; the panel shows Mail & HTTP and the HTML in a s
   assert.match(text, /Mail & HTTP/i);
   assert.match(text, /ops@example\.com/);
   assert.match(text, /Nightly cleanup/);
-  assert.match(text, /GET\s+https:\/\/api\.example\.com\/rates\?base=EUR\s+200\s+answered by a mock/);
+  assert.match(text, /GET\s+https:\/\/api\.example\.com\/rates\?base=EUR\s+200\s+answered by a mock in cleanup\.http\.json/);
   assert.match(text, /POST\s+https:\/\/hooks\.example\.com\/notify\s+—\s+refused \(offline\)/);
 
   // The preview: a frame with an empty sandbox attribute (no scripts, opaque origin), whose heading the script

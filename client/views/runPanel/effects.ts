@@ -23,8 +23,10 @@ export interface HttpCallView {
   /** The answer's status, or `—` when there was none (refused, failed). */
   status: string;
   source: HttpCall['source'];
-  /** Who answered, in words: `answered by a mock`, `sent to the network`, `refused (offline)`. */
+  /** Who answered, in words: `answered by a mock in fetch.http.json`, `sent to the network`, `refused (offline)`. */
   answeredBy: string;
+  /** The file of the mock that answered, when the runtime names it; else null. */
+  mockFile: string | null;
   durationMs: number;
 }
 
@@ -75,7 +77,8 @@ export function mailView(mail: OutboxMail): MailView {
 export function httpCallView(call: HttpCall): HttpCallView {
   return {
     method: call.method, url: call.url, status: call.status === null ? '—' : String(call.status), source: call.source,
-    answeredBy: answeredBy[call.source], durationMs: call.duration_ms,
+    answeredBy: call.mock_file ? `${answeredBy[call.source]} in ${call.mock_file}` : answeredBy[call.source], mockFile: call.mock_file ?? null,
+    durationMs: call.duration_ms,
   };
 }
 
