@@ -40,6 +40,12 @@ export class Config {
     return Math.max(this.settings.get<number>('memoryLimitMb') ?? 512, 32);
   }
 
+  /** The port `cloudfn serve` listens on when started from the editor (the CLI's default, 1337). */
+  get servePort(): number {
+    const port = this.settings.get<number>('serve.port') ?? 1337;
+    return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 1337;
+  }
+
   /** Adds one pattern to the workspace's function globs (the "Mark File as Cloud Function" command). */
   async addFunctionGlob(glob: string): Promise<void> {
     const globs = this.functionGlobs;

@@ -1,6 +1,6 @@
 // The extension's context: creates and owns every long-lived object (settings, function files, runtime
-// client, language client, run panel, data explorer, code lenses, Parse Cloud Code runner and diagnostics,
-// the Testing view's tests, status bar, log) and their disposables, the commands' included (registered by extensionMain.ts from the
+// client, language client, run panel and its executions feed, data explorer, code lenses, the Triggers view and
+// serve, Parse Cloud Code runner and diagnostics, the Testing view's tests, status bar, log) and their disposables, the commands' included (registered by extensionMain.ts from the
 // table of client/commands/).
 
 import * as vscode from 'vscode';
@@ -22,6 +22,10 @@ import { LegacyDiagnostics } from './parse/legacyDiagnostics';
 import { ParseRunner } from './parse/runner';
 import { FunctionTests } from './testing/functionTests';
 import type { RunRecord } from './views/runPanel/runHistory';
+import { functionFile, TriggersView } from './views/triggers/triggersView';
+import { ExecutionFeed } from './views/runPanel/executionFeed';
+import { ServeProcess } from './views/triggers/serveProcess';
+import { TriggerCodeLensProvider } from './views/triggers/triggerCodeLens';
 
 /** A command's handler: what VS Code calls with the command's arguments. */
 export type Cmd = (...args: never[]) => unknown;
@@ -41,6 +45,11 @@ export class Ctx implements vscode.Disposable {
   readonly explorer: DataExplorer;
   readonly runner: Runner;
   readonly parseRunner: ParseRunner;
+  /** `cloudfn serve` started from the editor, and the Triggers view that shows it with the projects' triggers. */
+  readonly serve: ServeProcess;
+  readonly triggers: TriggersView;
+  /** Runs fired elsewhere (serve, hooks, schedules), read from the executions log into the run panel. */
+  private readonly executions: ExecutionFeed;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(context: vscode.ExtensionContext) {
@@ -66,6 +75,12 @@ export class Ctx implements vscode.Disposable {
     const parseLens = new ParseCodeLensProvider(cloudFiles, (uri) => this.parseRunner.userFor(uri)?.label);
     const legacy = new LegacyDiagnostics(cloudFiles);
     const statusBar = new RuntimeStatusBar();
+    const serveLog = vscode.window.createOutputChannel('cloudfn serve');
+    this.serve = new ServeProcess(path.join(dist, 'parse.js'), (line) => serveLog.appendLine(line));
+    this.triggers = new TriggersView(this.serve);
+    const triggerLens = new TriggerCodeLensProvider(() => this.triggers.now());
+    this.executions = new ExecutionFeed(this.runtime, this.panel, (name) => functionFile(this.triggers.projects, name),
+      () => this.serve.state.kind === 'serving', (message) => this.log.warn(message));
     // The tests run the workspace's code: listed everywhere, runnable in a trusted workspace only.
     const tests = new FunctionTests(path.join(dist, 'testRunner.js'), this.config, () => vscode.workspace.isTrusted);
     if (!vscode.workspace.isTrusted) statusBar.show({ kind: 'stopped', reason: 'Running functions is disabled in this untrusted workspace.' });
@@ -83,6 +98,9 @@ export class Ctx implements vscode.Disposable {
         previous = state.kind;
       }),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
+      serveLog, this.serve, this.triggers, triggerLens, this.executions, this.triggers.onDidChangeTreeData(() => triggerLens.refresh()),
+      this.serve.onDidChange((state) => void vscode.commands.executeCommand('setContext', 'cloudfn.serving', state.kind !== 'stopped')),
+      vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, triggerLens),
       vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, new MainTemplateActions(), MainTemplateActions.metadata),
       parseLens, legacy, this.parseRunner, this.parseRunner.onDidChangeUser(() => parseLens.refresh()),
       vscode.languages.registerCodeLensProvider({ language: 'javascript', scheme: 'file' }, parseLens),
@@ -116,13 +134,14 @@ export class Ctx implements vscode.Disposable {
   /** Runs a run of the history again as it was (a Python function with its payload, or a Parse request). */
   rerun(record: RunRecord): Promise<unknown> {
     if (record.parse) return this.parseRunner.rerun(record);
-    return this.runner.run(vscode.Uri.file(record.file), { name: record.payloadName, spec: record.spec });
+    return this.runner.run(vscode.Uri.file(record.file), { name: record.payloadName, spec: record.spec }, record.as);
   }
 
   /** Starts the background parts without blocking activation: function files, language server, runtime. */
   start(): void {
     void this.functionFiles.refresh();
     this.explorer.watch(this.config.databasePath);
+    this.executions.watch(this.config.databasePath);
     this.startRuntime();
   }
 
@@ -148,6 +167,7 @@ export class Ctx implements vscode.Disposable {
   async restartRuntime(): Promise<void> {
     await this.runtime.restart({ dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb });
     this.explorer.watch(this.config.databasePath);
+    this.executions.watch(this.config.databasePath);
     this.explorer.refresh();
   }
 

@@ -15,6 +15,7 @@ import { exportFixture, FixtureError, importFixture } from '../runtime/store/fix
 import { listAppUsers, listCollections, listDocuments, listParseClasses, listParseObjects } from '../runtime/store/browse';
 import { EditorParseApps } from './parseApps';
 import { LineBatcher } from './lineBatcher';
+import { ExecutionLog } from '../runtime/cocobase/triggers/executions';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
 const supervisor = new PythonSupervisor({
@@ -50,6 +51,7 @@ async function answerDb(request: DbRequest): Promise<unknown> {
     case 'app-users': return listAppUsers(store, request.limit);
     case 'parse-classes': return listParseClasses(store);
     case 'parse-objects': return listParseObjects(store, request.className, request.limit);
+    case 'executions': return new ExecutionLog(store).list({ since: request.since, limit: request.limit });
     case 'export': return exportFixture(store);
     case 'import': {
       store.begin();

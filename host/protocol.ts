@@ -15,7 +15,9 @@ export type DbRequest =
   | { op: 'export' }
   | { op: 'import'; fixture: unknown; replace: boolean }
   | { op: 'parse-classes' }
-  | { op: 'parse-objects'; className: string; limit: number };
+  | { op: 'parse-objects'; className: string; limit: number }
+  /** The executions log (runs fired by serve, hooks, schedules), newest first, from `since` (ISO 8601) on. */
+  | { op: 'executions'; since: string; limit: number };
 
 /** One Parse REST request of the editor (a code lens), answered by the host's ParseApp for that cloud file. */
 export interface ParseHostRequest {

@@ -6,6 +6,7 @@ import * as python from './python';
 import * as parse from './parse';
 import * as runs from './runs';
 import * as database from './database';
+import * as triggers from './triggers';
 
 export const commands: Record<string, CommandFactory> = {
   'run': python.run,
@@ -27,4 +28,12 @@ export const commands: Record<string, CommandFactory> = {
   'resetDatabase': database.resetDatabase,
   'importFixture': database.importFixture,
   'exportFixture': database.exportFixture,
+  'runSchedule': triggers.runSchedule,
+  'simulateHook': triggers.simulateHook,
+  'simulateAuthHook': triggers.simulateAuthHook,
+  'startServe': triggers.startServe,
+  'stopServe': triggers.stopServe,
+  'copyServeUrl': triggers.copyServeUrl,
+  'refreshTriggers': triggers.refreshTriggers,
+  'setTriggerClock': triggers.setTriggerClock,
 };

@@ -13,7 +13,8 @@ import { emptyPayloadName, lastRunName, type RunChoices } from './runChoices';
 import type { RuntimeClient } from '../runtimeClient';
 import { outputLine, runEndLine, runStartLine } from '../views/runLog';
 import type { RunPanel } from '../views/runPanel/runPanel';
-import { sentRequestOf, type RunRecord } from '../views/runPanel/runHistory';
+import { sentRequestOf, type RunAs, type RunRecord } from '../views/runPanel/runHistory';
+import { scheduledSource } from '../../runtime/cocobase/triggers/functions';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
 import { hasUnsavedChanges } from '../util/documentText';
 import { refusedAsRunning } from '../util/runningNotice';
@@ -29,8 +30,11 @@ export class Runner {
     private readonly userAgent: string,
   ) {}
 
-  /** Runs the function with its chosen payload (or the one given). Resolves with the result once shown. */
-  async run(uri: vscode.Uri, payload?: NamedPayload): Promise<RunResult | undefined> {
+  /**
+   * Runs the function with its chosen payload (or the one given). Resolves with the result once shown. `as`: the
+   * run stands in for a trigger (a schedule, a hook), reported as that trigger's and not kept as the last run.
+   */
+  async run(uri: vscode.Uri, payload?: NamedPayload, as?: RunAs): Promise<RunResult | undefined> {
     if (await refusedAsUntrusted()) return undefined;
     if (refusedAsRunning(this.runtime)) return undefined;
     let named: NamedPayload;
@@ -44,10 +48,13 @@ export class Runner {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const label = vscode.workspace.asRelativePath(uri, false);
-    const run = buildRunRequest({ source: document.getText(), filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent);
+    const source = as?.entry ? scheduledSource(document.getText(), as.entry) : document.getText();
+    // The file's path: its project (cloudfn.json config, secrets, templates, http mocks) is the run's context, as in the CLI.
+    const run = { ...buildRunRequest({ source, filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent), functionPath: uri.fsPath, triggeredBy: as?.triggeredBy };
     const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec, sentRequestOf(run));
+    record.as = as;
     // A named payload comes from the payloads file, as the editor shows it.
-    record.unsaved = named.name !== emptyPayloadName && named.name !== lastRunName && hasUnsavedChanges(payloadsFileFor(uri.fsPath));
+    record.unsaved = !as && named.name !== emptyPayloadName && named.name !== lastRunName && hasUnsavedChanges(payloadsFileFor(uri.fsPath));
     this.panel.show(true, uri);
     this.panel.started(record);
     this.log.info(runStartLine(label, named.name, named.spec.user));
@@ -61,7 +68,7 @@ export class Runner {
     output.flush();
     this.panel.finished(record, result);
     (result.success ? this.log.info : this.log.error).call(this.log, runEndLine(label, result));
-    await this.choices.setLastRun(uri, named.spec);
+    if (!as) await this.choices.setLastRun(uri, named.spec);
     if (result.committed) this.explorer.refresh();
     return result;
   }

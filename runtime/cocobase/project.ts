@@ -54,8 +54,11 @@ export function readProjectJson(file: string): unknown {
   }
 }
 
-/** Checks the mocks of a file: a list of {method?, url, status?, headers?, json? | body? | error?}. */
-function readMocks(value: unknown, where: string): HttpMock[] {
+/**
+ * Checks the mocks of a file: a list of {method?, url, status?, headers?, json? | body? | error?}; each is
+ * tagged with `file` (its file's name), which the calls it answers report.
+ */
+function readMocks(value: unknown, where: string, file: string): HttpMock[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new UsageError(`${where} must be a list of http mocks`);
   return value.map((mock, index) => {
@@ -72,7 +75,7 @@ function readMocks(value: unknown, where: string): HttpMock[] {
       throw new UsageError(`${at}.headers must be an object of strings`);
     }
     if (mock.error !== undefined && typeof mock.error !== 'string') throw new UsageError(`${at}.error must be a string`);
-    return mock as unknown as HttpMock;
+    return { ...mock, file } as unknown as HttpMock;
   });
 }
 
@@ -124,7 +127,7 @@ export function loadRunContext(functionPath: string | undefined, allowNetwork = 
   const functionFile = path.resolve(functionPath);
   const ownMocksFile = functionFile.replace(/\.py$/, '') + '.http.json';
   context.mock_hint = `an http mock to ${path.basename(ownMocksFile)} or to http_mocks in ${projectFileName}`;
-  const ownMocks = fs.existsSync(ownMocksFile) ? readMocks(readProjectJson(ownMocksFile), ownMocksFile) : [];
+  const ownMocks = fs.existsSync(ownMocksFile) ? readMocks(readProjectJson(ownMocksFile), ownMocksFile, path.basename(ownMocksFile)) : [];
   const projectFile = findProjectFile(path.dirname(functionFile));
   if (!projectFile) return { ...context, http_mocks: ownMocks };
   const project = readProjectJson(projectFile);
@@ -154,7 +157,7 @@ export function loadRunContext(functionPath: string | undefined, allowNetwork = 
     config: (project.config as Record<string, unknown> | undefined) ?? {},
     secrets,
     templates: readTemplates(path.join(root, 'templates')),
-    http_mocks: [...ownMocks, ...readMocks(project.http_mocks, `${projectFile}: "http_mocks"`)],
+    http_mocks: [...ownMocks, ...readMocks(project.http_mocks, `${projectFile}: "http_mocks"`, projectFileName)],
     static_base_url: (project.static_base_url as string | undefined) ?? defaultStaticBaseUrl,
     warnings,
   };

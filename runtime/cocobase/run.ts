@@ -62,6 +62,8 @@ export interface HttpMock {
   body?: string;
   /** Instead of an answer: the call fails with ConnectionError and this message. */
   error?: string;
+  /** The file the mock was read from (`fetch.http.json`, `cloudfn.json`), set by cloudfn. */
+  file?: string;
 }
 
 /** What a run's sandbox knows of its project (snake_case: it is read by the Python side as it is). */
@@ -98,6 +100,8 @@ export interface HttpCall {
   status: number | null;
   source: 'mock' | 'network' | 'refused';
   duration_ms: number;
+  /** The file of the mock that answered (`fetch.http.json`, `cloudfn.json`); only on calls a mock answered. */
+  mock_file?: string;
 }
 
 /** The side effects a run reports instead of performing them (spec §6). */

@@ -74,7 +74,7 @@ test('run --json of an HTML page: the HTML text, its content type and status, th
   assert.match(json.result as string, /<li>Cake &lt;big&gt;: 3\.61<\/li>/);
   assert.match(json.result as string, /href="http:\/\/localhost:8787\/static\/site.css"/);
   const [call] = json.http_calls as Record<string, unknown>[];
-  assert.deepEqual({ ...call, duration_ms: 0 }, { method: 'GET', url: 'https://api.exchangerate.example/latest?base=EUR', status: 200, source: 'mock', duration_ms: 0 });
+  assert.deepEqual({ ...call, duration_ms: 0 }, { method: 'GET', url: 'https://api.exchangerate.example/latest?base=EUR', status: 200, source: 'mock', duration_ms: 0, mock_file: 'cloudfn.json' });
 });
 
 test('the readable report shows Mail & HTTP', () => {

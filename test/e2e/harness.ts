@@ -667,13 +667,14 @@ export class Editor {
     return this.page.locator('.pane').filter({ has: this.page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(viewTitle)}$`, 'i') }) });
   }
 
-  /** Shows a view of the sidebar or panel by its title (quick access "view "), expanded. */
+  /** Shows a view of the sidebar or panel by its title (quick access "view "), expanded (or the only view of its container). */
   async openView(viewTitle: string): Promise<Locator> {
     const pane = this.viewPane(viewTitle);
     if (!(await pane.first().isVisible())) await this.pickQuickInputRow(`view ${viewTitle}`, viewTitle, `the view "${viewTitle}" in Open View`);
     const header = pane.first().locator('.pane-header');
     await this.waitFor(`the view "${viewTitle}" to be expanded`, async () => {
-      if (!(await header.isVisible())) return false;
+      // The only view of a view container shows no header of its own (the container's title names it).
+      if (!(await header.isVisible())) return pane.first().locator('.pane-body').isVisible();
       if ((await header.getAttribute('aria-expanded')) === 'true') return true;
       await header.click();
       return false;

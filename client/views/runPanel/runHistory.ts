@@ -2,9 +2,12 @@
 // and, once it ended, its result. Pure data, shared with the webview through postMessage.
 
 import type { ParseHostResult } from '../../../host/protocol';
-import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult } from '../../../runtime/cocobase/run';
+import { emptyRequestInput, type RequestInput, type RunRequest, type RunResult, type TriggeredBy } from '../../../runtime/cocobase/run';
 import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
 import { changesView } from './changeDiff';
+import { effectsView, renderedHtml, type EffectsView } from './effects';
+import { executionRequest, executionResult } from './executions';
+import type { ExecutionRecord } from '../../../runtime/cocobase/triggers/executions';
 import { indentJsonText } from '../../../runtime/cocobase/resultText';
 
 export interface RunRecord {
@@ -19,6 +22,10 @@ export interface RunRecord {
   user: string | null;
   /** The request as it was sent (defaults filled in), shown in the panel for both dialects. */
   sent: SentRequest;
+  /** What the run stood in for, when not a plain run (a schedule's run, a simulated hook). */
+  as?: RunAs;
+  /** A run the editor did not start (serve, a hook, a schedule): its execution's id, and the one whose write fired it. */
+  execution?: { id: string; parentId: string | null };
   /** The payload (or params) came from an open file with unsaved edits. */
   unsaved?: boolean;
   startedAt: number;
@@ -31,6 +38,15 @@ export interface RunRecord {
   result: RunResult | null;
   /** A Parse Cloud Code run: the request sent and, once answered, Parse Server's status, body and logs. */
   parse?: ParseRun;
+}
+
+/** A run standing in for a trigger: what it is said to be, what the result reports as its trigger, its entry. */
+export interface RunAs {
+  /** `schedule nightly-cleanup`, `post_save on posts`. */
+  label: string;
+  triggeredBy: TriggeredBy;
+  /** A schedule's `file.entry`: the module-level function the run calls instead of `main`. */
+  entry?: string;
 }
 
 /** A request as a run sent it: a Python run's request, or a Parse REST request. */
@@ -66,8 +82,11 @@ export const maxHistory = 20;
 /** Output lines the panel holds per run (the last ones); "Open full output" shows them all. */
 export const panelOutputLines = 10_000;
 
-/** A run as the webview gets it: its total line count and only its last lines of output, sent once. */
-export type PanelRun = RunRecord & { outputTotal: number };
+/**
+ * A run as the webview gets it: its total line count and only its last lines of output, sent once; its mails
+ * and http calls ("Mail & HTTP", null when none) and the HTML it returned (null when it returned none).
+ */
+export type PanelRun = RunRecord & { outputTotal: number; effects: EffectsView | null; html: string | null };
 
 /**
  * The run as the webview gets it: the last `panelOutputLines` of its output, and no second copy of them in the
@@ -77,7 +96,7 @@ export function panelView(run: RunRecord): PanelRun {
   const output = run.output.length > panelOutputLines ? run.output.slice(-panelOutputLines) : run.output;
   const result = run.result && { ...run.result, output: '', changes: changesView(run.result.changes) };
   const parse = run.parse?.response ? { ...run.parse, response: { ...run.parse.response, logs: [], changes: changesView(run.parse.response.changes) } } : run.parse;
-  return { ...run, output, outputTotal: run.output.length, result, parse };
+  return { ...run, output, outputTotal: run.output.length, result, parse, effects: effectsView(run.result), html: renderedHtml(run.result) };
 }
 
 /** Lines as the panel holds them: one entry per line (a log entry of several lines becomes several). */
@@ -135,6 +154,25 @@ export class RunHistory {
     run.failure = parseFailure(message, response?.stack, roots, run.file);
   }
 
+  /**
+   * Adds a run of the executions log (fired by serve, a hook or a schedule) as a finished run, once: an
+   * execution already in the history is not added again (undefined). `file`: its function file, when known.
+   */
+  addExecution(record: ExecutionRecord, file: string): RunRecord | undefined {
+    if (this.runs.some((run) => run.execution?.id === record.id)) return undefined;
+    const { spec, sent, as } = executionRequest(record);
+    const label = `${record.function_name}.py`;
+    const startedAt = Date.parse(record.started_at);
+    const run: RunRecord = {
+      id: this.nextId++, file, label, payloadName: as.label, spec, user: null, sent, as, execution: { id: record.id, parentId: record.parent_id },
+      startedAt, endedAt: startedAt + record.duration_ms, status: 'running', failure: null, output: [], result: null,
+    };
+    this.finish(run, executionResult(record));
+    run.endedAt = startedAt + record.duration_ms;
+    this.runs = [run, ...this.runs].slice(0, maxHistory);
+    return run;
+  }
+
   finish(run: RunRecord, result: RunResult): void {
     run.result = result;
     run.endedAt = Date.now();
@@ -160,6 +198,8 @@ export function resultJson(run: RunRecord): string | undefined {
 export type PanelMessage =
   | { type: 'history'; runs: readonly PanelRun[]; selected: number | null }
   | { type: 'run'; run: PanelRun }
+  /** A run added to the history without being shown (a run fired elsewhere while one of the editor's runs goes on). */
+  | { type: 'added'; run: PanelRun }
   /** More lines of a running run's output (a batch), and how many it has printed in all. */
   | { type: 'output'; runId: number; lines: string[]; total: number };
 

@@ -1,12 +1,16 @@
 // The run panel: one webview in a fixed column right of the code, showing each run's request, status, returned
 // value (a lazily built JSON tree), streamed print output, error with a clickable traceback, and database
-// changes, with a history of recent runs to compare and re-run. Files it opens go to the code's group. Themed
-// with VS Code's CSS variables and codicons; strict CSP.
+// changes, mails and http calls ("Mail & HTTP"), returned HTML in a sandboxed preview, with a history of recent
+// runs to compare and re-run. Files it opens go to the code's group. Themed with VS Code's CSS variables and
+// codicons; strict CSP: scripts only by nonce, nothing loaded from the network. Inline styles and data: images
+// are allowed so that a previewed page or mail (a sandboxed srcdoc frame, which inherits this policy) keeps its
+// look; the panel itself builds its DOM from text only.
 
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
 import type { ParseHostResult } from '../../../host/protocol';
 import type { RunResult } from '../../../runtime/cocobase/run';
+import type { ExecutionRecord } from '../../../runtime/cocobase/triggers/executions';
 import { panelView, resultJson, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
 import { LineBatcher } from '../../../host/lineBatcher';
 import { FailureMarks } from '../failureMarks';
@@ -83,6 +87,20 @@ export class RunPanel implements vscode.Disposable {
     this.post({ type: 'run', run: panelView(run) });
   }
 
+  /**
+   * Adds runs of the executions log (fired by serve, a hook, a schedule) to the history, oldest first; the
+   * newest is shown unless one of the editor's runs is going on. `fileOf`: a function's file, or ''.
+   */
+  addExecutions(records: readonly ExecutionRecord[], fileOf: (functionName: string) => string): void {
+    const busy = this.history.all.some((run) => run.status === 'running');
+    for (const record of [...records].reverse()) {
+      const run = this.history.addExecution(record, fileOf(record.function_name));
+      if (!run) continue;
+      if (!busy) this.selected = run.id;
+      this.post({ type: busy ? 'added' : 'run', run: panelView(run) });
+    }
+  }
+
   finishedParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
     this.history.finishParse(run, response, error, (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath));
     this.marks.finished(run);
@@ -145,7 +163,7 @@ export class RunPanel implements vscode.Disposable {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline'; img-src ${webview.cspSource} data:; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link href="${media('codicon.css')}" rel="stylesheet">
 <link href="${media('runPanel.css')}" rel="stylesheet">

@@ -175,6 +175,8 @@ class Http:
         mock = next((m for m in self._mocks if _mock_matches(m, method, url)), None)
         if mock is not None:
             call["source"] = "mock"
+            if mock.get("file"):
+                call["mock_file"] = mock["file"]
             call["duration_ms"] = round((_time_module.perf_counter() - started) * 1000, 3)
             if mock.get("error"):
                 raise ConnectionError(f"{method} {url} failed: {mock['error']} (an http mock)")

@@ -38,21 +38,42 @@ export function loadFunction(root: string, id: string): FunctionCode | undefined
   return { id, file, source, filename: `${id}.py` };
 }
 
+/** What a schedule runs: a file's `main`, or (`file.entry`) its module-level function `entry`. */
+export interface ScheduleTarget {
+  /** The function file's id (`reports/daily`). */
+  id: string;
+  /** The module-level function called instead of `main`, or null. */
+  entry: string | null;
+}
+
 /**
- * A schedule's `function_name`: `file` runs `main` of `file.py`; `file.entry` (when `file.entry.py` is not
- * itself a function) calls `entry()` with no arguments through a `main` appended after the file's text, so
- * line numbers are kept. Undefined when neither file exists.
+ * The file a schedule's `function_name` names: `file` runs `main` of `file.py`; `file.entry` (when
+ * `file.entry.py` is not itself a function) calls `entry()` of `file.py`. Undefined when neither file exists
+ * (`exists` tells whether a function id has a file).
  */
-export function loadScheduledFunction(root: string, functionName: string): FunctionCode | undefined {
-  const whole = loadFunction(root, functionName);
-  if (whole) return whole;
+export function scheduleTarget(functionName: string, exists: (id: string) => boolean): ScheduleTarget | undefined {
+  if (exists(functionName)) return { id: functionName, entry: null };
   const dot = functionName.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const entry = functionName.slice(dot + 1);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(entry)) return undefined;
-  const code = loadFunction(root, functionName.slice(0, dot));
-  if (!code) return undefined;
-  return { ...code, id: functionName, source: `${code.source}\n\ndef main():\n    return ${entry}()\n` };
+  const id = functionName.slice(0, dot);
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(entry) && exists(id) ? { id, entry } : undefined;
+}
+
+/**
+ * A schedule's function ready to run (see scheduleTarget): `file.entry` calls `entry()` with no arguments
+ * through a `main` appended after the file's text, so line numbers are kept. Undefined when neither file exists.
+ */
+export function loadScheduledFunction(root: string, functionName: string): FunctionCode | undefined {
+  const target = scheduleTarget(functionName, (id) => loadFunction(root, id) !== undefined);
+  const code = target && loadFunction(root, target.id);
+  if (!target || !code) return undefined;
+  return target.entry === null ? code : { ...code, id: functionName, source: scheduledSource(code.source, target.entry) };
+}
+
+/** A file's text with a `main` that calls its module-level function `entry()` appended (line numbers kept). */
+export function scheduledSource(source: string, entry: string): string {
+  return `${source}\n\ndef main():\n    return ${entry}()\n`;
 }
 
 /** A local function URL's path, parsed: the project id it names (for the SDKs' shape) and the function id. */

@@ -1,8 +1,10 @@
 // The run panel's webview script: renders the run history and the selected run (the request it sent, status,
 // returned value as a JSON tree built lazily as it is opened, output in a virtualised scroll box, error with
 // links to the places it names, database changes with each update's changed fields) from the extension's
-// messages. Finished runs keep their built view for switching back. Plain DOM, text only through textContent:
-// nothing a function returns is parsed as HTML.
+// messages, the mails and http calls of a run ("Mail & HTTP") and the HTML it returned. Finished runs keep their
+// built view for switching back. Plain DOM, text only through textContent: nothing a function returns is parsed
+// as HTML in the panel; returned HTML is only shown inside an iframe with sandbox="" (no scripts, an opaque
+// origin) through srcdoc, which keeps the panel's CSP.
 // @ts-check
 
 (function () {
@@ -287,6 +289,71 @@
     return box;
   }
 
+  /**
+   * HTML shown two ways, switched by two tabs: rendered in a sandboxed frame (sandbox="": no script runs, the
+   * frame has an opaque origin and cannot reach the panel; the panel's CSP applies to it) and as its source.
+   */
+  function htmlView(html, label) {
+    const box = el('div', 'html-view');
+    const tabs = el('div', 'html-tabs');
+    tabs.setAttribute('role', 'tablist');
+    const frame = /** @type {HTMLIFrameElement} */ (el('iframe', 'html-preview'));
+    frame.setAttribute('sandbox', '');
+    frame.title = `${label} (sandboxed preview)`;
+    frame.srcdoc = html;
+    const source = el('pre', 'html-source', html);
+    source.hidden = true;
+    const tab = (text, show) => {
+      const button = el('button', 'html-tab', text);
+      button.setAttribute('role', 'tab');
+      button.addEventListener('click', () => {
+        for (const other of tabs.children) other.classList.toggle('selected', other === button);
+        frame.hidden = show !== frame;
+        source.hidden = show !== source;
+      });
+      return button;
+    };
+    const preview = tab('Preview', frame);
+    preview.classList.add('selected');
+    tabs.append(preview, tab('Source', source));
+    box.append(tabs, frame, source);
+    return box;
+  }
+
+  /** The mails of a run's outbox (recorded, never sent) and its outgoing http calls with who answered them. */
+  function effectsSection(effects) {
+    const box = el('div', 'effects');
+    if (effects.mails.length) {
+      box.append(el('p', 'summary', `${effects.mails.length} mail${effects.mails.length === 1 ? '' : 's'} recorded in the outbox (not sent)`));
+      for (const mail of effects.mails) {
+        const details = el('details', 'mail');
+        const summary = el('summary');
+        summary.append(icon('mail'), el('span', 'mail-to', ` ${mail.to}`), el('span', 'mail-subject', ` · ${mail.subject}`));
+        details.append(summary, el('p', 'mail-excerpt', mail.excerpt));
+        // The body's full view is built when the mail is opened: no frame for a closed mail.
+        details.addEventListener('toggle', () => {
+          if (!details.open || details.dataset.built) return;
+          details.dataset.built = '1';
+          if (mail.html !== null) details.append(htmlView(mail.html, `Mail to ${mail.to}`));
+          else if (mail.body !== null) details.append(el('pre', 'mail-body', mail.body));
+        });
+        box.append(details);
+      }
+    }
+    if (effects.calls.length) {
+      box.append(el('p', 'summary', `${effects.calls.length} http call${effects.calls.length === 1 ? '' : 's'}`));
+      const table = el('table', 'http-calls');
+      for (const call of effects.calls) {
+        const row = el('tr', `http-call source-${call.source}`);
+        row.append(el('td', 'http-method', call.method), el('td', 'http-url', call.url), el('td', 'http-status', call.status),
+          el('td', 'http-source', call.answeredBy), el('td', 'http-time', `${call.durationMs.toFixed(1)} ms`));
+        table.append(row);
+      }
+      box.append(table);
+    }
+    return section('Mail & HTTP', 'mail', box);
+  }
+
   /** The request a run sent, for either dialect: method, target (and Parse's status), user, then payload or body, query and headers. */
   function requestSection(run) {
     const sent = run.sent;
@@ -305,15 +372,32 @@
     return section(run.unsaved ? 'Request (unsaved edits sent)' : 'Request', 'arrow-right', box);
   }
 
+  /**
+   * The runs newest first, except that a run fired by another run's write (a hook of an execution) follows the
+   * run that fired it, oldest first, when that run is in the history.
+   */
+  function historyOrder() {
+    const byExecution = new Map();
+    for (const run of runs.values()) if (run.execution) byExecution.set(run.execution.id, run);
+    const parentOf = (run) => (run.execution && run.execution.parentId ? byExecution.get(run.execution.parentId) : undefined);
+    const ordered = [];
+    const add = (run, child) => {
+      ordered.push({ run, child });
+      const children = [...runs.values()].filter((other) => parentOf(other) === run).sort((a, b) => a.id - b.id);
+      for (const other of children) add(other, true);
+    };
+    for (const run of [...runs.values()].sort((a, b) => b.id - a.id)) if (!parentOf(run)) add(run, false);
+    return ordered;
+  }
+
   function renderHistory() {
     const nav = /** @type {HTMLElement} */ (document.getElementById('history'));
     nav.replaceChildren();
-    const ordered = [...runs.values()].sort((a, b) => b.id - a.id);
-    for (const run of ordered) {
-      const item = el('button', `history-item${run.id === selected ? ' selected' : ''} status-${run.status}`);
+    for (const { run, child } of historyOrder()) {
+      const item = el('button', `history-item${run.id === selected ? ' selected' : ''} status-${run.status}${child ? ' history-child' : ''}`);
       item.dataset.runId = String(run.id);
       const file = run.label.split('/').pop();
-      const input = `${run.parse ? 'params' : 'payload'}: ${run.payloadName}${run.unsaved ? ' (unsaved)' : ''}`;
+      const input = run.execution ? `${child ? '↳ ' : ''}${run.as.label}` : `${run.parse ? 'params' : 'payload'}: ${run.payloadName}${run.unsaved ? ' (unsaved)' : ''}`;
       item.title = `#${run.id} · ${run.parse ? `${run.parse.target} · ` : ''}${run.label} · ${input} · ${new Date(run.startedAt).toLocaleTimeString()}`;
       const text = el('span', 'history-text');
       text.append(el('span', 'history-label', run.parse ? `${run.parse.target} · ${file}` : file),
@@ -361,6 +445,7 @@
         el('span', 'run-user', `user: ${run.user ?? 'anonymous'}`), el('span', 'run-time', elapsed(run)));
     }
     if (run.result && run.result.status_code !== null) meta.append(el('span', 'run-http', `HTTP ${run.result.status_code}`));
+    if (run.as) meta.append(el('span', 'run-trigger', `${run.execution ? 'fired by' : 'as'} ${run.as.label}`));
     const actions = el('div', 'actions');
     if (run.status === 'running') {
       const cancel = el('button', 'cancel');
@@ -383,11 +468,14 @@
     }
     const result = run.result;
     if (run.failure) main.append(errorSection(run.failure));
-    if (result && result.success) {
+    if (result && result.success && run.html !== null) {
+      main.append(section('Result (HTML)', 'preview', htmlView(run.html, 'Returned HTML'), openButton('Open result as JSON', 'json', { type: 'openResult', runId: run.id })));
+    } else if (result && result.success) {
       const box = el('div', 'run-result');
       box.append(jsonTree(resultValue(run)));
       main.append(section('Result', 'json', box, openButton('Open result as JSON', 'json', { type: 'openResult', runId: run.id })));
     }
+    if (run.effects) main.append(effectsSection(run.effects));
     main.append(outputSection(run, 'Output'));
     if (result) main.append(section('Database changes', 'database', changesBlock(result.changes)));
   }
@@ -438,6 +526,10 @@
         runs.set(message.run.id, message.run);
         selected = message.run.id;
         render();
+        break;
+      case 'added':
+        runs.set(message.run.id, message.run);
+        renderHistory();
         break;
       case 'output': {
         const run = runs.get(message.runId);
