@@ -62,7 +62,7 @@ export interface BeginOptions {
    * commits of others up to its first write (read committed), then holds the lock to its end.
    */
   lockOnFirstWrite?: boolean;
-  /** How long the first write waits for the lock before it fails with DatabaseLockedError (default: FileLock's). */
+  /** How long the lock is waited for (at begin, or at the first write) before DatabaseLockedError (default: FileLock's). */
   lockWaitMs?: number;
   /** Hears `true` when the first write finds the lock held and starts waiting, `false` when the wait ends. */
   onLockWait?: (waiting: boolean) => void;
@@ -177,7 +177,7 @@ export class Store {
     if (this.inTransaction) throw new Error('a transaction is already open');
     const lazy = options.lockOnFirstWrite === true && !this.lock.held && !this.dirty && !this.needsCheckpoint && !this.replaceOnSave;
     if (lazy) this.catchUp('unlocked');
-    else if (this.takeLock()) this.catchUp('locked');
+    else if (this.takeLock(options.lockWaitMs)) this.catchUp('locked');
     const dirty = this.dirty;
     this.run('BEGIN');
     this.dirtyAtBegin = dirty;
@@ -487,9 +487,9 @@ export class Store {
   }
 
   /** Takes the write lock; false when the folder does not let us create it (the run goes on read-only). */
-  private takeLock(): boolean {
+  private takeLock(waitMs?: number): boolean {
     try {
-      this.takeLockForWrite();
+      this.takeLockForWrite(waitMs);
       return true;
     } catch (error) {
       if (error instanceof DatabaseWriteError) return false;
