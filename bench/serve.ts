@@ -1,7 +1,7 @@
 // `npm run bench` (and `npm run bench:serve` alone): the triggers issue's speed figures for `cloudfn serve` —
 // hello over keep-alive HTTP (p50 with one client, requests/s with four), hello's p99 while a 2 s function
 // runs on another runtime, the dispatch of a collection hook after a write, and an edited function's first
-// answer. `serve` runs as a user starts it (the CLI, its own process, a pool of 4); the hook dispatch is timed
+// answer. `serve` runs as a user starts it (the CLI, its own process, the default pool); the hook dispatch is timed
 // inside a trigger session (from the writing run's end to the hook's hand-over to the pool), which HTTP cannot
 // see. Run alone, it rewrites its own rows of bench/results.md.
 
@@ -10,12 +10,16 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { defaultPoolSize } from '../runtime/cocobase/triggers/pool';
 import { openTriggerSession } from '../runtime/cocobase/triggers/session';
 import { loadFunction } from '../runtime/cocobase/triggers/functions';
 import { median, percentile } from './stats';
 
 const root = path.resolve(__dirname, '..');
-const poolSize = 4;
+/** The pool `serve` starts with by default here (the cores, 2 to 4): more runtimes than cores only compete. */
+const poolSize = defaultPoolSize();
+/** The machine's load when a figure was taken: the machine is shared, and throughput follows it. */
+const load = (): string => `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`;
 
 export interface ServeRow { figure: string; goal: string; measured: string; met: boolean | null; note: string }
 
@@ -37,7 +41,7 @@ function makeProject(): string {
 interface Serve { child: ChildProcess; port: number }
 
 function startServe(dir: string): Promise<Serve> {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'cloudfn.js'), 'serve', '--port', '0', '--project', dir, '--db', path.join(dir, 'local.db'), '--pool', String(poolSize)], {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'cloudfn.js'), 'serve', '--port', '0', '--project', dir, '--db', path.join(dir, 'local.db')], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -93,7 +97,7 @@ async function httpRows(dir: string, quick: boolean): Promise<ServeRow[]> {
     const p50 = median(sequential);
     rows.push({
       figure: '`serve` hello over keep-alive HTTP, one client (p50)', goal: '≤ 1 ms', measured: ms(p50, 3), met: p50 <= 1,
-      note: `${sequential.length} requests; p95 ${ms(percentile(sequential, 0.95), 3)}; client: Node http with a keep-alive agent in the bench process; pool of ${poolSize}`,
+      note: `${sequential.length} requests; p95 ${ms(percentile(sequential, 0.95), 3)}; client: Node http with a keep-alive agent in the bench process; pool of ${poolSize}; ${load()}`,
     });
 
     const seconds = quick ? 2 : 5;
@@ -109,7 +113,7 @@ async function httpRows(dir: string, quick: boolean): Promise<ServeRow[]> {
     const rate = done / ((performance.now() - started) / 1000);
     rows.push({
       figure: '`serve` hello requests/s, 4 concurrent keep-alive clients', goal: '≥ 1,000', measured: `${Math.round(rate)}/s`, met: rate >= 1000,
-      note: `${done} requests in ${seconds} s; the 2-core machine runs the 4 clients, serve and its runtimes`,
+      note: `${done} requests in ${seconds} s; the same machine runs the 4 clients, serve and its ${poolSize} runtimes; ${load()}`,
     });
 
     const during: number[] = [];
@@ -129,7 +133,7 @@ async function httpRows(dir: string, quick: boolean): Promise<ServeRow[]> {
     const p99 = percentile(during, 0.99);
     rows.push({
       figure: 'p99 of hello requests while a 2 s function runs', goal: '≤ 10 ms', measured: ms(p99), met: p99 <= 10,
-      note: `${during.length} requests from one client during ${quick ? 1 : 3} runs of a 2 s busy loop on another runtime; p50 ${ms(median(during), 3)}`,
+      note: `${during.length} requests from one client during ${quick ? 1 : 3} runs of a 2 s busy loop on another runtime; p50 ${ms(median(during), 3)}; ${load()}`,
     });
 
     const reloads: number[] = [];
