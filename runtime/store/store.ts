@@ -260,6 +260,8 @@ export class Store {
    */
   save(): void {
     if (this.inTransaction) throw new Error('cannot save while a transaction is open');
+    // Nothing to write (a run that only read): no need to take the lock, which another writer may hold.
+    if (!this.lock.held && !this.dirty && !this.replaceOnSave && !this.needsCheckpoint) return;
     let wrote = false;
     try {
       if (!this.lock.held) {

@@ -3,10 +3,12 @@
 // takes it and catches up with what others committed meanwhile (journal entries replayed, or a file another
 // handle checkpointed reloaded, with the open savepoints kept), nothing of either side is lost, a rollback
 // after catching up keeps the others' commits, and a lock that stays held fails the write and the
-// transaction's later writes alike.
+// transaction's later writes alike; and, over random interleavings of two handles' runs (with checkpoints),
+// every committed document is in the file and every run reads every commit made before it began.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import fc from 'fast-check';
 import { describe, test } from 'node:test';
 import { DataService } from '../../runtime/cocobase/dataService';
 import { DatabaseLockedError } from '../../runtime/store/store';
@@ -144,5 +146,66 @@ describe('the write lock at the first write', () => {
     assert.deepEqual(waits, []);
     commitRun(a, () => a.call('create_document', { collection: 'posts', data: { title: 'later' } }));
     assert.deepEqual(titles(await openHarness(a.file), 'posts'), ['later']);
+  });
+
+  test('random interleavings of two handles: every commit is in the file, each run sees the commits before it', async () => {
+    type Command = { handle: 0 | 1; kind: 'begin' | 'write' | 'commit' | 'rollback'; checkpoint: boolean };
+    const command = fc.record({
+      handle: fc.constantFrom(0 as const, 1 as const),
+      kind: fc.constantFrom('begin' as const, 'write' as const, 'write' as const, 'commit' as const, 'rollback' as const),
+      checkpoint: fc.boolean(),
+    });
+    await fc.assert(fc.asyncProperty(fc.array(command, { minLength: 12, maxLength: 40 }), async (commands: Command[]) => {
+      const handles = await twoHandles();
+      const state = handles.map(() => ({ open: false, wrote: [] as string[], failed: false }));
+      const committed = new Set<string>();
+      let next = 0;
+      const seen = (h: Harness): Set<string> => new Set(titles(h, 'docs'));
+      for (const { handle, kind, checkpoint } of commands) {
+        const h = handles[handle]!;
+        const own = state[handle]!;
+        const other = state[1 - handle]!;
+        if (kind === 'begin') {
+          if (own.open) continue;
+          h.store.begin(lazily);
+          Object.assign(own, { open: true, wrote: [], failed: false });
+          assert.deepEqual(seen(h), committed, 'a run begins on every commit made before it');
+        } else if (kind === 'write') {
+          if (!own.open) continue;
+          const title = `doc-${next++}`;
+          const otherHolds = other.open && other.wrote.length > 0;
+          if (own.failed || (own.wrote.length === 0 && otherHolds)) {
+            assert.throws(() => h.call('create_document', { collection: 'docs', data: { title } }), DatabaseLockedError);
+            own.failed = true;
+            continue;
+          }
+          const firstWrite = own.wrote.length === 0;
+          h.call('create_document', { collection: 'docs', data: { title } });
+          own.wrote.push(title);
+          if (firstWrite) {
+            for (const title of committed) assert.ok(seen(h).has(title), `the first write caught up with ${title}`);
+          }
+        } else if (!own.open) {
+          continue;
+        } else if (kind === 'commit' && !own.failed) {
+          h.store.commit();
+          if (checkpoint) process.env.CLOUDFN_STORE_CHECKPOINT_BYTES = '1';
+          try {
+            h.store.save();
+          } finally {
+            delete process.env.CLOUDFN_STORE_CHECKPOINT_BYTES;
+          }
+          for (const title of own.wrote) committed.add(title);
+          own.open = false;
+        } else {
+          h.store.rollback();
+          own.open = false;
+        }
+      }
+      for (const [i, h] of handles.entries()) if (state[i]!.open) h.store.rollback();
+      const fresh = await openHarness(handles[0]!.file);
+      assert.deepEqual(new Set(titles(fresh, 'docs')), committed);
+      for (const h of [...handles, fresh]) h.store.close();
+    }), { numRuns: 60 });
   });
 });
