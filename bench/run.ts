@@ -1,5 +1,5 @@
-// `npm run bench`: measures the runtime issue's four figures and the store's scale figures (bench/storeScale.ts)
-// side by side in one run and writes bench/results.md. Medians and ratios only: the machines are shared and noisy.
+// `npm run bench`: measures the runtime issue's four figures, the store's scale figures (bench/storeScale.ts)
+// and serve's figures (bench/serve.ts) side by side in one run and writes bench/results.md. Medians and ratios only: the machines are shared and noisy.
 
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,7 @@ import { sqlJsDir, pyodideDir } from '../runtime/assets';
 import { createSchema } from '../runtime/store/schema';
 import { median, percentile } from './stats';
 import { scaleRows } from './storeScale';
+import { serveRows } from './serve';
 
 const root = path.resolve(__dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudfn-bench-'));
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
   }
   await filteredQueries();
   rows.push(...await scaleRows(quick));
+  if (!onlyQueries) rows.push(...await serveRows(quick));
   const table = [
     '| Figure | Goal | Measured | Met | Notes |',
     '| --- | --- | --- | --- | --- |',

@@ -104,6 +104,25 @@ export function deadlineReached(): void {
   deadline = undefined;
 }
 
+/** When the current wait for the database's write lock began (performance.now()), or undefined. */
+let lockWaitStarted: number | undefined;
+
+/**
+ * The run waits for the database's write lock (another process writes): the wait does not count against its
+ * time limit. Python is not running meanwhile, so the deadline cannot pass unseen; lockWaitEnded() moves it
+ * on by the wait's length.
+ */
+export function lockWaitBegan(): void {
+  lockWaitStarted = performance.now();
+}
+
+/** The wait for the write lock ended: the run's deadline moves on by its length. */
+export function lockWaitEnded(): void {
+  if (lockWaitStarted === undefined) return;
+  if (deadline !== undefined) deadline += performance.now() - lockWaitStarted;
+  lockWaitStarted = undefined;
+}
+
 /**
  * Pyodide's interrupt buffer for this process: slot 0 reads 2 (SIGINT, a KeyboardInterrupt in Python) once
  * the run's deadline has passed, and slot 1 of `signals` is set then (the worker's sign that the time limit

@@ -110,6 +110,18 @@ export class DataService {
   static readonly operations: readonly string[] = [...Object.keys(modelParams), ...Object.keys(internalParams)];
 
   /**
+   * The operations that only read. Every other one takes the store's write lock before it starts
+   * (Store.prepareToWrite, in a transaction that takes it at its first write), where no statement is
+   * half-way, so that what it reads and what it writes both follow the others' commits. A read that writes
+   * after all (an automatic index) takes it at that statement.
+   */
+  static readonly readOperations: ReadonlySet<string> = new Set([
+    'get_collections', 'get_collection', 'get_documents', 'get_document', 'count_documents', 'search_documents', 'get_app_users',
+    'get_app_user', 'get_app_user_by_email', 'count_app_users', 'execute_raw_query', 'list_app_users', 'query', 'find_one',
+    'query_users', 'find_user', 'get_user_collections', 'get_user_relationships', 'aggregate_documents', 'group_by_field',
+  ]);
+
+  /**
    * Runs one db operation. `argsJson` is a JSON object of named arguments, named as in the API model; the
    * result is JSON text. Mistakes the user should see as Python exceptions throw DataError.
    */
@@ -125,6 +137,7 @@ export class DataService {
       throw new DataError('ValueError', `${op}(): the arguments are not valid JSON (NaN and Infinity cannot be stored)`);
     }
     if (!isObject(values)) throw new Error(`${op}(): the arguments must be a JSON object`);
+    if (!DataService.readOperations.has(op)) this.store.prepareToWrite();
     return handler(new Args(op, params, values, argsJson));
   }
 

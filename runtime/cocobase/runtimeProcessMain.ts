@@ -2,7 +2,9 @@
 // (runtimeProcess.ts starts it, confinement.ts confines it) holding Pyodide (with the sandbox prelude) and the
 // sql.js store, so that `db` calls from Python are plain function calls. It runs one function at a time for its
 // supervisor (runtime/cocobase/supervisor.ts), one database transaction per run, and saves each run that
-// changed the database (a journal entry, or the whole file). An http call that a run may send to the network
+// changed the database (a journal entry, or the whole file). A run takes the database's write lock only
+// before its first writing operation (reads never wait for other writers), and tells the supervisor while it
+// waits for it, so that the wait does not count against its time limit. An http call that a run may send to the network
 // is made by the supervisor while this process blocks on its http pipe (httpBridge.ts); the project's secret
 // values are redacted from what the run reports.
 
@@ -16,7 +18,7 @@ import type { SupervisorToWorker, WorkerToSupervisor } from './workerProtocol';
 import type { PyodideAPI } from 'pyodide';
 import { emptyChanges, type RunChanges } from '../store/changes';
 import { startPython, type Prelude } from './pythonRuntime';
-import { confine, deadlineReached, supervisorChannel } from './confinement';
+import { confine, deadlineReached, lockWaitBegan, lockWaitEnded, supervisorChannel } from './confinement';
 import { Store, DatabaseFileError, DatabaseLockedError, DatabaseWriteError } from '../store/store';
 import { DataService, DataError } from './dataService';
 
@@ -40,12 +42,18 @@ function readOutcome(text: string): Outcome {
   return header.ok ? { ...header, resultJson: newline < 0 ? 'null' : text.slice(newline + 1) } : header;
 }
 
+/** What Python is told when the write lock stayed held longer than the run waits (the run then fails). */
+function busyMessage(error: DatabaseLockedError): string {
+  return `the database is busy: ${error.message}; the run wrote nothing`;
+}
+
 /** Runs the bridge operation and turns every failure into an error answer Python raises as an exception. */
 function answer(operation: string, work: () => string): string {
   try {
     return work();
   } catch (error) {
     if (error instanceof DataError) return '!' + JSON.stringify({ type: error.pyType, message: error.message });
+    if (error instanceof DatabaseLockedError) return '!' + JSON.stringify({ type: 'RuntimeError', message: `db.${operation}(): ${busyMessage(error)}` });
     const message = error instanceof Error ? error.message : String(error);
     return '!' + JSON.stringify({ type: 'RuntimeError', message: `db.${operation}() failed in the local store: ${message}` });
   }
@@ -83,15 +91,25 @@ async function main(): Promise<void> {
       }
       return answer;
     }
-    return answer(operation, () =>
-      operation === 'ensure_collection'
-        ? JSON.stringify(service.ensureCollection((JSON.parse(argsJson) as { name: string }).name))
-        : service.call(operation, argsJson));
+    return answer(operation, () => {
+      if (operation !== 'ensure_collection') return service.call(operation, argsJson);
+      store.prepareToWrite();
+      return JSON.stringify(service.ensureCollection((JSON.parse(argsJson) as { name: string }).name));
+    });
   };
-  const insertRows = (records: string): string => answer('create_document', () => String(service.insertDocumentRecords(records)));
+  const insertRows = (records: string): string => answer('create_document', () => {
+    store.prepareToWrite();
+    return String(service.insertDocumentRecords(records));
+  });
+  /** A wait for the write lock: the run's deadline stands still here and at the supervisor. */
+  const onLockWait = (waiting: boolean): void => {
+    if (waiting) lockWaitBegan();
+    else lockWaitEnded();
+    if (current) post({ type: 'lock-wait', id: current.id, waiting });
+  };
   python.prelude.attach(call, insertRows, emit, crypto.randomBytes(4).readUInt32LE(0));
 
-  const runOnce = (id: number, run: RunRequest): void => {
+  const runOnce = (id: number, run: RunRequest, lockWaitMs: number): void => {
     store.reloadIfChangedOnDisk();
     let user: unknown = null;
     if (run.user !== null) {
@@ -107,7 +125,7 @@ async function main(): Promise<void> {
     Atomics.store(signals, 0, 0);
     Atomics.store(signals, 1, 0);
     const t0 = performance.now();
-    store.begin();
+    store.begin({ lockOnFirstWrite: true, lockWaitMs, onLockWait });
     let outcome: Outcome;
     try {
       outcome = readOutcome(python.prelude.run(run.source, run.filename, requestJson));
@@ -118,7 +136,12 @@ async function main(): Promise<void> {
     let changes: RunChanges = emptyChanges();
     let committed = false;
     let t2: number;
-    if (outcome.ok && Atomics.load(signals, 1) !== 0) {
+    const busy = store.lockFailure;
+    if (busy) {
+      // The write lock stayed held by another writer: the run fails, whatever its code made of the error.
+      const error: RunError = { type: 'DatabaseBusyError', message: busyMessage(busy), line: null, column: null, traceback: '' };
+      outcome = { ok: false, error, outbox: outcome.outbox, http_calls: outcome.http_calls };
+    } else if (outcome.ok && Atomics.load(signals, 1) !== 0) {
       // The function swallowed the time limit's interrupt and finished late: it timed out all the same.
       outcome = { ok: false, error: { type: 'TimeoutError', message: 'the function was stopped by its time limit', line: null, column: null, traceback: '' } };
     }
@@ -149,7 +172,7 @@ async function main(): Promise<void> {
   port.on('message', (message: SupervisorToWorker) => {
     if (message.type !== 'run') return;
     try {
-      runOnce(message.id, message.run);
+      runOnce(message.id, message.run, message.lockWaitMs);
     } catch (error) {
       // The database could not be read, locked or written: the run did not commit, and says why.
       if (!(error instanceof DatabaseFileError || error instanceof DatabaseWriteError || error instanceof DatabaseLockedError)) throw error;

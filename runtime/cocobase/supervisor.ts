@@ -1,7 +1,8 @@
 // The Python supervisor: owns the Python runtime process (runtimeProcess.ts: Pyodide in a confined Node
 // process) and its watchdogs. It runs one function at a time, streams its print() lines, stops it at its time
 // limit (a KeyboardInterrupt first, then killing the process for C-level loops) or at its memory ceiling, and
-// starts a fresh process after such a stop.
+// starts a fresh process after such a stop. A run's wait for the database's write lock (another process
+// writes) does not count against its time limit; the process gives up waiting after `lockWaitMs`.
 
 import { failedRunResult, type RunRequest, type RunResult } from './run';
 import { answerHttp } from './httpBridge';
@@ -18,7 +19,19 @@ export interface PythonSupervisorOptions {
   graceMs?: number;
   /** Where a warning about the runtime's confinement goes (one line; stderr by default). */
   onWarning?: (message: string) => void;
+  /**
+   * How long a run's first write waits for the database's write lock before the run fails with a
+   * DatabaseBusyError (default 30 s; CLOUDFN_LOCK_TIMEOUT_MS overrides it). The wait is not run time.
+   */
+  lockWaitMs?: number;
+  /** Hears when a run starts (`true`) and stops waiting for the database's write lock. */
+  onLockWait?: (waiting: boolean) => void;
 }
+
+/** How long a run waits for the write lock by default: longer than another run's default time limit (20 s). */
+const defaultLockWaitMs = 30_000;
+/** How long after the process's own give-up the supervisor stops a run that still reports waiting. */
+const lockWaitSlackMs = 2_000;
 
 export const defaultMemoryLimitMb = 512;
 const watchdogIntervalMs = 10;
@@ -33,6 +46,8 @@ interface PendingRun {
   resolve(result: RunResult): void;
   reject(error: Error): void;
   onOutput?: (line: string) => void;
+  /** The process started or stopped waiting for the write lock. */
+  onLockWait(waiting: boolean): void;
   lines: string[];
   started: number;
 }
@@ -46,10 +61,12 @@ export class PythonSupervisor {
   private cancelPending: (() => void) | null = null;
   private readonly memoryLimitMb: number;
   private readonly graceMs: number;
+  private readonly lockWaitMs: number;
 
   constructor(private readonly options: PythonSupervisorOptions) {
     this.memoryLimitMb = options.memoryLimitMb ?? defaultMemoryLimitMb;
     this.graceMs = options.graceMs ?? 250;
+    this.lockWaitMs = options.lockWaitMs ?? (Number(process.env.CLOUDFN_LOCK_TIMEOUT_MS) || defaultLockWaitMs);
   }
 
   /** Starts the worker (if not started) and resolves when it can run functions. */
@@ -93,12 +110,14 @@ export class PythonSupervisor {
     return new Promise<RunResult>((resolve, reject) => {
       const baselineRss = worker.residentBytes();
       const started = performance.now();
-      const run: PendingRun = { id, allowNetwork: context.allow_network, deadline: started + request.timeoutMs, resolve, reject, onOutput, lines: [], started };
+      const run: PendingRun = {
+        id, allowNetwork: context.allow_network, deadline: started + request.timeoutMs, resolve, reject, onOutput, onLockWait: () => {}, lines: [], started,
+      };
       this.pending = run;
       let stopping: StopReason | null = null;
       const stopWorker = (reason: StopReason): void => {
         if (this.pending !== run) return;
-        this.failPending(stopMessage(reason, request.timeoutMs, this.memoryLimitMb), stopErrorType[reason]);
+        this.failPending(stopMessage(reason, request.timeoutMs, this.memoryLimitMb, this.lockWaitMs), stopErrorType[reason]);
         this.discardWorker(worker);
         void worker.terminate();
       };
@@ -109,7 +128,28 @@ export class PythonSupervisor {
         stopping = reason;
         grace = setTimeout(() => stopWorker(reason), reason === 'cancel' ? 0 : this.graceMs);
       };
-      const timeout = setTimeout(() => interrupt('timeout'), request.timeoutMs);
+      let timeout = setTimeout(() => interrupt('timeout'), request.timeoutMs);
+      // While the process waits for the write lock, the time limit's clock stands still; a process that says
+      // it waits longer than it may (it gives up after lockWaitMs) is stopped as busy.
+      let waitStarted: number | undefined;
+      let waitBackstop: NodeJS.Timeout | undefined;
+      run.onLockWait = (waiting) => {
+        if (stopping) return;
+        if (waiting && waitStarted === undefined) {
+          waitStarted = performance.now();
+          clearTimeout(timeout);
+          waitBackstop = setTimeout(() => {
+            stopping = 'busy';
+            stopWorker('busy');
+          }, this.lockWaitMs + lockWaitSlackMs);
+        } else if (!waiting && waitStarted !== undefined) {
+          clearTimeout(waitBackstop);
+          run.deadline += performance.now() - waitStarted;
+          waitStarted = undefined;
+          timeout = setTimeout(() => interrupt('timeout'), Math.max(0, run.deadline - performance.now()));
+        }
+        this.options.onLockWait?.(waiting);
+      };
       this.cancelPending = () => interrupt('cancel');
       let grace: NodeJS.Timeout | undefined;
       let ticks = 0;
@@ -124,6 +164,7 @@ export class PythonSupervisor {
       const cleanup = (): void => {
         this.cancelPending = null;
         clearTimeout(timeout);
+        clearTimeout(waitBackstop);
         clearTimeout(grace);
         clearInterval(watchdog);
       };
@@ -131,7 +172,7 @@ export class PythonSupervisor {
         cleanup();
         if ((stopping === 'timeout' || stopping === 'cancel') && result.error_type === 'TimeoutError') {
           result.error_type = stopErrorType[stopping];
-          result.error = `${result.error_type}: ${stopMessage(stopping, request.timeoutMs, this.memoryLimitMb)}`;
+          result.error = `${result.error_type}: ${stopMessage(stopping, request.timeoutMs, this.memoryLimitMb, this.lockWaitMs)}`;
           result.traceback = result.traceback?.replace(/TimeoutError: .*\n?$/, `${result.error}\n`) ?? null;
         }
         resolve(result);
@@ -140,7 +181,7 @@ export class PythonSupervisor {
         cleanup();
         reject(error);
       };
-      worker.postMessage({ type: 'run', id, run: { ...request, context } });
+      worker.postMessage({ type: 'run', id, run: { ...request, context }, lockWaitMs: this.lockWaitMs });
     });
   }
 
@@ -175,6 +216,8 @@ export class PythonSupervisor {
       void answerHttp(message, run.allowNetwork, run.deadline).then((answer) => {
         if (this.pending === run && this.worker === worker) worker?.answerHttp(message.call, answer);
       });
+    } else if (message.type === 'lock-wait') {
+      run.onLockWait(message.waiting);
     } else if (message.type === 'result') {
       this.pending = null;
       run.resolve(message.result);
@@ -200,15 +243,16 @@ export class PythonSupervisor {
   }
 }
 
-type StopReason = 'timeout' | 'memory' | 'cancel';
+type StopReason = 'timeout' | 'memory' | 'cancel' | 'busy';
 
-const stopErrorType: Record<StopReason, string> = { timeout: 'TimeoutError', memory: 'MemoryError', cancel: 'CancelledError' };
+const stopErrorType: Record<StopReason, string> = { timeout: 'TimeoutError', memory: 'MemoryError', cancel: 'CancelledError', busy: 'DatabaseBusyError' };
 
-function stopMessage(reason: StopReason, timeoutMs: number, memoryLimitMb: number): string {
+function stopMessage(reason: StopReason, timeoutMs: number, memoryLimitMb: number, lockWaitMs: number): string {
   switch (reason) {
     case 'timeout': return `the function did not finish within its ${formatSeconds(timeoutMs)} time limit`;
     case 'memory': return `the function used more than ${memoryLimitMb} MB of memory`;
     case 'cancel': return 'the run was cancelled';
+    case 'busy': return `the database is busy: another process held its write lock for more than ${formatSeconds(lockWaitMs)}; the run wrote nothing`;
   }
 }
 

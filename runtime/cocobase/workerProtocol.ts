@@ -10,7 +10,8 @@ export interface WorkerData {
   interruptBuffer: SharedArrayBuffer;
 }
 
-export type SupervisorToWorker = { type: 'run'; id: number; run: RunRequest };
+/** A run for the process; its first write waits at most `lockWaitMs` for the database's write lock. */
+export type SupervisorToWorker = { type: 'run'; id: number; run: RunRequest; lockWaitMs: number };
 
 export type WorkerToSupervisor =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
@@ -23,4 +24,9 @@ export type WorkerToSupervisor =
    * process writes it on its http pipe and blocks there; runtimeProcess.ts reads it and emits it as a message.
    */
   | { type: 'http'; id: number; call: number; request: string }
-  | { type: 'usage-error'; id: number; message: string };
+  | { type: 'usage-error'; id: number; message: string }
+  /**
+   * Run `id` started (`waiting`) or stopped waiting for the database's write lock, which another process
+   * holds: the supervisor's clock for the run's time limit stands still meanwhile.
+   */
+  | { type: 'lock-wait'; id: number; waiting: boolean };

@@ -35,6 +35,11 @@ export class DatabaseLockedError extends Error {
 const unreadableStaleMs = 5_000;
 /** How long a writer waits for the lock by default; CLOUDFN_LOCK_TIMEOUT_MS overrides it. */
 const defaultTimeoutMs = 120_000;
+/** How long a writer waits for the lock: CLOUDFN_LOCK_TIMEOUT_MS (tests), else two minutes. */
+export function lockTimeoutMs(): number {
+  return Number(process.env.CLOUDFN_LOCK_TIMEOUT_MS) || defaultTimeoutMs;
+}
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** Blocks this thread for `ms` (the store's API is synchronous; runs hold the lock for milliseconds). */
@@ -115,10 +120,24 @@ export class FileLock {
   /**
    * Takes the lock, waiting for a live owner to release it and breaking it when its owner is gone. Throws
    * DatabaseLockedError after `timeoutMs`, and at once when another handle of this very thread holds it
-   * (waiting would never end).
+   * (waiting would never end). `onWait` hears `true` when the lock is found held and waiting begins, and
+   * `false` when the wait ends (taken or given up); an uncontended lock calls it never.
    */
-  acquire(timeoutMs = Number(process.env.CLOUDFN_LOCK_TIMEOUT_MS) || defaultTimeoutMs): void {
+  acquire(timeoutMs = lockTimeoutMs(), onWait?: (waiting: boolean) => void): void {
     if (this.token) return;
+    let waiting = false;
+    try {
+      this.take(timeoutMs, () => {
+        if (waiting) return;
+        waiting = true;
+        onWait?.(true);
+      });
+    } finally {
+      if (waiting) onWait?.(false);
+    }
+  }
+
+  private take(timeoutMs: number, onWait: () => void): void {
     if (ownStart === null) ownStart = processStart('self');
     const owner: LockOwner = { host: os.hostname(), pid: process.pid, started: ownStart, thread: threadId, token: randomBytes(12).toString('hex') };
     const started = performance.now();
@@ -149,6 +168,7 @@ export class FileLock {
       }
       const waited = performance.now() - started;
       if (waited > timeoutMs) throw new DatabaseLockedError(this.file, describeOwner(current), waited);
+      onWait();
       sleep(pause);
       pause = Math.min(pause * 2, 25);
     }

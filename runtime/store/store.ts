@@ -1,8 +1,10 @@
 // The Store owns one sql.js database and the file it lives in: it opens and validates the file (never
-// touching a file that is not ours), runs one transaction per run under the file's write lock, caches
-// prepared statements, knows whether anything is unsaved, and saves a run as one entry of the journal beside
-// the file (folding the journal into the file when it grows). Every process replays the journal's new entries
-// before a run, so each sees the others' commits. The README's "Durability and concurrency" explains why.
+// touching a file that is not ours), runs one transaction per run under the file's write lock (taken at
+// begin, or, for runs, only before the first write: reads never wait), caches prepared statements, knows
+// whether anything is unsaved, and saves a run as one entry of the journal beside the file (folding the
+// journal into the file when it grows). Every process replays the journal's new entries before a run and
+// again when it takes the lock, so each sees the others' commits and writes on top of all of them. The
+// README's "Durability and concurrency" explains why.
 
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,7 +17,7 @@ import {
   readDatabaseFileInBackground, removeLeftovers, sameState, writeDatabaseFile, type DatabaseBytes, type DatabasePaths,
   type DiskState,
 } from './databaseFile';
-import { DatabaseLockedError, FileLock } from './fileLock';
+import { DatabaseLockedError, FileLock, lockTimeoutMs } from './fileLock';
 import { appendFrame, frameEntry, scanJournal, type JournalEntry } from './journal';
 import { RowCapture } from './rowCapture';
 import { storeConfined, type SaveHandOff } from './storeConfinement';
@@ -52,6 +54,33 @@ interface Loaded {
 /** What a catch-up with the file did. */
 type CatchUp = 'current' | 'replayed' | 'reloaded';
 
+/** How a transaction takes the file's write lock. */
+export interface BeginOptions {
+  /**
+   * Only before the transaction's first writing statement (or prepareToWrite()), not at begin: a run that
+   * only reads never takes it, so it never waits for a writer and never makes one wait. The run sees the
+   * commits of others up to its first write (read committed), then holds the lock to its end.
+   */
+  lockOnFirstWrite?: boolean;
+  /** How long the lock is waited for (at begin, or at the first write) before DatabaseLockedError (default: FileLock's). */
+  lockWaitMs?: number;
+  /** Hears `true` when the first write finds the lock held and starts waiting, `false` when the wait ends. */
+  onLockWait?: (waiting: boolean) => void;
+}
+
+/** A transaction begun with lockOnFirstWrite that has not taken the lock yet. */
+interface PendingLock {
+  waitMs: number;
+  onWait: ((waiting: boolean) => void) | undefined;
+  /** Savepoints open in the transaction, outermost first: reopened when catching up restarts it. */
+  savepoints: string[];
+  /** Why the lock could not be taken: every later write of the transaction fails with it. */
+  failure?: DatabaseLockedError;
+}
+
+/** First words of statements that never change the database's content (transaction control, reads). */
+const nonWritingKeywords = new Set(['SELECT', 'VALUES', 'EXPLAIN', 'BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE']);
+
 export class Store {
   private statements = new Map<string, Statement>();
   private functions = new Map<string, (...args: SqlValue[]) => SqlValue>();
@@ -77,6 +106,8 @@ export class Store {
   private handOff: SaveHandOff | undefined;
   /** In the confined runtime process: the save being made folded the journal into the file. */
   private foldedJournal = false;
+  /** Set while a transaction begun with lockOnFirstWrite has not written yet. */
+  private pendingLock: PendingLock | undefined;
 
   private constructor(file: string, private readonly sql: SqlJsStatic, loaded: Loaded) {
     this.paths = databasePaths(file);
@@ -136,13 +167,35 @@ export class Store {
    * writes) and replays what others committed, so the run sees every earlier commit and no other writer can
    * interleave with it. The lock is held until the run is saved or rolled back (or committed clean). Where
    * the lock file cannot be created (a read-only folder) the run goes on without it; saving it then fails.
+   *
+   * With `lockOnFirstWrite`, begin only replays what others committed (without the lock), and the lock is
+   * taken before the first write: then, holding it, the store replays what others committed meanwhile
+   * (ending the transaction, which has written nothing yet, and beginning it again with its savepoints), so
+   * the write builds on every commit. A store with unsaved changes takes the lock at begin all the same.
    */
-  begin(): void {
+  begin(options: BeginOptions = {}): void {
     if (this.inTransaction) throw new Error('a transaction is already open');
-    if (this.takeLock()) this.catchUp('locked');
+    const lazy = options.lockOnFirstWrite === true && !this.lock.held && !this.dirty && !this.needsCheckpoint && !this.replaceOnSave;
+    if (lazy) this.catchUp('unlocked');
+    else if (this.takeLock(options.lockWaitMs)) this.catchUp('locked');
     const dirty = this.dirty;
     this.run('BEGIN');
     this.dirtyAtBegin = dirty;
+    if (lazy) this.pendingLock = { waitMs: options.lockWaitMs ?? lockTimeoutMs(), onWait: options.onLockWait, savepoints: [] };
+  }
+
+  /**
+   * In a transaction begun with lockOnFirstWrite: takes the write lock now (and catches up), at a point
+   * where no statement is half-way, ahead of an operation that will write. Throws DatabaseLockedError when
+   * the lock stayed held longer than the transaction waits; nothing to do when the lock is held already.
+   */
+  prepareToWrite(): void {
+    if (this.pendingLock) this.lockForFirstWrite();
+  }
+
+  /** Why the current transaction could not take the write lock (its writes failed), or undefined. */
+  get lockFailure(): DatabaseLockedError | undefined {
+    return this.pendingLock?.failure;
   }
 
   /** Commits the run's transaction; releases the lock when there is nothing to save. */
@@ -150,6 +203,13 @@ export class Store {
     if (!this.inTransaction) throw new Error('no transaction is open');
     this.run('COMMIT');
     this.dirtyAtBegin = undefined;
+    if (this.pendingLock) {
+      this.pendingLock = undefined;
+      // A transaction that never wrote may still have moved total_changes() (statements of a savepoint that
+      // was rolled back, such as a raw query's): nothing of it is to be saved. A change that did get past the
+      // write detection stays unsaved, and save() takes the lock and refuses it if others wrote meanwhile.
+      if (this.dirty && !this.unsavedStructure && !this.capture.collect()) this.changesAtSave = this.totalChanges();
+    }
     if (!this.dirty) this.lock.release();
   }
 
@@ -158,6 +218,7 @@ export class Store {
     if (!this.inTransaction) return;
     const wasDirty = this.dirtyAtBegin;
     this.dirtyAtBegin = undefined;
+    this.pendingLock = undefined;
     this.run('ROLLBACK');
     if (!wasDirty) this.markSaved();
     this.lock.release();
@@ -199,6 +260,8 @@ export class Store {
    */
   save(): void {
     if (this.inTransaction) throw new Error('cannot save while a transaction is open');
+    // Nothing to write (a run that only read): no need to take the lock, which another writer may hold.
+    if (!this.lock.held && !this.dirty && !this.replaceOnSave && !this.needsCheckpoint) return;
     let wrote = false;
     try {
       if (!this.lock.held) {
@@ -261,8 +324,12 @@ export class Store {
 
   // Queries.
 
-  /** A prepared statement for `sql`, reused across calls. Callers must reset it (the helpers below do). */
+  /**
+   * A prepared statement for `sql`, reused across calls. Callers must reset it (the helpers below do). In a
+   * transaction that has not taken the write lock yet, a writing statement takes it first.
+   */
   prepare(sql: string): Statement {
+    if (this.pendingLock) this.beforeStatement(this.pendingLock, sql);
     let statement = this.statements.get(sql);
     if (statement) {
       this.statements.delete(sql);
@@ -345,6 +412,71 @@ export class Store {
 
   // Internals.
 
+  /**
+   * In a transaction waiting to take the lock: keeps track of its savepoints, and takes the lock before a
+   * statement that may write (anything but reads and transaction control; a PRAGMA that sets something).
+   */
+  private beforeStatement(pending: PendingLock, sql: string): void {
+    const words = /^\s*([A-Za-z]+)(?:\s+(?:SAVEPOINT\s+)?("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*))?/i.exec(sql);
+    const keyword = words?.[1]?.toUpperCase() ?? '';
+    const name = words?.[2];
+    if (keyword === 'SAVEPOINT' && name) {
+      pending.savepoints.push(name);
+    } else if (keyword === 'RELEASE' && name) {
+      const at = pending.savepoints.lastIndexOf(name);
+      if (at >= 0) pending.savepoints.length = at;
+    }
+    if (nonWritingKeywords.has(keyword) || (keyword === 'PRAGMA' && !sql.includes('='))) return;
+    if (keyword === 'WITH' && !/\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql)) return;
+    this.lockForFirstWrite();
+  }
+
+  /**
+   * Takes the write lock for a transaction begun with lockOnFirstWrite, then brings it up to date: when
+   * others committed since it began, the transaction (which has written nothing) is committed, the store
+   * catches up (replaying their journal entries, or reloading a file they replaced), and the transaction
+   * begins again with the same savepoints open. From then on nobody else can write until this store saves
+   * or rolls back. A lock that cannot be created (a read-only folder) leaves the run to go on as begin()
+   * does; a lock held too long fails this write and every later one of the transaction.
+   */
+  private lockForFirstWrite(): void {
+    const pending = this.pendingLock!;
+    if (pending.failure) throw pending.failure;
+    try {
+      this.takeLockForWrite(pending.waitMs, pending.onWait);
+    } catch (error) {
+      if (error instanceof DatabaseWriteError) {
+        this.pendingLock = undefined;
+        return;
+      }
+      if (error instanceof DatabaseLockedError) pending.failure = error;
+      throw error;
+    }
+    this.pendingLock = undefined;
+    if (!this.othersCommitted()) {
+      this.catchUp('locked');
+      return;
+    }
+    if (this.capture.collect()) throw new Error('the store wrote before taking the write lock (a statement the write detection missed)');
+    this.db.run('COMMIT');
+    // Whatever total_changes() counted so far was undone (rolled-back savepoints): none of it is this run's.
+    this.changesAtSave = this.totalChanges();
+    try {
+      this.catchUp('locked');
+    } finally {
+      this.db.run('BEGIN');
+      for (const name of pending.savepoints) this.db.run(`SAVEPOINT ${name}`);
+    }
+  }
+
+  /** Whether the file or its journal holds commits this store has not read (a cheap check: stat and scan). */
+  private othersCommitted(): boolean {
+    if (this.replaceOnSave) return false;
+    const stats = databaseStats(this.paths.target);
+    if (!sameState(stats && fileState(stats), this.synced.disk)) return true;
+    return this.synced.baseKey !== undefined && newEntries(this.paths, this.synced).frames.length > 0;
+  }
+
   private totalChanges(): number {
     return Number(this.value('SELECT total_changes()'));
   }
@@ -357,9 +489,9 @@ export class Store {
   }
 
   /** Takes the write lock; false when the folder does not let us create it (the run goes on read-only). */
-  private takeLock(): boolean {
+  private takeLock(waitMs?: number): boolean {
     try {
-      this.takeLockForWrite();
+      this.takeLockForWrite(waitMs);
       return true;
     } catch (error) {
       if (error instanceof DatabaseWriteError) return false;
@@ -371,14 +503,14 @@ export class Store {
    * Takes the write lock, creating the folder when it is missing (only then: the confined runtime process may
    * not look at it); throws DatabaseWriteError or DatabaseLockedError.
    */
-  private takeLockForWrite(): void {
+  private takeLockForWrite(waitMs = lockTimeoutMs(), onWait?: (waiting: boolean) => void): void {
     try {
       try {
-        this.lock.acquire();
+        this.lock.acquire(waitMs, onWait);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         makeFolders(path.dirname(this.paths.target));
-        this.lock.acquire();
+        this.lock.acquire(waitMs, onWait);
       }
     } catch (error) {
       if (error instanceof DatabaseLockedError) throw error;

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { FileLock } from '../../runtime/store/fileLock';
 import { runCli, tempDir } from '../helpers';
 import { startServe, type Served } from '../parse/serveProcess';
 
@@ -48,6 +49,8 @@ write('reports/tuple.py', 'def main():\n    return {"error": "nope"}, 418\n');
 write('boom.py', 'def main():\n    raise ValueError("bad input")\n');
 write('spin.py', 'def main():\n    while True:\n        pass\n');
 write('slow.py', 'import datetime\ndef main():\n    end = datetime.datetime.now() + datetime.timedelta(seconds=1.5)\n    while datetime.datetime.now() < end:\n        pass\n    return "slow"\n');
+// A slow run: it reads, then writes, which waits while the test holds the database's write lock.
+write('gated.py', 'def main():\n    before = len(db.get_collections())\n    doc = db.create_document("gated", {"n": request.json()["n"]})\n    return ["slow", before >= 0, doc["id"]]\n');
 write('page.py', 'def main():\n    return render.render_html("<h1>{{ who }}</h1>", {"who": "Hi"}, status_code=202)\n');
 write('signup.py', 'def main():\n    return db.create_app_user(email=request.json()["email"], password="pw123456")["id"]\n');
 write('writer.py', `def main():
@@ -157,18 +160,47 @@ test('a bearer token issued by `cloudfn token issue` signs in its app user; a ba
   assert.equal(runCli(['token', 'issue', 'nobody@example.com', '--db', db]).code, 2);
 });
 
-// A todo: each run holds the database's write lock from its start to its end (runtime/store/store.ts begin()),
-// so the pool's second runtime waits for the first; the pool itself is in place. See the README.
-test('the pool: a fast function is answered while a slow one runs', { todo: 'runs hold the store\'s write lock for their whole length' }, async () => {
-  const started = performance.now();
-  const slow = post('/functions/slow/execute', {}).then((answer) => ({ answer, at: performance.now() - started }));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const fast = await post('/functions/hello/execute', {});
-  const fastDone = performance.now() - started;
-  const slowAnswer = await slow;
-  assert.equal(fast.status, 200);
-  assert.equal(slowAnswer.answer.json.result, 'slow');
-  assert.ok(fastDone < slowAnswer.at, `the fast answer (${fastDone.toFixed(0)} ms) waited for the slow one (${slowAnswer.at.toFixed(0)} ms)`);
+// N slow runs and N fast ones at once, on a serve of its own (a pool of N + 1) and a database of its own. The
+// test holds the database's write lock, as a long-writing run of another process would: the slow runs read,
+// then wait at their first write until the test lets go, while the fast ones, which only read, must be
+// answered meanwhile (when runs took the lock at their start, they waited too and this test failed). The
+// slow runs end after the lock is released, with their writes committed. Ordering, not timing.
+test('the pool: fast functions are answered while slow ones run (waiting for the write lock)', async () => {
+  const n = 2;
+  const poolDb = path.join(dir, 'pool.db');
+  const pool = await startServe(['--project', dir, '--db', poolDb, '--pool', String(n + 1)]);
+  const lock = new FileLock(`${poolDb}.cloudfn-lock`);
+  try {
+    const poolBase = pool.url.replace(/\/parse$/, '');
+    const execute = (name: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> =>
+      fetch(`${poolBase}/functions/${name}/execute`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+        .then(async (response) => ({ status: response.status, json: await response.json() as Record<string, unknown> }));
+    // The database file exists before the test takes its lock (a new database is written at begin).
+    assert.equal((await execute('hello', {})).status, 200);
+    lock.acquire();
+    let slowSettled = 0;
+    const slow = Array.from({ length: n }, (_, i) => execute('gated', { n: i }).finally(() => { slowSettled++; }));
+    const fast = await Promise.all(Array.from({ length: n }, (_, i) => execute('hello', { i })));
+    for (const [i, answer] of fast.entries()) {
+      assert.equal(answer.status, 200, JSON.stringify(answer.json));
+      assert.deepEqual((answer.json.result as Record<string, unknown>).payload, { i });
+    }
+    assert.equal(slowSettled, 0, 'a slow run ended while the write lock was held');
+    lock.release();
+    const answers = await Promise.all(slow);
+    const ids = answers.map((answer) => {
+      assert.equal(answer.status, 200, JSON.stringify(answer.json));
+      const [word, read, id] = answer.json.result as [string, boolean, string];
+      assert.deepEqual([word, read], ['slow', true]);
+      return id;
+    });
+    const stored = runCli(['db', 'export', '--db', poolDb]);
+    assert.equal(stored.code, 0, stored.stderr);
+    for (const id of ids) assert.ok(stored.stdout.includes(id), `the slow run's document ${id} was committed`);
+  } finally {
+    lock.release();
+    await pool.stop();
+  }
 });
 
 test('hot reload: an edited function file serves its new text on the next request', async () => {

@@ -6,7 +6,7 @@
 // thread would stall a server).
 
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/store';
+import { DatabaseLockedError, type Store } from '../../store/store';
 
 export type TriggeredBy = 'manual' | 'http' | 'schedule' | 'db-event';
 export type ExecutionStatus = 'success' | 'failed' | 'timeout';
@@ -85,14 +85,22 @@ export class ExecutionLog {
     return this.queue.length;
   }
 
-  /** Writes the queued records in one transaction and saves the database (taking its write lock). */
-  flush(): void {
-    if (this.queue.length === 0) return;
+  /**
+   * Writes the queued records in one transaction and saves the database (taking its write lock, waiting at
+   * most `lockWaitMs`). False when the lock stayed busy: the records stay queued for the next flush.
+   */
+  flush(lockWaitMs?: number): boolean {
+    if (this.queue.length === 0) return true;
+    const store = this.store;
+    try {
+      store.begin({ lockWaitMs });
+    } catch (error) {
+      if (error instanceof DatabaseLockedError) return false;
+      throw error;
+    }
     const queued = this.queue;
     this.queue = [];
-    const store = this.store;
     const project = store.projectId;
-    store.begin();
     try {
       const functions = new Set<string>();
       const schedules = new Set<string>();
@@ -128,6 +136,7 @@ export class ExecutionLog {
       throw error;
     }
     store.save();
+    return true;
   }
 
   /** Executions, newest first. */

@@ -58,10 +58,15 @@ export function userForToken(store: Store, token: string): string | null {
   return typeof id === 'string' ? id : null;
 }
 
+/** How long execution records wait in memory before they are written (a burst of runs shares one save). */
+const executionLogDelayMs = 100;
+
 export class TriggerRunner {
   readonly log: ExecutionLog;
   /** The chain of hook and webhook work, so that writes fire in order. */
   private fired: Promise<void> = Promise.resolve();
+  /** The pending timer of the next write of the executions log. */
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: TriggerRunnerOptions) {
     this.log = new ExecutionLog(options.store);
@@ -142,13 +147,34 @@ export class TriggerRunner {
     return { blocked: false };
   }
 
-  /** Writes the queued execution records when no run holds the database (or at once with `force`). */
+  /**
+   * Writes the queued execution records, at once with `force`; otherwise soon (executionLogDelayMs, so that
+   * a burst of requests costs one save, not one fsync each, and the answers are not held up by it) and when
+   * the pool is idle, never waiting for another process's write lock (the event loop would stand still):
+   * while another writer holds it, the records wait for the next try.
+   */
   flush(force = false): void {
-    if (this.log.pending === 0 || (!force && !this.options.pool.isIdle)) return;
+    if (this.log.pending === 0) return;
+    if (force) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.writeLog(false);
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      if (this.options.pool.isIdle && !this.writeLog(true)) this.flush();
+    }, executionLogDelayMs);
+    this.flushTimer.unref();
+  }
+
+  /** Writes the queued records; false when the write lock was busy (`lockBusyFails`) and they stay queued. */
+  private writeLog(lockBusyFails: boolean): boolean {
     try {
-      this.log.flush();
+      return this.log.flush(lockBusyFails ? 0 : undefined);
     } catch (error) {
       this.options.onLog?.(`cannot record executions: ${error instanceof Error ? error.message : String(error)}`);
+      return true;
     }
   }
 
