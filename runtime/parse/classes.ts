@@ -64,6 +64,8 @@ export interface FindOptions {
   count?: boolean;
   /** Only the records it accepts are found (the reader's ACLs); applied before skip, limit and count. */
   filter?: (record: ParseRecord) => boolean;
+  /** What each found object shows the reader (protected fields removed); applied before include and keys. */
+  redact?: (record: Json) => Json;
 }
 
 /** Parse Server's default page size. */
@@ -131,6 +133,7 @@ export class ParseClasses {
     const limit = options.limit ?? defaultLimit;
     matches = limit === 0 ? [] : matches.slice(skip, skip + limit);
     let results = matches.map(publicView);
+    if (options.redact) results = results.map(options.redact);
     // Parse Server writes _JobStatus objects without updatedAt (seen on 9.10 with PostgreSQL, peer suite).
     if (className === '_JobStatus') results = results.map(({ updatedAt: _updatedAt, ...rest }) => rest);
     if (options.include) results = results.map((record) => this.include(record, options.include!));

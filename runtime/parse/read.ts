@@ -1,8 +1,9 @@
 // The read side of the REST emulation (as Parse Server's RestQuery): a query's REST parameters (`where` as
 // JSON text or an object, order, keys, excludeKeys, include, limit, skip, count) checked; beforeFind may change
 // the query; the constraints that name other objects ($relatedTo, $inQuery, $notInQuery, $select, $dontSelect)
-// resolved to plain ones; the query run over ParseClasses with only what the request may read (object ACLs,
-// and a user's own sessions); afterFind may change the results. One object by its objectId is a query too.
+// resolved to plain ones; the query run over ParseClasses with only what the request may read (class-level and
+// pointer permissions, object ACLs, a user's own sessions) and without its protected fields; afterFind may
+// change the results. One object by its objectId is a query too.
 
 import { allows, type Auth } from './auth';
 import { checkClassName, type FindOptions } from './classes';
@@ -11,11 +12,11 @@ import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound, resolveError } from './errors';
 import { withFileUrls } from './files';
 import type { Registered } from './registry';
-import { checkRequestPermission } from './schemas';
 import { relatedIds } from './relations';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
 import { tooDeep } from '../jsonLimits';
+import { classAccess } from './permissions';
 import { isObject, isPointer, type ParseRecord } from './values';
 
 const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain'];
@@ -51,12 +52,16 @@ export async function getObject(ctx: AppContext, className: string, objectId: st
 
 /** Runs a query as `request`'s user may: beforeFind, the constraints resolved, ACLs applied, afterFind. */
 async function runQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<{ results: Json[]; count?: number }> {
-  const auth = checkRequestPermission(ctx, request, className, isGet ? 'get' : options.count && options.limit === 0 ? 'count' : 'find');
+  const access = classAccess(ctx, request, className, isGet ? 'get' : options.count && options.limit === 0 ? 'count' : 'find');
+  const { auth, pointerWhere } = access;
   const query = await beforeFind(ctx, className, request, options, isGet);
-  const where = resolveWhere(ctx, query.where ?? {}, auth);
+  // Only pointer permissions grant the read, and the request has no user: nothing is found.
+  if (pointerWhere === null) return options.count ? { results: [], count: 0 } : { results: [] };
+  const resolved = resolveWhere(ctx, query.where ?? {}, auth);
+  const where = pointerWhere ? { $and: [resolved, pointerWhere] } : resolved;
   const ownSessions = className === '_Session' && !auth.master;
   const found = ctx.classes.find(className, {
-    ...query, where,
+    ...query, where, redact: access.redact,
     filter: auth.master ? undefined : (record) => allows(record.ACL, auth, 'read')
       && (!ownSessions || (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId),
   });

@@ -11,6 +11,7 @@ import { ParseCode, ParseFailure } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { maybeRunTrigger } from './triggers';
 import { isObject, publicView, type ParseRecord } from './values';
+import { getObject } from './read';
 import { saveObject } from './write';
 
 const invalidLogin = (): ParseFailure => new ParseFailure(ParseCode.objectNotFound, 'Invalid username/password.');
@@ -88,6 +89,14 @@ function requireSession(ctx: AppContext, request: ParseRequest): { user: ParseRe
 export function currentUser(ctx: AppContext, request: ParseRequest): ParseResponse {
   const { user, session } = requireSession(ctx, request);
   return { status: 200, body: userView(user, session.sessionToken as string) };
+}
+
+/** GET users/ID: the user; the request's own user comes with the request's session token (as Parse Server answers). */
+export async function getUser(ctx: AppContext, objectId: string, request: ParseRequest): Promise<ParseResponse> {
+  const response = await getObject(ctx, '_User', objectId, request);
+  const auth = authOf(ctx.classes, request);
+  if (request.sessionToken && auth.user?.objectId === objectId && isObject(response.body)) return { ...response, body: { ...response.body, sessionToken: request.sessionToken } };
+  return response;
 }
 
 /** GET sessions/me: the session object. */

@@ -12,7 +12,9 @@ import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { checkFileValue } from './files';
 import { takeRelationOps } from './relations';
-import { checkRequestPermission, enforceSchema } from './schemas';
+import { classAccess, type ClassAccess } from './permissions';
+import { matchesWhere } from './query';
+import { enforceSchema } from './schemas';
 import { maybeRunTrigger } from './triggers';
 import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from './values';
 
@@ -20,11 +22,12 @@ import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from
 export async function saveObject(ctx: AppContext, className: string, objectId: string | undefined, request: ParseRequest): Promise<ParseResponse> {
   // Validate: the class name, the object to update, a user's username and password; then the request's user.
   checkClassName(className);
-  const auth = checkRequestPermission(ctx, request, className, objectId ? 'update' : 'create');
+  const access = classAccess(ctx, request, className, objectId ? 'update' : 'create');
+  const { auth } = access;
   const original = objectId ? ctx.classes.get(className, objectId) : undefined;
   if (objectId && !original) throw objectNotFound();
   if (original && className === '_User' && !auth.master && auth.user?.objectId !== objectId) throw new ParseFailure(ParseCode.sessionMissing, 'Permission denied');
-  if (original && !allows(original.ACL, auth, 'write')) throw objectNotFound();
+  if (original && !mayWrite(original, access)) throw objectNotFound();
   const relations = takeRelationOps(request.body, original);
   for (const value of Object.values(relations.body)) checkFileValue(value);
   let data = className === '_User' ? prepareUser(ctx.classes, relations.body, original) : { ...relations.body };
@@ -52,8 +55,10 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
   // Store, and build the response.
   enforceSchema(ctx.classes, className, data);
   const newId = objectId ?? newObjectId();
-  // A new user may read and write itself, and no one else may (Parse Server's default ACL of a signup).
-  if (className === '_User' && !objectId && data.ACL === undefined) data.ACL = { [newId]: { read: true, write: true } };
+  // A user may always read and write itself: a signup's ACL (by default no one else's) gets the new user's
+  // entry, and so does an ACL a user sets on itself (Parse Server keeps users from locking themselves out).
+  if (className === '_User' && !objectId) data.ACL = { ...(isObject(data.ACL) ? data.ACL : {}), [newId]: { read: true, write: true } };
+  if (className === '_User' && objectId && isObject(data.ACL) && !auth.master) data.ACL = { ...data.ACL, [objectId]: { read: true, write: true } };
   // A role always has its two relations, users and roles.
   if (className === '_Role' && !objectId) {
     data.users ??= { __type: 'Relation', className: '_User' };
@@ -122,14 +127,21 @@ export async function deleteObject(ctx: AppContext, className: string, objectId:
   checkClassName(className);
   const existing = ctx.classes.get(className, objectId);
   if (!existing) throw objectNotFound();
-  const auth = checkRequestPermission(ctx, request, className, 'delete');
-  if (!allows(existing.ACL, auth, 'write')) throw objectNotFound();
+  const access = classAccess(ctx, request, className, 'delete');
+  const { auth } = access;
+  if (!mayWrite(existing, access)) throw objectNotFound();
   if (className === '_Session' && !auth.master && (existing.user as { objectId?: string } | undefined)?.objectId !== auth.user?.objectId) throw objectNotFound();
   const base = baseRequest(ctx, request);
   await maybeRunTrigger(ctx, 'beforeDelete', { className, record: existing }, base);
   ctx.classes.remove(className, objectId);
   await maybeRunTrigger(ctx, 'afterDelete', { className, record: existing }, base);
   return { status: 200, body: {} };
+}
+
+/** Whether the object's ACL lets the request write it, and its user fields do when only pointer permissions grant the write. */
+function mayWrite(record: ParseRecord, access: ClassAccess): boolean {
+  if (!allows(record.ACL, access.auth, 'write')) return false;
+  return access.pointerWhere === undefined || (access.pointerWhere !== null && matchesWhere(record, access.pointerWhere));
 }
 
 /** The object a beforeSave sees: the stored original (or a new object) with the request's data set. */
