@@ -6,7 +6,7 @@
 // fields (`protectedFields` keyed by `*`, `authenticated`, `role:NAME`, a user id or `userField:FIELD`) removed
 // from what a read answers. The master key bypasses all of it.
 
-import { authOf, type Auth } from './auth';
+import { aclEntries, authOf, type Auth } from './auth';
 import type { ParseClasses } from './classes';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure } from './errors';
@@ -29,11 +29,6 @@ export interface ClassAccess {
 /** Parse Server's sanitized message for a refused class-level permission. */
 const denied = 'Permission denied';
 
-/** The user id and `role:NAME` entries of the request's user (Parse's aclGroup); empty when anonymous. */
-function aclGroup(auth: Auth): string[] {
-  return auth.user ? [auth.user.objectId, ...auth.roles()] : [];
-}
-
 /** Whether the operation's rule grants it outright: public, or the user or one of its roles listed. */
 function granted(rule: Json, group: string[]): boolean {
   return rule['*'] === true || group.some((entry) => rule[entry] === true);
@@ -47,7 +42,7 @@ export function classAccess(ctx: AppContext, request: ParseRequest, className: s
   const access: ClassAccess = { auth, redact: operation === 'get' || operation === 'find' ? redactor(permissions, className, auth) : undefined };
   const rule = permissions?.[operation];
   if (!permissions || !isObject(rule)) return access;
-  const group = aclGroup(auth);
+  const group = aclEntries(auth);
   if (granted(rule, group)) return access;
   if (rule.requiresAuthentication === true) {
     if (!auth.user) throw new ParseFailure(ParseCode.objectNotFound, denied);

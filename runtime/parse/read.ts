@@ -5,7 +5,7 @@
 // pointer permissions, object ACLs, a user's own sessions) and without its protected fields; afterFind may
 // change the results. One object by its objectId is a query too.
 
-import { allows, type Auth } from './auth';
+import { aclEntries, type Auth } from './auth';
 import { checkClassName, type FindOptions } from './classes';
 import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
@@ -62,8 +62,8 @@ async function runQuery(ctx: AppContext, className: string, request: ParseReques
   const ownSessions = className === '_Session' && !auth.master;
   const found = ctx.classes.find(className, {
     ...query, where, redact: access.redact,
-    filter: auth.master ? undefined : (record) => allows(record.ACL, auth, 'read')
-      && (!ownSessions || (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId),
+    readableBy: auth.master ? undefined : aclEntries(auth),
+    filter: ownSessions ? (record) => (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId : undefined,
   });
   const withUrls = { ...found, results: found.results.map((record) => withFileUrls(ctx, request, record)) };
   return afterFind(ctx, className, request, withUrls);
@@ -124,7 +124,7 @@ function resolveWhere(ctx: AppContext, where: Json, auth: Auth): Json {
   const sub = (className: unknown, subWhere: unknown): ParseRecord[] => {
     if (typeof className !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad subquery: no className');
     const inner = resolveWhere(ctx, isObject(subWhere) ? subWhere : {}, auth);
-    return ctx.classes.find(className, { where: inner, limit: 1_000_000, filter: auth.master ? undefined : (record) => allows(record.ACL, auth, 'read') }).results as ParseRecord[];
+    return ctx.classes.find(className, { where: inner, limit: 1_000_000, readableBy: auth.master ? undefined : aclEntries(auth) }).results as ParseRecord[];
   };
   for (const [key, condition] of Object.entries(where)) {
     if (key === '$relatedTo') {
