@@ -1,9 +1,11 @@
 // Users and sessions (as Parse Server's UsersRouter and SessionsRouter): signup (a `_User` save that opens a
 // session; `authData` alone, such as anonymous, logs in the user it names or signs up a new one, without
 // calling any provider), login with beforeLogin/afterLogin, logout with afterLogout, `users/me`,
-// `verifyPassword` and `sessions/me`. Passwords are checked against their scrypt hash.
+// `verifyPassword` and `sessions/me`. Passwords are checked against their scrypt hash, or the bcrypt hash of a
+// user that came from Parse Server.
 
 import { verifyPassword } from '../store/passwords';
+import { isBcryptHash, verifyBcrypt } from './bcrypt';
 import { authOf, createSession } from './auth';
 import { baseRequest, inflate } from './cloudRequests';
 import type { AppContext } from './context';
@@ -29,7 +31,7 @@ function checkCredentials(ctx: AppContext, body: Json): ParseRecord {
   if (typeof password !== 'string' || !password) throw new ParseFailure(ParseCode.passwordMissing, 'password is required.');
   const user = ctx.classes.findRecords('_User', typeof username === 'string' && username ? { username } : { email: email as string })[0];
   const hash = user?._hashed_password;
-  if (!user || typeof hash !== 'string' || !verifyPassword(hash, password)) throw invalidLogin();
+  if (!user || typeof hash !== 'string' || !(isBcryptHash(hash) ? verifyBcrypt(hash, password) : verifyPassword(hash, password))) throw invalidLogin();
   return user;
 }
 

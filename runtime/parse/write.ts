@@ -10,6 +10,7 @@ import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
+import { isBcryptHash } from './bcrypt';
 import { checkFileValue } from './files';
 import { takeRelationOps } from './relations';
 import { classAccess, type ClassAccess } from './permissions';
@@ -30,7 +31,7 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
   if (original && !mayWrite(original, access)) throw objectNotFound();
   const relations = takeRelationOps(request.body, original);
   for (const value of Object.values(relations.body)) checkFileValue(value);
-  let data = className === '_User' ? prepareUser(ctx.classes, relations.body, original) : { ...relations.body };
+  let data = className === '_User' ? prepareUser(ctx.classes, relations.body, original, auth.master) : { ...relations.body };
   const base = baseRequest(ctx, request);
 
   // beforeSave: what it changed in the object becomes the data to store, and is echoed in the response; a key
@@ -154,11 +155,18 @@ function objectToSave(ctx: AppContext, className: string, original: ParseRecord 
   return object;
 }
 
-/** _User: username and password are required on create (unless authData logs in); the password is stored hashed, never shown. */
-function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | undefined): Json {
+/**
+ * _User: username and password are required on create (unless authData logs in); the password is stored
+ * hashed, never shown. With the master key, a user may come with the bcrypt `_hashed_password` Parse Server
+ * stored for it instead (an imported user, who logs in with the same password); no other request may set it.
+ */
+function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | undefined, master: boolean): Json {
   const prepared = { ...body };
+  if (prepared._hashed_password !== undefined && !(master && typeof prepared._hashed_password === 'string' && isBcryptHash(prepared._hashed_password) && prepared.password === undefined)) {
+    throw new ParseFailure(ParseCode.invalidKeyName, 'Invalid field name: _hashed_password.');
+  }
   if (!original && isObject(prepared.authData) && prepared.username === undefined) prepared.username = randomUsername();
-  if (!original && !isObject(prepared.authData)) {
+  if (!original && !isObject(prepared.authData) && prepared._hashed_password === undefined) {
     if (typeof prepared.username !== 'string' || !prepared.username) throw new ParseFailure(ParseCode.usernameMissing, 'bad or missing username');
     if (typeof prepared.password !== 'string' || !prepared.password) throw new ParseFailure(ParseCode.passwordMissing, 'password is required');
   }
@@ -174,10 +182,12 @@ function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | 
 }
 
 /**
- * scrypt's cost for app users' passwords: N = 2^11, about 3 ms a hash here. Parse Server uses bcrypt (cost
- * 10, ~70 ms); a local tool logs in test users, and a login must stay within its 10 ms budget.
+ * scrypt's cost for new app users' passwords: N = 2^10, about 1.5 ms a hash on an idle core here (2^11 was the
+ * larger part of a login under load). Parse Server uses bcrypt (cost 10, ~70 ms); a local tool logs in test
+ * users, and a login must stay within its 10 ms budget. Stored hashes record their own cost, so older ones
+ * (and Parse Server's bcrypt hashes) still verify.
  */
-const passwordCost = 2048;
+const passwordCost = 1024;
 
 /** The username Parse Server gives a user signed up by authData alone: 25 random letters and digits. */
 function randomUsername(): string {
