@@ -1,8 +1,8 @@
 // The third part of the peer scenario: class-level permissions beyond public/user/role rules — pointer
 // permissions (`pointerFields` of an operation, `readUserFields`/`writeUserFields`), `requiresAuthentication`,
 // refused operations and their codes, and `protectedFields` (`*`, `authenticated`, `role:NAME`,
-// `userField:FIELD`, and `_User`'s default protected email). It runs after the surface scenario, whose users
-// alice and bob (bob in the role Admins) it uses.
+// `userField:FIELD`, and `_User`'s default protected email); then the file triggers. It runs after the surface
+// scenario, whose users alice and bob (bob in the role Admins) it uses.
 
 import { pointer, type Step } from './step';
 
@@ -72,4 +72,16 @@ export const permissionsScenario: Step[] = [
   { name: 'another user reads carol (email protected)', method: 'GET', path: 'users/${carol}', session: 'bobToken' },
   { name: 'carol reads herself (owner exempt)', method: 'GET', path: 'users/${carol}', session: 'carolToken' },
   { name: 'find carol anonymously', method: 'GET', path: 'users', body: { where: { username: 'carol' } } },
+  // File triggers (Parse.Cloud.beforeSave/afterSave/beforeDelete/afterDelete(Parse.File) in cloud/main.js).
+  { name: 'beforeSave(Parse.File) throws a string', method: 'POST', path: 'files/refused.txt', raw: { contentType: 'text/plain', text: 'no' }, master: true },
+  { name: 'beforeSave(Parse.File) throws a Parse.Error', method: 'POST', path: 'files/refusedParse.txt', raw: { contentType: 'text/plain', text: 'no' }, master: true },
+  { name: 'beforeSave(Parse.File) request shape, as a user', method: 'POST', path: 'files/shape.txt', raw: { contentType: 'text/plain', text: 'twelve bytes' }, session: 'bobToken' },
+  { name: 'beforeSave(Parse.File) returns another file', method: 'POST', path: 'files/replace.txt', raw: { contentType: 'text/plain', text: 'original' }, master: true, capture: { replaced: 'name' } },
+  { name: 'download the replacing file', method: 'GET', path: 'files/appId/${replaced}', noAppId: true },
+  { name: 'upload a logged file', method: 'POST', path: 'files/logged.txt', raw: { contentType: 'text/plain', text: 'log me' }, master: true, capture: { logged: 'name' } },
+  { name: 'upload a kept file', method: 'POST', path: 'files/kept.txt', raw: { contentType: 'text/plain', text: 'keep me' }, master: true, capture: { kept: 'name' } },
+  { name: 'beforeDelete(Parse.File) refuses', method: 'DELETE', path: 'files/${kept}', master: true },
+  { name: 'the refused delete kept the file', method: 'GET', path: 'files/appId/${kept}', noAppId: true },
+  { name: 'delete a logged file (afterDelete)', method: 'DELETE', path: 'files/${logged}', master: true },
+  { name: 'what the file afterSave and afterDelete saw', method: 'GET', path: 'classes/FileLog', master: true, body: { order: 'createdAt', keys: 'trigger,suffix,fileSize,hasUrl,master' } },
 ];
