@@ -34,8 +34,12 @@ function granted(rule: Json, group: string[]): boolean {
   return rule['*'] === true || group.some((entry) => rule[entry] === true);
 }
 
-/** Checks the class-level permission of `operation` for a request; throws 119 (or 101) when it is refused. */
-export function classAccess(ctx: AppContext, request: ParseRequest, className: string, operation: ClassOperation): ClassAccess {
+/**
+ * Checks the class-level permission of `operation` for a request; throws 119 (or 101) when it is refused.
+ * `action` says whether an `addField` is part of a create or an update: pointer fields can grant it only to
+ * an update (the object must then point to the user).
+ */
+export function classAccess(ctx: AppContext, request: ParseRequest, className: string, operation: ClassOperation, action?: 'create' | 'update'): ClassAccess {
   const auth = authOf(ctx.classes, request);
   if (auth.master) return { auth };
   const permissions = classPermissions(ctx.classes, className);
@@ -52,7 +56,8 @@ export function classAccess(ctx: AppContext, request: ParseRequest, className: s
   if (operation === 'create') throw new ParseFailure(ParseCode.operationForbidden, denied);
   const fields = [...stringList(rule.pointerFields)];
   for (const field of stringList(permissions[groupKey])) if (!fields.includes(field)) fields.push(field);
-  if (fields.length === 0) throw new ParseFailure(ParseCode.operationForbidden, denied);
+  const grantedByGroup = stringList(permissions[groupKey]).length > 0;
+  if (fields.length === 0 || (operation === 'addField' && action === 'create' && !grantedByGroup)) throw new ParseFailure(ParseCode.operationForbidden, denied);
   return { ...access, pointerWhere: auth.user ? pointerCondition(ctx.classes, className, fields, auth.user.objectId) : null };
 }
 

@@ -66,6 +66,17 @@ function storedSchema(classes: ParseClasses, className: string): ParseRecord | u
   return classes.get(schemaClass, className);
 }
 
+/**
+ * The keys of a write that would add fields to a class whose schema is stored (unset keys are not added; a
+ * dotted key adds its first part); none for a class without a schema yet, as on Parse Server.
+ */
+export function newFieldKeys(classes: ParseClasses, className: string, data: Json): string[] {
+  const stored = storedSchema(classes, className);
+  if (!stored) return [];
+  const fields = { ...defaultFields, ...(stored.fields as Record<string, FieldType>) };
+  return Object.keys(data).filter((key) => !key.startsWith('_') && !(isObject(data[key]) && (data[key] as Json).__op === 'Delete') && !(key.split('.')[0]! in fields));
+}
+
 /** The fields of a class's schema, learned from its stored objects when no schema is stored yet. */
 export function fieldsOf(classes: ParseClasses, className: string): Record<string, FieldType> {
   const stored = storedSchema(classes, className);

@@ -15,7 +15,7 @@ import { checkFileValue } from './files';
 import { takeRelationOps } from './relations';
 import { classAccess, type ClassAccess } from './permissions';
 import { matchesWhere } from './query';
-import { enforceSchema } from './schemas';
+import { enforceSchema, newFieldKeys } from './schemas';
 import { maybeRunTrigger } from './triggers';
 import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from './values';
 
@@ -54,6 +54,11 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
   }
 
   // Store, and build the response.
+  // A write that adds fields to a class needs its addField permission too (checked after beforeSave, as on Parse).
+  if (!auth.master && newFieldKeys(ctx.classes, className, data).length > 0) {
+    const adding = classAccess(ctx, request, className, 'addField', original ? 'update' : 'create');
+    if (original && !mayWrite(original, adding)) throw objectNotFound();
+  }
   enforceSchema(ctx.classes, className, data);
   const newId = objectId ?? newObjectId();
   // A user may always read and write itself: a signup's ACL (by default no one else's) gets the new user's

@@ -67,6 +67,17 @@ export const permissionsScenario: Step[] = [
   { name: 'create refused', method: 'POST', path: 'classes/Locked', session: 'aliceToken', body: { text: 'x' } },
   { name: 'update refused', method: 'PUT', path: 'classes/Locked/${locked}', session: 'bobToken', body: { text: 'x' } },
   { name: 'delete refused', method: 'DELETE', path: 'classes/Locked/${locked}' },
+  // addField: a write adding a field to a class with a schema needs it.
+  { name: 'create class Fixed without addField', method: 'POST', path: 'schemas/Fixed', master: true, body: {
+    className: 'Fixed', fields: { a: { type: 'String' }, owner: userField },
+    classLevelPermissions: { find: { '*': true }, get: { '*': true }, count: { '*': true }, create: { '*': true }, update: { '*': true }, delete: { '*': true }, addField: { pointerFields: ['owner'] } },
+  } },
+  { name: 'create with known fields', method: 'POST', path: 'classes/Fixed', session: 'aliceToken', body: { a: 'x', owner: pointer('_User', '${alice}') }, capture: { fixed: 'objectId' } },
+  { name: 'create adding a field (addField by pointer only on update)', method: 'POST', path: 'classes/Fixed', session: 'aliceToken', body: { a: 'x', b: 1 } },
+  { name: 'update adding a field as another user', method: 'PUT', path: 'classes/Fixed/${fixed}', session: 'bobToken', body: { b: 1 } },
+  { name: 'update adding a field as the pointed user', method: 'PUT', path: 'classes/Fixed/${fixed}', session: 'aliceToken', body: { b: 1 } },
+  { name: 'update of known fields as another user', method: 'PUT', path: 'classes/Fixed/${fixed}', session: 'bobToken', body: { a: 'y', b: 2 } },
+  { name: 'create adding a field with the master key', method: 'POST', path: 'classes/Fixed', master: true, body: { a: 'x', c: true } },
   // _User's default protected field: email.
   { name: 'signup carol, readable by all', method: 'POST', path: 'users', body: { username: 'carol', password: 'pw-carol', email: 'carol@example.com', city: 'Oslo', ACL: { '*': { read: true } } }, capture: { carol: 'objectId', carolToken: 'sessionToken' } },
   { name: 'another user reads carol (email protected)', method: 'GET', path: 'users/${carol}', session: 'bobToken' },

@@ -86,3 +86,16 @@ async function answer(method: string, route: string, body: Record<string, unknow
   const response = await rest(served.url, method, route, body, options);
   return [response.status, response.body];
 }
+
+test('a write adding a field needs addField: pointer fields grant it to an update of an object pointing to the user only', async () => {
+  await rest(served.url, 'POST', 'schemas/Fixed', { className: 'Fixed', fields: { a: { type: 'String' }, owner: { type: 'Pointer', targetClass: '_User' } },
+    classLevelPermissions: { find: { '*': true }, get: { '*': true }, count: { '*': true }, create: { '*': true }, update: { '*': true }, delete: { '*': true }, addField: { pointerFields: ['owner'] } } }, master);
+  const fixed = await answer('POST', 'classes/Fixed', { a: 'x', owner: userPointer(alice.objectId) }, as(alice.sessionToken));
+  assert.equal(fixed[0], 201);
+  const id = (fixed[1] as { objectId: string }).objectId;
+  assert.deepEqual(await answer('POST', 'classes/Fixed', { a: 'x', b: 1 }, as(alice.sessionToken)), [400, { code: 119, error: 'Permission denied' }]);
+  assert.equal((await answer('PUT', `classes/Fixed/${id}`, { b: 1 }, as(bob.sessionToken)))[0], 404);
+  assert.equal((await answer('PUT', `classes/Fixed/${id}`, { b: 1 }, as(alice.sessionToken)))[0], 200);
+  assert.equal((await answer('PUT', `classes/Fixed/${id}`, { a: 'y', b: 2 }, as(bob.sessionToken)))[0], 200, 'no field added');
+  assert.equal((await answer('POST', 'classes/Fixed', { a: 'x', c: true }, master))[0], 201);
+});
