@@ -51,12 +51,13 @@ export async function getObject(ctx: AppContext, className: string, objectId: st
 }
 
 /** Runs a query as `request`'s user may: beforeFind, the constraints resolved, ACLs applied, afterFind. */
-async function runQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<{ results: Json[]; count?: number }> {
+async function runQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<{ results: Json[]; count?: number | [] }> {
   const access = classAccess(ctx, request, className, isGet ? 'get' : options.count && options.limit === 0 ? 'count' : 'find');
   const { auth, pointerWhere } = access;
   const query = await beforeFind(ctx, className, request, options, isGet);
-  // Only pointer permissions grant the read, and the request has no user: nothing is found.
-  if (pointerWhere === null) return options.count ? { results: [], count: 0 } : { results: [] };
+  // Only pointer permissions grant the read, and the request has no user: nothing is found. Parse Server's
+  // count is then its empty list of results (`"count": []`, peer suite), and so it is here.
+  if (pointerWhere === null) return options.count ? { results: [], count: [] } : { results: [] };
   const resolved = resolveWhere(ctx, query.where ?? {}, auth);
   const where = pointerWhere ? { $and: [resolved, pointerWhere] } : resolved;
   const ownSessions = className === '_Session' && !auth.master;
@@ -100,7 +101,7 @@ async function callFindTrigger(registered: Registered, cloudRequest: Json): Prom
 }
 
 /** The results as afterFind leaves them: the objects it returns, as JSON with their className. */
-async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }): Promise<{ results: Json[]; count?: number }> {
+async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }): Promise<{ results: Json[]; count?: number | [] }> {
   const registered = ctx.registry.trigger('afterFind', className);
   if (!registered) return found;
   const objects = found.results.map((record) => inflate(ctx, className, record));

@@ -50,6 +50,8 @@ export const permissionsScenario: Step[] = [
   { name: 'readUserFields find as the owner, not a reader', method: 'GET', path: 'classes/Shared', session: 'aliceToken', body: {} },
   { name: 'readUserFields get as the owner, not a reader', method: 'GET', path: 'classes/Shared/${shared}', session: 'aliceToken' },
   { name: 'readUserFields count as a reader', method: 'GET', path: 'classes/Shared', session: 'bobToken', body: { count: 1, limit: 0 } },
+  { name: 'readUserFields count without a user', method: 'GET', path: 'classes/Shared', body: { count: 1, limit: 0 } },
+  { name: 'readUserFields find with count without a user', method: 'GET', path: 'classes/Shared', body: { count: 1 } },
   { name: 'writeUserFields update as a reader', method: 'PUT', path: 'classes/Shared/${shared}', session: 'bobToken', body: { text: 'x' } },
   { name: 'writeUserFields update as the owner', method: 'PUT', path: 'classes/Shared/${shared}', session: 'aliceToken', body: { text: 'hello bob' } },
   { name: 'writeUserFields delete as a reader', method: 'DELETE', path: 'classes/Shared/${shared}', session: 'bobToken' },
