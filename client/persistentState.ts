@@ -17,6 +17,8 @@ export interface RunChoice {
 export interface ParseUserChoice {
   objectId: string;
   label: string;
+  /** Runs log in by this session token instead of naming the user (request.user has it; ACLs apply as on the server). */
+  sessionToken?: string;
 }
 
 /** One key per remembered value: existing workspaces hold these strings, so they never change. */

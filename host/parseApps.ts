@@ -34,8 +34,8 @@ export class EditorParseApps {
     app.logs.take();
     this.sink = onLog;
     try {
-      const { method, path, body, master, userId, timeoutMs } = request;
-      const outcome = await answerRequest(app, { method, path, body, master, userId }, { timeoutMs, userAgent: 'cloudfn-vscode', startedAt });
+      const { method, path, body, master, userId, sessionToken, timeoutMs } = request;
+      const outcome = await answerRequest(app, { method, path, body, master, userId, sessionToken }, { timeoutMs, userAgent: 'cloudfn-vscode', startedAt });
       const stack = outcome.logs.map((entry) => app.logs.stackOf(entry)).filter((text) => text !== undefined).at(-1);
       return stack ? { ...outcome, stack } : outcome;
     } finally {

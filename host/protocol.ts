@@ -30,6 +30,8 @@ export interface ParseHostRequest {
   master: boolean;
   /** A `_User` objectId to run as (request.user). */
   userId?: string;
+  /** A session token to run as (its user, as X-Parse-Session-Token gives it). */
+  sessionToken?: string;
   timeoutMs: number;
 }
 

@@ -37,12 +37,17 @@ export class ParseRunner {
     return this.state.parseUser(uri);
   }
 
-  /** Asks which `_User` of the local database the runs of this cloud file are made as (or anonymous). */
+  /**
+   * Asks which `_User` of the local database the runs of this cloud file are made as (or anonymous), or for a
+   * session token to log in with: runs then send it as X-Parse-Session-Token would, so `request.user` (with
+   * `getSessionToken()`), ACLs and CLPs apply as on the server, and an unknown or expired token is Parse's 209.
+   */
   async chooseUser(uri: vscode.Uri): Promise<void> {
     const users = await this.runtime.db<ParseObjectView[]>({ op: 'parse-objects', className: '_User', limit: 500 });
-    type Item = vscode.QuickPickItem & { choice: ParseUserChoice | undefined };
+    type Item = vscode.QuickPickItem & { choice: ParseUserChoice | undefined | 'token' };
     const items: Item[] = [
       { label: '$(circle-slash) anonymous', description: 'request.user is undefined', choice: undefined },
+      { label: '$(key) Session token…', description: 'log in as the user of a session (r:…), as X-Parse-Session-Token', choice: 'token' },
       ...users.map((user): Item => {
         const name = typeof user.json.username === 'string' ? user.json.username : typeof user.json.email === 'string' ? user.json.email : user.objectId;
         return { label: `$(account) ${name}`, description: user.objectId, choice: { objectId: user.objectId, label: name } };
@@ -52,8 +57,25 @@ export class ParseRunner {
       title: 'Parse user for request.user', placeHolder: users.length ? '_User objects of the local database' : 'The local database has no _User objects yet (save one with "Simulate save")',
     });
     if (!picked) return;
-    await this.state.setParseUser(uri, picked.choice);
+    const choice = picked.choice === 'token' ? await this.askSessionToken(users) : picked.choice;
+    if (choice === null) return;
+    await this.state.setParseUser(uri, choice);
     this.userChanged.fire();
+  }
+
+  /** A session token typed or pasted, named after its user when the local database has that session; null when cancelled. */
+  private async askSessionToken(users: ParseObjectView[]): Promise<ParseUserChoice | null> {
+    const token = (await vscode.window.showInputBox({
+      title: 'Parse session token for request.user', prompt: 'A session token (r:…), such as a login or signup answered', ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'A session token is required'),
+    }))?.trim();
+    if (!token) return null;
+    const sessions = await this.runtime.db<ParseObjectView[]>({ op: 'parse-objects', className: '_Session', limit: 500 });
+    const userId = (sessions.find((session) => session.json.sessionToken === token)?.json.user as { objectId?: string } | undefined)?.objectId;
+    const user = users.find((candidate) => candidate.objectId === userId);
+    if (!userId) void vscode.window.showWarningMessage('No session of the local database has this token: runs will be answered 209 (invalid session token) until one does.');
+    const name = user && typeof user.json.username === 'string' ? user.json.username : userId ?? `${token.slice(0, 8)}…`;
+    return { objectId: userId ?? '', label: `${name} (session)`, sessionToken: token };
   }
 
   dispose(): void {
@@ -147,7 +169,7 @@ export class ParseRunner {
     this.log.info(`▶ parse ${request.method} /parse/${request.path} · ${label} · params "${input.name}"`);
     const output = this.panel.stream(record, (lines) => this.log.info(lines.map(outputLine).join('\n')));
     try {
-      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, userId: user?.objectId, timeoutMs: this.config.timeoutMs }, (line) => output.push(line));
+      const response = await this.runtime.parse({ cloudFile: uri.fsPath, ...request, ...(user?.sessionToken ? { sessionToken: user.sessionToken } : { userId: user?.objectId }), timeoutMs: this.config.timeoutMs }, (line) => output.push(line));
       output.flush();
       this.panel.finishedParse(record, response, null);
       const ok = response.status >= 200 && response.status < 300;

@@ -68,6 +68,11 @@ function userRoles(classes: ParseClasses, userId: string): Set<string> {
   return names;
 }
 
+/** The ACL entries that grant `auth` access: `*`, and for a user its objectId and `role:NAME` of each role it holds. */
+export function aclEntries(auth: Auth): string[] {
+  return auth.user ? ['*', auth.user.objectId, ...auth.roles()] : ['*'];
+}
+
 /** Whether `auth` may read (or write) an object with this ACL: the master key, public access, the user or a role. */
 export function allows(acl: unknown, auth: Auth, access: 'read' | 'write'): boolean {
   if (auth.master || !isObject(acl)) return true;

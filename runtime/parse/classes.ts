@@ -62,8 +62,15 @@ export interface FindOptions {
   limit?: number;
   skip?: number;
   count?: boolean;
-  /** Only the records it accepts are found (the reader's ACLs); applied before skip, limit and count. */
+  /**
+   * Only objects whose ACL lets one of these entries read them (`*`, a user id, `role:NAME`) are found:
+   * checked in SQL, so the others are never read. Undefined reads every object (the master key).
+   */
+  readableBy?: string[];
+  /** Only the records it accepts are found; applied before skip, limit and count. */
   filter?: (record: ParseRecord) => boolean;
+  /** What each found object shows the reader (protected fields removed); applied before include and keys. */
+  redact?: (record: Json) => Json;
 }
 
 /** Parse Server's default page size. */
@@ -73,7 +80,9 @@ export class ParseClasses {
   /** What the requests since the last `changes.take()` created, updated and deleted (for the run panel). */
   readonly changes = new ChangeTracker();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    store.onInvalidate(() => { this.classIndexChecked = false; });
+  }
 
   /**
    * Groups the writes of one turn of the event loop into one transaction (committed on setImmediate): Parse
@@ -114,29 +123,83 @@ export class ParseClasses {
     return this.store.rows('SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ? ORDER BY rowid', [className]).map(toRecord);
   }
 
-  /** Runs a query; returns `{results}` and, when asked, `count`. */
+  /**
+   * Runs a query; returns `{results}` and, when asked, `count`. Without an order, a `$nearSphere` or a count,
+   * objects are read in creation order only until skip + limit of them match.
+   */
   find(className: string, options: FindOptions): { results: Json[]; count?: number } {
     const where = options.where ?? {};
     checkWhere(where);
-    const candidates = typeof where.objectId === 'string'
-      ? [this.get(className, where.objectId)].filter((record): record is ParseRecord => record !== undefined)
-      : this.all(className);
     const { filter } = options;
-    let matches: Json[] = candidates.filter((record) => matchesWhere(record, where) && (!filter || filter(record)));
+    const accepts = (record: ParseRecord): boolean => matchesWhere(record, where) && (!filter || filter(record));
     const near = nearSphereOf(where);
-    if (options.order) sortRecords(matches, options.order);
-    else if (near) sortByDistance(matches, near);
-    const count = matches.length;
     const skip = options.skip ?? 0;
     const limit = options.limit ?? defaultLimit;
-    matches = limit === 0 ? [] : matches.slice(skip, skip + limit);
+    let matches: Json[] = [];
+    let count: number | undefined;
+    if (options.order || near || options.count) {
+      matches = [...this.scan(className, where, options.readableBy)].filter(accepts);
+      if (options.order) sortRecords(matches, options.order);
+      else if (near) sortByDistance(matches, near);
+      count = matches.length;
+      matches = limit === 0 ? [] : matches.slice(skip, skip + limit);
+    } else if (limit > 0) {
+      let skipped = 0;
+      for (const record of this.scan(className, where, options.readableBy)) {
+        if (!accepts(record)) continue;
+        if (skipped < skip) { skipped++; continue; }
+        matches.push(record);
+        if (matches.length >= limit) break;
+      }
+    }
     let results = matches.map(publicView);
+    if (options.redact) results = results.map(options.redact);
     // Parse Server writes _JobStatus objects without updatedAt (seen on 9.10 with PostgreSQL, peer suite).
     if (className === '_JobStatus') results = results.map(({ updatedAt: _updatedAt, ...rest }) => rest);
     if (options.include) results = results.map((record) => this.include(record, options.include!));
     if (options.keys) results = results.map((record) => selectKeys(record, options.keys!));
     if (options.excludeKeys) results = results.map((record) => excludeKeys(record, options.excludeKeys!));
     return options.count ? { results, count } : { results };
+  }
+
+  /**
+   * The objects of a class in creation order (one, for a `where` on an objectId), read from a statement as
+   * they are asked for; with `readableBy`, only those whose ACL lets one of its entries read them. A class's
+   * objects are found through an index on the class name, made on first use (it keeps them in rowid order).
+   */
+  private *scan(className: string, where: Json, readableBy: string[] | undefined): Generator<ParseRecord> {
+    this.ensureClassIndex();
+    const params: string[] = [className];
+    let sql = 'SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ?';
+    if (typeof where.objectId === 'string') {
+      sql += ' AND object_id = ?';
+      params.push(where.objectId);
+    }
+    if (readableBy) {
+      // An object without an ACL object is public; otherwise one of the entries must have `"read": true`.
+      sql += ` AND (json_type(data, '$.ACL') IS NOT 'object' OR EXISTS (SELECT 1 FROM json_each(data, '$.ACL') WHERE key IN (${readableBy.map(() => '?').join(', ')}) AND json_type(value, '$.read') = 'true'))`;
+      params.push(...readableBy);
+    }
+    const statement = this.store.prepare(`${sql} ORDER BY rowid`);
+    try {
+      statement.bind(params);
+      while (statement.step()) yield toRecord(statement.get());
+    } finally {
+      statement.reset();
+    }
+  }
+
+  /** Whether the index on class names is known to exist in the current database (a reload may drop it). */
+  private classIndexChecked = false;
+
+  private ensureClassIndex(): void {
+    if (this.classIndexChecked) return;
+    const exists = this.store.value("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'parse_objects_class'");
+    if (!exists) {
+      this.store.run('CREATE INDEX parse_objects_class ON parse_objects(class_name)');
+      this.store.markDirty();
+    }
+    this.classIndexChecked = true;
   }
 
   /** Creates an object; returns the stored record and the values of operator fields (for the response). */

@@ -1,10 +1,11 @@
-// Parse.Cloud as Cloud Code calls it, the server half that the Node SDK lacks: define, job, the save, delete,
-// find and login triggers (password-reset and LiveQuery ones are accepted and never run) and the
-// legacy httpRequest, installed on the process-wide SDK. Each call goes to the app that is current when it is
+// Parse.Cloud as Cloud Code calls it, the server half that the Node SDK lacks: define, job, the save, delete
+// (of Parse.File too), find and login triggers (password-reset and LiveQuery ones are accepted and never run)
+// and the legacy httpRequest, installed on the process-wide SDK. Each call goes to the app that is current when it is
 // made: its registry, its log, its time limit and its background work.
 
 import { withSyncLimit } from './deadlines';
 import { httpRequest, type HttpRequestOptions } from './httpRequest';
+import { fileClassName } from './files';
 import { checkValidator } from './validators';
 import type { AppLog } from './logs';
 import { triggerClassName, type CloudRegistry, type Handler, type TriggerType, type Validator } from './registry';
@@ -46,7 +47,9 @@ export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
     cloud[type] = (target: unknown, handler: Handler, validator?: Validator) => {
       check('trigger', target, handler);
       checkValidator(validator);
-      const className = triggerClassName(target);
+      // Parse.File's triggers are the file triggers (files.ts), filed under Parse Server's name for them.
+      const className = target === Parse.File ? fileClassName : triggerClassName(target);
+      if (className === fileClassName && (type === 'beforeFind' || type === 'afterFind')) host().logs.add('warn', `Parse.Cloud.${type}(Parse.File) is accepted but never runs in cloudfn (file downloads run no triggers)`);
       host().registry.setTrigger(type, className, { handler: limited(handler), validator });
     };
   }

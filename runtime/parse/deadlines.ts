@@ -8,7 +8,7 @@ import type { ParseResponse } from './rest';
 import { loopStops } from './watchdog';
 
 /** The message of a handler stopped for holding the thread past its limit. */
-const spinMessage = (timeoutMs: number): string =>
+export const spinMessage = (timeoutMs: number): string =>
   `Script timed out: the handler ran for ${timeoutMs / 1000} s without yielding (an endless loop?)`;
 
 /**

@@ -2,14 +2,20 @@
 // the file itself, or the JS SDK's `{"base64"}` JSON) by a user or with the master key — the public may not
 // upload (130) — is stored on local disk in `parse-files/` beside the database, under a random prefix and its
 // name; `GET files/APPID/NAME` serves it back; `DELETE files/NAME` needs the master key. A File value in an
-// object (`{"__type": "File", "name"}`) must name a file, and reads give it its `url`.
+// object (`{"__type": "File", "name"}`) must name a file, and reads give it its `url`. The file triggers
+// (`beforeSave`/`afterSave`/`beforeDelete`/`afterDelete` of `Parse.File`) run around an upload and a delete
+// as Parse Server runs them: a before-trigger that throws refuses it (130 or 153 unless it threw a
+// Parse.Error), a beforeSave may return another Parse.File to store instead (or an already saved one, which
+// is then not stored again), and an after-trigger's failure fails the request too.
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { authOf } from './auth';
+import { baseRequest, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
-import { HttpFailure, ParseCode, ParseFailure } from './errors';
+import { HttpFailure, ParseCode, ParseFailure, resolveError } from './errors';
+import { runValidator, skipsWithMasterKey } from './validators';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { isObject } from './values';
 
@@ -31,21 +37,76 @@ export function fileUrl(ctx: AppContext, request: ParseRequest | undefined, name
   return `http://${host}/parse/files/${encodeURIComponent(ctx.appId)}/${encodeURIComponent(name)}`;
 }
 
-/** POST files/NAME. */
-export function uploadFile(ctx: AppContext, name: string, request: ParseRequest): ParseResponse {
+/** The class name Parse Server files the triggers of `Parse.File` under. */
+export const fileClassName = '@File';
+
+/** What a file trigger is given besides the request's user and keys: the Parse.File and its size in bytes (null when unknown). */
+interface FileObject {
+  file: ParseObject;
+  fileSize: number | null;
+}
+
+/** Runs a file trigger when one is registered; returns what its handler returned. Failures are thrown as they were thrown. */
+async function runFileTrigger(ctx: AppContext, triggerName: 'beforeSave' | 'afterSave' | 'beforeDelete' | 'afterDelete', request: ParseRequest, fileObject: FileObject): Promise<unknown> {
+  const registered = ctx.registry.trigger(triggerName, fileClassName);
+  if (!registered) return undefined;
+  const cloudRequest: Json = { ...baseRequest(ctx, request), ...fileObject, triggerName, isReadOnly: false };
+  await runValidator(registered.validator, cloudRequest);
+  if (skipsWithMasterKey(registered.validator, cloudRequest)) return undefined;
+  return registered.handler(cloudRequest);
+}
+
+/** POST files/NAME, with the file triggers. */
+export async function uploadFile(ctx: AppContext, name: string, request: ParseRequest): Promise<ParseResponse> {
   const auth = authOf(ctx.classes, request);
   if (!auth.master && !auth.user) throw new ParseFailure(ParseCode.fileSaveError, 'File upload by public is disabled.');
   if (name.length > 128) throw new ParseFailure(ParseCode.invalidFileName, 'Filename too long.');
   if (!validName.test(name)) throw new ParseFailure(ParseCode.invalidFileName, 'Filename contains invalid characters.');
   const bytes = request.upload ? request.upload.bytes
     : typeof request.body.base64 === 'string' ? Buffer.from(request.body.base64.replace(/^data:[^,]*,/, ''), 'base64') : undefined;
-  if (!bytes) throw new ParseFailure(ParseCode.fileSaveError, 'Invalid file upload.');
+  if (!bytes || bytes.length === 0) throw new ParseFailure(ParseCode.fileSaveError, 'Invalid file upload.');
+  const fileObject: FileObject = { file: new ctx.Parse.File(name, { base64: bytes.toString('base64') }, request.upload?.contentType), fileSize: bytes.length };
+  try {
+    const returned = await runFileTrigger(ctx, 'beforeSave', request, fileObject);
+    let saved: { url: string; name: string } | undefined;
+    if (returned instanceof ctx.Parse.File) {
+      fileObject.file = returned;
+      const url = (returned as ParseObject).url() as string | undefined;
+      if (url) {
+        fileObject.fileSize = null;
+        saved = { url, name: (returned as ParseObject).name() as string };
+      }
+    }
+    if (!saved) {
+      const data = fileBytes(fileObject.file);
+      fileObject.fileSize = data.length;
+      saved = storeFile(ctx, request, fileObject.file.name() as string, data);
+      fileObject.file._name = saved.name;
+      fileObject.file._url = saved.url;
+    }
+    await runFileTrigger(ctx, 'afterSave', request, fileObject);
+    return { status: 201, body: saved, headers: { Location: saved.url } };
+  } catch (error) {
+    throw resolveError(error, ParseCode.fileSaveError, `Could not store file: ${String(fileObject.file.name())}.`);
+  }
+}
+
+/** The bytes of a Parse.File made in Cloud Code (from a Buffer, bytes or base64). */
+function fileBytes(file: ParseObject): Buffer {
+  const source = file._source as { format?: string; buffer?: Buffer } | undefined;
+  if (source?.format === 'buffer' && Buffer.isBuffer(source.buffer)) return source.buffer;
+  if (typeof file._data === 'string') return Buffer.from(file._data, 'base64');
+  throw new ParseFailure(ParseCode.fileSaveError, 'Invalid file upload.');
+}
+
+/** Writes a file into the app's folder under a random prefix and its name; its stored name and URL. */
+function storeFile(ctx: AppContext, request: ParseRequest, name: string, bytes: Buffer): { url: string; name: string } {
+  if (!validName.test(name)) throw new ParseFailure(ParseCode.invalidFileName, 'Filename contains invalid characters.');
   const stored = `${randomBytes(16).toString('hex')}_${name}`;
   const folder = filesFolder(ctx);
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, stored), bytes);
-  const url = fileUrl(ctx, request, stored);
-  return { status: 201, body: { url, name: stored }, headers: { Location: url } };
+  return { url: fileUrl(ctx, request, stored), name: stored };
 }
 
 /** The path of a stored file, or undefined for a name that is not one (no separators, no dot files). */
@@ -63,12 +124,21 @@ export function downloadFile(ctx: AppContext, appId: string, name: string): Pars
   return { status: 200, body: fs.readFileSync(file), headers: { 'Content-Type': type } };
 }
 
-/** DELETE files/NAME: with the master key only. */
-export function deleteFile(ctx: AppContext, name: string, request: ParseRequest): ParseResponse {
+/** DELETE files/NAME: with the master key only, with the file delete triggers. */
+export async function deleteFile(ctx: AppContext, name: string, request: ParseRequest): Promise<ParseResponse> {
   if (!request.master) throw new HttpFailure(403, 'Permission denied');
-  const file = storedPath(ctx, name);
-  if (!file) throw new ParseFailure(ParseCode.fileDeleteError, 'Could not delete file.');
-  fs.rmSync(file);
+  const file = new ctx.Parse.File(name);
+  file._url = fileUrl(ctx, request, name);
+  const fileObject: FileObject = { file, fileSize: null };
+  try {
+    await runFileTrigger(ctx, 'beforeDelete', request, fileObject);
+    const stored = storedPath(ctx, name);
+    if (!stored) throw new ParseFailure(ParseCode.fileDeleteError, 'Could not delete file.');
+    fs.rmSync(stored);
+    await runFileTrigger(ctx, 'afterDelete', request, fileObject);
+  } catch (error) {
+    throw resolveError(error, ParseCode.fileDeleteError, 'Could not delete file.');
+  }
   // Parse Server answers a deleted file with an empty body.
   return { status: 200, body: '' };
 }

@@ -6,10 +6,12 @@
 import type { AppContext } from './context';
 import { baseRequest, functionRequest, jobRequest, type ParseObject } from './cloudRequests';
 import { HttpFailure, ParseCode, ParseFailure, resolveError, thrownStack } from './errors';
-import { invokeFunction, invokeJob } from './invoke';
+import { spinMessage } from './deadlines';
+import { invokeFunction, invokeJob, type JobOutcome } from './invoke';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator } from './validators';
 import { jsonCopy, jsonText } from './values';
+import { onLoopStop, runWatched } from './watchdog';
 
 /** POST functions/NAME. */
 export async function callFunction(ctx: AppContext, name: string, request: ParseRequest): Promise<ParseResponse> {
@@ -43,12 +45,18 @@ export function startJob(ctx: AppContext, name: string, request: ParseRequest): 
     if (typeof message === 'string' && message) ctx.classes.update('_JobStatus', jobId, { message });
   };
   const cloudRequest = jobRequest(ctx, request, name, jobId, setMessage);
+  // A job the event-loop watchdog stops (it held the thread past the time limit) never settles: its end is
+  // taken from the stop instead, as a failure with the time limit's message.
+  let stopped: (outcome: JobOutcome) => void = () => undefined;
+  const stop = new Promise<JobOutcome>((resolve) => { stopped = resolve; });
+  const unlisten = onLoopStop((labels, timeoutMs) => { if (labels.includes(jobId)) stopped({ status: 'failed', message: spinMessage(timeoutMs) }); });
   const run = new Promise<void>((resolve) => setImmediate(resolve))
     // A legacy job (its status object taken, nothing returned) is waited for until it calls status.success or
     // status.error, however long: it runs in the background, and no request waits for it.
-    .then(() => invokeJob(job.handler, cloudRequest, setMessage, () => new Promise<void>(() => undefined),
-      () => ctx.logs.warnLegacy(`job "${name}" with (request, status) and status.message/success/error`)))
+    .then(() => Promise.race([stop, invokeJob(job.handler, cloudRequest, setMessage, () => new Promise<void>(() => undefined),
+      () => ctx.logs.warnLegacy(`job "${name}" with (request, status) and status.message/success/error`), (call) => runWatched(jobId, call))]))
     .then(({ status, message }) => {
+      unlisten();
       const update: Json = { status, finishedAt: { __type: 'Date', iso: new Date().toISOString() } };
       if (typeof message === 'string' && message) update.message = message;
       else if (message instanceof Error && typeof message.message === 'string') update.message = message.message;

@@ -98,13 +98,15 @@ export interface JobOutcome {
 }
 
 /**
- * Calls a job: `handler(request)` (its result is the success message, a throw fails it), or the legacy
- * `handler(request, status)` that ends with `status.success(message)` / `status.error(message)`.
+ * Calls a job: `handler(request)` (its result is the success message, a throw fails it; `watch` awaits the
+ * call), or the legacy `handler(request, status)` that ends with `status.success(message)` /
+ * `status.error(message)`.
  */
-export function invokeJob(handler: Handler, request: any, setMessage: (message: unknown) => void, waitQuiet: WaitQuiet, onLegacy: OnLegacy): Promise<JobOutcome> {
+export function invokeJob(handler: Handler, request: any, setMessage: (message: unknown) => void, waitQuiet: WaitQuiet, onLegacy: OnLegacy,
+  watch: (call: () => unknown) => Promise<unknown> = async (call) => call()): Promise<JobOutcome> {
   const failed = (error: unknown): JobOutcome => ({ status: 'failed', message: error });
   if (!takesResponse(handler)) {
-    return Promise.resolve().then(() => handler(request)).then((message) => ({ status: 'succeeded' as const, message }), failed);
+    return Promise.resolve().then(() => watch(() => handler(request))).then((message) => ({ status: 'succeeded' as const, message }), failed);
   }
   return callByUse<JobOutcome>(handler, request, waitQuiet, (answer) => ({
     message(message: unknown) { onLegacy(); setMessage(message); },

@@ -1,21 +1,22 @@
 // The read side of the REST emulation (as Parse Server's RestQuery): a query's REST parameters (`where` as
 // JSON text or an object, order, keys, excludeKeys, include, limit, skip, count) checked; beforeFind may change
 // the query; the constraints that name other objects ($relatedTo, $inQuery, $notInQuery, $select, $dontSelect)
-// resolved to plain ones; the query run over ParseClasses with only what the request may read (object ACLs,
-// and a user's own sessions); afterFind may change the results. One object by its objectId is a query too.
+// resolved to plain ones; the query run over ParseClasses with only what the request may read (class-level and
+// pointer permissions, object ACLs, a user's own sessions) and without its protected fields; afterFind may
+// change the results. One object by its objectId is a query too.
 
-import { allows, type Auth } from './auth';
+import { aclEntries, type Auth } from './auth';
 import { checkClassName, type FindOptions } from './classes';
 import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound, resolveError } from './errors';
 import { withFileUrls } from './files';
 import type { Registered } from './registry';
-import { checkRequestPermission } from './schemas';
 import { relatedIds } from './relations';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
 import { tooDeep } from '../jsonLimits';
+import { classAccess } from './permissions';
 import { isObject, isPointer, type ParseRecord } from './values';
 
 const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain'];
@@ -50,15 +51,20 @@ export async function getObject(ctx: AppContext, className: string, objectId: st
 }
 
 /** Runs a query as `request`'s user may: beforeFind, the constraints resolved, ACLs applied, afterFind. */
-async function runQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<{ results: Json[]; count?: number }> {
-  const auth = checkRequestPermission(ctx, request, className, isGet ? 'get' : options.count && options.limit === 0 ? 'count' : 'find');
+async function runQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<{ results: Json[]; count?: number | [] }> {
+  const access = classAccess(ctx, request, className, isGet ? 'get' : options.count && options.limit === 0 ? 'count' : 'find');
+  const { auth, pointerWhere } = access;
   const query = await beforeFind(ctx, className, request, options, isGet);
-  const where = resolveWhere(ctx, query.where ?? {}, auth);
+  // Only pointer permissions grant the read, and the request has no user: nothing is found. Parse Server's
+  // count is then its empty list of results (`"count": []`, peer suite), and so it is here.
+  if (pointerWhere === null) return options.count ? { results: [], count: [] } : { results: [] };
+  const resolved = resolveWhere(ctx, query.where ?? {}, auth);
+  const where = pointerWhere ? { $and: [resolved, pointerWhere] } : resolved;
   const ownSessions = className === '_Session' && !auth.master;
   const found = ctx.classes.find(className, {
-    ...query, where,
-    filter: auth.master ? undefined : (record) => allows(record.ACL, auth, 'read')
-      && (!ownSessions || (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId),
+    ...query, where, redact: access.redact,
+    readableBy: auth.master ? undefined : aclEntries(auth),
+    filter: ownSessions ? (record) => (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId : undefined,
   });
   const withUrls = { ...found, results: found.results.map((record) => withFileUrls(ctx, request, record)) };
   return afterFind(ctx, className, request, withUrls);
@@ -95,7 +101,7 @@ async function callFindTrigger(registered: Registered, cloudRequest: Json): Prom
 }
 
 /** The results as afterFind leaves them: the objects it returns, as JSON with their className. */
-async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }): Promise<{ results: Json[]; count?: number }> {
+async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }): Promise<{ results: Json[]; count?: number | [] }> {
   const registered = ctx.registry.trigger('afterFind', className);
   if (!registered) return found;
   const objects = found.results.map((record) => inflate(ctx, className, record));
@@ -119,7 +125,7 @@ function resolveWhere(ctx: AppContext, where: Json, auth: Auth): Json {
   const sub = (className: unknown, subWhere: unknown): ParseRecord[] => {
     if (typeof className !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad subquery: no className');
     const inner = resolveWhere(ctx, isObject(subWhere) ? subWhere : {}, auth);
-    return ctx.classes.find(className, { where: inner, limit: 1_000_000, filter: auth.master ? undefined : (record) => allows(record.ACL, auth, 'read') }).results as ParseRecord[];
+    return ctx.classes.find(className, { where: inner, limit: 1_000_000, readableBy: auth.master ? undefined : aclEntries(auth) }).results as ParseRecord[];
   };
   for (const [key, condition] of Object.entries(where)) {
     if (key === '$relatedTo') {

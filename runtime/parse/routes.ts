@@ -10,7 +10,7 @@ import { callFunction, jobsData, startJob } from './functions';
 import { findObjects, getObject } from './read';
 import type { Route } from './router';
 import { createSchema, deleteSchema, readSchemas, updateSchema } from './schemas';
-import { checkPassword, currentSession, currentUser, login, logout, signUp } from './users';
+import { checkPassword, currentSession, currentUser, getUser, login, logout, signUp } from './users';
 import { deleteObject, saveObject } from './write';
 
 export function functionsRoutes(ctx: AppContext): Route[] {
@@ -54,7 +54,7 @@ export function classesRoutes(ctx: AppContext): Route[] {
 
 /** Users and sessions: login, logout, me, verifyPassword, signup; users[/ID], sessions[/ID] and roles[/ID]. */
 export function usersRoutes(ctx: AppContext): Route[] {
-  const [findUsers, , ...userById] = objectRoutes(ctx, 'users', () => '_User');
+  const [findUsers, , , ...userById] = objectRoutes(ctx, 'users', () => '_User');
   return [
     { method: 'GET', path: 'login', handler: (request) => login(ctx, request) },
     { method: 'POST', path: 'login', handler: (request) => login(ctx, request) },
@@ -64,7 +64,7 @@ export function usersRoutes(ctx: AppContext): Route[] {
     { method: 'GET', path: 'users/me', handler: (request) => currentUser(ctx, request) },
     { method: 'GET', path: 'sessions/me', handler: (request) => currentSession(ctx, request) },
     { method: 'POST', path: 'users', handler: (request) => signUp(ctx, request) },
-    findUsers!, ...userById,
+    findUsers!, { method: 'GET', path: 'users/:objectId', handler: (request, { objectId }) => getUser(ctx, objectId!, request) }, ...userById,
     ...objectRoutes(ctx, 'sessions', () => '_Session'),
     ...objectRoutes(ctx, 'roles', () => '_Role'),
   ];

@@ -1,11 +1,10 @@
 // Class schemas (as Parse Server's SchemaController): each class's field types, kept as one `_SCHEMA` object
 // per class in parse_objects (objectId = the class name), learned from the first value written to a field
 // (or from the objects already stored, for a database written before schemas were kept) and enforced on
-// every write (111 "schema mismatch"); class-level permissions (CLPs) checked on each operation (119); and
+// every write (111 "schema mismatch"); the class-level permissions (CLPs) they store (checked by permissions.ts); and
 // the `schemas` routes (master key): read one or all, create, update (fields added or deleted, CLPs) and
 // delete an empty class.
 
-import { authOf, type Auth } from './auth';
 import type { ParseClasses } from './classes';
 import type { AppContext } from './context';
 import { HttpFailure, ParseCode, ParseFailure } from './errors';
@@ -29,6 +28,13 @@ function defaultPermissions(): Json {
   for (const operation of operations) permissions[operation] = { '*': true };
   permissions.protectedFields = { '*': [] };
   return permissions;
+}
+
+/** CLPs given to the `schemas` routes replace the defaults: an operation they leave out is allowed to no one (Parse Server's emptyCLPS). */
+function givenPermissions(given: Json): Json {
+  const permissions: Json = {};
+  for (const operation of operations) permissions[operation] = {};
+  return { ...permissions, protectedFields: {}, ...given };
 }
 
 /** The type of a value as a schema records it; undefined for null, undefined and a Delete. */
@@ -60,8 +66,19 @@ function storedSchema(classes: ParseClasses, className: string): ParseRecord | u
   return classes.get(schemaClass, className);
 }
 
+/**
+ * The keys of a write that would add fields to a class whose schema is stored (unset keys are not added; a
+ * dotted key adds its first part); none for a class without a schema yet, as on Parse Server.
+ */
+export function newFieldKeys(classes: ParseClasses, className: string, data: Json): string[] {
+  const stored = storedSchema(classes, className);
+  if (!stored) return [];
+  const fields = { ...defaultFields, ...(stored.fields as Record<string, FieldType>) };
+  return Object.keys(data).filter((key) => !key.startsWith('_') && !(isObject(data[key]) && (data[key] as Json).__op === 'Delete') && !(key.split('.')[0]! in fields));
+}
+
 /** The fields of a class's schema, learned from its stored objects when no schema is stored yet. */
-function fieldsOf(classes: ParseClasses, className: string): Record<string, FieldType> {
+export function fieldsOf(classes: ParseClasses, className: string): Record<string, FieldType> {
   const stored = storedSchema(classes, className);
   if (stored) return stored.fields as Record<string, FieldType>;
   const fields: Record<string, FieldType> = {};
@@ -99,26 +116,28 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
   else classes.create(schemaClass, { className, fields, classLevelPermissions: defaultPermissions() }, className);
 }
 
-/** Checks a class-level permission for `auth`: the master key, `*`, the user, a role or requiresAuthentication. */
-export function checkPermission(classes: ParseClasses, className: string, operation: ClassOperation, auth: Auth): void {
-  if (auth.master) return;
+/**
+ * The class-level permissions of a class as they apply: the stored ones (none when the class has no schema),
+ * with Parse Server's default protected field of `_User` (`email`, hidden from everyone but the user) merged in.
+ */
+export function classPermissions(classes: ParseClasses, className: string): Json | undefined {
   const stored = storedSchema(classes, className);
   const permissions = isObject(stored?.classLevelPermissions) ? stored.classLevelPermissions : undefined;
-  const rule = permissions?.[operation];
-  if (!isObject(rule)) return;
-  if (rule['*'] === true || (rule.requiresAuthentication === true && auth.user)) return;
-  if (auth.user && (rule[auth.user.objectId] === true || [...auth.roles()].some((role) => rule[role] === true))) return;
-  if (rule.requiresAuthentication === true && !auth.user) throw new ParseFailure(ParseCode.sessionMissing, 'Permission denied, user needs to be authenticated.');
-  throw new ParseFailure(ParseCode.operationForbidden, `Permission denied for action ${operation} on class ${className}.`);
+  if (className !== '_User') return permissions;
+  const merged: Json = { ...(permissions ?? defaultPermissions()) };
+  const hidden = isObject(merged.protectedFields) ? { ...merged.protectedFields } : {};
+  const everyone = Array.isArray(hidden['*']) ? hidden['*'] as string[] : [];
+  hidden['*'] = everyone.includes('email') ? everyone : [...everyone, 'email'];
+  merged.protectedFields = hidden;
+  return merged;
 }
 
 /** A schema as the `schemas` routes answer it. */
 function schemaView(classes: ParseClasses, className: string): Json {
-  const stored = storedSchema(classes, className);
   return {
     className,
     fields: { ...defaultFields, ...fieldsOf(classes, className) },
-    classLevelPermissions: stored && isObject(stored.classLevelPermissions) ? stored.classLevelPermissions : defaultPermissions(),
+    classLevelPermissions: classPermissions(classes, className) ?? defaultPermissions(),
   };
 }
 
@@ -160,7 +179,7 @@ export function createSchema(ctx: AppContext, request: ParseRequest, className: 
   if (typeof request.body.className === 'string' && request.body.className !== className) throw new ParseFailure(ParseCode.invalidClassName, 'Class name mismatch between body and path.');
   if (classNames(ctx.classes).includes(className)) throw new ParseFailure(ParseCode.invalidClassName, `Class ${className} already exists.`);
   const fields = bodyFields(request.body) as Record<string, FieldType>;
-  const permissions = isObject(request.body.classLevelPermissions) ? { ...defaultPermissions(), ...request.body.classLevelPermissions } : defaultPermissions();
+  const permissions = isObject(request.body.classLevelPermissions) ? givenPermissions(request.body.classLevelPermissions) : defaultPermissions();
   ctx.classes.create(schemaClass, { className, fields, classLevelPermissions: permissions }, className);
   return { status: 200, body: schemaView(ctx.classes, className) };
 }
@@ -177,7 +196,7 @@ export function updateSchema(ctx: AppContext, request: ParseRequest, className: 
     fields[name] = spec;
   }
   const update: Json = { fields };
-  if (isObject(request.body.classLevelPermissions)) update.classLevelPermissions = { ...defaultPermissions(), ...request.body.classLevelPermissions };
+  if (isObject(request.body.classLevelPermissions)) update.classLevelPermissions = givenPermissions(request.body.classLevelPermissions);
   ctx.classes.update(schemaClass, className, update);
   return { status: 200, body: schemaView(ctx.classes, className) };
 }
@@ -189,11 +208,3 @@ export function deleteSchema(ctx: AppContext, request: ParseRequest, className: 
   if (storedSchema(ctx.classes, className)) ctx.classes.remove(schemaClass, className);
   return { status: 200, body: {} };
 }
-
-/** The CLP of `operation` on a class for a request's user (the read and write pipelines call it). */
-export function checkRequestPermission(ctx: AppContext, request: ParseRequest, className: string, operation: ClassOperation): Auth {
-  const auth = authOf(ctx.classes, request);
-  checkPermission(ctx.classes, className, operation, auth);
-  return auth;
-}
-

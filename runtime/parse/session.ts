@@ -51,6 +51,8 @@ export interface SessionRequest {
   master: boolean;
   /** A `_User` objectId to run as (request.user). */
   userId?: string;
+  /** A session token to run as (its user, as X-Parse-Session-Token gives it; 209 when unknown or expired). */
+  sessionToken?: string;
 }
 
 export interface SessionOptions {

@@ -1,9 +1,11 @@
 // Users and sessions (as Parse Server's UsersRouter and SessionsRouter): signup (a `_User` save that opens a
 // session; `authData` alone, such as anonymous, logs in the user it names or signs up a new one, without
 // calling any provider), login with beforeLogin/afterLogin, logout with afterLogout, `users/me`,
-// `verifyPassword` and `sessions/me`. Passwords are checked against their scrypt hash.
+// `verifyPassword` and `sessions/me`. Passwords are checked against their scrypt hash, or the bcrypt hash of a
+// user that came from Parse Server.
 
 import { verifyPassword } from '../store/passwords';
+import { isBcryptHash, verifyBcrypt } from './bcrypt';
 import { authOf, createSession } from './auth';
 import { baseRequest, inflate } from './cloudRequests';
 import type { AppContext } from './context';
@@ -11,6 +13,7 @@ import { ParseCode, ParseFailure } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { maybeRunTrigger } from './triggers';
 import { isObject, publicView, type ParseRecord } from './values';
+import { getObject } from './read';
 import { saveObject } from './write';
 
 const invalidLogin = (): ParseFailure => new ParseFailure(ParseCode.objectNotFound, 'Invalid username/password.');
@@ -28,7 +31,7 @@ function checkCredentials(ctx: AppContext, body: Json): ParseRecord {
   if (typeof password !== 'string' || !password) throw new ParseFailure(ParseCode.passwordMissing, 'password is required.');
   const user = ctx.classes.findRecords('_User', typeof username === 'string' && username ? { username } : { email: email as string })[0];
   const hash = user?._hashed_password;
-  if (!user || typeof hash !== 'string' || !verifyPassword(hash, password)) throw invalidLogin();
+  if (!user || typeof hash !== 'string' || !(isBcryptHash(hash) ? verifyBcrypt(hash, password) : verifyPassword(hash, password))) throw invalidLogin();
   return user;
 }
 
@@ -88,6 +91,14 @@ function requireSession(ctx: AppContext, request: ParseRequest): { user: ParseRe
 export function currentUser(ctx: AppContext, request: ParseRequest): ParseResponse {
   const { user, session } = requireSession(ctx, request);
   return { status: 200, body: userView(user, session.sessionToken as string) };
+}
+
+/** GET users/ID: the user; the request's own user comes with the request's session token (as Parse Server answers). */
+export async function getUser(ctx: AppContext, objectId: string, request: ParseRequest): Promise<ParseResponse> {
+  const response = await getObject(ctx, '_User', objectId, request);
+  const auth = authOf(ctx.classes, request);
+  if (request.sessionToken && auth.user?.objectId === objectId && isObject(response.body)) return { ...response, body: { ...response.body, sessionToken: request.sessionToken } };
+  return response;
 }
 
 /** GET sessions/me: the session object. */

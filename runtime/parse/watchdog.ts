@@ -6,7 +6,12 @@
 // limit, the worker stops the running JavaScript through the inspector's Runtime.terminateExecution, which V8
 // delivers as an interrupt (the way a debugger pauses a busy loop). The event loop then runs on: timers fire,
 // the request's answer (124) is sent, /health answers, SIGTERM is handled. What was stopped is lost with the
-// microtasks queued behind it, so a request cut short that way is answered by its own time limit.
+// microtasks queued behind it, so a request cut short that way is answered by its own time limit. Work that
+// nothing waits for (a job) can run under a label (`runWatched`: an async function named after it awaits the
+// work): just before a stop, the worker has the main thread evaluate a probe, which runs inside the spinning
+// code and reads its stack — V8's async stack traces name the awaiting labelled function — and the stop's
+// listeners (`onLoopStop`) get the labels found, so a stopped job is recorded as failed instead of running
+// for ever. (Not an AsyncLocalStorage: its async hooks make Node abort the process when a stop unbalances them.)
 
 import { Worker } from 'node:worker_threads';
 
@@ -25,6 +30,42 @@ const graceMs = 500;
  */
 const slot = { heartbeat: 0, limit: 1, stops: 2 } as const;
 
+/** The global symbol key of the probe the watcher has the main thread evaluate just before a stop. */
+const probeKey = 'cloudfn.watchdog.probe';
+
+/** The prefix of the names of the functions that run labelled work. */
+const labelPrefix = 'cloudfnWatched_';
+
+/** The labels of the work the probe found on the stack of the code being stopped. */
+let stoppedLabels: string[] = [];
+
+const stopListeners = new Set<(labels: string[], timeoutMs: number) => void>();
+
+/**
+ * Runs `work` under `label` (letters, digits and _): an async function named after the label awaits it, so
+ * that code of the work spinning after its awaits has that function on its async stack.
+ */
+export function runWatched<T>(label: string, work: () => T | Promise<T>): Promise<T> {
+  const labelled = async (): Promise<T> => await work();
+  Object.defineProperty(labelled, 'name', { value: `${labelPrefix}${label}` });
+  return labelled();
+}
+
+/** Calls `listener` after each stop with the labels of the work that was stopped and the time limit it ran past. */
+export function onLoopStop(listener: (labels: string[], timeoutMs: number) => void): () => void {
+  stopListeners.add(listener);
+  return () => stopListeners.delete(listener);
+}
+
+/** The probe, run inside the spinning code: the labels of the work on its (async) stack. */
+function probe(): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 200;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  stoppedLabels = [...stack.matchAll(new RegExp(`at async ${labelPrefix}(\\w+)`, 'g'))].map((match) => match[1]!);
+}
+
 /**
  * The watcher's code (run with eval: the bundles are single files). It connects to the main thread only to
  * stop it: a session left connected would make the process print "Waiting for the debugger to disconnect"
@@ -42,6 +83,8 @@ setInterval(() => {
   Atomics.add(shared, ${slot.stops}, 1);
   const session = new inspector.Session();
   session.connectToMainThread();
+  // Both are delivered to the busy thread as interrupts, in order: the probe runs inside the spin, then it stops.
+  session.post('Runtime.evaluate', { expression: ${JSON.stringify(`globalThis[Symbol.for('${probeKey}')]?.()`)} }, () => undefined);
   session.post('Runtime.terminateExecution', () => session.disconnect());
 }, 25);
 `;
@@ -70,7 +113,7 @@ function asyncWrap(): AsyncWrapBinding | undefined {
   }
 }
 
-let state: { shared: Int32Array; base: number } | undefined;
+let state: { shared: Int32Array; base: number; timeoutMs: number } | undefined;
 
 const sinceBase = (base: number): number => Math.round(performance.timeOrigin + performance.now() - base) | 0;
 
@@ -83,6 +126,7 @@ export function watchEventLoop(timeoutMs: number): boolean {
   const limitMs = Math.ceil(timeoutMs + graceMs);
   if (state) {
     Atomics.store(state.shared, slot.limit, limitMs);
+    state.timeoutMs = timeoutMs;
     return true;
   }
   let worker: Worker;
@@ -96,7 +140,8 @@ export function watchEventLoop(timeoutMs: number): boolean {
   }
   worker.on('error', () => { Atomics.store(shared, slot.limit, 0); });
   worker.unref();
-  state = { shared, base };
+  state = { shared, base, timeoutMs };
+  (globalThis as Record<symbol, unknown>)[Symbol.for(probeKey)] = probe;
   const binding = asyncWrap();
   if (binding) binding.async_hook_fields[binding.constants.kCheck] = 0;
   let stopsSeen = 0;
@@ -106,6 +151,9 @@ export function watchEventLoop(timeoutMs: number): boolean {
     if (stops !== stopsSeen) {
       stopsSeen = stops;
       binding?.clearAsyncIdStack();
+      const labels = stoppedLabels;
+      stoppedLabels = [];
+      for (const listener of stopListeners) listener(labels, state!.timeoutMs);
     }
   };
   beat();

@@ -10,9 +10,12 @@ import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
+import { isBcryptHash } from './bcrypt';
 import { checkFileValue } from './files';
 import { takeRelationOps } from './relations';
-import { checkRequestPermission, enforceSchema } from './schemas';
+import { classAccess, type ClassAccess } from './permissions';
+import { matchesWhere } from './query';
+import { enforceSchema, newFieldKeys } from './schemas';
 import { maybeRunTrigger } from './triggers';
 import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from './values';
 
@@ -20,14 +23,15 @@ import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from
 export async function saveObject(ctx: AppContext, className: string, objectId: string | undefined, request: ParseRequest): Promise<ParseResponse> {
   // Validate: the class name, the object to update, a user's username and password; then the request's user.
   checkClassName(className);
-  const auth = checkRequestPermission(ctx, request, className, objectId ? 'update' : 'create');
+  const access = classAccess(ctx, request, className, objectId ? 'update' : 'create');
+  const { auth } = access;
   const original = objectId ? ctx.classes.get(className, objectId) : undefined;
   if (objectId && !original) throw objectNotFound();
   if (original && className === '_User' && !auth.master && auth.user?.objectId !== objectId) throw new ParseFailure(ParseCode.sessionMissing, 'Permission denied');
-  if (original && !allows(original.ACL, auth, 'write')) throw objectNotFound();
+  if (original && !mayWrite(original, access)) throw objectNotFound();
   const relations = takeRelationOps(request.body, original);
   for (const value of Object.values(relations.body)) checkFileValue(value);
-  let data = className === '_User' ? prepareUser(ctx.classes, relations.body, original) : { ...relations.body };
+  let data = className === '_User' ? prepareUser(ctx.classes, relations.body, original, auth.master) : { ...relations.body };
   const base = baseRequest(ctx, request);
 
   // beforeSave: what it changed in the object becomes the data to store, and is echoed in the response; a key
@@ -50,10 +54,17 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
   }
 
   // Store, and build the response.
+  // A write that adds fields to a class needs its addField permission too (checked after beforeSave, as on Parse).
+  if (!auth.master && newFieldKeys(ctx.classes, className, data).length > 0) {
+    const adding = classAccess(ctx, request, className, 'addField', original ? 'update' : 'create');
+    if (original && !mayWrite(original, adding)) throw objectNotFound();
+  }
   enforceSchema(ctx.classes, className, data);
   const newId = objectId ?? newObjectId();
-  // A new user may read and write itself, and no one else may (Parse Server's default ACL of a signup).
-  if (className === '_User' && !objectId && data.ACL === undefined) data.ACL = { [newId]: { read: true, write: true } };
+  // A user may always read and write itself: a signup's ACL (by default no one else's) gets the new user's
+  // entry, and so does an ACL a user sets on itself (Parse Server keeps users from locking themselves out).
+  if (className === '_User' && !objectId) data.ACL = { ...(isObject(data.ACL) ? data.ACL : {}), [newId]: { read: true, write: true } };
+  if (className === '_User' && objectId && isObject(data.ACL) && !auth.master) data.ACL = { ...data.ACL, [objectId]: { read: true, write: true } };
   // A role always has its two relations, users and roles.
   if (className === '_Role' && !objectId) {
     data.users ??= { __type: 'Relation', className: '_User' };
@@ -122,14 +133,21 @@ export async function deleteObject(ctx: AppContext, className: string, objectId:
   checkClassName(className);
   const existing = ctx.classes.get(className, objectId);
   if (!existing) throw objectNotFound();
-  const auth = checkRequestPermission(ctx, request, className, 'delete');
-  if (!allows(existing.ACL, auth, 'write')) throw objectNotFound();
+  const access = classAccess(ctx, request, className, 'delete');
+  const { auth } = access;
+  if (!mayWrite(existing, access)) throw objectNotFound();
   if (className === '_Session' && !auth.master && (existing.user as { objectId?: string } | undefined)?.objectId !== auth.user?.objectId) throw objectNotFound();
   const base = baseRequest(ctx, request);
   await maybeRunTrigger(ctx, 'beforeDelete', { className, record: existing }, base);
   ctx.classes.remove(className, objectId);
   await maybeRunTrigger(ctx, 'afterDelete', { className, record: existing }, base);
   return { status: 200, body: {} };
+}
+
+/** Whether the object's ACL lets the request write it, and its user fields do when only pointer permissions grant the write. */
+function mayWrite(record: ParseRecord, access: ClassAccess): boolean {
+  if (!allows(record.ACL, access.auth, 'write')) return false;
+  return access.pointerWhere === undefined || (access.pointerWhere !== null && matchesWhere(record, access.pointerWhere));
 }
 
 /** The object a beforeSave sees: the stored original (or a new object) with the request's data set. */
@@ -142,11 +160,18 @@ function objectToSave(ctx: AppContext, className: string, original: ParseRecord 
   return object;
 }
 
-/** _User: username and password are required on create (unless authData logs in); the password is stored hashed, never shown. */
-function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | undefined): Json {
+/**
+ * _User: username and password are required on create (unless authData logs in); the password is stored
+ * hashed, never shown. With the master key, a user may come with the bcrypt `_hashed_password` Parse Server
+ * stored for it instead (an imported user, who logs in with the same password); no other request may set it.
+ */
+function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | undefined, master: boolean): Json {
   const prepared = { ...body };
+  if (prepared._hashed_password !== undefined && !(master && typeof prepared._hashed_password === 'string' && isBcryptHash(prepared._hashed_password) && prepared.password === undefined)) {
+    throw new ParseFailure(ParseCode.invalidKeyName, 'Invalid field name: _hashed_password.');
+  }
   if (!original && isObject(prepared.authData) && prepared.username === undefined) prepared.username = randomUsername();
-  if (!original && !isObject(prepared.authData)) {
+  if (!original && !isObject(prepared.authData) && prepared._hashed_password === undefined) {
     if (typeof prepared.username !== 'string' || !prepared.username) throw new ParseFailure(ParseCode.usernameMissing, 'bad or missing username');
     if (typeof prepared.password !== 'string' || !prepared.password) throw new ParseFailure(ParseCode.passwordMissing, 'password is required');
   }
@@ -162,10 +187,12 @@ function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | 
 }
 
 /**
- * scrypt's cost for app users' passwords: N = 2^11, about 3 ms a hash here. Parse Server uses bcrypt (cost
- * 10, ~70 ms); a local tool logs in test users, and a login must stay within its 10 ms budget.
+ * scrypt's cost for new app users' passwords: N = 2^10, about 1.5 ms a hash on an idle core here (2^11 was the
+ * larger part of a login under load). Parse Server uses bcrypt (cost 10, ~70 ms); a local tool logs in test
+ * users, and a login must stay within its 10 ms budget. Stored hashes record their own cost, so older ones
+ * (and Parse Server's bcrypt hashes) still verify.
  */
-const passwordCost = 2048;
+const passwordCost = 1024;
 
 /** The username Parse Server gives a user signed up by authData alone: 25 random letters and digits. */
 function randomUsername(): string {

@@ -106,6 +106,16 @@ test('a run made as a _User of the local database sees it as request.user', asyn
   await client.parse(call({ method: 'DELETE', path: `classes/_User/${userId}`, master: true }));
 });
 
+test('a run made with a session token (the editor\'s "Session token…" user) is that session\'s user; an unknown token is 209', async () => {
+  const signup = await client.parse(call({ path: 'users', body: { username: 'grace', password: 'not-a-real-secret' } }));
+  assert.equal(signup.status, 201, JSON.stringify(signup.body));
+  const { objectId, sessionToken } = signup.body as { objectId: string; sessionToken: string };
+  assert.deepEqual((await client.parse(call({ path: 'functions/whoami', sessionToken }))).body, { result: 'grace' });
+  const unknown = await client.parse(call({ path: 'functions/whoami', sessionToken: 'r:not-a-session' }));
+  assert.deepEqual([unknown.status, unknown.body], [400, { code: 209, error: 'Invalid session token' }]);
+  await client.parse(call({ method: 'DELETE', path: `classes/_User/${objectId}`, master: true }));
+});
+
 test('Cloud Code that never yields after an await is stopped by restarting the host; the next request works', async () => {
   await assert.rejects(client.parse(call({ path: 'functions/spinLater', timeoutMs: 300 })), /TimeoutError: the Cloud Code did not finish within 0.3 s; the runtime process was restarted/);
   assert.deepEqual((await client.parse(call({}))).body, { result: 'Hello world!' });

@@ -13,6 +13,7 @@ import { repoRoot, tempDir } from '../helpers';
 import { rest, startServe, type RestOptions, type Served } from '../parse/serveProcess';
 import { startParseServer, startPostgres, type ParseServerPeer, type Postgres } from './peers';
 import { pointer, type Step } from './step';
+import { permissionsScenario } from './permissionsScenario';
 import { surfaceScenario } from './surfaceScenario';
 
 const where = (w: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ where: w, order: 'year', ...extra });
@@ -113,6 +114,7 @@ const scenario: Step[] = [
   { name: 'failed job status', method: 'GET', path: 'classes/_JobStatus/${failed}', master: true, waitFor: 'failed' },
   { name: 'unknown job', method: 'POST', path: 'jobs/noSuchJob', master: true },
   ...surfaceScenario,
+  ...permissionsScenario,
 ];
 
 /** Differences that are decisions of a local tool, each with its reason (mirrored in the README). */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCliJson, tempDir } from '../helpers';
+import { rest, startServe } from './serveProcess';
 
 const dir = tempDir();
 fs.mkdirSync(path.join(dir, 'cloud'));
@@ -84,4 +85,24 @@ test('a job that spins after an await does not hold the CLI past its time limit 
   const { code, json } = timed(['parse', 'job', 'asyncSpin', '--timeout', '0.5']);
   assert.equal(code, 0);
   assert.equal(json.status, 200);
+});
+
+test('a job the watchdog stops is recorded as failed in _JobStatus with the time limit\'s message; the server goes on', async () => {
+  const served = await startServe(['--cloud', path.join(dir, 'cloud', 'main.js'), '--db', path.join(dir, 'jobs.db'), '--timeout', '0.5']);
+  try {
+    const started = await rest(served.url, 'POST', 'jobs/asyncSpin', {}, { masterKey: 'masterKey' });
+    const jobId = started.headers.get('x-parse-job-status-id');
+    assert.ok(jobId);
+    let status: Record<string, unknown> = {};
+    for (let tries = 0; tries < 300 && status.status !== 'failed'; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await rest(served.url, 'GET', `classes/_JobStatus/${jobId}`, {}, { masterKey: 'masterKey' })).body as Record<string, unknown>;
+    }
+    assert.equal(status.status, 'failed', JSON.stringify(status));
+    assert.equal(status.message, spun.error);
+    assert.ok(status.finishedAt);
+    assert.deepEqual((await rest(served.url, 'GET', 'health', {}, { appId: null })).body, { status: 'ok' });
+  } finally {
+    await served.stop();
+  }
 });

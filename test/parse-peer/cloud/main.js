@@ -79,3 +79,34 @@ Parse.Cloud.define('makeFile', async () => {
   await holder.save();
   return { name: file.name().endsWith('_made.txt'), url: typeof file.url() };
 });
+
+// File triggers (the peer scenario's "file triggers" steps): each acts on its own file names only.
+Parse.Cloud.beforeSave(Parse.File, (request) => {
+  const name = request.file.name();
+  if (name === 'refused.txt') throw 'refused by beforeSave';
+  if (name === 'refusedParse.txt') throw new Parse.Error(Parse.Error.VALIDATION_ERROR, 'not this file');
+  if (name === 'shape.txt') {
+    const shape = {
+      triggerName: request.triggerName, name, fileSize: request.fileSize, master: request.master, isReadOnly: request.isReadOnly,
+      user: request.user ? request.user.get('username') : null, log: typeof request.log, headers: typeof request.headers, ip: typeof request.ip,
+      url: request.file.url() === undefined,
+    };
+    throw new Parse.Error(Parse.Error.SCRIPT_FAILED, JSON.stringify(shape));
+  }
+  if (name === 'replace.txt') return new Parse.File('replaced.txt', { base64: Buffer.from('replaced by the trigger').toString('base64') }, 'text/plain');
+  return undefined;
+});
+Parse.Cloud.afterSave(Parse.File, async (request) => {
+  const name = request.file.name();
+  if (!name.endsWith('_logged.txt') && !name.endsWith('_replaced.txt')) return;
+  await new Parse.Object('FileLog').save({ trigger: request.triggerName, suffix: name.replace(/^[0-9a-f]{32}_/, ''), fileSize: request.fileSize, hasUrl: typeof request.file.url() }, { useMasterKey: true });
+});
+Parse.Cloud.beforeDelete(Parse.File, (request) => {
+  if (request.file.name().endsWith('_kept.txt')) throw 'kept by beforeDelete';
+});
+Parse.Cloud.afterDelete(Parse.File, async (request) => {
+  const name = request.file.name();
+  if (!name.endsWith('_logged.txt')) return;
+  // A null field is read back as null here and left out by Parse Server on PostgreSQL: the size is saved as text.
+  await new Parse.Object('FileLog').save({ trigger: request.triggerName, suffix: name.replace(/^[0-9a-f]{32}_/, ''), fileSize: String(request.fileSize), master: request.master }, { useMasterKey: true });
+});

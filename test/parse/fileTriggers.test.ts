@@ -1,0 +1,58 @@
+// The file triggers through `serve` (runtime/parse/files.ts): beforeSave(Parse.File) refusing an upload or
+// returning another file to store, afterSave seeing the stored file, beforeDelete refusing a delete and
+// afterDelete running after it. The peer suite compares the same behaviour with parse-server 9.10.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../helpers';
+import { rest, startServe, type Served } from './serveProcess';
+
+let served: Served;
+const dir = tempDir();
+const master = { masterKey: 'masterKey' };
+const upload = (name: string, text: string): Promise<{ status: number; body: unknown }> =>
+  rest(served.url, 'POST', `files/${name}`, {}, { ...master, raw: { contentType: 'text/plain', text } });
+
+before(async () => {
+  fs.writeFileSync(path.join(dir, 'main.js'), `
+const seen = [];
+Parse.Cloud.define('seen', () => seen);
+Parse.Cloud.beforeSave(Parse.File, (request) => {
+  seen.push(['beforeSave', request.file.name(), request.fileSize, request.master]);
+  if (request.file.name() === 'bad.txt') throw 'no bad files';
+  if (request.file.name() === 'swap.txt') return new Parse.File('swapped.txt', [104, 105], 'text/plain');
+});
+Parse.Cloud.afterSave(Parse.File, (request) => { seen.push(['afterSave', request.file.name().replace(/^[0-9a-f]+_/, ''), request.fileSize, typeof request.file.url()]); });
+Parse.Cloud.beforeDelete(Parse.File, (request) => { if (request.file.name().endsWith('_keep.txt')) throw new Parse.Error(Parse.Error.VALIDATION_ERROR, 'kept'); });
+Parse.Cloud.afterDelete(Parse.File, (request) => { seen.push(['afterDelete', request.file.name().replace(/^[0-9a-f]+_/, '')]); });
+`);
+  // The database (and the files beside it) outside the cloud folder: a change there would reload the Cloud Code.
+  served = await startServe(['--cloud', path.join(dir, 'main.js'), '--db', path.join(tempDir(), 'files.db')]);
+});
+after(() => served.stop());
+
+test('a beforeSave(Parse.File) that throws refuses the upload with 130; one returning a Parse.File stores that file instead', async () => {
+  const refused = await upload('bad.txt', 'x');
+  assert.deepEqual([refused.status, refused.body], [400, { code: 130, error: 'no bad files' }]);
+  const swapped = await upload('swap.txt', 'original');
+  assert.equal(swapped.status, 201);
+  const { name } = swapped.body as { name: string };
+  assert.match(name, /^[0-9a-f]{32}_swapped\.txt$/);
+  const download = await fetch(`${served.url}/files/appId/${name}`);
+  assert.equal(await download.text(), 'hi');
+});
+
+test('afterSave sees the stored file and its size; beforeDelete may refuse a delete, afterDelete runs after one', async () => {
+  const kept = (await upload('keep.txt', 'keep')).body as { name: string };
+  assert.deepEqual((await rest(served.url, 'DELETE', `files/${kept.name}`, {}, master)).body, { code: 142, error: 'kept' });
+  assert.equal((await fetch(`${served.url}/files/appId/${kept.name}`)).status, 200);
+  const plain = (await upload('plain.txt', 'four')).body as { name: string };
+  assert.equal((await rest(served.url, 'DELETE', `files/${plain.name}`, {}, master)).status, 200);
+  const { result } = (await rest(served.url, 'POST', 'functions/seen', {})).body as { result: unknown[][] };
+  assert.deepEqual(result.filter((entry) => String(entry[1]).endsWith('plain.txt')), [
+    ['beforeSave', 'plain.txt', 4, true], ['afterSave', 'plain.txt', 4, 'string'], ['afterDelete', 'plain.txt'],
+  ]);
+  assert.deepEqual(result.find((entry) => entry[0] === 'afterSave' && entry[1] === 'swapped.txt'), ['afterSave', 'swapped.txt', 2, 'string'], JSON.stringify(result));
+});
