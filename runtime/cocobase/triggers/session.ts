@@ -57,8 +57,14 @@ export async function openTriggerSession(options: TriggerSessionOptions): Promis
     pool, store, project, timeoutMs: options.timeoutMs, userAgent: options.userAgent, allowNetwork: options.allowNetwork,
     webhookDelivery: options.webhookDelivery, onLog: options.onLog, onExecuted: options.onExecuted,
   });
+  let auth: AppUserAuth | undefined;
   return {
-    store, pool, runner, project, auth: new AppUserAuth(store, runner),
+    store, pool, runner, project,
+    // Made on first use: its data service sets up the database's query functions, which a run's record does not need.
+    get auth() {
+      auth ??= new AppUserAuth(store, runner);
+      return auth;
+    },
     async close() {
       await runner.settle();
       await pool.dispose();
