@@ -2,14 +2,17 @@
 // as JSON with --json (one object on stdout) or as a readable report with print() lines streamed live; the
 // result is shown as the JSON text Python wrote, never re-encoded from a JavaScript value. The function's
 // project (cloudfn.json above it) gives its config, secrets, templates and http mocks; mails and http calls
-// are reported with the run ("Mail & HTTP"), and --allow-network lets calls without a mock go out.
+// are reported with the run ("Mail & HTTP"), and --allow-network lets calls without a mock go out. The run is
+// recorded in the executions log as `manual`, and the collection hooks and webhooks of its writes run after it.
 
+import path from 'node:path';
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
 import { PythonSupervisor } from '../runtime/cocobase/supervisor';
 import { buildRunRequest, type RunResult } from '../runtime/cocobase/run';
 import { loadRunContext } from '../runtime/cocobase/project';
 import { UsageError } from '../runtime/usageError';
 import { indentJsonText, runResultJson } from '../runtime/cocobase/resultText';
+import { openTriggerSession, recordManualRun, type TriggerSession } from '../runtime/cocobase/triggers/session';
 import { version } from './version';
 
 export const runUsage = `usage: cloudfn run FILE.py [--db PATH] [--payload JSON | --payload @file.json] [--query k=v]...
@@ -45,6 +48,15 @@ export async function runCommand(args: string[]): Promise<number> {
   const supervisor = new PythonSupervisor({ dbPath, memoryLimitMb });
   if (!json) process.stdout.write(`▶ ${file}  (database ${dbPath})\n`);
   let result: RunResult;
+  const startedAt = new Date();
+  // The session that records the run is opened while the function runs (reading the database takes a while).
+  const recorder = openTriggerSession({
+    dbPath, projectDir: path.dirname(file!), timeoutMs: timeoutSeconds * 1000, userAgent: `cloudfn/${version}`, poolSize: 1, memoryLimitMb,
+    allowNetwork: values['allow-network'] === true, onLog: (line) => process.stderr.write(`cloudfn: ${line}\n`),
+    onExecuted: (record) => {
+      if (record.triggered_by === 'db-event') process.stderr.write(`↳ ${record.trigger_detail} → ${record.function_name}: ${record.status}${record.error ? ` (${record.error})` : ''}\n`);
+    },
+  }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   try {
     const context = loadRunContext(file, values['allow-network'] === true);
     for (const warning of context.warnings) process.stderr.write(`cloudfn: warning: ${warning}\n`);
@@ -57,7 +69,25 @@ export async function runCommand(args: string[]): Promise<number> {
     throw error;
   }
   process.stdout.write(json ? runResultJson(result) + '\n' : formatReport(result));
+  await recordRun(await recorder, file!, method === 'GET' ? query : payload, result, startedAt);
   return result.success ? 0 : 1;
+}
+
+/**
+ * Records the run in the executions log as `manual` and runs the hooks and webhooks its committed writes fire
+ * (after the report is printed, before the command ends; their lines go to stderr). A database that cannot be
+ * written (read-only) leaves the run unrecorded with a warning; the report and the exit code stay the run's.
+ */
+async function recordRun(session: TriggerSession | Error, file: string, payload: Record<string, unknown>, result: RunResult, startedAt: Date): Promise<void> {
+  if (session instanceof Error) {
+    process.stderr.write(`cloudfn: warning: the run was not recorded: ${session.message}\n`);
+    return;
+  }
+  try {
+    recordManualRun(session, file, payload, result, startedAt, `cloudfn run ${file}`);
+  } finally {
+    await session.close();
+  }
 }
 
 /** The readable report of a run (without --json). */

@@ -1,10 +1,11 @@
 // The CocoBASE half of `cloudfn serve`: the trigger session over the project's functions (the runtime pool, the
-// executions log), the /functions/ routes handed to the HTTP server, and the schedules fired while it runs (on
+// executions log), the /functions/ and /auth-collections/ routes handed to the HTTP server, and the schedules fired while it runs (on
 // the real clock, or from `--now`).
 
 import type http from 'node:http';
 import { CliUsageError, positiveNumberFlag } from './argv';
 import { answerFunction } from '../serve/cocobaseRoutes';
+import { answerAuth, authMount } from '../serve/authRoutes';
 import type { ParseResponse } from '../runtime/parse/rest';
 import { ProjectFileError } from '../runtime/cocobase/triggers/projectConfig';
 import { clockFrom, Scheduler, systemClock } from '../runtime/cocobase/triggers/scheduler';
@@ -59,7 +60,9 @@ export async function serveFunctions(values: { project?: string; pool?: string; 
   });
   return {
     session,
-    handler: (req, url, raw) => answerFunction(session.runner, session.project(), req, url, raw),
+    handler: (req, url, raw) => (url.pathname.startsWith(authMount)
+      ? answerAuth(session.auth, req, url, raw).catch((error: unknown) => ({ status: 500, body: { detail: `internal error: ${String(error)}` } }))
+      : answerFunction(session.runner, session.project(), req, url, raw)),
     startSchedules: () => scheduler.start(),
     async close() {
       scheduler.stop();

@@ -2,12 +2,11 @@
 // is stored), `cloudfn logs` (the executions log) and `cloudfn schedule list|run` (next fire times in the job's
 // zone and in UTC, on the real clock or `--now`; a run now, recorded as the schedule's).
 
-import { randomBytes } from 'node:crypto';
 import { CliUsageError, defaultDbPath, parseFlags, positiveNumberFlag } from './argv';
 import { Store } from '../runtime/store/store';
 import { ExecutionLog } from '../runtime/cocobase/triggers/executions';
 import { readProjectFile, ProjectFileError } from '../runtime/cocobase/triggers/projectConfig';
-import { tokenHash } from '../runtime/cocobase/triggers/runner';
+import { issueToken } from '../runtime/cocobase/triggers/appUsers';
 import { clockFrom, nextFireTimes, scheduleCron, systemClock, zonedTime } from '../runtime/cocobase/triggers/scheduler';
 import { openTriggerSession, runSchedule } from '../runtime/cocobase/triggers/session';
 import { version } from './version';
@@ -26,12 +25,9 @@ export async function tokenCommand(args: string[]): Promise<number> {
     const project = store.projectId;
     const userId = store.value('SELECT id FROM app_users WHERE project_id = ? AND email = ?', [project, email]);
     if (typeof userId !== 'string') throw new CliUsageError(`no app user has the email '${email}' in ${store.file}`);
-    const token = randomBytes(32).toString('base64url');
-    const now = new Date();
-    const expires = values.days === undefined ? null : new Date(now.getTime() + positiveNumberFlag('days', values.days, 30) * 86_400_000).toISOString();
+    const expires = values.days === undefined ? null : new Date(Date.now() + positiveNumberFlag('days', values.days, 30) * 86_400_000).toISOString();
     store.begin();
-    store.run('INSERT INTO app_user_tokens (token_hash, project_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-      [tokenHash(token), project, userId, now.toISOString(), expires]);
+    const token = issueToken(store, userId, expires);
     store.commit();
     store.save();
     process.stdout.write(`${token}\n`);

@@ -2,10 +2,12 @@
 // one PythonSupervisor (the Python runtime process and its watchdogs) and a read/write handle on the same database file
 // for the data explorer and the Parse requests (one ParseApp per Cloud Code file, host/parseApps.ts:
 // the user's Cloud Code is required here, never in the editor), and answers the typed messages of
-// host/protocol.ts over the IPC channel.
+// host/protocol.ts over the IPC channel. Each run is recorded in the executions log as `manual`, and the
+// hooks of its writes run in a trigger session of the function's project.
 
 process.env.TZ = 'UTC';
 
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PythonSupervisor } from '../runtime/cocobase/supervisor';
 import type { ClientToHost, DbRequest, HostProcessOptions, HostToClient } from './protocol';
@@ -16,6 +18,9 @@ import { listAppUsers, listCollections, listDocuments, listParseClasses, listPar
 import { EditorParseApps } from './parseApps';
 import { LineBatcher } from './lineBatcher';
 import { ExecutionLog } from '../runtime/cocobase/triggers/executions';
+import type { RunRequest, RunResult } from '../runtime/cocobase/run';
+import { readProjectFile } from '../runtime/cocobase/triggers/projectConfig';
+import { openTriggerSession, recordManualRun, type TriggerSession } from '../runtime/cocobase/triggers/session';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
 const supervisor = new PythonSupervisor({
@@ -41,6 +46,9 @@ async function answerDb(request: DbRequest): Promise<unknown> {
     (await Store.createEmpty(options.dbPath)).save();
     browsing?.close();
     browsing = undefined;
+    // The trigger sessions used that handle: the next run opens them again.
+    for (const session of sessions.values()) void session.then((opened) => opened.pool.dispose()).catch(() => undefined);
+    sessions.clear();
     parseApps.reset();
     return null;
   }
@@ -68,6 +76,31 @@ async function answerDb(request: DbRequest): Promise<unknown> {
   }
 }
 
+/** The trigger session of each project folder the editor ran a function of (opened on its first run). */
+const sessions = new Map<string, Promise<TriggerSession>>();
+
+/**
+ * Records an editor run as a `manual` execution and runs the hooks and webhooks its committed writes fire, as
+ * `cloudfn run` does (in a runtime of the session's own, started when a hook first runs).
+ */
+async function recordRun(run: RunRequest, result: RunResult, startedAt: Date): Promise<void> {
+  if (!run.functionPath) return;
+  try {
+    const root = readProjectFile(path.dirname(run.functionPath)).root;
+    let session = sessions.get(root);
+    if (!session) {
+      session = browseStore().then((store) => openTriggerSession({
+        dbPath: options.dbPath, store, projectDir: root, timeoutMs: run.timeoutMs, userAgent: 'cloudfn-editor', poolSize: 1,
+        memoryLimitMb: options.memoryLimitMb, onLog: (line) => send({ type: 'warning', message: line }),
+      }));
+      sessions.set(root, session);
+    }
+    recordManualRun(await session, run.functionPath, run.request.payload, result, startedAt, `editor run of ${path.basename(run.functionPath)}`);
+  } catch (error) {
+    send({ type: 'warning', message: `the run was not recorded in the executions log: ${errorMessage(error)}` });
+  }
+}
+
 function isUsageError(error: unknown): boolean {
   return error instanceof UsageError || error instanceof DatabaseFileError || error instanceof FixtureError;
 }
@@ -76,8 +109,9 @@ process.on('message', (message: ClientToHost) => {
   switch (message.type) {
     case 'run': {
       const output = outputOf(message.id);
+      const startedAt = new Date();
       supervisor.run(message.run, (line) => output.push(line)).then(
-        (result) => { output.flush(); send({ type: 'result', id: message.id, result }); },
+        (result) => { output.flush(); send({ type: 'result', id: message.id, result }); void recordRun(message.run, result, startedAt); },
         (error: unknown) => { output.flush(); send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }); },
       );
       break;
@@ -113,7 +147,8 @@ function errorMessage(error: unknown): string {
 
 // The client going away (editor closed, extension host crashed) ends this process and its worker.
 process.on('disconnect', () => {
-  void supervisor.dispose().finally(() => process.exit(0));
+  const closing = [...sessions.values()].map((session) => session.then((opened) => opened.pool.dispose()).catch(() => undefined));
+  void Promise.all([supervisor.dispose(), ...closing]).finally(() => process.exit(0));
 });
 
 // Cloud Code runs on this thread, so a loop that never yields also blocks the 'disconnect' above: a small

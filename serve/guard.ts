@@ -80,7 +80,7 @@ export function checkRequest(req: http.IncomingMessage, port: number, allowed: R
   return { origin: normalized };
 }
 
-const allowHeaders = 'X-Parse-Master-Key, X-Parse-REST-API-Key, X-Parse-Javascript-Key, X-Parse-Application-Id, X-Parse-Client-Version, X-Parse-Session-Token, X-Requested-With, X-Parse-Revocable-Session, X-Parse-Request-Id, Content-Type, Pragma, Cache-Control, X-Parse-Installation-Id, X-Parse-Cloud-Context, Authorization';
+const allowHeaders = 'X-Parse-Master-Key, X-Parse-REST-API-Key, X-Parse-Javascript-Key, X-Parse-Application-Id, X-Parse-Client-Version, X-Parse-Session-Token, X-Requested-With, X-Parse-Revocable-Session, X-Parse-Request-Id, Content-Type, Pragma, Cache-Control, X-Parse-Installation-Id, X-Parse-Cloud-Context, Authorization, X-API-Key';
 
 /**
  * The CORS headers of an answer: Access-Control-Allow-Origin for an allowed `origin` only. The exposed

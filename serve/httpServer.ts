@@ -15,6 +15,7 @@ import type { ParseResponse } from '../runtime/parse/rest';
 import { decodeBody, decodeJsonObject, maxBodyBytes, readBody, tooLarge } from './body';
 import { checkRequest, corsHeaders, header, preflightHeaders } from './guard';
 import { functionsMount, internalFailure } from './cocobaseRoutes';
+import { authMount } from './authRoutes';
 
 export interface ServeOptions {
   port: number;
@@ -30,7 +31,7 @@ export interface ServeOptions {
   beforeRequest?: () => void;
   /** Called when a request has been answered, just before the answer is sent (e.g. to save what it wrote). */
   afterRequest?: () => void;
-  /** Answers the requests under /functions/ (the CocoBASE routes), after the guard and the body limit. */
+  /** Answers the requests under /functions/ and /auth-collections/ (the CocoBASE routes), after the guard and the body limit. */
   functions?: (req: http.IncomingMessage, url: URL, raw: Buffer) => Promise<ParseResponse>;
 }
 
@@ -86,9 +87,9 @@ export function startParseServer(app: ParseApp, options: ServeOptions): Promise<
   });
 }
 
-/** The URL of a request under /functions/, or undefined. */
+/** The URL of a request under /functions/ or /auth-collections/, or undefined. */
 function functionUrl(req: http.IncomingMessage): URL | undefined {
-  if (!(req.url ?? '').startsWith(functionsMount)) return undefined;
+  if (![functionsMount, authMount].some((mount) => (req.url ?? '').startsWith(mount))) return undefined;
   try {
     return new URL(req.url!, 'http://127.0.0.1');
   } catch {

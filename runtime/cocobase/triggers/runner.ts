@@ -28,6 +28,8 @@ export interface TriggerRunnerOptions {
   webhookDelivery?: DeliveryOptions;
   /** A line for the server's log. */
   onLog?: (line: string) => void;
+  /** Called with each execution once it is recorded (queued for the log). */
+  onExecuted?: (record: ExecutionRecord) => void;
 }
 
 /** What fired a run. */
@@ -40,6 +42,17 @@ export interface Trigger {
 export interface Execution {
   record: ExecutionRecord;
   result: RunResult;
+}
+
+/** The execution record of a run that has ended. */
+export function executionRecord(functionName: string, payload: Record<string, unknown>, result: RunResult, trigger: Trigger,
+  startedAt: Date): ExecutionRecord {
+  return {
+    id: newExecutionId(), function_name: functionName, triggered_by: trigger.by, trigger_detail: trigger.detail ?? null,
+    status: executionStatus(result), started_at: startedAt.toISOString(), duration_ms: result.execution_time, payload,
+    logs: result.output, result: result.success ? result.result_json : null, error: result.error, status_code: result.status_code,
+    parent_id: trigger.parentId ?? null,
+  };
 }
 
 /** The status of an execution record: a time-out is its own status; a 4xx tuple still succeeded. */
@@ -67,10 +80,41 @@ export class TriggerRunner {
   private fired: Promise<void> = Promise.resolve();
   /** The pending timer of the next write of the executions log. */
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Writes of this thread waiting for the runs in flight to end (see whenIdle). */
+  private readonly idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: TriggerRunnerOptions) {
     this.log = new ExecutionLog(options.store);
-    options.pool.onIdle(() => this.flush());
+    options.pool.onIdle(() => {
+      for (const waiter of this.idleWaiters.splice(0)) waiter();
+      this.flush();
+    });
+  }
+
+  /**
+   * Runs `body` — a write of the database on this thread (a sign-up, a login's token) — when no run of the pool
+   * is in flight: a run holds the database's write lock from its start to its end, and waiting for the lock
+   * here would stall the server.
+   */
+  whenIdle<T>(body: () => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const go = (): void => {
+        try {
+          resolve(body());
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      };
+      if (this.options.pool.isIdle) go();
+      else this.idleWaiters.push(go);
+    });
+  }
+
+  /** Runs a fire-and-forget auth hook after the work fired so far (settle() waits for it). */
+  authHookLater(event: AuthHookEvent, payload: Record<string, unknown>): void {
+    this.fired = this.fired.then(async () => {
+      await this.authHook(event, payload);
+    }).catch((error: unknown) => this.options.onLog?.(`${event} hook failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** The current text of function `id` of the project, or undefined. */
@@ -90,12 +134,15 @@ export class TriggerRunner {
     const request = buildRunRequest({ source: code.source, filename: code.filename, timeoutMs: this.options.timeoutMs }, input,
       this.options.userAgent, startedAt);
     const result = await this.options.pool.run(request, onOutput);
-    const record: ExecutionRecord = {
-      id: newExecutionId(), function_name: code.id, triggered_by: trigger.by, trigger_detail: trigger.detail ?? null,
-      status: executionStatus(result), started_at: startedAt.toISOString(), duration_ms: result.execution_time, payload: input.payload,
-      logs: result.output, result: result.success ? result.result_json : null, error: result.error, status_code: result.status_code,
-      parent_id: trigger.parentId ?? null,
-    };
+    return { record: this.record(code.id, input.payload, result, trigger, startedAt), result };
+  }
+
+  /**
+   * Records a run that has ended (one of this runner's, or a `manual` run of the CLI or the editor) and, when it
+   * committed writes and was not itself fired by a write, fires what they trigger (in the background).
+   */
+  record(functionName: string, payload: Record<string, unknown>, result: RunResult, trigger: Trigger, startedAt: Date): ExecutionRecord {
+    const record = executionRecord(functionName, payload, result, trigger, startedAt);
     const writes = result.committed ? documentWrites(result.changes.items) : [];
     if (trigger.by === 'db-event') {
       const project = this.options.project();
@@ -111,7 +158,8 @@ export class TriggerRunner {
     }
     this.log.add(record);
     this.flush();
-    return { record, result };
+    this.options.onExecuted?.(record);
+    return record;
   }
 
   /** Waits until every hook and webhook fired so far has run and been recorded. */

@@ -1,16 +1,23 @@
-// A trigger session as `serve` and the CLI's schedule commands open it: the project (cloudfn.json read again
-// on each use), a handle on the database of its own, the runtime pool and the runner; and one schedule run
-// (an execution plus the schedule's run record and totals).
+// A trigger session as `serve`, the CLI's schedule, users and run commands and the editor's runtime host open
+// it: the project (cloudfn.json read again on each use), a handle on the database of its own, the runtime pool
+// (its runtimes start on first use), the runner and the app users' auth; one schedule run (an execution plus
+// the schedule's run record and totals); and the record of a `manual` run made outside the pool.
 
+import path from 'node:path';
 import { Store } from '../../store/store';
+import type { RunResult } from '../run';
 import { RuntimePool } from './pool';
 import { readProjectFile, type ScheduleConfig, type TriggersProject } from './projectConfig';
 import { loadScheduledFunction } from './functions';
 import { TriggerRunner, type Execution } from './runner';
 import type { DeliveryOptions } from './webhooks';
+import { AppUserAuth } from './appUsers';
+import type { ExecutionRecord } from './executions';
 
 export interface TriggerSessionOptions {
   dbPath: string;
+  /** A handle on the database the caller keeps (and closes); by default the session opens its own. */
+  store?: Store;
   projectDir: string;
   timeoutMs: number;
   userAgent: string;
@@ -19,12 +26,15 @@ export interface TriggerSessionOptions {
   allowNetwork?: boolean;
   webhookDelivery?: DeliveryOptions;
   onLog?: (line: string) => void;
+  onExecuted?: (record: ExecutionRecord) => void;
 }
 
 export interface TriggerSession {
   store: Store;
   pool: RuntimePool;
   runner: TriggerRunner;
+  /** App users' sign-up, login, update and delete, with the auth hooks. */
+  auth: AppUserAuth;
   /** The project as cloudfn.json says now; the last good reading when the file is being edited into shape. */
   project(): TriggersProject;
   close(): Promise<void>;
@@ -41,18 +51,24 @@ export async function openTriggerSession(options: TriggerSessionOptions): Promis
     }
     return last;
   };
-  const store = await Store.open(options.dbPath);
+  const store = options.store ?? await Store.open(options.dbPath);
   const pool = new RuntimePool({ dbPath: options.dbPath, size: options.poolSize, memoryLimitMb: options.memoryLimitMb });
   const runner = new TriggerRunner({
     pool, store, project, timeoutMs: options.timeoutMs, userAgent: options.userAgent, allowNetwork: options.allowNetwork,
-    webhookDelivery: options.webhookDelivery, onLog: options.onLog,
+    webhookDelivery: options.webhookDelivery, onLog: options.onLog, onExecuted: options.onExecuted,
   });
+  let auth: AppUserAuth | undefined;
   return {
     store, pool, runner, project,
+    // Made on first use: its data service sets up the database's query functions, which a run's record does not need.
+    get auth() {
+      auth ??= new AppUserAuth(store, runner);
+      return auth;
+    },
     async close() {
       await runner.settle();
       await pool.dispose();
-      store.close();
+      if (!options.store) store.close();
     },
   };
 }
@@ -76,4 +92,18 @@ export async function runSchedule(session: TriggerSession, schedule: ScheduleCon
   });
   runner.flush();
   return execution;
+}
+
+/**
+ * Records a `manual` run (the CLI's `cloudfn run`, the editor's Run) made by the caller's own runtime, named by
+ * its file's path below the project folder without `.py` (as serve names functions), and fires the hooks of its
+ * committed writes with this run as their parent. A failed run wrote nothing and fires nothing.
+ */
+export function recordManualRun(session: TriggerSession, file: string, payload: Record<string, unknown>, result: RunResult,
+  startedAt: Date, detail: string): ExecutionRecord {
+  const root = session.project().root;
+  const relative = path.relative(root, path.resolve(file));
+  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  const name = (inside ? relative.split(path.sep).join('/') : path.resolve(file)).replace(/\.py$/, '');
+  return session.runner.record(name, payload, result, { by: 'manual', detail }, startedAt);
 }
