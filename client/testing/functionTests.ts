@@ -1,7 +1,8 @@
 // The Testing view's cloudfn tests (VS Code's TestController): every entry with `expect` of a
 // `*.payloads.json` file, listed under its function file at the entry's line, kept current as the files
 // change. A run (one test, a file or all) runs `cloudfn test --reporter json` (dist/testRunner.js) over
-// a throwaway database, never the local one, and shows each failure's differences at its payload entry.
+// a throwaway database, never the local one, and shows each failure at its payload entry: its differences,
+// and the expectation beside what the run gave as a diff.
 
 import * as vscode from 'vscode';
 import { fork } from 'node:child_process';
@@ -16,6 +17,9 @@ interface ReportedTest {
   status: 'passed' | 'failed' | 'error';
   time_ms: number;
   mismatches: Array<{ path: string; message: string }>;
+  /** A failed test's expectation and what the run gave for each of its keys. */
+  expected?: Record<string, unknown>;
+  actual?: Record<string, unknown>;
 }
 
 const payloadsGlob = '**/*.payloads.json';
@@ -107,7 +111,10 @@ export class FunctionTests implements vscode.Disposable {
         else if (result.status === 'passed') run.passed(test, result.time_ms);
         else {
           const text = result.mismatches.map((mismatch) => (mismatch.path ? `${mismatch.path}: ${mismatch.message}` : mismatch.message)).join('\n');
-          const message = new vscode.TestMessage(text);
+          // A failure with both sides shows them as a diff (expectation ⟷ what the run gave) in the peek at the entry.
+          const message = result.expected && result.actual
+            ? vscode.TestMessage.diff(text, JSON.stringify(result.expected, null, 2), JSON.stringify(result.actual, null, 2))
+            : new vscode.TestMessage(text);
           message.location = new vscode.Location(test.uri!, test.range ?? new vscode.Range(0, 0, 0, 0));
           if (result.status === 'failed') run.failed(test, message, result.time_ms);
           else run.errored(test, message, result.time_ms);

@@ -60,6 +60,38 @@ export function compareRun(expect: Record<string, unknown>, run: RunRecord): Mis
   return out;
 }
 
+/**
+ * What the run gave for each key of an expectation, in the expectation's own shape (the error as text or as
+ * {type, message}, the output as text or lines, the changes per collection): the "actual" side of a failed
+ * test's diff, beside the expectation itself.
+ */
+export function actualFor(expect: Record<string, unknown>, run: RunRecord): Record<string, unknown> {
+  const actual: Record<string, unknown> = {};
+  for (const [key, expected] of Object.entries(expect)) {
+    switch (key) {
+      case 'result': actual.result = run.success ? JSON.parse(run.result_json) : null; break;
+      case 'error': {
+        const errorType = run.error_type as string | null;
+        const text = run.error as string | null;
+        actual.error = typeof expected === 'string' || text === null ? text
+          : { type: errorType, message: errorType !== null && text.startsWith(`${errorType}: `) ? text.slice(errorType.length + 2) : text };
+        break;
+      }
+      case 'output': actual.output = typeof expected === 'string' ? run.output : outputLines(run.output); break;
+      case 'changes': {
+        const changes: Record<string, unknown> = {};
+        for (const [name, group] of groupChanges(run.changes)) {
+          changes[name] = Object.fromEntries(Object.values(operations).filter((operation) => group[operation].length).map((operation) => [operation, group[operation]]));
+        }
+        actual.changes = changes;
+        break;
+      }
+      default: actual[key] = run[key];
+    }
+  }
+  return actual;
+}
+
 /** The printed lines of a run. */
 function outputLines(output: string): string[] {
   return output === '' ? [] : output.replace(/\n$/, '').split('\n');

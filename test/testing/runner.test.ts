@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, runCli, tempDir } from '../helpers';
 import { loadTestFile, runTests, type TestOutcome } from '../../runtime/testing/runner';
-import { junitXml, mismatchText, tapReport } from '../../runtime/testing/reporters';
+import { jsonReport, junitXml, mismatchText, tapReport } from '../../runtime/testing/reporters';
 import { entryOffsets } from '../../runtime/testing/payloadsFile';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'testing');
@@ -58,6 +58,17 @@ test('the corpus: every expectation passes or fails with its exact message', asy
   const tap = tapReport({ outcomes, fileErrors: [], totalMs: stats.totalMs });
   assert.match(tap, /^TAP version 13\n1\.\.20\nok 1 - test\/fixtures\/testing\/corpus.payloads.json › pass: exact result\n/);
   assert.match(tap, /not ok 11 - .* › fail: wrong value\n {2}---\n {2}status: failed\n {2}mismatches:\n {4}- "result.echo: expected \\"y\\", got \\"x\\""\n {2}\.\.\.\n/);
+
+  // JSON: a failed test carries its expectation and what the run gave for each of its keys, in the same shape
+  // (the diff the Testing view shows); a passing one does not.
+  const json = JSON.parse(jsonReport({ outcomes, fileErrors: [], totalMs: stats.totalMs })) as { tests: Array<{ name: string; expected?: unknown; actual?: unknown }> };
+  const reported = (name: string): { expected?: unknown; actual?: unknown } => json.tests.find((entry) => entry.name === name)!;
+  assert.ok(!('expected' in reported('pass: exact result')) && !('actual' in reported('pass: exact result')));
+  for (const name of ['fail: wrong value', 'fail: error message', 'fail: output', 'fail: changes']) {
+    const { expected, actual } = reported(name);
+    assert.deepEqual(Object.keys(actual as object), Object.keys(expected as object), name);
+  }
+  assert.deepEqual(reported('fail: error message').actual, { error: { type: 'ValueError', message: 'bad input: none' } });
 });
 
 test('isolation: two tests writing the same document both pass, in either order', async () => {
