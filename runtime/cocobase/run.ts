@@ -46,6 +46,12 @@ export interface RunRequest {
   triggeredBy?: TriggeredBy;
   /** The run's project context, read by the supervisor from functionPath (never set by clients). */
   context?: RunContext;
+  /**
+   * Tests: the run's transaction is rolled back at its end even when it succeeds, so the database stays as it
+   * was (the next test starts from the same state with nothing to reload) and nothing is saved. The result
+   * still lists the run's changes, and `committed` says whether it would have saved.
+   */
+  discardWrites?: boolean;
 }
 
 export type TriggeredBy = 'manual' | 'http' | 'schedule' | 'db-event';

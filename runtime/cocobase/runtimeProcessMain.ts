@@ -122,7 +122,13 @@ async function main(): Promise<void> {
       // The function swallowed the time limit's interrupt and finished late: it timed out all the same.
       outcome = { ok: false, error: { type: 'TimeoutError', message: 'the function was stopped by its time limit', line: null, column: null, traceback: '' } };
     }
-    if (outcome.ok) {
+    if (outcome.ok && run.discardWrites) {
+      // A test's run: what it would have committed is reported, then undone in memory (the per-test reset).
+      changes = service.takeChanges();
+      committed = store.dirty;
+      store.rollback();
+      t2 = performance.now();
+    } else if (outcome.ok) {
       store.commit();
       changes = service.takeChanges();
       t2 = performance.now();

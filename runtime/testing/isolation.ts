@@ -1,7 +1,9 @@
 // The database of a test run: a throwaway file (in memory-backed /dev/shm where there is one), never the
-// user's .cloudfn/local.db. Each fixture is loaded once into a template file; a test starts from its
-// fixture's template, and after a test that wrote, the template's bytes are put back (one file rename, and the
-// runtime reloads the file before the next run), so that no test sees another's data.
+// user's .cloudfn/local.db. Each fixture is loaded once into a template file, and the database file is that
+// template while its tests run. A test's writes never reach the file: the runtime rolls every test's
+// transaction back in memory at its end (RunRequest.discardWrites), which is the per-test reset. Only when the
+// next test names another fixture are its template's bytes put in place (a copy and a rename; the runtime
+// reloads the file before that run).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,9 +24,9 @@ export class TestDatabase {
   private readonly dir: string;
   /** The template file of each fixture (by absolute path; '' for the empty database). */
   private readonly templates = new Map<string, Promise<string>>();
-  /** What the database file holds now: a fixture's template as it was, or undefined once a test wrote. */
+  /** Which fixture's template the database file holds now. */
   private current: string | undefined;
-  /** Time spent putting templates back, in ms, and how many times. */
+  /** Time spent putting templates in place (a change of fixture), in ms, and how many times. */
   readonly resets = { count: 0, totalMs: 0, maxMs: 0 };
 
   constructor() {
@@ -50,11 +52,6 @@ export class TestDatabase {
     this.resets.count++;
     this.resets.totalMs += ms;
     this.resets.maxMs = Math.max(this.resets.maxMs, ms);
-  }
-
-  /** Records that the last test wrote to the database: the next test starts from its template again. */
-  written(): void {
-    this.current = undefined;
   }
 
   /** Removes the throwaway folder. */

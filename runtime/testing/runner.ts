@@ -1,6 +1,7 @@
 // The test runner of `cloudfn test` and the editor's Testing view: finds the tests (entries with `expect` of
 // `*.payloads.json` files), runs them one after another in one warm runtime over a throwaway database (each
-// from its fixture, see isolation.ts), and compares each run with its expectation.
+// from its fixture, see isolation.ts; each run's writes undone in memory at its end), and compares each run
+// with its expectation.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -156,8 +157,9 @@ export interface RunStats {
 }
 
 /**
- * Runs the tests in order in one runtime over a throwaway database: each from its fixture's state, with its
- * frozen `now` as request.timestamp. A test whose run cannot start (unknown user, unreadable function) errors.
+ * Runs the tests in order in one runtime over a throwaway database: each from its fixture's state (the
+ * runtime rolls each run's transaction back, so a test leaves the database as it found it), with its frozen
+ * `now` as request.timestamp. A test whose run cannot start (unknown user, unreadable function) errors.
  */
 export async function runTests(tests: readonly TestCase[], options: RunTestsOptions): Promise<{ outcomes: TestOutcome[]; stats: RunStats }> {
   const started = performance.now();
@@ -207,7 +209,7 @@ async function runOne(test: TestCase, supervisor: PythonSupervisor, database: Te
     return errored((error as Error).message);
   }
   const now = test.entry.now === undefined ? new Date() : new Date(test.entry.now);
-  const request = buildRunRequest({ source, filename: test.functionFile, timeoutMs: options.timeoutMs ?? 20_000 }, test.entry.spec, options.userAgent, now);
+  const request = { ...buildRunRequest({ source, filename: test.functionFile, timeoutMs: options.timeoutMs ?? 20_000 }, test.entry.spec, options.userAgent, now), discardWrites: true };
   let result: RunResult;
   try {
     result = await supervisor.run(request);
@@ -215,7 +217,6 @@ async function runOne(test: TestCase, supervisor: PythonSupervisor, database: Te
     if (error instanceof UsageError) return errored(error.message.split(database.dbPath).join(test.fixture ? path.basename(test.fixture) : 'the empty database'));
     throw error;
   }
-  if (result.committed) database.written();
   const run = runRecord(result);
   const mismatches = compareRun(test.entry.expect, run);
   return { test, status: mismatches.length ? 'failed' : 'passed', mismatches, run, ms: 0 };
