@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PythonSupervisor } from '../cocobase/supervisor';
-import { buildRunRequest, type RunResult } from '../cocobase/run';
+import { buildRunRequest, type RunContext, type RunResult } from '../cocobase/run';
+import { loadRunContext } from '../cocobase/project';
 import { runResultJson } from '../cocobase/resultText';
 import { UsageError } from '../usageError';
 import { readRegularFile } from '../userFiles';
@@ -173,12 +174,14 @@ export async function runTests(tests: readonly TestCase[], options: RunTestsOpti
       await database.prepare(tests[0]!.fixture);
       await booting;
     }
-    const sources = new Map<string, string | undefined>();
+    const functions = new Map<string, FunctionUnderTest>();
     const readSource = options.readSource ?? readText;
     for (const test of tests) {
       if (options.cancelled?.()) break;
       const testStarted = performance.now();
-      const outcome = await runOne(test, supervisor, database, options, sources, readSource);
+      let under = functions.get(test.functionFile);
+      if (!under) functions.set(test.functionFile, under = functionUnderTest(test, readSource));
+      const outcome = await runOne(test, under, supervisor, database, options);
       outcome.ms = performance.now() - testStarted;
       outcomes.push(outcome);
       options.onOutcome?.(outcome);
@@ -190,26 +193,39 @@ export async function runTests(tests: readonly TestCase[], options: RunTestsOpti
   return { outcomes, stats: { totalMs: performance.now() - started, startMs, resets: database.resets } };
 }
 
-async function runOne(test: TestCase, supervisor: PythonSupervisor, database: TestDatabase, options: RunTestsOptions,
-  sources: Map<string, string | undefined>, readSource: (file: string) => string | undefined): Promise<TestOutcome> {
-  const errored = (message: string): TestOutcome => ({ test, status: 'error', mismatches: [{ path: '', message }], ms: 0 });
-  if (!sources.has(test.functionFile)) {
-    try {
-      sources.set(test.functionFile, readSource(test.functionFile));
-    } catch (error) {
-      sources.set(test.functionFile, undefined);
-      return errored(`cannot read ${test.functionFile}: ${(error as Error).message}`);
-    }
+/** A function file as its tests run it: its source and its project's context (mocks, secrets, config), or why it cannot run. */
+type FunctionUnderTest = { source: string; context: RunContext } | { error: string };
+
+/** Reads a test's function and its project's context once for all the tests of that function. */
+function functionUnderTest(test: TestCase, readSource: (file: string) => string | undefined): FunctionUnderTest {
+  let source: string | undefined;
+  try {
+    source = readSource(test.functionFile);
+  } catch (error) {
+    return { error: `cannot read ${test.functionFile}: ${(error as Error).message}` };
   }
-  const source = sources.get(test.functionFile);
-  if (source === undefined) return errored(`no function file ${path.basename(test.functionFile)} beside ${path.basename(test.payloadsFile)}`);
+  if (source === undefined) return { error: `no function file ${path.basename(test.functionFile)} beside ${path.basename(test.payloadsFile)}` };
+  try {
+    return { source, context: loadRunContext(test.functionFile) };
+  } catch (error) {
+    if (error instanceof UsageError) return { error: error.message };
+    throw error;
+  }
+}
+
+async function runOne(test: TestCase, under: FunctionUnderTest, supervisor: PythonSupervisor, database: TestDatabase, options: RunTestsOptions): Promise<TestOutcome> {
+  const errored = (message: string): TestOutcome => ({ test, status: 'error', mismatches: [{ path: '', message }], ms: 0 });
+  if ('error' in under) return errored(under.error);
   try {
     await database.prepare(test.fixture);
   } catch (error) {
     return errored((error as Error).message);
   }
   const now = test.entry.now === undefined ? new Date() : new Date(test.entry.now);
-  const request = { ...buildRunRequest({ source, filename: test.functionFile, timeoutMs: options.timeoutMs ?? 20_000 }, test.entry.spec, options.userAgent, now), discardWrites: true };
+  const request = {
+    ...buildRunRequest({ source: under.source, filename: test.functionFile, timeoutMs: options.timeoutMs ?? 20_000 }, test.entry.spec, options.userAgent, now),
+    functionPath: test.functionFile, context: under.context, discardWrites: true,
+  };
   let result: RunResult;
   try {
     result = await supervisor.run(request);

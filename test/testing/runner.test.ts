@@ -79,6 +79,19 @@ test('isolation: two tests writing the same document both pass, in either order'
   }
 });
 
+test("a test runs with its function's project: its http mocks and config, its calls assertable", async () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'cloudfn.json'), JSON.stringify({ config: { greeting: 'Hi' } }));
+  fs.writeFileSync(path.join(dir, 'rate.py'), 'def main():\n    answer = http.get("https://api.example.com/rate")\n    return {"rate": answer.json()["rate"], "greeting": config.get("greeting")}\n');
+  fs.writeFileSync(path.join(dir, 'rate.http.json'), JSON.stringify([{ url: 'https://api.example.com/rate', json: { rate: 1.5 } }]));
+  fs.writeFileSync(path.join(dir, 'rate.payloads.json'), JSON.stringify({
+    mocked: { expect: { result: { rate: 1.5, greeting: 'Hi' }, http_calls: [{ method: 'GET', url: 'https://api.example.com/rate', status: 200, source: 'mock', $partial: true }] } },
+  }));
+  const { tests } = loadTestFile(path.join(dir, 'rate.payloads.json'), dir);
+  const { outcomes } = await runTests(tests, { userAgent: 'cloudfn-test' });
+  assert.deepEqual(outcomes.map(describe), ['passed']);
+});
+
 test('a payloads file with an unknown matcher is an error of the file, before any run', () => {
   const file = loadTestFile('/x/f.payloads.json', '/x', JSON.stringify({ a: { expect: { result: '$strng' } } }));
   assert.match(file.error ?? '', /^f\.payloads\.json: payload 'a': expect\.result: unknown matcher '\$strng' \(write '\$\$strng' for the literal string; matchers: \$any, /);
