@@ -116,6 +116,8 @@ export class FunctionTests implements vscode.Disposable {
             ? vscode.TestMessage.diff(text, JSON.stringify(result.expected, null, 2), JSON.stringify(result.actual, null, 2))
             : new vscode.TestMessage(text);
           message.location = new vscode.Location(test.uri!, test.range ?? new vscode.Range(0, 0, 0, 0));
+          // The Test Results panel gets the failure as text too, linked to the entry.
+          run.appendOutput(`✘ ${test.parent?.label ?? ''} › ${test.label}\r\n${text.split('\n').map((line) => `    ${line}`).join('\r\n')}\r\n`, message.location, test);
           if (result.status === 'failed') run.failed(test, message, result.time_ms);
           else run.errored(test, message, result.time_ms);
         }

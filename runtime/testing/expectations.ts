@@ -5,6 +5,8 @@
 // assertable as soon as they appear. Snapshots are recorded here too.
 
 import { isObject } from '../jsonValues';
+import { runResultJson } from '../cocobase/resultText';
+import type { RunResult } from '../cocobase/run';
 import type { ChangeItem, RunChanges } from '../store/changes';
 import { checkMatchers, match, MatcherError, partialKey, show, type Mismatch } from './matchers';
 
@@ -17,6 +19,11 @@ type Operation = (typeof operations)[keyof typeof operations];
 
 /** The group of app users' changes in `changes` (collections are named by their names). */
 const appUsersKey = '$app_users';
+
+/** A run's record as tests match it: the fields of `cloudfn run --json`, plus the exact `result_json`. */
+export function runRecord(result: RunResult): RunRecord {
+  return { ...(JSON.parse(runResultJson(result)) as Record<string, unknown>), result_json: result.result_json } as RunRecord;
+}
 
 /** Checks an expectation before any run (unknown matchers, malformed `error`/`output`/`changes`). */
 export function checkExpectation(expect: Record<string, unknown>): void {

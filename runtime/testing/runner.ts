@@ -8,11 +8,10 @@ import path from 'node:path';
 import { PythonSupervisor } from '../cocobase/supervisor';
 import { buildRunRequest, type RunContext, type RunResult } from '../cocobase/run';
 import { loadRunContext } from '../cocobase/project';
-import { runResultJson } from '../cocobase/resultText';
 import { UsageError } from '../usageError';
 import { readRegularFile } from '../userFiles';
 import { functionFileFor, PayloadFileError, payloadsFileFor, readPayloadsFile, type NamedPayload } from './payloadsFile';
-import { checkExpectation, compareRun, type RunRecord } from './expectations';
+import { checkExpectation, compareRun, runRecord, type RunRecord } from './expectations';
 import { MatcherError, type Mismatch } from './matchers';
 import { TestDatabase } from './isolation';
 
@@ -132,11 +131,6 @@ export function testCaseOf(file: TestFile, entry: TestCase['entry'], root: strin
   const relative = relativeName(root, file.payloadsFile);
   const fixture = entry.fixture === undefined ? file.fixture : entry.fixture === null ? null : fixturePath(file.payloadsFile, entry.fixture);
   return { name: entry.name, id: `${relative} › ${entry.name}`, payloadsFile: file.payloadsFile, functionFile: file.functionFile, entry, fixture };
-}
-
-/** A run's record as tests match it: the fields of `cloudfn run --json`, plus the exact `result_json`. */
-export function runRecord(result: RunResult): RunRecord {
-  return { ...(JSON.parse(runResultJson(result)) as Record<string, unknown>), result_json: result.result_json } as RunRecord;
 }
 
 export interface RunTestsOptions {

@@ -1,7 +1,7 @@
 // The Testing view in a real VS Code (code-server) with the packaged extension: it lists the tests of the
 // workspace's payloads files under their function files, a run turns them green, and a broken function turns
-// one red with its diff (the expectation beside what the run gave) at its payload entry. Saves
-// docs/images/testing-view.png for the README.
+// one red with its diff (the expectation beside what the run gave) at its payload entry; "Save Last Run as
+// Test" turns a run into a new test. Saves docs/images/testing-view.png and testing-failure.png for the README.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CodeServer, type Editor, assertCodeServerInstalled, repoRoot } from './harness';
 import type { Locator } from 'playwright-core';
+import { finishedRun } from './runPanel';
 
 const vsix = path.join(repoRoot, 'dist', 'cloudfn.vsix');
 const images = path.join(repoRoot, 'docs', 'images');
@@ -133,4 +134,33 @@ test('a broken function turns its test red, with the diff at its payload entry',
   const tab = editor.page.locator('.part.editor .editor-group-container.active .tab.active');
   assert.match((await tab.getAttribute('title')) ?? (await tab.textContent()) ?? '', /greet\.payloads\.json/);
   await editor.screenshot(path.join(images, 'testing-failure.png'));
+});
+
+test('"Save Last Run as Test" writes a run as a new test, which the view lists and which passes', async () => {
+  await editor.openFile('functions/greet.py');
+  await editor.clickCodeLens('▶ Run');
+  const { text } = await finishedRun(editor, 1);
+  assert.match(text, /Hello Ada!|Hello world!/);
+  const name = /Hello Ada!/.test(text) ? 'greets by name (2)' : 'empty payload';
+  // The command asks for the name in the same quick input as the palette: picked by hand, not with runCommand (which waits for it to close).
+  const input = editor.page.locator('.quick-input-widget .quick-input-box input');
+  const command = editor.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'cloudfn: Save Last Run as Test' });
+  await editor.waitFor('the command "cloudfn: Save Last Run as Test" in the palette', async () => {
+    if (!(await input.isVisible())) await editor.page.keyboard.press('F1');
+    await input.fill('>cloudfn: Save Last Run as Test');
+    return (await command.count()) > 0;
+  }, { intervalMs: 1000 });
+  await command.first().click();
+  await editor.waitFor(`the name "${name}" offered for the new test`, async () => (await input.inputValue().catch(() => '')) === name, {
+    lastSeen: async () => input.inputValue().catch(() => '(no input box)'),
+  });
+  await editor.page.keyboard.press('Enter');
+  const saved = await editor.waitFor('the new entry in greet.payloads.json', () => {
+    const entries = JSON.parse(fs.readFileSync(path.join(workspace, 'functions', 'greet.payloads.json'), 'utf8')) as Record<string, { expect?: { result?: unknown } }>;
+    return entries[name]?.expect;
+  });
+  assert.deepEqual(saved, { success: true, result: { message: /Hello Ada!/.test(text) ? 'Hello Ada!' : 'Hello world!', length: /Hello Ada!/.test(text) ? 3 : 5 } });
+  await editor.runCommand('View: Show Testing');
+  await editor.runCommand('Test: Run All Tests');
+  await waitForStates(`the saved test "${name}" to pass`, { [name]: 'passed', 'greets by name': 'failed' });
 });

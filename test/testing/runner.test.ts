@@ -11,6 +11,8 @@ import { repoRoot, runCli, tempDir } from '../helpers';
 import { loadTestFile, runTests, type TestOutcome } from '../../runtime/testing/runner';
 import { jsonReport, junitXml, mismatchText, tapReport } from '../../runtime/testing/reporters';
 import { entryOffsets } from '../../runtime/testing/payloadsFile';
+import { recordExpectation } from '../../runtime/testing/expectations';
+import { freshEntryName, payloadEntryOf, withNewEntry } from '../../runtime/testing/snapshots';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'testing');
 const corpusFile = path.join(fixtures, 'corpus.payloads.json');
@@ -90,6 +92,28 @@ test("a test runs with its function's project: its http mocks and config, its ca
   const { tests } = loadTestFile(path.join(dir, 'rate.payloads.json'), dir);
   const { outcomes } = await runTests(tests, { userAgent: 'cloudfn-test' });
   assert.deepEqual(outcomes.map(describe), ['passed']);
+});
+
+test('save as test: a run written as a new entry of its payloads file passes as a test', async () => {
+  const dir = tempDir();
+  fs.copyFileSync(path.join(repoRoot, 'examples', 'signup.py'), path.join(dir, 'signup.py'));
+  const file = path.join(dir, 'signup.payloads.json');
+  const original = JSON.stringify({ 'new signup': { payload: { email: 'ada@example.com', name: 'ada' } } }, null, 2) + '\n';
+  fs.writeFileSync(file, original);
+  // A run as the editor has it: its request, and what it gave.
+  const spec = { payload: { email: 'ada@example.com', name: 'ada' }, query: { ref: 'mail' }, headers: {}, user: null, method: 'post' };
+  const probe = loadTestFile(file, dir, JSON.stringify({ probe: { payload: spec.payload, query: spec.query, expect: {} } }));
+  const { outcomes } = await runTests(probe.tests, { userAgent: 'cloudfn-test' });
+  const entry = payloadEntryOf(spec, recordExpectation(outcomes[0]!.run!));
+  assert.deepEqual(Object.keys(entry), ['payload', 'query', 'expect']);
+  const name = freshEntryName('new signup', new Set(['new signup', 'new signup (2)']));
+  assert.equal(name, 'new signup (3)');
+  fs.writeFileSync(file, withNewEntry(original, name, entry));
+  assert.throws(() => withNewEntry(original, 'new signup', entry), /already has an entry 'new signup'/);
+  const saved = loadTestFile(file, dir);
+  assert.deepEqual([saved.payloads.map((payload) => payload.name), saved.tests.map((test) => test.name)], [['new signup'], ['new signup (3)']]);
+  const rerun = await runTests(saved.tests, { userAgent: 'cloudfn-test' });
+  assert.deepEqual(rerun.outcomes.map(describe), ['passed']);
 });
 
 test('a payloads file with an unknown matcher is an error of the file, before any run', () => {
