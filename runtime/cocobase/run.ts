@@ -52,6 +52,12 @@ export interface RunRequest {
    * still lists the run's changes, and `committed` says whether it would have saved.
    */
   discardWrites?: boolean;
+  /**
+   * Tests: the wall clock the run sees, an ISO 8601 instant (millisecond precision), frozen for the whole run:
+   * time.time(), datetime.now()/utcnow(), date.today() and the store's timestamps all read it. Monotonic
+   * clocks (time.monotonic, perf_counter, the time limit) keep running.
+   */
+  frozenNow?: string;
 }
 
 export type TriggeredBy = 'manual' | 'http' | 'schedule' | 'db-event';

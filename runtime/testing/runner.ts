@@ -154,7 +154,7 @@ export interface RunStats {
 /**
  * Runs the tests in order in one runtime over a throwaway database: each from its fixture's state (the
  * runtime rolls each run's transaction back, so a test leaves the database as it found it), with its frozen
- * `now` as request.timestamp. A test whose run cannot start (unknown user, unreadable function) errors.
+ * `now` as request.timestamp and as the wall clock the function reads. A test whose run cannot start (unknown user, unreadable function) errors.
  */
 export async function runTests(tests: readonly TestCase[], options: RunTestsOptions): Promise<{ outcomes: TestOutcome[]; stats: RunStats }> {
   const started = performance.now();
@@ -219,6 +219,7 @@ async function runOne(test: TestCase, under: FunctionUnderTest, supervisor: Pyth
   const request = {
     ...buildRunRequest({ source: under.source, filename: test.functionFile, timeoutMs: options.timeoutMs ?? 20_000 }, test.entry.spec, options.userAgent, now),
     functionPath: test.functionFile, context: under.context, discardWrites: true,
+    ...(test.entry.now === undefined ? {} : { frozenNow: now.toISOString() }),
   };
   let result: RunResult;
   try {
