@@ -91,7 +91,8 @@ function writeSnapshots(outcomes: readonly TestOutcome[], report: TestReport): n
   const lines: string[] = [];
   for (const outcome of outcomes) {
     const isNew = Object.keys(outcome.test.entry.expect).length === 0;
-    if ((outcome.status !== 'failed' && !isNew) || !outcome.run) continue;
+    // Parse tests keep their expectations: snapshot mode writes payloads files only.
+    if ((outcome.status !== 'failed' && !isNew) || !outcome.run || outcome.test.parse) continue;
     const recorded = recordExpectation(outcome.run);
     const expectations = byFile.get(outcome.test.payloadsFile) ?? new Map<string, Record<string, unknown>>();
     byFile.set(outcome.test.payloadsFile, expectations);

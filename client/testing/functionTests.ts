@@ -1,13 +1,14 @@
 // The Testing view's cloudfn tests (VS Code's TestController): every entry with `expect` of a
-// `*.payloads.json` file, listed under its function file at the entry's line, kept current as the files
-// change. A run (one test, a file or all) runs `cloudfn test --reporter json` (dist/testRunner.js) over
-// a throwaway database, never the local one, and shows each failure at its payload entry: its differences,
-// and the expectation beside what the run gave as a diff.
+// `*.payloads.json` file (and with `$expect` of a Parse `*.params.json` file), listed under its function (or
+// cloud) file at the entry's line, kept current as the files change. A run (one test, a file or all) runs
+// `cloudfn test --reporter json` (dist/testRunner.js) over a throwaway database, never the local one, and
+// shows each failure at its payload entry: its differences, and the expectation beside what the run gave as a diff.
 
 import * as vscode from 'vscode';
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { entryOffsets, functionFileFor, PayloadFileError, readPayloadsFile } from '../../runtime/testing/payloadsFile';
+import { cloudFileFor, readParamsTests } from '../../runtime/testing/paramsFile';
 import type { Config } from '../config';
 
 /** One test of the JSON report of `cloudfn test`. */
@@ -22,8 +23,25 @@ interface ReportedTest {
   actual?: Record<string, unknown>;
 }
 
-const payloadsGlob = '**/*.payloads.json';
+const payloadsGlob = '**/*.{payloads,params}.json';
 const excluded = '{**/node_modules/**,**/.cloudfn/**}';
+
+/** The tests of a payloads file (entries with "expect") and where each entry starts. */
+function payloadsTestOffsets(text: string): Array<{ name: string; offset: number }> {
+  const offsets = entryOffsets(text);
+  return readPayloadsFile(text).entries.filter((entry) => entry.expect).map((entry) => ({ name: entry.name, offset: offsets.get(entry.name) ?? 0 }));
+}
+
+/** The tests of a Parse params file (`function hello › says hi`) and where each entry starts: its name after its target's key. */
+function paramsTestOffsets(text: string): Array<{ name: string; offset: number }> {
+  const targets = entryOffsets(text);
+  return readParamsTests(text).map((test) => {
+    const [key, entryName] = test.name.split(' › ') as [string, string];
+    const start = targets.get(key) ?? 0;
+    const at = text.indexOf(JSON.stringify(entryName), start);
+    return { name: test.name, offset: at < 0 ? start : at };
+  });
+}
 
 export class FunctionTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('cloudfn.tests', 'cloudfn functions');
@@ -37,7 +55,7 @@ export class FunctionTests implements vscode.Disposable {
       watcher.onDidChange((uri) => void this.load(uri)),
       watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.document.uri.fsPath.endsWith('.payloads.json')) this.loadText(event.document.uri, event.document.getText());
+        if (/\.(payloads|params)\.json$/.test(event.document.uri.fsPath)) this.loadText(event.document.uri, event.document.getText());
       }),
       this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true),
     );
@@ -59,11 +77,15 @@ export class FunctionTests implements vscode.Disposable {
     this.loadText(uri, text);
   }
 
-  /** The tests of one payloads file's text: a file item (the function's name) with one child per test. */
+  /**
+   * The tests of one payloads (or Parse params) file's text: a file item (the function's or cloud file's name)
+   * with one child per test, at its entry's line.
+   */
   private loadText(uri: vscode.Uri, text: string): void {
-    let entries;
+    const isParams = uri.fsPath.endsWith('.params.json');
+    let entries: Array<{ name: string; offset: number }>;
     try {
-      entries = readPayloadsFile(text).entries.filter((entry) => entry.expect);
+      entries = isParams ? paramsTestOffsets(text) : payloadsTestOffsets(text);
     } catch (error) {
       if (!(error instanceof PayloadFileError)) throw error;
       const item = this.controller.items.get(uri.toString());
@@ -74,14 +96,13 @@ export class FunctionTests implements vscode.Disposable {
       this.controller.items.delete(uri.toString());
       return;
     }
-    const item = this.controller.createTestItem(uri.toString(), path.basename(functionFileFor(uri.fsPath)), uri);
+    const item = this.controller.createTestItem(uri.toString(), path.basename(isParams ? cloudFileFor(uri.fsPath) : functionFileFor(uri.fsPath)), uri);
     item.description = vscode.workspace.asRelativePath(path.dirname(uri.fsPath));
     item.error = undefined;
-    const offsets = entryOffsets(text);
     const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length - 1;
     item.children.replace(entries.map((entry) => {
       const child = this.controller.createTestItem(`${uri.toString()}#${entry.name}`, entry.name, uri);
-      const line = lineOf(offsets.get(entry.name) ?? 0);
+      const line = lineOf(entry.offset);
       child.range = new vscode.Range(line, 0, line, 0);
       return child;
     }));

@@ -78,10 +78,8 @@ export function actualFor(expect: Record<string, unknown>, run: RunRecord): Reco
     switch (key) {
       case 'result': actual.result = run.success ? JSON.parse(run.result_json) : null; break;
       case 'error': {
-        const errorType = run.error_type as string | null;
         const text = run.error as string | null;
-        actual.error = typeof expected === 'string' || text === null ? text
-          : { type: errorType, message: errorType !== null && text.startsWith(`${errorType}: `) ? text.slice(errorType.length + 2) : text };
+        actual.error = typeof expected === 'string' || text === null ? text : { type: run.error_type, message: errorMessage(run) };
         break;
       }
       case 'output': actual.output = typeof expected === 'string' ? run.output : outputLines(run.output); break;
@@ -110,12 +108,17 @@ function compareError(expected: unknown, run: RunRecord, out: Mismatch[]): void 
     return;
   }
   const { type, message } = expected as { type?: unknown; message?: unknown };
-  const errorType = run.error_type as string | null;
+  // A Python exception's name, or a Parse error's code (a number).
+  const errorType = run.error_type as string | number | null;
   if (type !== undefined) match(type, errorType, 'error.type', out);
-  if (message !== undefined) {
-    const text = run.error as string | null;
-    match(message, text !== null && errorType !== null && text.startsWith(`${errorType}: `) ? text.slice(errorType.length + 2) : text, 'error.message', out);
-  }
+  if (message !== undefined) match(message, errorMessage(run), 'error.message', out);
+}
+
+/** The message of a run's error without its `Type: ` prefix. */
+function errorMessage(run: RunRecord): string | null {
+  const text = run.error as string | null;
+  const prefix = `${String(run.error_type)}: `;
+  return text !== null && run.error_type !== null && text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
 /** The changed things of a run grouped by collection (documents) and `$app_users`, by operation. */
@@ -187,7 +190,7 @@ function generalize(value: unknown): unknown {
 export function recordExpectation(run: RunRecord): Record<string, unknown> {
   const expect: Record<string, unknown> = { success: run.success };
   if (run.success) expect.result = generalize(JSON.parse(run.result_json));
-  else expect.error = { type: run.error_type, message: generalize(String(run.error).slice(String(run.error_type).length + 2)) };
+  else expect.error = { type: run.error_type, message: generalize(errorMessage(run)) };
   if (run.status_code !== null) expect.status_code = run.status_code;
   const lines = outputLines(run.output);
   if (lines.length) expect.output = lines.map((line) => (/[0-9a-f]{8}-[0-9a-f]{4}-/i.test(line) ? `$regex:^${escapeRegex(line).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '[0-9a-f-]{36}')}$` : generalize(line)));

@@ -22,6 +22,11 @@ export class TestDatabase {
   /** The file the runtime opens. */
   readonly dbPath: string;
   private readonly dir: string;
+
+  /** The throwaway folder (Parse tests put their own database files here). */
+  get folder(): string {
+    return this.dir;
+  }
   /** The template file of each fixture (by absolute path; '' for the empty database). */
   private readonly templates = new Map<string, Promise<string>>();
   /** Which fixture's template the database file holds now. */

@@ -1,12 +1,12 @@
 // The test runner of `cloudfn test` and the editor's Testing view: finds the tests (entries with `expect` of
-// `*.payloads.json` files), runs them one after another in one warm runtime over a throwaway database (each
-// from its fixture, see isolation.ts; each run's writes undone in memory at its end), and compares each run
-// with its expectation.
+// `*.payloads.json` files, and Parse entries with `$expect` of `*.params.json` files, see parseTests.ts), runs
+// them one after another — Python ones in one warm runtime over a throwaway database (each from its fixture,
+// see isolation.ts; each run's writes undone in memory at its end) — and compares each run with its expectation.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { PythonSupervisor } from '../cocobase/supervisor';
-import { buildRunRequest, type RunContext, type RunResult } from '../cocobase/run';
+import { buildRunRequest, emptyRequestInput, type RunContext, type RunResult } from '../cocobase/run';
 import { loadRunContext } from '../cocobase/project';
 import { UsageError } from '../usageError';
 import { readRegularFile } from '../userFiles';
@@ -14,6 +14,8 @@ import { functionFileFor, PayloadFileError, payloadsFileFor, readPayloadsFile, t
 import { checkExpectation, compareRun, runRecord, type RunRecord } from './expectations';
 import { MatcherError, type Mismatch } from './matchers';
 import { TestDatabase } from './isolation';
+import { cloudFileFor, paramsFileFor, readParamsTests, type ParseTestEntry } from './paramsFile';
+import { ParseTestError, runParseTest } from './parseTests';
 
 /** One test: an entry with `expect` of a payloads file. */
 export interface TestCase {
@@ -26,6 +28,8 @@ export interface TestCase {
   entry: NamedPayload & { expect: Record<string, unknown> };
   /** The fixture's absolute path, or null for an empty database. */
   fixture: string | null;
+  /** A Parse Cloud Code test (an entry of a params file); `functionFile` is then its cloud file. */
+  parse?: ParseTestEntry;
 }
 
 /** A payloads file with its tests, or the reason it cannot be read. */
@@ -60,13 +64,16 @@ export class TestPathError extends Error {
   override name = 'TestPathError';
 }
 
-/** The payloads files under the given paths (files or folders; a `.py` stands for its payloads file), sorted. */
+/**
+ * The payloads files (and Parse params files) under the given paths (files or folders; a `.py` stands for its
+ * payloads file, a `.js` for its params file), sorted.
+ */
 export function findPayloadsFiles(paths: readonly string[]): string[] {
   const found = new Set<string>();
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory() && !skippedFolders.has(entry.name)) walk(path.join(dir, entry.name));
-      else if (entry.isFile() && entry.name.endsWith('.payloads.json')) found.add(path.join(dir, entry.name));
+      else if (entry.isFile() && (entry.name.endsWith('.payloads.json') || entry.name.endsWith('.params.json'))) found.add(path.join(dir, entry.name));
     }
   };
   for (const given of paths) {
@@ -75,8 +82,9 @@ export function findPayloadsFiles(paths: readonly string[]): string[] {
     if (!stats) throw new TestPathError(`no such file or folder: ${given}`);
     if (stats.isDirectory()) walk(absolute);
     else if (absolute.endsWith('.py')) found.add(payloadsFileFor(absolute));
-    else if (absolute.endsWith('.payloads.json')) found.add(absolute);
-    else throw new TestPathError(`not a folder, function file or payloads file: ${given}`);
+    else if (absolute.endsWith('.js')) found.add(paramsFileFor(absolute));
+    else if (absolute.endsWith('.payloads.json') || absolute.endsWith('.params.json')) found.add(absolute);
+    else throw new TestPathError(`not a folder, function file, payloads file or params file: ${given}`);
   }
   return [...found].sort();
 }
@@ -98,12 +106,21 @@ function fixturePath(payloadsFile: string, fixture: string): string {
 
 /** Reads a payloads file's tests; a file that cannot be read, or an expectation that is not valid, is an error of the file. */
 export function loadTestFile(payloadsFile: string, root: string, text?: string): TestFile {
-  const functionFile = functionFileFor(payloadsFile);
+  const isParams = payloadsFile.endsWith('.params.json');
+  const functionFile = isParams ? cloudFileFor(payloadsFile) : functionFileFor(payloadsFile);
   const relative = relativeName(root, payloadsFile);
   const file: TestFile = { payloadsFile, functionFile, tests: [], payloads: [], fixture: null };
   try {
     const source = text ?? readText(payloadsFile);
     if (source === undefined) throw new PayloadFileError('no such file');
+    if (isParams) {
+      for (const entry of readParamsTests(source)) {
+        checkedExpectation(entry.name, entry.expect);
+        const named = { name: entry.name, spec: emptyRequestInput(), expect: entry.expect };
+        file.tests.push({ ...testCaseOf(file, named, root), parse: entry });
+      }
+      return file;
+    }
     const parsed = readPayloadsFile(source);
     file.fixture = parsed.fixture === null ? null : fixturePath(payloadsFile, parsed.fixture);
     for (const entry of parsed.entries) {
@@ -111,12 +128,7 @@ export function loadTestFile(payloadsFile: string, root: string, text?: string):
         file.payloads.push(entry);
         continue;
       }
-      try {
-        checkExpectation(entry.expect);
-      } catch (error) {
-        if (error instanceof MatcherError) throw new PayloadFileError(`payload '${entry.name}': ${error.message}`);
-        throw error;
-      }
+      checkedExpectation(`payload '${entry.name}'`, entry.expect);
       file.tests.push(testCaseOf(file, entry as TestCase['entry'], root));
     }
   } catch (error) {
@@ -124,6 +136,16 @@ export function loadTestFile(payloadsFile: string, root: string, text?: string):
     file.error = `${relative}: ${error.message}`;
   }
   return file;
+}
+
+/** Checks an expectation before any run; one that is not valid is an error of its file, naming the entry. */
+function checkedExpectation(where: string, expect: Record<string, unknown>): void {
+  try {
+    checkExpectation(expect);
+  } catch (error) {
+    if (error instanceof MatcherError) throw new PayloadFileError(`${where}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The test of an entry of a file: its id (the file relative to `root` › the name) and its fixture (its own, or the file's). */
@@ -163,9 +185,10 @@ export async function runTests(tests: readonly TestCase[], options: RunTestsOpti
   const outcomes: TestOutcome[] = [];
   let startMs = 0;
   try {
-    if (tests.length) {
+    const first = tests.find((test) => !test.parse);
+    if (first) {
       const booting = supervisor.start().then(() => (startMs = performance.now() - started));
-      await database.prepare(tests[0]!.fixture);
+      await database.prepare(first.fixture);
       await booting;
     }
     const functions = new Map<string, FunctionUnderTest>();
@@ -173,9 +196,14 @@ export async function runTests(tests: readonly TestCase[], options: RunTestsOpti
     for (const test of tests) {
       if (options.cancelled?.()) break;
       const testStarted = performance.now();
-      let under = functions.get(test.functionFile);
-      if (!under) functions.set(test.functionFile, under = functionUnderTest(test, readSource));
-      const outcome = await runOne(test, under, supervisor, database, options);
+      let outcome: TestOutcome;
+      if (test.parse) {
+        outcome = await runParse(test, test.parse, database.folder, options);
+      } else {
+        let under = functions.get(test.functionFile);
+        if (!under) functions.set(test.functionFile, under = functionUnderTest(test, readSource));
+        outcome = await runOne(test, under, supervisor, database, options);
+      }
       outcome.ms = performance.now() - testStarted;
       outcomes.push(outcome);
       options.onOutcome?.(outcome);
@@ -185,6 +213,20 @@ export async function runTests(tests: readonly TestCase[], options: RunTestsOpti
     database.dispose();
   }
   return { outcomes, stats: { totalMs: performance.now() - started, startMs, resets: database.resets } };
+}
+
+/** A Parse test: its request answered in this process over a database of its own, compared with its expectation. */
+async function runParse(test: TestCase, entry: ParseTestEntry, folder: string, options: RunTestsOptions): Promise<TestOutcome> {
+  if (!fs.existsSync(test.functionFile)) return { test, status: 'error', mismatches: [{ path: '', message: `no cloud file ${path.basename(test.functionFile)} beside ${path.basename(test.payloadsFile)}` }], ms: 0 };
+  let run: RunRecord;
+  try {
+    run = await runParseTest(entry, test.functionFile, folder, { timeoutMs: options.timeoutMs ?? 20_000, userAgent: options.userAgent });
+  } catch (error) {
+    if (error instanceof ParseTestError) return { test, status: 'error', mismatches: [{ path: '', message: error.message }], ms: 0 };
+    throw error;
+  }
+  const mismatches = compareRun(test.entry.expect, run);
+  return { test, status: mismatches.length ? 'failed' : 'passed', mismatches, run, ms: 0 };
 }
 
 /** A function file as its tests run it: its source and its project's context (mocks, secrets, config), or why it cannot run. */

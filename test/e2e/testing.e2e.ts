@@ -1,7 +1,7 @@
 // The Testing view in a real VS Code (code-server) with the packaged extension: it lists the tests of the
-// workspace's payloads files under their function files, a run turns them green, and a broken function turns
-// one red with its diff (the expectation beside what the run gave) at its payload entry; "Save Last Run as
-// Test" turns a run into a new test. Saves docs/images/testing-view.png and testing-failure.png for the README.
+// workspace's payloads files under their function files (and a Parse params file's under its cloud file), a
+// run turns them green, and a broken function turns one red with its diff (the expectation beside what the
+// run gave) at its payload entry; "Save Last Run as Test" turns a run into a new test. Saves docs/images/testing-view.png and testing-failure.png for the README.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +42,13 @@ const countPayloads = {
   'starts from an empty database again': { payload: { page: 'about' }, expect: { result: { visits: 1 } } },
 };
 
+const cloudCode = `Parse.Cloud.define('hello', (request) => ({ message: 'Hello, ' + request.params.name + '!' }));
+`;
+
+const cloudParams = {
+  'function hello': { greets: { name: 'Ada', $expect: { result: { message: 'Hello, Ada!' } } } },
+};
+
 // The few browser globals of the code evaluated in the page, declared for this file only.
 interface PageElement { querySelector(selector: string): PageElement | null; getAttribute(name: string): string | null; textContent: string | null }
 
@@ -79,6 +86,9 @@ before(async () => {
   fs.writeFileSync(path.join(workspace, 'functions', 'greet.payloads.json'), JSON.stringify(greetPayloads, null, 2) + '\n');
   fs.writeFileSync(path.join(workspace, 'functions', 'count.py'), countFunction);
   fs.writeFileSync(path.join(workspace, 'functions', 'count.payloads.json'), JSON.stringify(countPayloads, null, 2) + '\n');
+  fs.mkdirSync(path.join(workspace, 'cloud'));
+  fs.writeFileSync(path.join(workspace, 'cloud', 'main.js'), cloudCode);
+  fs.writeFileSync(path.join(workspace, 'cloud', 'main.params.json'), JSON.stringify(cloudParams, null, 2) + '\n');
   server = await CodeServer.start({ extensions: [vsix], settings: { 'testing.automaticallyOpenPeekView': 'failureAnywhere' } });
   editor = await server.openEditor(workspace);
 });
@@ -92,23 +102,25 @@ test('the Testing view lists the tests under their function files', async () => 
   await editor.runCommand('View: Show Testing');
   await editor.waitFor('the function files in the Test Explorer', async () => {
     const labels = (await testRows()).map((row) => row.label);
-    return labels.includes('greet.py') && labels.includes('count.py');
+    return labels.includes('greet.py') && labels.includes('count.py') && labels.includes('main.js');
   }, { timeoutMs: 60_000, lastSeen: async () => JSON.stringify(await testRows()) });
-  // Expand both files: their tests are the entries with "expect", not the plain payload.
-  for (const file of ['count.py', 'greet.py']) {
+  // Expand the files: their tests are the entries with "expect" (a Parse params file's with "$expect"), not the plain payload.
+  for (const file of ['count.py', 'greet.py', 'main.js']) {
     const row = explorerRows().filter({ has: editor.page.locator('.label', { hasText: file }) });
     if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
   }
-  const rows = await editor.waitFor('the tests of both files', async () => {
+  const rows = await editor.waitFor('the tests of the three files', async () => {
     const seen = await testRows();
-    return seen.length >= 6 && seen;
+    return seen.length >= 8 && seen;
   }, { lastSeen: async () => JSON.stringify(await testRows()) });
-  assert.deepEqual(rows.map((row) => row.label), ['count.py', 'first visit', 'starts from an empty database again', 'greet.py', 'greets by name', 'greets the world']);
+  assert.deepEqual(rows.map((row) => row.label).sort(), ['count.py', 'first visit', 'starts from an empty database again', 'greet.py', 'greets by name', 'greets the world', 'main.js', 'function hello › greets'].sort());
 });
 
 test('a run turns them green', async () => {
   await editor.runCommand('Test: Run All Tests');
-  await waitForStates('every test to pass', { 'greets by name': 'passed', 'greets the world': 'passed', 'first visit': 'passed', 'starts from an empty database again': 'passed' });
+  await waitForStates('every test to pass', {
+    'greets by name': 'passed', 'greets the world': 'passed', 'first visit': 'passed', 'starts from an empty database again': 'passed', 'function hello › greets': 'passed',
+  });
   // The payloads file beside the view, its entries ticked in the gutter.
   await editor.openFile('functions/greet.payloads.json');
   await editor.waitFor('the passed marks in the gutter of the payloads file', async () => (await editor.page.locator('.part.editor .codicon-testing-passed-icon').count()) >= 2);
