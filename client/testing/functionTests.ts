@@ -1,15 +1,17 @@
 // The Testing view's cloudfn tests (VS Code's TestController): every entry with `expect` of a
 // `*.payloads.json` file (and with `$expect` of a Parse `*.params.json` file), listed under its function (or
-// cloud) file at the entry's line, kept current as the files change. A run (one test, a file or all) runs
-// `cloudfn test --reporter json` (dist/testRunner.js) over a throwaway database, never the local one, and
-// shows each failure at its payload entry: its differences, and the expectation beside what the run gave as a diff.
+// cloud) file at the entry's line, kept current as the files change. A run (one test, a file or all) goes to
+// a warm test process (dist/testRunner.js --serve, cli/testServe.ts: `cloudfn test --reporter json` that
+// keeps its runtime between runs) over a throwaway database, never the local one, and shows each failure at
+// its payload entry: its differences, and the expectation beside what the run gave as a diff.
 
 import * as vscode from 'vscode';
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { entryOffsets, functionFileFor, PayloadFileError, readPayloadsFile } from '../../runtime/testing/payloadsFile';
 import { cloudFileFor, readParamsTests } from '../../runtime/testing/paramsFile';
 import type { Config } from '../config';
+import type { ServeAnswer, ServeRequest } from '../../cli/testServe';
 
 /** One test of the JSON report of `cloudfn test`. */
 interface ReportedTest {
@@ -43,9 +45,23 @@ function paramsTestOffsets(text: string): Array<{ name: string; offset: number }
   });
 }
 
+/** The warm test process and its requests waiting for an answer. */
+interface WarmProcess {
+  child: ChildProcess;
+  pending: Map<number, { resolve(tests: ReportedTest[]): void; reject(error: Error): void }>;
+  /** The end of what it wrote on stderr, for the message when it ends unexpectedly. */
+  stderr: string;
+}
+
+/** How long the warm test process (and its runtime's memory) is kept without a run. */
+const idleMs = 10 * 60_000;
+
 export class FunctionTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('cloudfn.tests', 'cloudfn functions');
   private readonly disposables: vscode.Disposable[] = [];
+  private warm: WarmProcess | undefined;
+  private nextRequest = 1;
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly runnerScript: string, private readonly config: Config, private readonly mayRun: () => boolean) {
     const watcher = vscode.workspace.createFileSystemWatcher(payloadsGlob);
@@ -60,7 +76,9 @@ export class FunctionTests implements vscode.Disposable {
       this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true),
     );
     this.controller.resolveHandler = async (item) => {
-      if (!item) await this.loadAll();
+      if (item) return;
+      this.warmUp();
+      await this.loadAll();
     };
     this.controller.refreshHandler = () => this.loadAll();
   }
@@ -151,38 +169,67 @@ export class FunctionTests implements vscode.Disposable {
     }
   }
 
-  /** Runs `cloudfn test --reporter json` on payloads files, in their workspace folder; the tests it reported. */
-  private runFiles(files: string[], token: vscode.CancellationToken): Promise<ReportedTest[]> {
-    const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(files[0]!))?.uri.fsPath ?? path.dirname(files[0]!);
-    return new Promise((resolve, reject) => {
-      const child = fork(this.runnerScript, [...files, '--reporter', 'json', '--timeout', String(this.config.timeoutMs / 1000), '--memory', String(this.config.memoryLimitMb)], {
-        cwd,
-        // In VS Code's Electron, a forked process must run as plain Node.
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-      child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-      const cancel = token.onCancellationRequested(() => child.kill());
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        cancel.dispose();
-        if (code === 0 || code === 1) {
-          try {
-            resolve((JSON.parse(stdout) as { tests: ReportedTest[] }).tests);
-            return;
-          } catch {
-            // Not a report: said below.
-          }
-        }
-        reject(new Error(stderr.trim() || `cloudfn test ended with exit code ${code}`));
-      });
+  /**
+   * The warm test process (`dist/testRunner.js --serve`): started on the first need, kept between runs with
+   * its runtime, ended after some idle minutes, on cancel (a run is stopped by ending it) and on dispose.
+   */
+  private warmProcess(): WarmProcess {
+    if (this.warm?.child.connected) return this.warm;
+    const child = fork(this.runnerScript, ['--serve'], {
+      // In VS Code's Electron, a forked process must run as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const warm: WarmProcess = { child, pending: new Map(), stderr: '' };
+    child.stderr!.on('data', (chunk: Buffer) => { warm.stderr = (warm.stderr + chunk.toString()).slice(-4000); });
+    child.on('message', (answer: ServeAnswer) => {
+      const pending = warm.pending.get(answer.id);
+      warm.pending.delete(answer.id);
+      if (!pending) return;
+      if ('error' in answer) pending.reject(new Error(answer.error));
+      else pending.resolve((JSON.parse(answer.report) as { tests: ReportedTest[] }).tests);
+    });
+    const ended = (why: string): void => {
+      if (this.warm === warm) this.warm = undefined;
+      for (const pending of warm.pending.values()) pending.reject(new Error(warm.stderr.trim() || why));
+      warm.pending.clear();
+    };
+    child.on('error', (error) => ended(error.message));
+    child.on('exit', (code, signal) => ended(`the test process ended (${signal ?? `exit code ${code}`})`));
+    this.warm = warm;
+    return warm;
+  }
+
+  /** Sends one request to the warm test process; the tests it reported. */
+  private ask(request: Omit<ServeRequest, 'id'>, token?: vscode.CancellationToken): Promise<ReportedTest[]> {
+    const warm = this.warmProcess();
+    const id = this.nextRequest++;
+    clearTimeout(this.idle);
+    const cancel = token?.onCancellationRequested(() => warm.child.kill());
+    return new Promise<ReportedTest[]>((resolve, reject) => {
+      warm.pending.set(id, { resolve, reject });
+      warm.child.send({ ...request, id } satisfies ServeRequest);
+    }).finally(() => {
+      cancel?.dispose();
+      this.idle = setTimeout(() => this.warm?.child.kill(), idleMs);
     });
   }
 
+  /** Starts the warm test process and its runtime ahead of the first run (the Testing view was opened). */
+  private warmUp(): void {
+    if (this.warm || !this.mayRun()) return;
+    this.ask({ warmUp: true, paths: [], cwd: '', timeoutMs: this.config.timeoutMs, memoryLimitMb: this.config.memoryLimitMb }).catch(() => undefined);
+  }
+
+  /** Runs the tests of payloads files in the warm test process, from their workspace folder; the tests it reported. */
+  private runFiles(files: string[], token: vscode.CancellationToken): Promise<ReportedTest[]> {
+    const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(files[0]!))?.uri.fsPath ?? path.dirname(files[0]!);
+    return this.ask({ paths: files, cwd, timeoutMs: this.config.timeoutMs, memoryLimitMb: this.config.memoryLimitMb }, token);
+  }
+
   dispose(): void {
+    clearTimeout(this.idle);
+    this.warm?.child.kill();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -59,6 +59,15 @@ export class TestDatabase {
     this.resets.maxMs = Math.max(this.resets.maxMs, ms);
   }
 
+  /**
+   * Forgets the loaded fixtures, so that the next test loads its fixture file again (a kept database between
+   * runs, whose fixture files may have changed since).
+   */
+  forgetFixtures(): void {
+    this.templates.clear();
+    this.current = undefined;
+  }
+
   /** Removes the throwaway folder. */
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });

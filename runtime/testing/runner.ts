@@ -66,9 +66,9 @@ export class TestPathError extends Error {
 
 /**
  * The payloads files (and Parse params files) under the given paths (files or folders; a `.py` stands for its
- * payloads file, a `.js` for its params file), sorted.
+ * payloads file, a `.js` for its params file; relative paths from `cwd`), sorted.
  */
-export function findPayloadsFiles(paths: readonly string[]): string[] {
+export function findPayloadsFiles(paths: readonly string[], cwd = process.cwd()): string[] {
   const found = new Set<string>();
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -77,7 +77,7 @@ export function findPayloadsFiles(paths: readonly string[]): string[] {
     }
   };
   for (const given of paths) {
-    const absolute = path.resolve(given);
+    const absolute = path.resolve(cwd, given);
     const stats = fs.statSync(absolute, { throwIfNoEntry: false });
     if (!stats) throw new TestPathError(`no such file or folder: ${given}`);
     if (stats.isDirectory()) walk(absolute);
@@ -174,14 +174,36 @@ export interface RunStats {
 }
 
 /**
+ * A warm runtime and its throwaway database, kept between runs (the editor's Testing view keeps one in its
+ * test process, so that a run after the first does not start Python again). One run at a time.
+ */
+export class TestSession {
+  readonly database = new TestDatabase();
+  readonly supervisor: PythonSupervisor;
+
+  constructor(readonly memoryLimitMb?: number) {
+    this.supervisor = new PythonSupervisor({ dbPath: this.database.dbPath, memoryLimitMb });
+  }
+
+  async dispose(): Promise<void> {
+    await this.supervisor.dispose();
+    this.database.dispose();
+  }
+}
+
+/**
  * Runs the tests in order in one runtime over a throwaway database: each from its fixture's state (the
  * runtime rolls each run's transaction back, so a test leaves the database as it found it), with its frozen
- * `now` as request.timestamp and as the wall clock the function reads. A test whose run cannot start (unknown user, unreadable function) errors.
+ * `now` as request.timestamp and as the wall clock the function reads. A test whose run cannot start (unknown
+ * user, unreadable function) errors. Without a `session` the runtime is started for these tests and stopped
+ * after them; with one it is kept (its fixtures are read again).
  */
-export async function runTests(tests: readonly TestCase[], options: RunTestsOptions): Promise<{ outcomes: TestOutcome[]; stats: RunStats }> {
+export async function runTests(tests: readonly TestCase[], options: RunTestsOptions, session?: TestSession): Promise<{ outcomes: TestOutcome[]; stats: RunStats }> {
   const started = performance.now();
-  const database = new TestDatabase();
-  const supervisor = new PythonSupervisor({ dbPath: database.dbPath, memoryLimitMb: options.memoryLimitMb });
+  const own = session ?? new TestSession(options.memoryLimitMb);
+  const { database, supervisor } = own;
+  if (session) database.forgetFixtures();
+  const resetsBefore = { ...database.resets };
   const outcomes: TestOutcome[] = [];
   let startMs = 0;
   try {
@@ -209,10 +231,10 @@ export async function runTests(tests: readonly TestCase[], options: RunTestsOpti
       options.onOutcome?.(outcome);
     }
   } finally {
-    await supervisor.dispose();
-    database.dispose();
+    if (!session) await own.dispose();
   }
-  return { outcomes, stats: { totalMs: performance.now() - started, startMs, resets: database.resets } };
+  const resets = { count: database.resets.count - resetsBefore.count, totalMs: database.resets.totalMs - resetsBefore.totalMs, maxMs: database.resets.maxMs };
+  return { outcomes, stats: { totalMs: performance.now() - started, startMs, resets } };
 }
 
 /** A Parse test: its request answered in this process over a database of its own, compared with its expectation. */
