@@ -27,6 +27,8 @@ const fixture = {
   format: 'cloudfn-fixture', version: 1, app_users: [],
   collections: [{ name: 'items', webhook_url: null, documents: Array.from({ length: 1000 }, (_, i) => ({ id: `item-${i}`, data: { n: i, name: `item ${i}`, tags: ['a', 'b'] } })) }],
 };
+// A mark of this bench run, so that its first `cloudfn test` finds no cached template of the fixture.
+fixture.collections[0]!.documents[0]!.data.name = `item 0 of bench ${process.pid}-${Date.now()}`;
 fs.writeFileSync(path.join(dir, 'items.fixture.json'), JSON.stringify(fixture));
 fs.writeFileSync(path.join(dir, 'hello.py'), "def main():\n    return {'message': f\"Hello {request.get('name', 'world')}!\"}\n");
 fs.writeFileSync(path.join(dir, 'hello.payloads.json'), JSON.stringify({
@@ -41,12 +43,15 @@ fs.writeFileSync(path.join(dir, 'writes', 'write.payloads.json'), JSON.stringify
 }));
 
 async function main(): Promise<void> {
+  // The first run loads the fixture (no cached template yet); the next 5 find its template in the cache.
   const cliRuns: number[] = [];
   let last = '';
-  for (let i = 0; i < 5; i++) {
+  let firstRun = 0;
+  for (let i = 0; i < 6; i++) {
     const started = performance.now();
     const child = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'cloudfn.js'), 'test', 'hello.payloads.json'], { cwd: dir, encoding: 'utf8' });
-    cliRuns.push(performance.now() - started);
+    if (i === 0) firstRun = performance.now() - started;
+    else cliRuns.push(performance.now() - started);
     if (child.status !== 0) throw new Error(`cloudfn test failed:\n${child.stdout}\n${child.stderr}`);
     last = child.stdout.trim().split('\n').at(-1)!;
   }
@@ -109,7 +114,8 @@ async function main(): Promise<void> {
     '# `cloudfn test` speed', '',
     `${count} tests of a hello-sized function, fixture of 1,000 documents; ${os.cpus().length} cores, Node ${process.version}.`, '',
     '| What | Figure | Goal |', '| --- | --- | --- |',
-    `| \`cloudfn test\` end to end, cold start included (median of 5) | ${cli.median.toFixed(0)} ms (${last}) | ≤ 2000 ms |`,
+    `| \`cloudfn test\` end to end, cold start included (median of 5; the fixture's template cached) | ${cli.median.toFixed(0)} ms (${last}) | ≤ 2000 ms |`,
+    `| the same, first run (the fixture loaded, its template not cached yet) | ${firstRun.toFixed(0)} ms | ≤ 2000 ms |`,
     `| the same 200 tests from the Testing view's warm test process, a run after the first (median of 5; request to report over IPC) | ${warmRun.median.toFixed(0)} ms (p95 ${warmRun.p95.toFixed(0)} ms) | ≤ 1000 ms |`,
     `| per test, warm (hello, no writes) | median ${helloPerTest.median.toFixed(2)} ms, p95 ${helloPerTest.p95.toFixed(2)} ms | |`,
     `| per-test reset: the runtime's rollback of a writing test (200 tests) | median ${rollbacks.median.toFixed(2)} ms, p95 ${rollbacks.p95.toFixed(2)} ms | ≤ 2 ms |`,
