@@ -43,6 +43,7 @@ fs.writeFileSync(path.join(dir, 'writes', 'write.payloads.json'), JSON.stringify
 }));
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]!;
   // The first run loads the fixture (no cached template yet); the next 5 find its template in the cache.
   const cliRuns: number[] = [];
   let last = '';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   const cli = summarize(cliRuns);
   const lines = [
     '# `cloudfn test` speed', '',
-    `${count} tests of a hello-sized function, fixture of 1,000 documents; ${os.cpus().length} cores, Node ${process.version}.`, '',
+    `${count} tests of a hello-sized function, fixture of 1,000 documents; ${os.cpus().length} cores, Node ${process.version}; load average at the start ${loadAtStart.toFixed(1)}, at the end ${os.loadavg()[0]!.toFixed(1)} (other work on the machine).`, '',
     '| What | Figure | Goal |', '| --- | --- | --- |',
     `| \`cloudfn test\` end to end, cold start included (median of 5; the fixture's template cached) | ${cli.median.toFixed(0)} ms (${last}) | ≤ 2000 ms |`,
     `| the same, first run (the fixture loaded, its template not cached yet) | ${firstRun.toFixed(0)} ms | ≤ 2000 ms |`,
