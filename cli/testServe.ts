@@ -13,7 +13,7 @@ import { version } from './version';
 /** A run the editor asks for. */
 export interface ServeRequest {
   id: number;
-  /** Only start the runtime (the Testing view was opened): the first run is then warm too. */
+  /** Only start the runtime, ahead of a first run (the bench and the tests use it). */
   warmUp?: boolean;
   paths: string[];
   cwd: string;

@@ -76,9 +76,7 @@ export class FunctionTests implements vscode.Disposable {
       this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true),
     );
     this.controller.resolveHandler = async (item) => {
-      if (item) return;
-      this.warmUp();
-      await this.loadAll();
+      if (!item) await this.loadAll();
     };
     this.controller.refreshHandler = () => this.loadAll();
   }
@@ -213,12 +211,6 @@ export class FunctionTests implements vscode.Disposable {
       cancel?.dispose();
       this.idle = setTimeout(() => this.warm?.child.kill(), idleMs);
     });
-  }
-
-  /** Starts the warm test process and its runtime ahead of the first run (the Testing view was opened). */
-  private warmUp(): void {
-    if (this.warm || !this.mayRun()) return;
-    this.ask({ warmUp: true, paths: [], cwd: '', timeoutMs: this.config.timeoutMs, memoryLimitMb: this.config.memoryLimitMb }).catch(() => undefined);
   }
 
   /** Runs the tests of payloads files in the warm test process, from their workspace folder; the tests it reported. */
