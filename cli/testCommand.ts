@@ -45,7 +45,7 @@ export async function testCommand(args: string[]): Promise<number> {
   }
   const fileErrors = files.flatMap((file) => (file.error ? [file.error] : []));
   if (!tests.length && !fileErrors.length) {
-    process.stderr.write(`cloudfn: no tests under ${roots.join(' ')}${filter !== undefined ? ` matching '${filter}'` : ''} (a test is a payloads entry with "expect")\n`);
+    process.stderr.write(`cloudfn: no tests under ${roots.join(' ')}${filter !== undefined ? ` matching '${filter}'` : ''} (a test is a payloads entry with "expect", or a Parse params entry with "$expect")\n`);
     return 1;
   }
 
