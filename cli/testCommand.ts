@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliUsageError, parseFlags, positiveNumberFlag } from './argv';
 import { version } from './version';
-import { findPayloadsFiles, loadTestFile, runTests, testCaseOf, TestPathError, type TestCase, type TestOutcome } from '../runtime/testing/runner';
+import { findPayloadsFiles, loadTestFile, runTests, testCaseOf, TestPathError, type TestCase, type TestFile, type TestOutcome } from '../runtime/testing/runner';
 import { jsonReport, junitXml, progressLine, reporterNames, summaryText, tapReport, type ReporterName, type TestReport } from '../runtime/testing/reporters';
 import { recordExpectation } from '../runtime/testing/expectations';
 import { lineDiff, withExpectations } from '../runtime/testing/snapshots';
@@ -33,17 +33,8 @@ export async function testCommand(args: string[]): Promise<number> {
   const filter = values.filter;
   const roots = positionals.length ? positionals : ['.'];
 
-  let payloadsFiles: string[];
-  try {
-    payloadsFiles = findPayloadsFiles(roots);
-  } catch (error) {
-    if (error instanceof TestPathError) throw new CliUsageError(error.message);
-    throw error;
-  }
   const cwd = process.cwd();
-  const files = payloadsFiles.map((file) => loadTestFile(file, cwd));
-  const selected = (name: string): boolean => filter === undefined || name.includes(filter);
-  const tests: TestCase[] = files.flatMap((file) => file.tests.filter((test) => selected(test.name)));
+  const { files, tests, selected } = collectTests(roots, cwd, filter);
   if (update) {
     // Plain payloads (entries without `expect`) become tests in snapshot mode.
     for (const file of files) {
@@ -54,7 +45,7 @@ export async function testCommand(args: string[]): Promise<number> {
   }
   const fileErrors = files.flatMap((file) => (file.error ? [file.error] : []));
   if (!tests.length && !fileErrors.length) {
-    process.stderr.write(`cloudfn: no tests under ${roots.join(' ')}${filter !== undefined ? ` matching '${filter}'` : ''} (a test is a payloads entry with "expect")\n`);
+    process.stderr.write(`cloudfn: no tests under ${roots.join(' ')}${filter !== undefined ? ` matching '${filter}'` : ''} (a test is a payloads entry with "expect", or a Parse params entry with "$expect")\n`);
     return 1;
   }
 
@@ -85,13 +76,28 @@ export async function testCommand(args: string[]): Promise<number> {
   return report.outcomes.every((outcome) => outcome.status === 'passed') && !fileErrors.length ? 0 : 1;
 }
 
+/** The test files under the paths, read relative to `cwd`, and their tests whose name contains `filter`. Throws CliUsageError for a path that does not exist. */
+export function collectTests(roots: readonly string[], cwd: string, filter?: string): { files: TestFile[]; tests: TestCase[]; selected: (name: string) => boolean } {
+  let payloadsFiles: string[];
+  try {
+    payloadsFiles = findPayloadsFiles(roots, cwd);
+  } catch (error) {
+    if (error instanceof TestPathError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  const files = payloadsFiles.map((file) => loadTestFile(file, cwd));
+  const selected = (name: string): boolean => filter === undefined || name.includes(filter);
+  return { files, tests: files.flatMap((file) => file.tests.filter((test) => selected(test.name))), selected };
+}
+
 /** Snapshot mode: records the runs of failing tests and new tests in their files, printing each diff. */
 function writeSnapshots(outcomes: readonly TestOutcome[], report: TestReport): number {
   const byFile = new Map<string, Map<string, Record<string, unknown>>>();
   const lines: string[] = [];
   for (const outcome of outcomes) {
     const isNew = Object.keys(outcome.test.entry.expect).length === 0;
-    if ((outcome.status !== 'failed' && !isNew) || !outcome.run) continue;
+    // Parse tests keep their expectations: snapshot mode writes payloads files only.
+    if ((outcome.status !== 'failed' && !isNew) || !outcome.run || outcome.test.parse) continue;
     const recorded = recordExpectation(outcome.run);
     const expectations = byFile.get(outcome.test.payloadsFile) ?? new Map<string, Record<string, unknown>>();
     byFile.set(outcome.test.payloadsFile, expectations);

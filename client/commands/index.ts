@@ -24,6 +24,7 @@ export const commands: Record<string, CommandFactory> = {
   'showRunPanel': runs.showRunPanel,
   'showLog': runs.showLog,
   'restartRuntime': runs.restartRuntime,
+  'saveRunAsTest': runs.saveRunAsTest,
   'refreshData': database.refreshData,
   'resetDatabase': database.resetDatabase,
   'importFixture': database.importFixture,

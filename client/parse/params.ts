@@ -1,30 +1,19 @@
 // Named inputs of Cloud Code runs: `<name>.params.json` beside `<name>.js` (cloud/main.params.json), an object
 // keyed by target — `"function averageStars"`, `"job myJob"`, `"save Review"` (objects to save),
 // `"delete Review"` (objectIds) — each holding named entries: `{"function averageStars": {"matrix":
-// {"movie": "The Matrix"}}}`. The code lens offers them, plus the last run's input (workspace state).
+// {"movie": "The Matrix"}}}`. The code lens offers them, plus the last run's input (workspace state). An
+// entry with "$expect" is also a test of `cloudfn test` (runtime/testing/paramsFile.ts); it runs here with its input alone.
 
-import path from 'node:path';
 import type { CloudEntry } from './cloudCode';
 import { isObject } from '../../runtime/jsonValues';
+import { entryInput, type ParseTarget, targetKey } from '../../runtime/testing/paramsFile';
 
-/** What a code lens runs: a function, a job, or a save/delete of a class (its triggers run). */
-export interface ParseTarget {
-  kind: 'function' | 'job' | 'save' | 'delete';
-  /** Function or job name, or class name. */
-  name: string;
-}
-
-export const targetKey = (target: ParseTarget): string => `${target.kind} ${target.name}`;
+export { paramsFileFor, restRequestOf, targetKey, type ParseTarget } from '../../runtime/testing/paramsFile';
 
 /** The targets a Cloud Code entry offers: a function or job itself; a save trigger's save, a delete trigger's delete. */
 export function targetOf(entry: CloudEntry): ParseTarget {
   if (entry.kind !== 'trigger') return { kind: entry.kind, name: entry.name };
   return { kind: entry.trigger === 'beforeSave' || entry.trigger === 'afterSave' ? 'save' : 'delete', name: entry.name };
-}
-
-export function paramsFileFor(cloudFile: string): string {
-  const parsed = path.parse(cloudFile);
-  return path.join(parsed.dir, `${parsed.name}.params.json`);
 }
 
 /** A named input of a target: params or an object to save (JSON objects), or an objectId to delete. */
@@ -49,7 +38,9 @@ export function readParamsFile(text: string, target: ParseTarget): NamedInput[] 
   const entries = json[targetKey(target)];
   if (entries === undefined) return [];
   if (!isObject(entries)) throw new ParamsFileError(`"${targetKey(target)}" must be an object of named entries`);
-  return Object.entries(entries).map(([name, value]) => {
+  return Object.entries(entries).map(([name, entry]) => {
+    // A test's entry ("$expect", "$user", "$objects") is run with its input alone.
+    const value = entryInput(target, entry);
     if (target.kind === 'delete' ? typeof value !== 'string' || value === '' : !isObject(value)) {
       throw new ParamsFileError(`"${targetKey(target)}" → "${name}" must be ${target.kind === 'delete' ? 'an objectId string' : 'a JSON object'}`);
     }
@@ -63,21 +54,4 @@ export function withParamsEntry(text: string | undefined, target: ParseTarget, n
   const key = targetKey(target);
   json[key] = { ...(isObject(json[key]) ? json[key] : {}), [name]: value };
   return JSON.stringify(json, null, 2) + '\n';
-}
-
-/** The REST request of a target with its input, as `cloudfn parse call|job|save|delete` sends it. */
-export function restRequestOf(target: ParseTarget, input: unknown): { method: 'POST' | 'PUT' | 'DELETE'; path: string; body: Record<string, unknown>; master: boolean } {
-  const body = isObject(input) ? input : {};
-  switch (target.kind) {
-    case 'function': return { method: 'POST', path: `functions/${encodeURIComponent(target.name)}`, body, master: false };
-    case 'job': return { method: 'POST', path: `jobs/${encodeURIComponent(target.name)}`, body, master: true };
-    case 'save': {
-      const { objectId, ...fields } = body;
-      const className = encodeURIComponent(target.name);
-      return typeof objectId === 'string' && objectId
-        ? { method: 'PUT', path: `classes/${className}/${encodeURIComponent(objectId)}`, body: fields, master: false }
-        : { method: 'POST', path: `classes/${className}`, body: fields, master: false };
-    }
-    case 'delete': return { method: 'DELETE', path: `classes/${encodeURIComponent(target.name)}/${encodeURIComponent(String(input))}`, body: {}, master: false };
-  }
 }

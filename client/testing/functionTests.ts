@@ -1,13 +1,17 @@
 // The Testing view's cloudfn tests (VS Code's TestController): every entry with `expect` of a
-// `*.payloads.json` file, listed under its function file at the entry's line, kept current as the files
-// change. A run (one test, a file or all) runs `cloudfn test --reporter json` (dist/testRunner.js) over
-// a throwaway database, never the local one, and shows each failure's differences at its payload entry.
+// `*.payloads.json` file (and with `$expect` of a Parse `*.params.json` file), listed under its function (or
+// cloud) file at the entry's line, kept current as the files change. A run (one test, a file or all) goes to
+// a warm test process (dist/testRunner.js --serve, cli/testServe.ts: `cloudfn test --reporter json` that
+// keeps its runtime between runs) over a throwaway database, never the local one, and shows each failure at
+// its payload entry: its differences, and the expectation beside what the run gave as a diff.
 
 import * as vscode from 'vscode';
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { entryOffsets, functionFileFor, PayloadFileError, readPayloadsFile } from '../../runtime/testing/payloadsFile';
+import { cloudFileFor, readParamsTests } from '../../runtime/testing/paramsFile';
 import type { Config } from '../config';
+import type { ServeAnswer, ServeRequest } from '../../cli/testServe';
 
 /** One test of the JSON report of `cloudfn test`. */
 interface ReportedTest {
@@ -16,14 +20,48 @@ interface ReportedTest {
   status: 'passed' | 'failed' | 'error';
   time_ms: number;
   mismatches: Array<{ path: string; message: string }>;
+  /** A failed test's expectation and what the run gave for each of its keys. */
+  expected?: Record<string, unknown>;
+  actual?: Record<string, unknown>;
 }
 
-const payloadsGlob = '**/*.payloads.json';
+const payloadsGlob = '**/*.{payloads,params}.json';
 const excluded = '{**/node_modules/**,**/.cloudfn/**}';
+
+/** The tests of a payloads file (entries with "expect") and where each entry starts. */
+function payloadsTestOffsets(text: string): Array<{ name: string; offset: number }> {
+  const offsets = entryOffsets(text);
+  return readPayloadsFile(text).entries.filter((entry) => entry.expect).map((entry) => ({ name: entry.name, offset: offsets.get(entry.name) ?? 0 }));
+}
+
+/** The tests of a Parse params file (`function hello › says hi`) and where each entry starts: its name after its target's key. */
+function paramsTestOffsets(text: string): Array<{ name: string; offset: number }> {
+  const targets = entryOffsets(text);
+  return readParamsTests(text).map((test) => {
+    const [key, entryName] = test.name.split(' › ') as [string, string];
+    const start = targets.get(key) ?? 0;
+    const at = text.indexOf(JSON.stringify(entryName), start);
+    return { name: test.name, offset: at < 0 ? start : at };
+  });
+}
+
+/** The warm test process and its requests waiting for an answer. */
+interface WarmProcess {
+  child: ChildProcess;
+  pending: Map<number, { resolve(tests: ReportedTest[]): void; reject(error: Error): void }>;
+  /** The end of what it wrote on stderr, for the message when it ends unexpectedly. */
+  stderr: string;
+}
+
+/** How long the warm test process (and its runtime's memory) is kept without a run. */
+const idleMs = 10 * 60_000;
 
 export class FunctionTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('cloudfn.tests', 'cloudfn functions');
   private readonly disposables: vscode.Disposable[] = [];
+  private warm: WarmProcess | undefined;
+  private nextRequest = 1;
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly runnerScript: string, private readonly config: Config, private readonly mayRun: () => boolean) {
     const watcher = vscode.workspace.createFileSystemWatcher(payloadsGlob);
@@ -33,7 +71,7 @@ export class FunctionTests implements vscode.Disposable {
       watcher.onDidChange((uri) => void this.load(uri)),
       watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString())),
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.document.uri.fsPath.endsWith('.payloads.json')) this.loadText(event.document.uri, event.document.getText());
+        if (/\.(payloads|params)\.json$/.test(event.document.uri.fsPath)) this.loadText(event.document.uri, event.document.getText());
       }),
       this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true),
     );
@@ -55,11 +93,15 @@ export class FunctionTests implements vscode.Disposable {
     this.loadText(uri, text);
   }
 
-  /** The tests of one payloads file's text: a file item (the function's name) with one child per test. */
+  /**
+   * The tests of one payloads (or Parse params) file's text: a file item (the function's or cloud file's name)
+   * with one child per test, at its entry's line.
+   */
   private loadText(uri: vscode.Uri, text: string): void {
-    let entries;
+    const isParams = uri.fsPath.endsWith('.params.json');
+    let entries: Array<{ name: string; offset: number }>;
     try {
-      entries = readPayloadsFile(text).entries.filter((entry) => entry.expect);
+      entries = isParams ? paramsTestOffsets(text) : payloadsTestOffsets(text);
     } catch (error) {
       if (!(error instanceof PayloadFileError)) throw error;
       const item = this.controller.items.get(uri.toString());
@@ -70,14 +112,13 @@ export class FunctionTests implements vscode.Disposable {
       this.controller.items.delete(uri.toString());
       return;
     }
-    const item = this.controller.createTestItem(uri.toString(), path.basename(functionFileFor(uri.fsPath)), uri);
+    const item = this.controller.createTestItem(uri.toString(), path.basename(isParams ? cloudFileFor(uri.fsPath) : functionFileFor(uri.fsPath)), uri);
     item.description = vscode.workspace.asRelativePath(path.dirname(uri.fsPath));
     item.error = undefined;
-    const offsets = entryOffsets(text);
     const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length - 1;
     item.children.replace(entries.map((entry) => {
       const child = this.controller.createTestItem(`${uri.toString()}#${entry.name}`, entry.name, uri);
-      const line = lineOf(offsets.get(entry.name) ?? 0);
+      const line = lineOf(entry.offset);
       child.range = new vscode.Range(line, 0, line, 0);
       return child;
     }));
@@ -107,8 +148,13 @@ export class FunctionTests implements vscode.Disposable {
         else if (result.status === 'passed') run.passed(test, result.time_ms);
         else {
           const text = result.mismatches.map((mismatch) => (mismatch.path ? `${mismatch.path}: ${mismatch.message}` : mismatch.message)).join('\n');
-          const message = new vscode.TestMessage(text);
+          // A failure with both sides shows them as a diff (expectation ⟷ what the run gave) in the peek at the entry.
+          const message = result.expected && result.actual
+            ? vscode.TestMessage.diff(text, JSON.stringify(result.expected, null, 2), JSON.stringify(result.actual, null, 2))
+            : new vscode.TestMessage(text);
           message.location = new vscode.Location(test.uri!, test.range ?? new vscode.Range(0, 0, 0, 0));
+          // The Test Results panel gets the failure as text too, linked to the entry.
+          run.appendOutput(`✘ ${test.parent?.label ?? ''} › ${test.label}\r\n${text.split('\n').map((line) => `    ${line}`).join('\r\n')}\r\n`, message.location, test);
           if (result.status === 'failed') run.failed(test, message, result.time_ms);
           else run.errored(test, message, result.time_ms);
         }
@@ -121,38 +167,61 @@ export class FunctionTests implements vscode.Disposable {
     }
   }
 
-  /** Runs `cloudfn test --reporter json` on payloads files, in their workspace folder; the tests it reported. */
-  private runFiles(files: string[], token: vscode.CancellationToken): Promise<ReportedTest[]> {
-    const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(files[0]!))?.uri.fsPath ?? path.dirname(files[0]!);
-    return new Promise((resolve, reject) => {
-      const child = fork(this.runnerScript, [...files, '--reporter', 'json', '--timeout', String(this.config.timeoutMs / 1000), '--memory', String(this.config.memoryLimitMb)], {
-        cwd,
-        // In VS Code's Electron, a forked process must run as plain Node.
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-      child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-      const cancel = token.onCancellationRequested(() => child.kill());
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        cancel.dispose();
-        if (code === 0 || code === 1) {
-          try {
-            resolve((JSON.parse(stdout) as { tests: ReportedTest[] }).tests);
-            return;
-          } catch {
-            // Not a report: said below.
-          }
-        }
-        reject(new Error(stderr.trim() || `cloudfn test ended with exit code ${code}`));
-      });
+  /**
+   * The warm test process (`dist/testRunner.js --serve`): started on the first need, kept between runs with
+   * its runtime, ended after some idle minutes, on cancel (a run is stopped by ending it) and on dispose.
+   */
+  private warmProcess(): WarmProcess {
+    if (this.warm?.child.connected) return this.warm;
+    const child = fork(this.runnerScript, ['--serve'], {
+      // In VS Code's Electron, a forked process must run as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const warm: WarmProcess = { child, pending: new Map(), stderr: '' };
+    child.stderr!.on('data', (chunk: Buffer) => { warm.stderr = (warm.stderr + chunk.toString()).slice(-4000); });
+    child.on('message', (answer: ServeAnswer) => {
+      const pending = warm.pending.get(answer.id);
+      warm.pending.delete(answer.id);
+      if (!pending) return;
+      if ('error' in answer) pending.reject(new Error(answer.error));
+      else pending.resolve((JSON.parse(answer.report) as { tests: ReportedTest[] }).tests);
+    });
+    const ended = (why: string): void => {
+      if (this.warm === warm) this.warm = undefined;
+      for (const pending of warm.pending.values()) pending.reject(new Error(warm.stderr.trim() || why));
+      warm.pending.clear();
+    };
+    child.on('error', (error) => ended(error.message));
+    child.on('exit', (code, signal) => ended(`the test process ended (${signal ?? `exit code ${code}`})`));
+    this.warm = warm;
+    return warm;
+  }
+
+  /** Sends one request to the warm test process; the tests it reported. */
+  private ask(request: Omit<ServeRequest, 'id'>, token?: vscode.CancellationToken): Promise<ReportedTest[]> {
+    const warm = this.warmProcess();
+    const id = this.nextRequest++;
+    clearTimeout(this.idle);
+    const cancel = token?.onCancellationRequested(() => warm.child.kill());
+    return new Promise<ReportedTest[]>((resolve, reject) => {
+      warm.pending.set(id, { resolve, reject });
+      warm.child.send({ ...request, id } satisfies ServeRequest);
+    }).finally(() => {
+      cancel?.dispose();
+      this.idle = setTimeout(() => this.warm?.child.kill(), idleMs);
     });
   }
 
+  /** Runs the tests of payloads files in the warm test process, from their workspace folder; the tests it reported. */
+  private runFiles(files: string[], token: vscode.CancellationToken): Promise<ReportedTest[]> {
+    const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(files[0]!))?.uri.fsPath ?? path.dirname(files[0]!);
+    return this.ask({ paths: files, cwd, timeoutMs: this.config.timeoutMs, memoryLimitMb: this.config.memoryLimitMb }, token);
+  }
+
   dispose(): void {
+    clearTimeout(this.idle);
+    this.warm?.child.kill();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -46,6 +46,18 @@ export interface RunRequest {
   triggeredBy?: TriggeredBy;
   /** The run's project context, read by the supervisor from functionPath (never set by clients). */
   context?: RunContext;
+  /**
+   * Tests: the run's transaction is rolled back at its end even when it succeeds, so the database stays as it
+   * was (the next test starts from the same state with nothing to reload) and nothing is saved. The result
+   * still lists the run's changes, and `committed` says whether it would have saved.
+   */
+  discardWrites?: boolean;
+  /**
+   * Tests: the wall clock the run sees, an ISO 8601 instant (millisecond precision), frozen for the whole run:
+   * time.time(), datetime.now()/utcnow(), date.today() and the store's timestamps all read it. Monotonic
+   * clocks (time.monotonic, perf_counter, the time limit) keep running.
+   */
+  frozenNow?: string;
 }
 
 export type TriggeredBy = 'manual' | 'http' | 'schedule' | 'db-event';

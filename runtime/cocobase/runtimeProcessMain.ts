@@ -23,6 +23,8 @@ import { Store, DatabaseFileError, DatabaseLockedError, DatabaseWriteError } fro
 import { DataService, DataError } from './dataService';
 
 const { port, data } = supervisorChannel();
+/** The real wall clock, put back after a run with a frozen time. */
+const wallClock = Date.now;
 const post = (message: WorkerToSupervisor): void => port.postMessage(message);
 
 /**
@@ -127,10 +129,18 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     store.begin({ lockOnFirstWrite: true, lockWaitMs, onLockWait });
     let outcome: Outcome;
+    // A test's frozen time: Pyodide's wall clock (CLOCK_REALTIME) is Date.now(), and so is the store's nowIso().
+    // Pyodide turns the milliseconds into nanoseconds through a double (steps of 256 ns at today's dates), so
+    // the clock stands 0.4 µs after the instant: Python's microseconds then floor to the instant's own
+    // (2024-05-01 12:00:00.250000, not .249999), and a Date or int(time.time() * 1000) still reads its millisecond.
+    const frozen = run.frozenNow === undefined ? NaN : Date.parse(run.frozenNow) + 0.0004;
+    if (!Number.isNaN(frozen)) Date.now = () => frozen;
     try {
       outcome = readOutcome(python.prelude.run(run.source, run.filename, requestJson));
     } catch (error) {
       outcome = { ok: false, error: { type: 'RuntimeError', message: `the runtime failed: ${String(error)}`, line: null, column: null, traceback: '' } };
+    } finally {
+      Date.now = wallClock;
     }
     const t1 = performance.now();
     let changes: RunChanges = emptyChanges();
@@ -145,7 +155,13 @@ async function main(): Promise<void> {
       // The function swallowed the time limit's interrupt and finished late: it timed out all the same.
       outcome = { ok: false, error: { type: 'TimeoutError', message: 'the function was stopped by its time limit', line: null, column: null, traceback: '' } };
     }
-    if (outcome.ok) {
+    if (outcome.ok && run.discardWrites) {
+      // A test's run: what it would have committed is reported, then undone in memory (the per-test reset).
+      changes = service.takeChanges();
+      committed = store.dirty;
+      store.rollback();
+      t2 = performance.now();
+    } else if (outcome.ok) {
       store.commit();
       changes = service.takeChanges();
       t2 = performance.now();

@@ -12,7 +12,7 @@ export const schemaVersion = 4;
 export const defaultProject = { id: 'local-project', name: 'Local project' } as const;
 
 /** Timestamps are ISO 8601 strings in UTC with milliseconds, e.g. `2026-11-21T12:00:00.000Z`. */
-export const nowIso = (): string => new Date().toISOString();
+export const nowIso = (): string => new Date(Date.now()).toISOString();
 
 /** Ids are uuid4 strings. */
 export const newId = (): string => randomUUID();

@@ -5,6 +5,8 @@
 // assertable as soon as they appear. Snapshots are recorded here too.
 
 import { isObject } from '../jsonValues';
+import { runResultJson } from '../cocobase/resultText';
+import type { RunResult } from '../cocobase/run';
 import type { ChangeItem, RunChanges } from '../store/changes';
 import { checkMatchers, match, MatcherError, partialKey, show, type Mismatch } from './matchers';
 
@@ -17,6 +19,11 @@ type Operation = (typeof operations)[keyof typeof operations];
 
 /** The group of app users' changes in `changes` (collections are named by their names). */
 const appUsersKey = '$app_users';
+
+/** A run's record as tests match it: the fields of `cloudfn run --json`, plus the exact `result_json`. */
+export function runRecord(result: RunResult): RunRecord {
+  return { ...(JSON.parse(runResultJson(result)) as Record<string, unknown>), result_json: result.result_json } as RunRecord;
+}
 
 /** Checks an expectation before any run (unknown matchers, malformed `error`/`output`/`changes`). */
 export function checkExpectation(expect: Record<string, unknown>): void {
@@ -60,6 +67,36 @@ export function compareRun(expect: Record<string, unknown>, run: RunRecord): Mis
   return out;
 }
 
+/**
+ * What the run gave for each key of an expectation, in the expectation's own shape (the error as text or as
+ * {type, message}, the output as text or lines, the changes per collection): the "actual" side of a failed
+ * test's diff, beside the expectation itself.
+ */
+export function actualFor(expect: Record<string, unknown>, run: RunRecord): Record<string, unknown> {
+  const actual: Record<string, unknown> = {};
+  for (const [key, expected] of Object.entries(expect)) {
+    switch (key) {
+      case 'result': actual.result = run.success ? JSON.parse(run.result_json) : null; break;
+      case 'error': {
+        const text = run.error as string | null;
+        actual.error = typeof expected === 'string' || text === null ? text : { type: run.error_type, message: errorMessage(run) };
+        break;
+      }
+      case 'output': actual.output = typeof expected === 'string' ? run.output : outputLines(run.output); break;
+      case 'changes': {
+        const changes: Record<string, unknown> = {};
+        for (const [name, group] of groupChanges(run.changes)) {
+          changes[name] = Object.fromEntries(Object.values(operations).filter((operation) => group[operation].length).map((operation) => [operation, group[operation]]));
+        }
+        actual.changes = changes;
+        break;
+      }
+      default: actual[key] = run[key];
+    }
+  }
+  return actual;
+}
+
 /** The printed lines of a run. */
 function outputLines(output: string): string[] {
   return output === '' ? [] : output.replace(/\n$/, '').split('\n');
@@ -71,12 +108,17 @@ function compareError(expected: unknown, run: RunRecord, out: Mismatch[]): void 
     return;
   }
   const { type, message } = expected as { type?: unknown; message?: unknown };
-  const errorType = run.error_type as string | null;
+  // A Python exception's name, or a Parse error's code (a number).
+  const errorType = run.error_type as string | number | null;
   if (type !== undefined) match(type, errorType, 'error.type', out);
-  if (message !== undefined) {
-    const text = run.error as string | null;
-    match(message, text !== null && errorType !== null && text.startsWith(`${errorType}: `) ? text.slice(errorType.length + 2) : text, 'error.message', out);
-  }
+  if (message !== undefined) match(message, errorMessage(run), 'error.message', out);
+}
+
+/** The message of a run's error without its `Type: ` prefix. */
+function errorMessage(run: RunRecord): string | null {
+  const text = run.error as string | null;
+  const prefix = `${String(run.error_type)}: `;
+  return text !== null && run.error_type !== null && text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
 /** The changed things of a run grouped by collection (documents) and `$app_users`, by operation. */
@@ -148,7 +190,7 @@ function generalize(value: unknown): unknown {
 export function recordExpectation(run: RunRecord): Record<string, unknown> {
   const expect: Record<string, unknown> = { success: run.success };
   if (run.success) expect.result = generalize(JSON.parse(run.result_json));
-  else expect.error = { type: run.error_type, message: generalize(String(run.error).slice(String(run.error_type).length + 2)) };
+  else expect.error = { type: run.error_type, message: generalize(errorMessage(run)) };
   if (run.status_code !== null) expect.status_code = run.status_code;
   const lines = outputLines(run.output);
   if (lines.length) expect.output = lines.map((line) => (/[0-9a-f]{8}-[0-9a-f]{4}-/i.test(line) ? `$regex:^${escapeRegex(line).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '[0-9a-f-]{36}')}$` : generalize(line)));

@@ -4,6 +4,7 @@
 
 import type { TestFile, TestOutcome } from './runner';
 import type { Mismatch } from './matchers';
+import { actualFor } from './expectations';
 
 export const reporterNames = ['summary', 'junit', 'json', 'tap'] as const;
 export type ReporterName = (typeof reporterNames)[number];
@@ -92,7 +93,7 @@ export function junitXml(report: TestReport, files: readonly TestFile[]): string
   return lines.join('\n') + '\n';
 }
 
-/** JSON: the counts, and each test with its status, time and differences. */
+/** JSON: the counts, and each test with its status, time and differences; a failed test also has its expectation and what the run gave for it. */
 export function jsonReport(report: TestReport): string {
   return JSON.stringify({
     ...counts(report),
@@ -105,6 +106,7 @@ export function jsonReport(report: TestReport): string {
       status: outcome.status,
       time_ms: Math.round(outcome.ms * 1000) / 1000,
       mismatches: outcome.mismatches,
+      ...(outcome.status === 'failed' && outcome.run ? { expected: outcome.test.entry.expect, actual: actualFor(outcome.test.entry.expect, outcome.run) } : {}),
     })),
   }, null, 2) + '\n';
 }

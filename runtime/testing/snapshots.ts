@@ -1,8 +1,9 @@
 // Snapshot mode: writes what runs gave as the `expect` of payloads entries (the failing tests, and the plain
 // payloads that become tests), and the line diff of each expectation it replaces, to review before
-// committing the file.
+// committing the file. Also the editor's "Save as test": a finished run as a new entry with its expectation.
 
 import { isObject } from '../jsonValues';
+import { emptyRequestInput, type RequestInput } from '../cocobase/run';
 
 /** A payloads file's text with the given entries' `expect` replaced, other entries and keys kept in order. */
 export function withExpectations(text: string, expectations: ReadonlyMap<string, Record<string, unknown>>): string {
@@ -12,6 +13,33 @@ export function withExpectations(text: string, expectations: ReadonlyMap<string,
     parsed[name] = isObject(entry) ? { ...entry, expect } : { expect };
   }
   return JSON.stringify(parsed, null, 2) + '\n';
+}
+
+/** A payloads entry for a request as a run sent it: only the fields that differ from an empty request. */
+export function payloadEntryOf(spec: RequestInput, expect: Record<string, unknown>): Record<string, unknown> {
+  const empty = emptyRequestInput();
+  const entry: Record<string, unknown> = { payload: spec.payload };
+  if (Object.keys(spec.query).length) entry.query = spec.query;
+  if (Object.keys(spec.headers).length) entry.headers = spec.headers;
+  if (spec.user !== null) entry.user = spec.user;
+  if (spec.method.toUpperCase() !== empty.method) entry.method = spec.method.toUpperCase();
+  entry.expect = expect;
+  return entry;
+}
+
+/** A payloads file's text (or none yet) with one more entry at its end, the others kept in order. */
+export function withNewEntry(text: string | undefined, name: string, entry: Record<string, unknown>): string {
+  const current: Record<string, unknown> = text?.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (name in current) throw new Error(`the payloads file already has an entry '${name}'`);
+  return JSON.stringify({ ...current, [name]: entry }, null, 2) + '\n';
+}
+
+/** A name for a new entry: `base`, or `base (2)`, `base (3)`, … when that is taken. */
+export function freshEntryName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base} (${n})`)) n++;
+  return `${base} (${n})`;
 }
 
 /** The lines of two texts as a diff: ` ` kept, `-` removed, `+` added (a longest common subsequence). */

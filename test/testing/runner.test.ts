@@ -9,8 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, runCli, tempDir } from '../helpers';
 import { loadTestFile, runTests, type TestOutcome } from '../../runtime/testing/runner';
-import { junitXml, mismatchText, tapReport } from '../../runtime/testing/reporters';
+import { jsonReport, junitXml, mismatchText, tapReport } from '../../runtime/testing/reporters';
 import { entryOffsets } from '../../runtime/testing/payloadsFile';
+import { recordExpectation } from '../../runtime/testing/expectations';
+import { freshEntryName, payloadEntryOf, withNewEntry } from '../../runtime/testing/snapshots';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'testing');
 const corpusFile = path.join(fixtures, 'corpus.payloads.json');
@@ -58,6 +60,17 @@ test('the corpus: every expectation passes or fails with its exact message', asy
   const tap = tapReport({ outcomes, fileErrors: [], totalMs: stats.totalMs });
   assert.match(tap, /^TAP version 13\n1\.\.20\nok 1 - test\/fixtures\/testing\/corpus.payloads.json › pass: exact result\n/);
   assert.match(tap, /not ok 11 - .* › fail: wrong value\n {2}---\n {2}status: failed\n {2}mismatches:\n {4}- "result.echo: expected \\"y\\", got \\"x\\""\n {2}\.\.\.\n/);
+
+  // JSON: a failed test carries its expectation and what the run gave for each of its keys, in the same shape
+  // (the diff the Testing view shows); a passing one does not.
+  const json = JSON.parse(jsonReport({ outcomes, fileErrors: [], totalMs: stats.totalMs })) as { tests: Array<{ name: string; expected?: unknown; actual?: unknown }> };
+  const reported = (name: string): { expected?: unknown; actual?: unknown } => json.tests.find((entry) => entry.name === name)!;
+  assert.ok(!('expected' in reported('pass: exact result')) && !('actual' in reported('pass: exact result')));
+  for (const name of ['fail: wrong value', 'fail: error message', 'fail: output', 'fail: changes']) {
+    const { expected, actual } = reported(name);
+    assert.deepEqual(Object.keys(actual as object), Object.keys(expected as object), name);
+  }
+  assert.deepEqual(reported('fail: error message').actual, { error: { type: 'ValueError', message: 'bad input: none' } });
 });
 
 test('isolation: two tests writing the same document both pass, in either order', async () => {
@@ -66,6 +79,41 @@ test('isolation: two tests writing the same document both pass, in either order'
     const { outcomes } = await runTests(order, { userAgent: 'cloudfn-test' });
     assert.deepEqual(outcomes.map((outcome) => [outcome.test.name, describe(outcome)]), order.map((entry) => [entry.name, 'passed']));
   }
+});
+
+test("a test runs with its function's project: its http mocks and config, its calls assertable", async () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'cloudfn.json'), JSON.stringify({ config: { greeting: 'Hi' } }));
+  fs.writeFileSync(path.join(dir, 'rate.py'), 'def main():\n    answer = http.get("https://api.example.com/rate")\n    return {"rate": answer.json()["rate"], "greeting": config.get("greeting")}\n');
+  fs.writeFileSync(path.join(dir, 'rate.http.json'), JSON.stringify([{ url: 'https://api.example.com/rate', json: { rate: 1.5 } }]));
+  fs.writeFileSync(path.join(dir, 'rate.payloads.json'), JSON.stringify({
+    mocked: { expect: { result: { rate: 1.5, greeting: 'Hi' }, http_calls: [{ method: 'GET', url: 'https://api.example.com/rate', status: 200, source: 'mock', $partial: true }] } },
+  }));
+  const { tests } = loadTestFile(path.join(dir, 'rate.payloads.json'), dir);
+  const { outcomes } = await runTests(tests, { userAgent: 'cloudfn-test' });
+  assert.deepEqual(outcomes.map(describe), ['passed']);
+});
+
+test('save as test: a run written as a new entry of its payloads file passes as a test', async () => {
+  const dir = tempDir();
+  fs.copyFileSync(path.join(repoRoot, 'examples', 'signup.py'), path.join(dir, 'signup.py'));
+  const file = path.join(dir, 'signup.payloads.json');
+  const original = JSON.stringify({ 'new signup': { payload: { email: 'ada@example.com', name: 'ada' } } }, null, 2) + '\n';
+  fs.writeFileSync(file, original);
+  // A run as the editor has it: its request, and what it gave.
+  const spec = { payload: { email: 'ada@example.com', name: 'ada' }, query: { ref: 'mail' }, headers: {}, user: null, method: 'post' };
+  const probe = loadTestFile(file, dir, JSON.stringify({ probe: { payload: spec.payload, query: spec.query, expect: {} } }));
+  const { outcomes } = await runTests(probe.tests, { userAgent: 'cloudfn-test' });
+  const entry = payloadEntryOf(spec, recordExpectation(outcomes[0]!.run!));
+  assert.deepEqual(Object.keys(entry), ['payload', 'query', 'expect']);
+  const name = freshEntryName('new signup', new Set(['new signup', 'new signup (2)']));
+  assert.equal(name, 'new signup (3)');
+  fs.writeFileSync(file, withNewEntry(original, name, entry));
+  assert.throws(() => withNewEntry(original, 'new signup', entry), /already has an entry 'new signup'/);
+  const saved = loadTestFile(file, dir);
+  assert.deepEqual([saved.payloads.map((payload) => payload.name), saved.tests.map((test) => test.name)], [['new signup'], ['new signup (3)']]);
+  const rerun = await runTests(saved.tests, { userAgent: 'cloudfn-test' });
+  assert.deepEqual(rerun.outcomes.map(describe), ['passed']);
 });
 
 test('a payloads file with an unknown matcher is an error of the file, before any run', () => {
