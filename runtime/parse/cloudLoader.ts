@@ -64,18 +64,21 @@ export class CloudCode {
   }
 
   /**
-   * Reloads after each change in the cloud file's folder (30 ms after the last of a burst); `onReload` gets
-   * the error of a version that does not load (the previous one stays registered).
+   * Reloads after each change of a source file in the cloud file's folder (30 ms after the last of a burst);
+   * `onReload` gets the error of a version that does not load (the previous one stays registered). Other
+   * files there — the database, its journal and lock when they sit beside the code — never reload it.
    */
   watch(onReload: (error?: unknown) => void): void {
     const file = this.file;
     if (!file || !fs.existsSync(file)) return;
+    this.signature ??= folderSignature(path.dirname(path.resolve(file)));
     let timer: NodeJS.Timeout | undefined;
-    fs.watch(file.replace(/[^/\\]+$/, '') || '.', { recursive: false }, () => {
+    fs.watch(file.replace(/[^/\\]+$/, '') || '.', { recursive: false }, (_event, name) => {
+      if (name && !sourceFileName.test(name) && !fs.existsSync(path.join(path.dirname(file), name, '.'))) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
         try {
-          this.load();
+          if (!this.loadIfChanged()) return;
         } catch (error) {
           onReload(error);
           return;
@@ -99,6 +102,9 @@ function describeLoadError(file: string, error: unknown): string {
   return `cloud code ${file} failed to load: ${String(error)}`;
 }
 
+/** The files whose change reloads cloud code: scripts and JSON. */
+const sourceFileName = /\.(c|m)?js$|\.json$/;
+
 /** Names, sizes and modification times of the folder's source files (not node_modules): changes when one is edited. */
 function folderSignature(folder: string, limit = 2000): string {
   const parts: string[] = [];
@@ -113,7 +119,7 @@ function folderSignature(folder: string, limit = 2000): string {
       if (parts.length >= limit || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.(c|m)?js$|\.json$/.test(entry.name)) {
+      else if (sourceFileName.test(entry.name)) {
         try {
           const stat = fs.statSync(full);
           parts.push(`${full}:${stat.size}:${stat.mtimeMs}`);
