@@ -38,7 +38,12 @@ const modelParams: Record<string, ParamSpec[]> = Object.fromEntries(
 const internalParams: Record<string, ParamSpec[]> = {
   /** The id of a collection, created when missing. */
   ensure_collection: [{ name: 'name', required: true }],
+  /** Fresh document ids (random UUIDs, as the store makes them) for create_document's batches. */
+  new_ids: [{ name: 'count', required: true }],
 };
+
+/** Most ids one new_ids call hands out (the Python side asks for at most its insert batch). */
+const maxNewIds = 4096;
 
 const rawQueryRule = 'execute_raw_query() only runs read-only SELECT/WITH statements';
 
@@ -86,6 +91,7 @@ export class DataService {
       count_app_users: () => this.countAppUsers(),
       execute_raw_query: (a) => this.executeRawQuery(a),
       ensure_collection: (a) => JSON.stringify(this.collectionId(a.name('name'), true)),
+      new_ids: (a) => JSON.stringify(Array.from({ length: Math.min(a.offset('count'), maxNewIds) }, newId)),
       list_app_users: (a) => this.getAppUsers(a),
     };
     // The current API (runtime/cocobase/query/): reads with the query language, bulk writes, relationships.

@@ -25,7 +25,7 @@ export function snapshotKey(): string {
 /** The sandbox package's functions called from JavaScript (entry.py). */
 export interface Prelude {
   run(source: string, filename: string, requestJson: string): string;
-  attach(call: (op: string, args: string) => string, insertRows: (rows: string) => string, emit: (line: string) => void, seed: number): void;
+  attach(call: (op: string, args: string) => string, insertRows: (rows: string) => string, emit: (line: string) => void): void;
 }
 
 async function boot(snapshot?: Uint8Array): Promise<PyodideAPI> {

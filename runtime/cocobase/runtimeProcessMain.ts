@@ -6,7 +6,6 @@
 // is made by the supervisor while this process blocks on its http pipe (httpBridge.ts); the project's secret
 // values are redacted from what the run reports.
 
-import crypto from 'node:crypto';
 import {
   failedRunResult, outputText, roundMs, type RunEffects, type RunError, type RunRequest, type RunResult, type RunTimings,
 } from './run';
@@ -89,7 +88,7 @@ async function main(): Promise<void> {
         : service.call(operation, argsJson));
   };
   const insertRows = (records: string): string => answer('create_document', () => String(service.insertDocumentRecords(records)));
-  python.prelude.attach(call, insertRows, emit, crypto.randomBytes(4).readUInt32LE(0));
+  python.prelude.attach(call, insertRows, emit);
 
   const runOnce = (id: number, run: RunRequest): void => {
     store.reloadIfChangedOnDisk();
