@@ -39,6 +39,17 @@ test('the ensure_collection operation', async () => {
   assert.equal(h.call('count_documents', { collection: 'ops', filters: { n: 2 } }), 1);
 });
 
+test('the new_ids operation hands out distinct random UUIDs, at most 4096 at a time', async () => {
+  const h = await openHarness();
+  const ids = h.call('new_ids', { count: 3 }) as string[];
+  assert.equal(ids.length, 3);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(new Set([...ids, ...(h.call('new_ids', { count: 10_000 }) as string[])]).size, 3 + 4096);
+  assert.deepEqual(h.call('new_ids', { count: 0 }), []);
+  assertDataError(() => h.call('new_ids', { count: -1 }), 'ValueError', /count must be a non-negative int/);
+  assertDataError(() => h.call('new_ids', {}), 'TypeError', /count/);
+});
+
 test('bad records are a ValueError and insert nothing', async () => {
   const h = await openHarness();
   const collectionId = h.service.ensureCollection('c');
