@@ -18,7 +18,7 @@ test('insertDocumentRecords inserts documents as given, keeping key order and es
   assert.equal(h.service.ensureCollection('people'), collectionId);
   const records = [
     pythonRecord('id-1', collectionId, '{"b":1,"2":"two","name":"Jos\\u00e9","ok":true,"none":null}'),
-    pythonRecord('id-2', collectionId, '{"nested":{"list":[1,2.5,{"x":"y"}]}}'),
+    pythonRecord('id-2', collectionId, '{"nested":{"list":[1,2.5,{"x":"y"}]},"big":123456789012345678901234567890,"e":1e+300,"s":"\\ud800\\u001e"}'),
   ];
   assert.equal(h.service.insertDocumentRecords(records.join('\x1e')), 2);
   const text = h.service.call('get_document', JSON.stringify({ collection: 'people', document_id: 'id-1' }));
@@ -29,6 +29,12 @@ test('insertDocumentRecords inserts documents as given, keeping key order and es
   assert.deepEqual(h.call('get_documents', { collection: 'people', filters: { 'nested.list': null } }).map((d: { id: string }) => d.id), ['id-1']);
   assert.deepEqual(h.call('search_documents', { collection: 'people', search_term: 'josé' }).map((d: { id: string }) => d.id), ['id-1']);
   assert.equal(h.service.insertDocumentRecords(''), 0);
+  // The run's change list shows each document as the store reads it back.
+  const listed = h.service.takeChanges().items.filter((change) => change.kind === 'document');
+  assert.deepEqual(listed.map((item) => item.id), ['id-1', 'id-2']);
+  for (const item of listed) {
+    assert.deepEqual(item.after, JSON.parse(h.service.call('get_document', JSON.stringify({ collection: 'people', document_id: item.id }))));
+  }
 });
 
 test('the ensure_collection operation', async () => {
