@@ -167,6 +167,8 @@ async function filteredQueries(): Promise<void> {
 
 async function main(): Promise<void> {
   process.env.TZ = 'UTC';
+  // The machine is shared: its load at the start and the end of the run goes beside the figures.
+  const loadAtStart = os.loadavg()[0]!;
   // `--only-queries`: the filtered-query rows alone (a partial run never writes bench/results.md).
   const onlyQueries = process.argv.includes('--only-queries');
   if (!onlyQueries) {
@@ -181,7 +183,8 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.figure} | ${r.goal} | ${r.measured} | ${r.met === null ? '–' : r.met ? 'yes' : 'no'} | ${r.note} |`),
   ].join('\n');
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick mode: smaller sizes)' : ''}`;
+  const load = `load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`;
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}, ${load}${quick ? ' (quick mode: smaller sizes)' : ''}`;
   const report = `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts). Machine: ${machine}.\n\n${table}\n`;
   if (!onlyQueries) fs.writeFileSync(path.join(root, 'bench', 'results.md'), report);
   process.stdout.write(report);
