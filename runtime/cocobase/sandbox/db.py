@@ -71,7 +71,8 @@ def _now_iso():
 
 
 # Ids for create_document, handed out by the store in batches that grow up to INSERT_BATCH (a run that
-# creates one document asks for a few). Module state: ids left over from one run serve the next.
+# creates one document asks for a few). Module state: ids left over from one run serve the next; it is empty
+# in the memory snapshot (setup() creates no document), so no two processes share ids.
 _fresh_ids = []
 _id_batch = ID_BATCH_FIRST
 
