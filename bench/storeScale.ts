@@ -3,7 +3,7 @@
 // the save — with the issue's goals (132 MB vs the small database: ≤ 1.3× for the write, ≤ 1.5× for the read,
 // memory ≤ file size + 250 MB). Run alone with `node --import tsx bench/storeScale.ts`.
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,20 +41,57 @@ async function makeDatabase(file: string, documents: number): Promise<void> {
   store.close();
 }
 
-interface Measured { ms: number; maxRssMb: number; saveMs: number | undefined }
+interface Measured { ms: number; runtimeRssMb: number; cliRssMb: number; saveMs: number | undefined }
 
-/** One CLI run with its wall time, peak resident memory (from /usr/bin/time when present) and save time. */
-function timedRun(fn: string, db: string): Measured {
-  const hasTime = fs.existsSync('/usr/bin/time');
-  const command = hasTime ? '/usr/bin/time' : process.execPath;
-  const args = [...(hasTime ? ['-f', 'maxrss=%M', process.execPath] : []), cli, 'run', fn, '--db', db, '--json'];
+/** Peak resident memory (VmHWM) of a live process in MB, or 0 once it is gone. */
+function peakRssMb(pid: number): number {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return hwm ? Number(hwm[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The processes `pid` started (Linux's /proc; none elsewhere). */
+function childrenOf(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * One CLI run with its wall time, the peak resident memory of the CLI process and of the runtime process it
+ * starts, and the save time. The peaks are each process's own high-water mark (VmHWM), read from /proc every
+ * few milliseconds while it lives: the CLI does not wait for its runtime process when it exits, so the
+ * rusage that /usr/bin/time reports holds the CLI alone. NaN where /proc is missing.
+ */
+async function timedRun(fn: string, db: string): Promise<Measured> {
   const started = performance.now();
-  const child = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
+  const child = spawn(process.execPath, [cli, 'run', fn, '--db', db, '--json'], { cwd: root });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const peaks = new Map<number, number>();
+  const sample = (): void => {
+    if (child.pid === undefined) return;
+    for (const pid of [child.pid, ...childrenOf(child.pid)]) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peakRssMb(pid)));
+  };
+  const sampler = setInterval(sample, 3);
+  const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    clearInterval(sampler);
+    resolve(code);
+  }));
   const ms = performance.now() - started;
-  if (child.status !== 0) throw new Error(`bench run failed: ${child.stderr}${child.stdout}`);
-  const rss = /maxrss=(\d+)/.exec(child.stderr);
-  const result = JSON.parse(child.stdout) as { committed: boolean; timings: { save_ms: number } };
-  return { ms, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, saveMs: result.committed ? result.timings.save_ms : undefined };
+  if (status !== 0) throw new Error(`bench run failed: ${stderr}${stdout}`);
+  const result = JSON.parse(stdout) as { committed: boolean; timings: { save_ms: number } };
+  const linux = fs.existsSync('/proc/self/status');
+  const cliRssMb = linux ? peaks.get(child.pid!) ?? NaN : NaN;
+  const runtimeRssMb = linux ? Math.max(0, ...[...peaks].filter(([pid]) => pid !== child.pid).map(([, mb]) => mb)) : NaN;
+  return { ms, runtimeRssMb, cliRssMb, saveMs: result.committed ? result.timings.save_ms : undefined };
 }
 
 export function scaleRows(quick: boolean): Promise<ScaleRow[]> {
@@ -74,13 +111,13 @@ async function measure(quick: boolean): Promise<ScaleRow[]> {
       const db = path.join(work, `${size.documents}.db`);
       await makeDatabase(db, quick ? Math.ceil(size.documents / 4) : size.documents);
       const bytes = fs.statSync(db).size;
-      timedRun(reader, db);
+      await timedRun(reader, db);
       const write: Measured[] = [];
       const read: Measured[] = [];
       // Interleaved, so that a noisy moment of the shared machine hits both kinds of run alike.
       for (let i = 0; i < rounds; i++) {
-        write.push(timedRun(writer, db));
-        read.push(timedRun(reader, db));
+        write.push(await timedRun(writer, db));
+        read.push(await timedRun(reader, db));
       }
       results.push({ label: size.label, bytes, write, read });
     }
@@ -94,7 +131,9 @@ async function measure(quick: boolean): Promise<ScaleRow[]> {
   const large = results[results.length - 1]!;
   const writeMs = (r: typeof small): number => median(r.write.map((m) => m.ms));
   const readMs = (r: typeof small): number => median(r.read.map((m) => m.ms));
-  const rssOver = (r: typeof small): number => Math.max(...r.write.map((m) => m.maxRssMb), ...r.read.map((m) => m.maxRssMb)) - r.bytes / 2 ** 20;
+  const runs = (r: typeof small): Measured[] => [...r.write, ...r.read];
+  const rssOver = (r: typeof small): number => Math.max(...runs(r).map((m) => m.runtimeRssMb)) - r.bytes / 2 ** 20;
+  const cliRss = (r: typeof small): number => Math.max(...runs(r).map((m) => m.cliRssMb));
   const saveMs = (r: typeof small): number => median(r.write.map((m) => m.saveMs ?? NaN));
   const writeRatio = writeMs(large) / writeMs(small);
   const readRatio = readMs(large) / readMs(small);
@@ -110,8 +149,10 @@ async function measure(quick: boolean): Promise<ScaleRow[]> {
       met: readRatio <= 1.5, note: side(readMs, fmt),
     },
     {
-      figure: 'Peak resident memory of those runs, beyond the file size (worst size)', goal: '≤ 250 MB', measured: `${worstRss.toFixed(0)} MB`,
-      met: worstRss <= 250, note: `peak RSS − file size: ${side(rssOver, (v) => `${v.toFixed(0)} MB`)}`,
+      figure: 'Peak resident memory of the runtime process of those runs, beyond the file size (worst size)', goal: '≤ 250 MB', measured: `${worstRss.toFixed(0)} MB`,
+      met: worstRss <= 250,
+      note: `the process that holds the database (VmHWM, sampled every 3 ms) − file size: ${side(rssOver, (v) => `${v.toFixed(0)} MB`)}; `
+        + `the CLI process beside it, which never holds the database: ${side(cliRss, (v) => `${v.toFixed(0)} MB`)}`,
     },
     {
       figure: `Save of the one-document run (timings.save_ms, median) on ${large.label}`, goal: '–', measured: fmt(saveMs(large)),

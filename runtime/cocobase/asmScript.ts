@@ -9,7 +9,7 @@ import path from 'node:path';
 import url from 'node:url';
 import vm from 'node:vm';
 
-type CreatePyodideModule = (settings: object) => Promise<unknown>;
+export type CreatePyodideModule = (settings: object) => Promise<unknown>;
 
 export const asmScriptName = 'pyodide.asm.script.js';
 export const asmCacheName = 'pyodide.asm.script.cache';

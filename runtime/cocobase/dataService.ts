@@ -8,7 +8,7 @@ import type { SqlValue, Statement } from 'sql.js';
 import { dbObject, type ApiFunction } from './apiModel';
 import { Args, DataError, pyRepr, pyTypeName, type ParamSpec } from '../store/callArguments';
 import { isObject, type JsonObject } from '../jsonValues';
-import { ChangeTracker, type RunChanges } from '../store/changes';
+import { ChangeTracker, maxChangeItems, type RunChanges } from '../store/changes';
 import { AutoIndexes, filterClauses, icontains, icontainsFunction, keyPath, searchClause, type Clause } from '../store/documentQuery';
 import { hashPassword } from '../store/passwords';
 import { appUserJsonSql, collectionJsonSql, documentJsonSql, newId, nowIso } from '../store/schema';
@@ -39,7 +39,12 @@ const modelParams: Record<string, ParamSpec[]> = Object.fromEntries(
 const internalParams: Record<string, ParamSpec[]> = {
   /** The id of a collection, created when missing. */
   ensure_collection: [{ name: 'name', required: true }],
+  /** Fresh document ids (random UUIDs, as the store makes them) for create_document's batches. */
+  new_ids: [{ name: 'count', required: true }],
 };
+
+/** Most ids one new_ids call hands out (the Python side asks for at most its insert batch). */
+const maxNewIds = 4096;
 
 const rawQueryRule = 'execute_raw_query() only runs read-only SELECT/WITH statements';
 
@@ -87,6 +92,7 @@ export class DataService {
       count_app_users: () => this.countAppUsers(),
       execute_raw_query: (a) => this.executeRawQuery(a),
       ensure_collection: (a) => JSON.stringify(this.collectionId(a.name('name'), true)),
+      new_ids: (a) => JSON.stringify(Array.from({ length: Math.min(a.offset('count'), maxNewIds) }, newId)),
       list_app_users: (a) => this.getAppUsers(a),
     };
     // The current API (runtime/cocobase/query/): reads with the query language, bulk writes, relationships.
@@ -159,15 +165,20 @@ export class DataService {
    */
   insertDocumentRecords(records: string): number {
     if (records === '') return 0;
-    const lastRowid = Number(this.store.value('SELECT coalesce(max(rowid), 0) FROM documents'));
-    const insert = this.store.prepare('INSERT INTO documents (id, collection_id, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+    // The records the change list can still show (it lists the first maxChangeItems changes of a run).
+    const listed: string[][] = [];
+    const room = this.changes.wantsItems ? maxChangeItems : 0;
+    // The timestamp is bound once for both columns.
+    const insert = this.store.prepare('INSERT INTO documents (id, collection_id, data, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)');
     let inserted = 0;
     this.store.run('SAVEPOINT cloudfn_bulk_insert');
     try {
       for (const record of records.split(recordSeparator)) {
-        const [id, collectionId, data, timestamp] = record.split(fieldSeparator);
+        const fields = record.split(fieldSeparator);
+        const [id, collectionId, data, timestamp] = fields;
         if (timestamp === undefined) throw new Error(`record ${inserted} has fewer than 4 fields`);
-        insert.run([id!, collectionId!, data!, timestamp, timestamp]);
+        insert.run([id!, collectionId!, data!, timestamp]);
+        if (inserted < room) listed.push(fields);
         inserted++;
       }
       this.store.run('RELEASE cloudfn_bulk_insert');
@@ -176,7 +187,7 @@ export class DataService {
       this.store.run('RELEASE cloudfn_bulk_insert');
       throw new DataError('ValueError', `create_document(): cannot insert the batch (${(error as Error).message})`);
     }
-    this.recordBulkCreates(lastRowid, inserted);
+    this.recordBulkCreates(listed, inserted);
     return inserted;
   }
 
@@ -359,18 +370,26 @@ export class DataService {
     };
   }
 
-  /** Records bulk-inserted documents (those after `lastRowid`) as creates, listing the first ones only. */
-  private recordBulkCreates(lastRowid: number, inserted: number): void {
-    this.changes.addMany('create', inserted, (room) => this.store
-      .rows(
-        `SELECT collections.name, ${documentJsonSql} FROM documents JOIN collections ON collections.id = documents.collection_id
-         WHERE documents.rowid > ? ORDER BY documents.rowid LIMIT ?`,
-        [lastRowid, room],
-      )
-      .map(([collection, json]) => {
-        const after = JSON.parse(json as string) as { id: string };
-        return { op: 'create', kind: 'document', collection: collection as string, id: after.id, after };
+  /**
+   * Records bulk-inserted documents as creates, listing the first ones only: their items are built from the
+   * records (the data text parsed as the store's own JSON of the row would be), not read back.
+   */
+  private recordBulkCreates(first: string[][], inserted: number): void {
+    this.changes.addMany('create', inserted, (room) => {
+      const names = new Map<string, string>();
+      const nameOf = (collectionId: string): string => {
+        let name = names.get(collectionId);
+        if (name === undefined) {
+          name = String(this.store.value('SELECT name FROM collections WHERE id = ?', [collectionId]));
+          names.set(collectionId, name);
+        }
+        return name;
+      };
+      return first.slice(0, room).map(([id, collectionId, data, timestamp]) => ({
+        op: 'create', kind: 'document', collection: nameOf(collectionId!), id: id!,
+        after: { id, collection_id: collectionId, data: JSON.parse(data!) as object, created_at: timestamp, updated_at: timestamp },
       }));
+    });
   }
 
   // App users.

@@ -8,7 +8,6 @@
 // is made by the supervisor while this process blocks on its http pipe (httpBridge.ts); the project's secret
 // values are redacted from what the run reports.
 
-import crypto from 'node:crypto';
 import {
   failedRunResult, outputText, roundMs, type RunEffects, type RunError, type RunRequest, type RunResult, type RunTimings,
 } from './run';
@@ -109,7 +108,7 @@ async function main(): Promise<void> {
     else lockWaitEnded();
     if (current) post({ type: 'lock-wait', id: current.id, waiting });
   };
-  python.prelude.attach(call, insertRows, emit, crypto.randomBytes(4).readUInt32LE(0));
+  python.prelude.attach(call, insertRows, emit);
 
   const runOnce = (id: number, run: RunRequest, lockWaitMs: number): void => {
     store.reloadIfChangedOnDisk();

@@ -18,7 +18,7 @@ test('insertDocumentRecords inserts documents as given, keeping key order and es
   assert.equal(h.service.ensureCollection('people'), collectionId);
   const records = [
     pythonRecord('id-1', collectionId, '{"b":1,"2":"two","name":"Jos\\u00e9","ok":true,"none":null}'),
-    pythonRecord('id-2', collectionId, '{"nested":{"list":[1,2.5,{"x":"y"}]}}'),
+    pythonRecord('id-2', collectionId, '{"nested":{"list":[1,2.5,{"x":"y"}]},"big":123456789012345678901234567890,"e":1e+300,"s":"\\ud800\\u001e"}'),
   ];
   assert.equal(h.service.insertDocumentRecords(records.join('\x1e')), 2);
   const text = h.service.call('get_document', JSON.stringify({ collection: 'people', document_id: 'id-1' }));
@@ -29,6 +29,12 @@ test('insertDocumentRecords inserts documents as given, keeping key order and es
   assert.deepEqual(h.call('get_documents', { collection: 'people', filters: { 'nested.list': null } }).map((d: { id: string }) => d.id), ['id-1']);
   assert.deepEqual(h.call('search_documents', { collection: 'people', search_term: 'josé' }).map((d: { id: string }) => d.id), ['id-1']);
   assert.equal(h.service.insertDocumentRecords(''), 0);
+  // The run's change list shows each document as the store reads it back.
+  const listed = h.service.takeChanges().items.filter((change) => change.kind === 'document');
+  assert.deepEqual(listed.map((item) => item.id), ['id-1', 'id-2']);
+  for (const item of listed) {
+    assert.deepEqual(item.after, JSON.parse(h.service.call('get_document', JSON.stringify({ collection: 'people', document_id: item.id }))));
+  }
 });
 
 test('the ensure_collection operation', async () => {
@@ -37,6 +43,17 @@ test('the ensure_collection operation', async () => {
   assert.equal(h.call('get_collection', { name: 'ops' }).id, collectionId);
   assert.equal(h.service.insertDocumentRecords([pythonRecord('a', collectionId, '{"n":1}'), pythonRecord('b', collectionId, '{"n":2}')].join('\x1e')), 2);
   assert.equal(h.call('count_documents', { collection: 'ops', filters: { n: 2 } }), 1);
+});
+
+test('the new_ids operation hands out distinct random UUIDs, at most 4096 at a time', async () => {
+  const h = await openHarness();
+  const ids = h.call('new_ids', { count: 3 }) as string[];
+  assert.equal(ids.length, 3);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(new Set([...ids, ...(h.call('new_ids', { count: 10_000 }) as string[])]).size, 3 + 4096);
+  assert.deepEqual(h.call('new_ids', { count: 0 }), []);
+  assertDataError(() => h.call('new_ids', { count: -1 }), 'ValueError', /count must be a non-negative int/);
+  assertDataError(() => h.call('new_ids', {}), 'TypeError', /count/);
 });
 
 test('bad records are a ValueError and insert nothing', async () => {

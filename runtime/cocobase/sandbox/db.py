@@ -1,19 +1,19 @@
 # The db object: methods generated from the API model that call the store through the bridge with JSON
 # strings (user code never holds a JavaScript object), plus create_document, which batches inserts and makes
-# ids and timestamps here as the store does.
+# timestamps here as the store does, with ids the store hands out in batches (crypto.randomUUID).
 
 import builtins as _builtins_module
 import datetime as _datetime_module
 import json as _json_module
-import random
 import time
+from json.encoder import c_make_encoder as _make_encoder, encode_basestring_ascii as _encode_string
 
 from . import bridge
-from .policy import INSERT_BATCH, VISIBLE_MODULE
+from .policy import ID_BATCH_FIRST, INSERT_BATCH, VISIBLE_MODULE
 
 _loads = _json_module.loads
-# Seeded by seed() after each start: a memory snapshot would otherwise repeat the ids.
-_rng = random.Random()
+# json.loads without its checks around the text, for the compact JSON that _encode_data wrote.
+_scan = _json_module.JSONDecoder().scan_once
 
 
 def json_default(value):
@@ -23,8 +23,23 @@ def json_default(value):
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-# One encoder for stored data: json.dumps with keyword arguments would build a new encoder per call.
-_encode_data = _json_module.JSONEncoder(default=json_default, allow_nan=False, separators=(",", ":")).encode
+# The encoder of stored data: what JSONEncoder(default=json_default, allow_nan=False, separators=(",", ":"))
+# .encode() builds for each call (its C encoder, with a dict of the containers being encoded to detect
+# cycles), built once. The C encoder leaves that dict filled when it raises: it is emptied then.
+_encoding = {}
+_c_encode_data = _make_encoder(_encoding, json_default, _encode_string, None, ":", ",", False, False, False)
+
+
+def _encode_data(data):
+    """The compact JSON text of `data`, exactly as json.dumps(data, default=json_default, allow_nan=False,
+    separators=(",", ":")) writes it, with the same errors."""
+    try:
+        return "".join(_c_encode_data(data, 0))
+    except BaseException:
+        _encoding.clear()
+        raise
+
+
 _encode_arguments = _json_module.JSONEncoder(default=json_default).encode
 
 _ERROR_TYPES = {"ValueError": ValueError, "TypeError": TypeError, "KeyError": KeyError, "RuntimeError": RuntimeError}
@@ -55,17 +70,23 @@ def _now_iso():
     return _last_timestamp
 
 
+# Ids for create_document, handed out by the store in batches that grow up to INSERT_BATCH (a run that
+# creates one document asks for a few). Module state: ids left over from one run serve the next; it is empty
+# in the memory snapshot (setup() creates no document), so no two processes share ids.
+_fresh_ids = []
+_id_batch = ID_BATCH_FIRST
+
+
 def _new_id():
-    """A random UUID version 4, as the store's ids."""
-    value = _rng.getrandbits(128) & ~(0xF000 << 64) | (0x4000 << 64)
-    value = value & ~(0xC000 << 48) | (0x8000 << 48)
-    text = "%032x" % value
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-def seed(value):
-    """Reseeds the ids after a start."""
-    _rng.seed(value)
+    """A random UUID version 4 from the store (crypto.randomUUID), like the ids it makes itself."""
+    global _id_batch
+    if not _fresh_ids:
+        answer = bridge.call("new_ids", f'{{"count":{_id_batch}}}')
+        if answer and answer[0] == "!":
+            _raise_bridge_error(answer)
+        _fresh_ids.extend(_loads(answer))
+        _id_batch = min(_id_batch * 4, INSERT_BATCH)
+    return _fresh_ids.pop()
 
 
 class _DatabaseBase:
@@ -110,7 +131,8 @@ class _DatabaseBase:
         self._pending.append(f"{document_id}\x1f{collection_id}\x1f{data_json}\x1f{now}")
         if len(self._pending) >= INSERT_BATCH:
             self._flush()
-        return {"id": document_id, "collection_id": collection_id, "data": _loads(data_json), "created_at": now, "updated_at": now}
+        # A copy of the data as the store gives it back (json.loads of the stored text).
+        return {"id": document_id, "collection_id": collection_id, "data": _scan(data_json, 0)[0], "created_at": now, "updated_at": now}
 
     def __repr__(self):
         return "<cloudfn db: local database>"

@@ -9,7 +9,7 @@ import warnings
 
 from . import bridge, output
 from .check import compile_function
-from .db import json_default, make_db_class, seed
+from .db import json_default, make_db_class
 from .guards import _format_attribute, make_builtins, refuse_processes
 from .interpreter_imports import preload as preload_interpreter_modules
 from .outcome import error_outcome, serialize_result
@@ -111,9 +111,8 @@ def setup(policy_json):
     sys.setrecursionlimit(RECURSION_LIMIT)
 
 
-def attach(bridge_call, bridge_insert_rows, bridge_emit, seed_value):
-    """Binds the worker's JavaScript functions and reseeds ids (a snapshot would otherwise repeat them)."""
+def attach(bridge_call, bridge_insert_rows, bridge_emit):
+    """Binds the worker's JavaScript functions."""
     bridge.bind(bridge_call, bridge_insert_rows, bridge_emit)
-    seed(seed_value)
     for name in JAVASCRIPT_MODULES:
         sys.modules.pop(name, None)

@@ -32,6 +32,8 @@ RECURSION_LIMIT = 1000
 
 # Documents that create_document collects before it sends them to the store in one crossing.
 INSERT_BATCH = 4096
+# Ids create_document asks the store for at first; each later batch is four times larger, up to INSERT_BATCH.
+ID_BATCH_FIRST = 16
 
 # Functions of `os` that start or signal processes; setup() replaces them with a refusal.
 PROCESS_FUNCTIONS = ("system", "popen", "fork", "forkpty", "execv", "execve", "execvp", "execvpe", "execl", "execle",
