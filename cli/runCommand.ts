@@ -3,16 +3,17 @@
 // result is shown as the JSON text Python wrote, never re-encoded from a JavaScript value. The function's
 // project (cloudfn.json above it) gives its config, secrets, templates and http mocks; mails and http calls
 // are reported with the run ("Mail & HTTP"), and --allow-network lets calls without a mock go out. The run is
-// recorded in the executions log as `manual`, and the collection hooks and webhooks of its writes run after it.
+// recorded in the executions log as `manual` by the runtime itself (with its writes: one save), and the
+// collection hooks and webhooks of its writes run after it, in a trigger session opened only for them.
 
 import path from 'node:path';
 import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePairs, positiveNumberFlag, readSourceFile } from './argv';
 import { PythonSupervisor } from '../runtime/cocobase/supervisor';
-import { buildRunRequest, type RunResult } from '../runtime/cocobase/run';
+import { buildRunRequest, type RunRecording, type RunRequest, type RunResult } from '../runtime/cocobase/run';
 import { loadRunContext } from '../runtime/cocobase/project';
 import { UsageError } from '../runtime/usageError';
 import { indentJsonText, runResultJson } from '../runtime/cocobase/resultText';
-import { openTriggerSession, recordManualRun, type TriggerSession } from '../runtime/cocobase/triggers/session';
+import { finishManualRun, openTriggerSession, withManualRecord } from '../runtime/cocobase/triggers/session';
 import { version } from './version';
 
 export const runUsage = `usage: cloudfn run FILE.py [--db PATH] [--payload JSON | --payload @file.json] [--query k=v]...
@@ -48,46 +49,41 @@ export async function runCommand(args: string[]): Promise<number> {
   const supervisor = new PythonSupervisor({ dbPath, memoryLimitMb });
   if (!json) process.stdout.write(`▶ ${file}  (database ${dbPath})\n`);
   let result: RunResult;
-  const startedAt = new Date();
-  // The session that records the run is opened while the function runs (reading the database takes a while).
-  const recorder = openTriggerSession({
-    dbPath, projectDir: path.dirname(file!), timeoutMs: timeoutSeconds * 1000, userAgent: `cloudfn/${version}`, poolSize: 1, memoryLimitMb,
-    allowNetwork: values['allow-network'] === true, onLog: (line) => process.stderr.write(`cloudfn: ${line}\n`),
-    onExecuted: (record) => {
-      if (record.triggered_by === 'db-event') process.stderr.write(`↳ ${record.trigger_detail} → ${record.function_name}: ${record.status}${record.error ? ` (${record.error})` : ''}\n`);
-    },
-  }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  let recording: RunRecording | undefined;
+  let run: RunRequest;
   try {
     const context = loadRunContext(file, values['allow-network'] === true);
     for (const warning of context.warnings) process.stderr.write(`cloudfn: warning: ${warning}\n`);
-    const run = buildRunRequest({ source, filename: file!, timeoutMs: timeoutSeconds * 1000 },
-      { payload, query, headers, method, user: values.user ?? null }, `cloudfn/${version}`);
-    result = await supervisor.run({ ...run, functionPath: file, context },
-      json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
+    const startedAt = new Date();
+    const request = buildRunRequest({ source, filename: file!, timeoutMs: timeoutSeconds * 1000 },
+      { payload, query, headers, method, user: values.user ?? null }, `cloudfn/${version}`, startedAt);
+    run = withManualRecord({ ...request, functionPath: file, context }, method === 'GET' ? query : payload, `cloudfn run ${file}`, startedAt);
+    ({ result, recording } = await supervisor.runRecorded(run, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`)));
   } catch (error) {
     if (error instanceof UsageError) throw new CliUsageError(error.message);
     throw error;
   }
   process.stdout.write(json ? runResultJson(result) + '\n' : formatReport(result));
-  await recordRun(await recorder, file!, method === 'GET' ? query : payload, result, startedAt);
+  await finishRun(run, result, recording, dbPath, timeoutSeconds * 1000, memoryLimitMb, values['allow-network'] === true);
   return result.success ? 0 : 1;
 }
 
 /**
- * Records the run in the executions log as `manual` and runs the hooks and webhooks its committed writes fire
- * (after the report is printed, before the command ends; their lines go to stderr). A database that cannot be
- * written (read-only) leaves the run unrecorded with a warning; the report and the exit code stay the run's.
+ * After the report is printed, before the command ends (lines on stderr): the hooks and webhooks the run's
+ * committed writes fire, in a trigger session opened only when there are some (or to record the run when its
+ * runtime was stopped before it could). A database that cannot be written (read-only) leaves the run
+ * unrecorded with a `cannot record executions: …` line; the report and the exit code stay the run's.
  */
-async function recordRun(session: TriggerSession | Error, file: string, payload: Record<string, unknown>, result: RunResult, startedAt: Date): Promise<void> {
-  if (session instanceof Error) {
-    process.stderr.write(`cloudfn: warning: the run was not recorded: ${session.message}\n`);
-    return;
-  }
-  try {
-    recordManualRun(session, file, payload, result, startedAt, `cloudfn run ${file}`);
-  } finally {
-    await session.close();
-  }
+async function finishRun(run: RunRequest, result: RunResult, recording: RunRecording | undefined, dbPath: string, timeoutMs: number,
+  memoryLimitMb: number, allowNetwork: boolean): Promise<void> {
+  const onLog = (line: string): void => void process.stderr.write(`cloudfn: ${line}\n`);
+  const session = await finishManualRun(run, result, recording, () => openTriggerSession({
+    dbPath, projectDir: path.dirname(run.functionPath!), timeoutMs, userAgent: `cloudfn/${version}`, poolSize: 1, memoryLimitMb, allowNetwork, onLog,
+    onExecuted: (record) => {
+      if (record.triggered_by === 'db-event') process.stderr.write(`↳ ${record.trigger_detail} → ${record.function_name}: ${record.status}${record.error ? ` (${record.error})` : ''}\n`);
+    },
+  }), onLog);
+  await session?.close();
 }
 
 /** The readable report of a run (without --json). */

@@ -18,9 +18,9 @@ import { listAppUsers, listCollections, listDocuments, listParseClasses, listPar
 import { EditorParseApps } from './parseApps';
 import { LineBatcher } from './lineBatcher';
 import { ExecutionLog } from '../runtime/cocobase/triggers/executions';
-import type { RunRequest, RunResult } from '../runtime/cocobase/run';
+import type { RunRecording, RunRequest, RunResult } from '../runtime/cocobase/run';
 import { readProjectFile } from '../runtime/cocobase/triggers/projectConfig';
-import { openTriggerSession, recordManualRun, type TriggerSession } from '../runtime/cocobase/triggers/session';
+import { finishManualRun, openTriggerSession, withManualRecord, type TriggerSession } from '../runtime/cocobase/triggers/session';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
 const supervisor = new PythonSupervisor({
@@ -80,13 +80,12 @@ async function answerDb(request: DbRequest): Promise<unknown> {
 const sessions = new Map<string, Promise<TriggerSession>>();
 
 /**
- * Records an editor run as a `manual` execution and runs the hooks and webhooks its committed writes fire, as
- * `cloudfn run` does (in a runtime of the session's own, started when a hook first runs).
+ * After an editor run, which its runtime recorded as a `manual` execution: runs the hooks and webhooks its
+ * committed writes fire, as `cloudfn run` does (the project's session, opened for the first such run).
  */
-async function recordRun(run: RunRequest, result: RunResult, startedAt: Date): Promise<void> {
-  if (!run.functionPath) return;
-  try {
-    const root = readProjectFile(path.dirname(run.functionPath)).root;
+async function recordRun(run: RunRequest, result: RunResult, recording: RunRecording | undefined): Promise<void> {
+  await finishManualRun(run, result, recording, async () => {
+    const root = readProjectFile(path.dirname(run.functionPath!)).root;
     let session = sessions.get(root);
     if (!session) {
       session = browseStore().then((store) => openTriggerSession({
@@ -95,10 +94,8 @@ async function recordRun(run: RunRequest, result: RunResult, startedAt: Date): P
       }));
       sessions.set(root, session);
     }
-    recordManualRun(await session, run.functionPath, run.request.payload, result, startedAt, `editor run of ${path.basename(run.functionPath)}`);
-  } catch (error) {
-    send({ type: 'warning', message: `the run was not recorded in the executions log: ${errorMessage(error)}` });
-  }
+    return session;
+  }, (line) => send({ type: 'warning', message: line }));
 }
 
 function isUsageError(error: unknown): boolean {
@@ -109,9 +106,9 @@ process.on('message', (message: ClientToHost) => {
   switch (message.type) {
     case 'run': {
       const output = outputOf(message.id);
-      const startedAt = new Date();
-      supervisor.run(message.run, (line) => output.push(line)).then(
-        (result) => { output.flush(); send({ type: 'result', id: message.id, result }); void recordRun(message.run, result, startedAt); },
+      const run = withManualRecord(message.run, message.run.request.payload, `editor run of ${path.basename(message.run.functionPath ?? '')}`, new Date());
+      supervisor.runRecorded(run, (line) => output.push(line)).then(
+        ({ result, recording }) => { output.flush(); send({ type: 'result', id: message.id, result }); void recordRun(run, result, recording); },
         (error: unknown) => { output.flush(); send({ type: 'error', id: message.id, usage: isUsageError(error), message: errorMessage(error) }); },
       );
       break;

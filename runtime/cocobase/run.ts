@@ -58,6 +58,33 @@ export interface RunRequest {
    * clocks (time.monotonic, perf_counter, the time limit) keep running.
    */
   frozenNow?: string;
+  /**
+   * Asks the runtime to record the run in the executions log itself: with the run's writes in its own
+   * transaction when it commits (one journal entry), else in a small transaction after the rollback. The
+   * result's message then says how that went (RunRecording). Not done for a run stopped by killing its process.
+   */
+  record?: RunRecordSpec;
+}
+
+/** The execution record a runtime writes of its run: what the caller knows of it (the rest is the run's). */
+export interface RunRecordSpec {
+  /** The execution's id, chosen by the caller (the parent of what the run's writes fire). */
+  id: string;
+  function_name: string;
+  triggered_by: TriggeredBy;
+  trigger_detail: string | null;
+  payload: Record<string, unknown>;
+  /** ISO 8601: when the caller started the run. */
+  started_at: string;
+}
+
+/** What came of a runtime's recording of its run (RunRequest.record). */
+export interface RunRecording {
+  /** False when the record could not be written; `error` says why. */
+  recorded: boolean;
+  error: string | null;
+  /** The collections the run's committed writes went to that have a webhook_url (their webhooks are due). */
+  webhook_collections: string[];
 }
 
 export type TriggeredBy = 'manual' | 'http' | 'schedule' | 'db-event';
@@ -204,6 +231,17 @@ export interface RunFailure {
 /** The printed lines of a run as its `output` text. */
 export function outputText(lines: readonly string[]): string {
   return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** What a run stopped at its time limit says (the runtime and its supervisor word it the same). */
+export function timeLimitMessage(timeoutMs: number): string {
+  return `the function did not finish within its ${formatSeconds(timeoutMs)} time limit`;
+}
+
+/** Milliseconds as seconds for messages: `20 s`, `0.25 s`. */
+export function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(2)} s`;
 }
 
 /** Milliseconds rounded to the microsecond, as results report times. */

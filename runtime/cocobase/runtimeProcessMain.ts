@@ -4,12 +4,15 @@
 // supervisor (runtime/cocobase/supervisor.ts), one database transaction per run, and saves each run that
 // changed the database (a journal entry, or the whole file). A run takes the database's write lock only
 // before its first writing operation (reads never wait for other writers), and tells the supervisor while it
-// waits for it, so that the wait does not count against its time limit. An http call that a run may send to the network
+// waits for it, so that the wait does not count against its time limit. A run that asks for it is recorded in
+// the executions log here: in the run's own transaction when it commits (one journal entry for both), else in
+// a small transaction of its own after the rollback. An http call that a run may send to the network
 // is made by the supervisor while this process blocks on its http pipe (httpBridge.ts); the project's secret
 // values are redacted from what the run reports.
 
 import {
-  failedRunResult, outputText, roundMs, type RunEffects, type RunError, type RunRequest, type RunResult, type RunTimings,
+  failedRunResult, outputText, roundMs, timeLimitMessage, type RunEffects, type RunError, type RunRecording, type RunRequest,
+  type RunResult, type RunTimings,
 } from './run';
 import { redact, secretTexts } from './project';
 import { fetchThroughSupervisor, runDeadlineAnswer } from './httpBridge';
@@ -20,6 +23,8 @@ import { startPython, type Prelude } from './pythonRuntime';
 import { confine, deadlineReached, lockWaitBegan, lockWaitEnded, supervisorChannel } from './confinement';
 import { Store, DatabaseFileError, DatabaseLockedError, DatabaseWriteError } from '../store/store';
 import { DataService, DataError } from './dataService';
+import { documentWrites } from './triggers/events';
+import { ExecutionLog, executionRecord, truncatedWritesNote, type ExecutionRecord } from './triggers/executions';
 
 const { port, data } = supervisorChannel();
 /** The real wall clock, put back after a run with a frozen time. */
@@ -154,6 +159,17 @@ async function main(): Promise<void> {
       // The function swallowed the time limit's interrupt and finished late: it timed out all the same.
       outcome = { ok: false, error: { type: 'TimeoutError', message: 'the function was stopped by its time limit', line: null, column: null, traceback: '' } };
     }
+    if (!outcome.ok && outcome.error.type === 'TimeoutError' && Atomics.load(signals, 1) !== 0) {
+      // Worded as the supervisor words a time-out, so that the execution record written here says the same.
+      const message = timeLimitMessage(run.timeoutMs);
+      const traceback = outcome.error.traceback.replace(/TimeoutError: .*\n?$/, `TimeoutError: ${message}\n`);
+      outcome = { ...outcome, error: { ...outcome.error, message, traceback } };
+    }
+    // The result as reported, built before the commit so that the run's execution record can go with it.
+    const result = redactRunText(toRunResult(outcome, current.lines, 0, emptyChanges(), false, { run_ms: 0, commit_ms: 0, save_ms: 0 }), secrets);
+    result.triggered_by = run.triggeredBy ?? 'manual';
+    // A run that failed for the write lock does not wait for it again here: its caller records it.
+    const recorder = run.record && !busy ? new RunRecorder(store, run, result, () => performance.now() - t0, { lockWaitMs, onLockWait }) : undefined;
     if (outcome.ok && run.discardWrites) {
       // A test's run: what it would have committed is reported, then undone in memory (the per-test reset).
       changes = service.takeChanges();
@@ -161,8 +177,9 @@ async function main(): Promise<void> {
       store.rollback();
       t2 = performance.now();
     } else if (outcome.ok) {
-      store.commit();
       changes = service.takeChanges();
+      if (store.dirty) recorder?.writeWithRun(changes);
+      store.commit();
       t2 = performance.now();
       if (store.dirty) {
         store.save();
@@ -174,14 +191,16 @@ async function main(): Promise<void> {
       t2 = performance.now();
     }
     const t3 = performance.now();
-    const timings = { run_ms: roundMs(t1 - t0), commit_ms: roundMs(t2 - t1), save_ms: roundMs(t3 - t2) };
-    const lines = current.lines;
+    result.execution_time = roundMs(t3 - t0);
+    result.timings = { run_ms: roundMs(t1 - t0), commit_ms: roundMs(t2 - t1), save_ms: roundMs(t3 - t2) };
+    result.changes = changes;
+    result.committed = committed;
+    // The record of a run that did not commit writes is saved here (its lock waits are still reported for the run).
+    const recording = recorder?.finish(changes, committed);
     current = null;
-    const result = toRunResult(outcome, lines, t3 - t0, changes, committed, timings);
-    result.triggered_by = run.triggeredBy ?? 'manual';
-    const shown = redactRunText(result, secrets);
+    // One save at most per run: the run's (with its record), or the record's alone.
     const handOff = store.takeHandOff();
-    post(handOff ? { type: 'result', id, result: shown, handOff } : { type: 'result', id, result: shown });
+    post({ type: 'result', id, result, ...(handOff ? { handOff } : {}), ...(recording ? { recording } : {}) });
   };
 
   port.on('message', (message: SupervisorToWorker) => {
@@ -196,6 +215,72 @@ async function main(): Promise<void> {
     }
   });
   post({ type: 'ready', bootMs: performance.now() - started, snapshot: python.fromSnapshot });
+}
+
+/**
+ * The execution record a run asked for (RunRequest.record): written with the run's writes when it commits
+ * some (one transaction, one save), else in a small transaction of its own once the run's has ended, which
+ * takes the write lock only for the record (a run that only read never waited for it before). Its duration
+ * is the run's up to the record (a committed run's commit and save come after it).
+ */
+class RunRecorder {
+  private written = false;
+  private error: string | null = null;
+
+  constructor(private readonly store: Store, private readonly run: RunRequest, private readonly result: RunResult,
+    private readonly elapsedMs: () => number, private readonly lock: { lockWaitMs: number; onLockWait: (waiting: boolean) => void }) {}
+
+  /** In the run's open transaction, which wrote: the record goes with its writes (a failure leaves them be). */
+  writeWithRun(changes: RunChanges): void {
+    const record = this.record();
+    const writes = documentWrites(changes.items).length;
+    if (changes.truncated && writes > 0) record.logs += truncatedWritesNote(writes);
+    try {
+      this.store.atomically(() => ExecutionLog.writeInTransaction(this.store, record));
+      this.written = true;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Writes the record when the run's transaction did not carry it; says how it went. */
+  finish(changes: RunChanges, committed: boolean): RunRecording {
+    if (!this.written && this.error === null) this.writeAlone();
+    return { recorded: this.written, error: this.error, webhook_collections: committed ? this.webhookCollections(changes) : [] };
+  }
+
+  private writeAlone(): void {
+    const store = this.store;
+    try {
+      store.begin({ lockOnFirstWrite: true, lockWaitMs: this.lock.lockWaitMs, onLockWait: this.lock.onLockWait });
+      try {
+        ExecutionLog.writeInTransaction(store, this.record());
+        store.commit();
+      } catch (error) {
+        store.rollback();
+        throw error;
+      }
+      store.save();
+      this.written = true;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private record(): ExecutionRecord {
+    const spec = this.run.record!;
+    return executionRecord(spec.function_name, spec.payload, { ...this.result, execution_time: roundMs(this.elapsedMs()) },
+      { by: spec.triggered_by, detail: spec.trigger_detail ?? undefined }, new Date(spec.started_at), spec.id);
+  }
+
+  /** The collections the run's writes went to that have a webhook_url. */
+  private webhookCollections(changes: RunChanges): string[] {
+    const names = new Set(documentWrites(changes.items).map((item) => item.collection!));
+    return [...names].filter((name) => {
+      const url = this.store.value('SELECT webhook_url FROM collections WHERE project_id = ? AND name = ?', [this.store.projectId, name]);
+      return typeof url === 'string' && url !== '';
+    });
+  }
 }
 
 function findUser(service: DataService, reference: string): unknown {

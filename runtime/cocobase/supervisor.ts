@@ -4,7 +4,7 @@
 // starts a fresh process after such a stop. A run's wait for the database's write lock (another process
 // writes) does not count against its time limit; the process gives up waiting after `lockWaitMs`.
 
-import { failedRunResult, type RunRequest, type RunResult } from './run';
+import { failedRunResult, formatSeconds, timeLimitMessage, type RunRecording, type RunRequest, type RunResult } from './run';
 import { answerHttp } from './httpBridge';
 import { loadRunContext } from './project';
 import type { WorkerToSupervisor } from './workerProtocol';
@@ -43,7 +43,7 @@ interface PendingRun {
   allowNetwork: boolean;
   /** The run's time limit, in performance.now() milliseconds: a network call does not wait beyond it. */
   deadline: number;
-  resolve(result: RunResult): void;
+  resolve(result: RunResult, recording?: RunRecording): void;
   reject(error: Error): void;
   onOutput?: (line: string) => void;
   /** The process started or stopped waiting for the write lock. */
@@ -101,17 +101,26 @@ export class PythonSupervisor {
 
   /** Runs one function. Rejects with UsageError for bad inputs (unknown user, unreadable database). */
   async run(request: RunRequest, onOutput?: (line: string) => void): Promise<RunResult> {
+    return (await this.runRecorded(request, onOutput)).result;
+  }
+
+  /**
+   * Runs one function, with what came of the runtime's recording of it when the request asks for one
+   * (`record`); `recording` is undefined when the runtime did not answer (its process was stopped), and the
+   * caller then records the run itself.
+   */
+  async runRecorded(request: RunRequest, onOutput?: (line: string) => void): Promise<{ result: RunResult; recording?: RunRecording }> {
     if (this.pending) throw new Error('a function is already running in this runtime');
     // The project's files are read here, on the host side: the runtime process gets them as the run's context.
     const context = request.context ?? loadRunContext(request.functionPath, request.allowNetwork === true);
     await this.start();
     const worker = this.worker!;
     const id = this.nextId++;
-    return new Promise<RunResult>((resolve, reject) => {
+    return new Promise<{ result: RunResult; recording?: RunRecording }>((resolve, reject) => {
       const baselineRss = worker.residentBytes();
       const started = performance.now();
       const run: PendingRun = {
-        id, allowNetwork: context.allow_network, deadline: started + request.timeoutMs, resolve, reject, onOutput, onLockWait: () => {}, lines: [], started,
+        id, allowNetwork: context.allow_network, deadline: started + request.timeoutMs, resolve: (result) => resolve({ result }), reject, onOutput, onLockWait: () => {}, lines: [], started,
       };
       this.pending = run;
       let stopping: StopReason | null = null;
@@ -168,14 +177,14 @@ export class PythonSupervisor {
         clearTimeout(grace);
         clearInterval(watchdog);
       };
-      run.resolve = (result) => {
+      run.resolve = (result, recording) => {
         cleanup();
         if ((stopping === 'timeout' || stopping === 'cancel') && result.error_type === 'TimeoutError') {
           result.error_type = stopErrorType[stopping];
           result.error = `${result.error_type}: ${stopMessage(stopping, request.timeoutMs, this.memoryLimitMb, this.lockWaitMs)}`;
           result.traceback = result.traceback?.replace(/TimeoutError: .*\n?$/, `${result.error}\n`) ?? null;
         }
-        resolve(result);
+        resolve(recording ? { result, recording } : { result });
       };
       run.reject = (error) => {
         cleanup();
@@ -220,7 +229,7 @@ export class PythonSupervisor {
       run.onLockWait(message.waiting);
     } else if (message.type === 'result') {
       this.pending = null;
-      run.resolve(message.result);
+      run.resolve(message.result, message.recording);
     } else if (message.type === 'usage-error') {
       this.pending = null;
       run.reject(new UsageError(message.message));
@@ -249,14 +258,9 @@ const stopErrorType: Record<StopReason, string> = { timeout: 'TimeoutError', mem
 
 function stopMessage(reason: StopReason, timeoutMs: number, memoryLimitMb: number, lockWaitMs: number): string {
   switch (reason) {
-    case 'timeout': return `the function did not finish within its ${formatSeconds(timeoutMs)} time limit`;
+    case 'timeout': return timeLimitMessage(timeoutMs);
     case 'memory': return `the function used more than ${memoryLimitMb} MB of memory`;
     case 'cancel': return 'the run was cancelled';
     case 'busy': return `the database is busy: another process held its write lock for more than ${formatSeconds(lockWaitMs)}; the run wrote nothing`;
   }
-}
-
-function formatSeconds(ms: number): string {
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(2)} s`;
 }

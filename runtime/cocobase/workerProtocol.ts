@@ -1,7 +1,7 @@
 // The messages between the Python supervisor (runtime/cocobase/supervisor.ts) and its runtime process
 // (runtime/cocobase/runtimeProcessMain.ts, over the process's IPC channel).
 
-import type { RunRequest, RunResult } from './run';
+import type { RunRecording, RunRequest, RunResult } from './run';
 import type { SaveHandOff } from '../store/storeConfinement';
 
 /** What the worker is started with. */
@@ -17,8 +17,11 @@ export type WorkerToSupervisor =
   | { type: 'ready'; bootMs: number; snapshot: boolean }
   | { type: 'fatal'; usage: boolean; message: string }
   | { type: 'output'; id: number; line: string }
-  /** `handOff`: the run saved, and the supervisor makes the save durable and releases its lock before passing the result on. */
-  | { type: 'result'; id: number; result: RunResult; handOff?: SaveHandOff }
+  /**
+   * `handOff`: the run saved, and the supervisor makes the save durable and releases its lock before passing
+   * the result on. `recording`: how the run's own execution record went, when the run asked for one.
+   */
+  | { type: 'result'; id: number; result: RunResult; handOff?: SaveHandOff; recording?: RunRecording }
   /**
    * An http call of run `id` for the network (httpBridge.ts). It does not travel over the IPC channel: the
    * process writes it on its http pipe and blocks there; runtimeProcess.ts reads it and emits it as a message.

@@ -7,6 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { DatabaseLockedError, type Store } from '../../store/store';
+import type { RunResult } from '../run';
 
 export type TriggeredBy = 'manual' | 'http' | 'schedule' | 'db-event';
 export type ExecutionStatus = 'success' | 'failed' | 'timeout';
@@ -64,6 +65,34 @@ const keptPerSchedule = 500;
 
 export const newExecutionId = (): string => randomUUID();
 
+/** What fired a run. */
+export interface Trigger {
+  by: TriggeredBy;
+  detail?: string;
+  parentId?: string;
+}
+
+/** The execution record of a run that has ended (a new id unless one is given). */
+export function executionRecord(functionName: string, payload: Record<string, unknown>, result: RunResult, trigger: Trigger,
+  startedAt: Date, id: string = newExecutionId()): ExecutionRecord {
+  return {
+    id, function_name: functionName, triggered_by: trigger.by, trigger_detail: trigger.detail ?? null,
+    status: executionStatus(result), started_at: startedAt.toISOString(), duration_ms: result.execution_time, payload,
+    logs: result.output, result: result.success ? result.result_json : null, error: result.error, status_code: result.status_code,
+    parent_id: trigger.parentId ?? null,
+  };
+}
+
+/** The status of an execution record: a time-out is its own status; a 4xx tuple still succeeded. */
+export function executionStatus(result: RunResult): ExecutionStatus {
+  if (result.success) return 'success';
+  return result.error_type === 'TimeoutError' ? 'timeout' : 'failed';
+}
+
+/** What a run's log says when its runtime listed only the first of its document writes (those fire hooks). */
+export const truncatedWritesNote = (listed: number): string =>
+  `[cloudfn] only the first ${listed} document writes are listed by the runtime; later writes fired no hooks\n`;
+
 const columns = 'id, function_name, triggered_by, trigger_detail, status, started_at, duration_ms, payload, logs, result, error, status_code, parent_id';
 
 export class ExecutionLog {
@@ -106,10 +135,7 @@ export class ExecutionLog {
       const schedules = new Set<string>();
       for (const { execution: e, scheduleRun: s } of queued) {
         if (e) {
-          store.run(`INSERT OR REPLACE INTO executions (project_id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-            project, e.id, e.function_name, e.triggered_by, e.trigger_detail, e.status, e.started_at, e.duration_ms,
-            JSON.stringify(e.payload), e.logs, e.result, e.error, e.status_code, e.parent_id,
-          ]);
+          insertExecution(store, project, e);
           functions.add(e.function_name);
         }
         if (s) {
@@ -122,10 +148,7 @@ export class ExecutionLog {
           schedules.add(s.schedule_name);
         }
       }
-      for (const name of functions) {
-        store.run(`DELETE FROM executions WHERE project_id = ? AND function_name = ? AND id NOT IN (SELECT id FROM executions
-          WHERE project_id = ? AND function_name = ? ORDER BY started_at DESC LIMIT ?)`, [project, name, project, name, keptPerFunction]);
-      }
+      for (const name of functions) keepNewestExecutions(store, project, name);
       for (const name of schedules) {
         store.run(`DELETE FROM schedule_runs WHERE project_id = ? AND schedule_name = ? AND rowid NOT IN (SELECT rowid FROM schedule_runs
           WHERE project_id = ? AND schedule_name = ? ORDER BY ran_at DESC LIMIT ?)`, [project, name, project, name, keptPerSchedule]);
@@ -137,6 +160,16 @@ export class ExecutionLog {
     }
     store.save();
     return true;
+  }
+
+  /**
+   * Writes one execution record now, in the caller's open transaction, and drops its function's records
+   * beyond the newest `keptPerFunction` (the runtime's record of its own run, saved with the run's writes).
+   */
+  static writeInTransaction(store: Store, record: ExecutionRecord): void {
+    const project = store.projectId;
+    insertExecution(store, project, record);
+    keepNewestExecutions(store, project, record.function_name);
   }
 
   /** Executions, newest first. */
@@ -174,4 +207,18 @@ export class ExecutionLog {
       status: row[3] as 'success' | 'failed', result: row[4] as string | null, error: row[5] as string | null,
     }));
   }
+}
+
+/** Inserts (or replaces, by id) one execution record. */
+function insertExecution(store: Store, project: string, e: ExecutionRecord): void {
+  store.run(`INSERT OR REPLACE INTO executions (project_id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    project, e.id, e.function_name, e.triggered_by, e.trigger_detail, e.status, e.started_at, e.duration_ms,
+    JSON.stringify(e.payload), e.logs, e.result, e.error, e.status_code, e.parent_id,
+  ]);
+}
+
+/** Drops a function's execution records beyond the newest `keptPerFunction`. */
+function keepNewestExecutions(store: Store, project: string, name: string): void {
+  store.run(`DELETE FROM executions WHERE project_id = ? AND function_name = ? AND id NOT IN (SELECT id FROM executions
+    WHERE project_id = ? AND function_name = ? ORDER BY started_at DESC LIMIT ?)`, [project, name, project, name, keptPerFunction]);
 }

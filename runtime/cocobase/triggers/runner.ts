@@ -9,7 +9,7 @@ import { buildRunRequest, type RequestInput, type RunResult } from '../run';
 import type { ChangeItem } from '../../store/changes';
 import type { Store } from '../../store/store';
 import { documentWrites, hookCalls, webhookBody } from './events';
-import { ExecutionLog, newExecutionId, type ExecutionRecord, type ExecutionStatus, type TriggeredBy } from './executions';
+import { ExecutionLog, executionRecord, newExecutionId, truncatedWritesNote, type ExecutionRecord, type Trigger } from './executions';
 import { loadFunction, parseFunctionPath, type FunctionCode } from './functions';
 import type { RuntimePool } from './pool';
 import type { AuthHookEvent, TriggersProject } from './projectConfig';
@@ -32,33 +32,9 @@ export interface TriggerRunnerOptions {
   onExecuted?: (record: ExecutionRecord) => void;
 }
 
-/** What fired a run. */
-export interface Trigger {
-  by: TriggeredBy;
-  detail?: string;
-  parentId?: string;
-}
-
 export interface Execution {
   record: ExecutionRecord;
   result: RunResult;
-}
-
-/** The execution record of a run that has ended. */
-export function executionRecord(functionName: string, payload: Record<string, unknown>, result: RunResult, trigger: Trigger,
-  startedAt: Date): ExecutionRecord {
-  return {
-    id: newExecutionId(), function_name: functionName, triggered_by: trigger.by, trigger_detail: trigger.detail ?? null,
-    status: executionStatus(result), started_at: startedAt.toISOString(), duration_ms: result.execution_time, payload,
-    logs: result.output, result: result.success ? result.result_json : null, error: result.error, status_code: result.status_code,
-    parent_id: trigger.parentId ?? null,
-  };
-}
-
-/** The status of an execution record: a time-out is its own status; a 4xx tuple still succeeded. */
-export function executionStatus(result: RunResult): ExecutionStatus {
-  if (result.success) return 'success';
-  return result.error_type === 'TimeoutError' ? 'timeout' : 'failed';
 }
 
 /** The SHA-256 hex of a token, as `app_user_tokens` keeps it. */
@@ -141,8 +117,9 @@ export class TriggerRunner {
    * Records a run that has ended (one of this runner's, or a `manual` run of the CLI or the editor) and, when it
    * committed writes and was not itself fired by a write, fires what they trigger (in the background).
    */
-  record(functionName: string, payload: Record<string, unknown>, result: RunResult, trigger: Trigger, startedAt: Date): ExecutionRecord {
-    const record = executionRecord(functionName, payload, result, trigger, startedAt);
+  record(functionName: string, payload: Record<string, unknown>, result: RunResult, trigger: Trigger, startedAt: Date,
+    id?: string): ExecutionRecord {
+    const record = executionRecord(functionName, payload, result, trigger, startedAt, id);
     const writes = result.committed ? documentWrites(result.changes.items) : [];
     if (trigger.by === 'db-event') {
       const project = this.options.project();
@@ -151,15 +128,22 @@ export class TriggerRunner {
         record.logs += `[cloudfn] ${hooked.length} write(s) to collections with hooks or webhooks fired nothing: writes by hook and webhook runs never fire hooks (no loops)\n`;
       }
     } else if (writes.length) {
-      if (result.changes.truncated) {
-        record.logs += `[cloudfn] only the first ${writes.length} document writes are listed by the runtime; later writes fired no hooks\n`;
-      }
+      if (result.changes.truncated) record.logs += truncatedWritesNote(writes.length);
       this.fire(writes, record.id);
     }
     this.log.add(record);
     this.flush();
     this.options.onExecuted?.(record);
     return record;
+  }
+
+  /**
+   * Fires (in the background) what the committed writes of a run recorded elsewhere trigger, with that run
+   * (`parentId`) as their parent: a manual run its own runtime recorded.
+   */
+  fireWrites(result: RunResult, parentId: string): void {
+    const writes = result.committed ? documentWrites(result.changes.items) : [];
+    if (writes.length) this.fire(writes, parentId);
   }
 
   /** Waits until every hook and webhook fired so far has run and been recorded. */

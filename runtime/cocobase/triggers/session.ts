@@ -1,18 +1,21 @@
 // A trigger session as `serve`, the CLI's schedule, users and run commands and the editor's runtime host open
 // it: the project (cloudfn.json read again on each use), a handle on the database of its own, the runtime pool
 // (its runtimes start on first use), the runner and the app users' auth; one schedule run (an execution plus
-// the schedule's run record and totals); and the record of a `manual` run made outside the pool.
+// the schedule's run record and totals); and a `manual` run made outside the pool (the CLI's, the editor's):
+// the record its own runtime writes, and the hooks and webhooks of its writes, for which alone a session opens.
 
 import path from 'node:path';
 import { Store } from '../../store/store';
-import type { RunResult } from '../run';
+import type { RunRecording, RunRequest, RunResult } from '../run';
+import { findProjectFile } from '../project';
+import { documentWrites } from './events';
 import { RuntimePool } from './pool';
 import { readProjectFile, type ScheduleConfig, type TriggersProject } from './projectConfig';
 import { loadScheduledFunction } from './functions';
 import { TriggerRunner, type Execution } from './runner';
 import type { DeliveryOptions } from './webhooks';
 import { AppUserAuth } from './appUsers';
-import type { ExecutionRecord } from './executions';
+import { newExecutionId, type ExecutionRecord } from './executions';
 
 export interface TriggerSessionOptions {
   dbPath: string;
@@ -95,15 +98,62 @@ export async function runSchedule(session: TriggerSession, schedule: ScheduleCon
 }
 
 /**
- * Records a `manual` run (the CLI's `cloudfn run`, the editor's Run) made by the caller's own runtime, named by
- * its file's path below the project folder without `.py` (as serve names functions), and fires the hooks of its
- * committed writes with this run as their parent. A failed run wrote nothing and fires nothing.
+ * The run of a function file with its `manual` execution record asked of the runtime (RunRequest.record),
+ * named by the file's path below its project's folder without `.py` (as serve names functions). A run without
+ * a file (`functionPath`) is not recorded.
  */
-export function recordManualRun(session: TriggerSession, file: string, payload: Record<string, unknown>, result: RunResult,
-  startedAt: Date, detail: string): ExecutionRecord {
-  const root = session.project().root;
-  const relative = path.relative(root, path.resolve(file));
+export function withManualRecord(run: RunRequest, payload: Record<string, unknown>, detail: string, startedAt: Date): RunRequest {
+  if (!run.functionPath) return run;
+  const file = path.resolve(run.functionPath);
+  const projectFile = findProjectFile(path.dirname(file));
+  const relative = projectFile ? path.relative(path.dirname(projectFile), file) : path.basename(file);
   const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  const name = (inside ? relative.split(path.sep).join('/') : path.resolve(file)).replace(/\.py$/, '');
-  return session.runner.record(name, payload, result, { by: 'manual', detail }, startedAt);
+  const name = (inside ? relative.split(path.sep).join('/') : file).replace(/\.py$/, '');
+  return {
+    ...run,
+    record: { id: newExecutionId(), function_name: name, triggered_by: 'manual', trigger_detail: detail, payload, started_at: startedAt.toISOString() },
+  };
+}
+
+/**
+ * After a `manual` run whose runtime was asked to record it: says why the record could not be written; records
+ * it in a trigger session when the runtime did not answer (its process was stopped); and fires the hooks and
+ * webhooks of its committed writes, with the run as their parent. The session (`open`) is opened only for those
+ * two: when the project hooks a collection the run wrote or the runtime reported a webhook_url on one. Returns
+ * the session it used, if any (the caller closes it when it is its own).
+ */
+export async function finishManualRun(run: RunRequest, result: RunResult, recording: RunRecording | undefined,
+  open: () => Promise<TriggerSession>, onLog: (line: string) => void): Promise<TriggerSession | undefined> {
+  const spec = run.record;
+  if (!spec) return undefined;
+  if (recording?.error) onLog(`cannot record executions: ${recording.error}`);
+  const writes = result.committed ? documentWrites(result.changes.items) : [];
+  let hooked = false;
+  if (recording && writes.length) {
+    const webhooks = new Set(recording.webhook_collections);
+    try {
+      const hooks = readProjectFile(path.dirname(run.functionPath ?? '.')).hooks.collections;
+      hooked = writes.some((item) => hooks[item.collection!] !== undefined || webhooks.has(item.collection!));
+    } catch (error) {
+      onLog(`the hooks of the run's writes did not run: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+  if (recording && !hooked) return undefined;
+  let session: TriggerSession;
+  try {
+    session = await open();
+  } catch (error) {
+    const what = recording ? "the hooks of the run's writes did not run" : 'the run was not recorded';
+    onLog(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  if (recording) {
+    session.runner.fireWrites(result, spec.id);
+  } else {
+    // Same id as the runtime's record: a record the stopped process did save is replaced, not doubled.
+    session.runner.record(spec.function_name, spec.payload, result, { by: 'manual', detail: spec.trigger_detail ?? undefined },
+      new Date(spec.started_at), spec.id);
+  }
+  return session;
 }
