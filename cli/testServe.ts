@@ -3,12 +3,14 @@
 // --reporter json`, keeping one runtime (Python started, its throwaway database) between runs, so that a run
 // after the first starts no Python. A run's message: {id, paths, cwd, timeoutMs, memoryLimitMb} (or {id,
 // warmUp: true, …} to start the runtime ahead of the first run); its answer: {id, report} or {id, error}. Runs
-// are answered one at a time, in order; the process ends when its parent disconnects.
+// are answered one at a time, in order; the process ends when its parent disconnects. An answer also carries
+// the run of each test that failed (its `cloudfn run --json` record), which the run panel shows.
 
 import { collectTests } from './testCommand';
 import { runTests, TestSession } from '../runtime/testing/runner';
 import { jsonReport } from '../runtime/testing/reporters';
 import { version } from './version';
+import type { RunRecord } from '../runtime/testing/expectations';
 
 /** A run the editor asks for. */
 export interface ServeRequest {
@@ -21,7 +23,14 @@ export interface ServeRequest {
   memoryLimitMb: number;
 }
 
-export type ServeAnswer = { id: number; report: string } | { id: number; error: string };
+/** The run of a test that did not pass, by its payloads file and entry name. */
+export interface FailedRun {
+  file: string;
+  name: string;
+  run: RunRecord;
+}
+
+export type ServeAnswer = { id: number; report: string; failedRuns?: FailedRun[] } | { id: number; error: string };
 
 export function serveTests(): void {
   let session: TestSession | undefined;
@@ -40,7 +49,8 @@ export function serveTests(): void {
       const { files, tests } = collectTests(request.paths, request.cwd);
       const { outcomes, stats } = await runTests(tests, { timeoutMs: request.timeoutMs, memoryLimitMb: request.memoryLimitMb, userAgent: `cloudfn/${version}` }, session);
       const fileErrors = files.flatMap((file) => (file.error ? [file.error] : []));
-      return { id: request.id, report: jsonReport({ outcomes, fileErrors, totalMs: stats.totalMs }) };
+      const failedRuns = outcomes.flatMap((outcome) => (outcome.status !== 'passed' && outcome.run ? [{ file: outcome.test.payloadsFile, name: outcome.test.name, run: outcome.run }] : []));
+      return { id: request.id, report: jsonReport({ outcomes, fileErrors, totalMs: stats.totalMs }), failedRuns };
     } catch (error) {
       return { id: request.id, error: error instanceof Error ? error.message : String(error) };
     }

@@ -82,7 +82,7 @@ export class Ctx implements vscode.Disposable {
     this.executions = new ExecutionFeed(this.runtime, this.panel, (name) => functionFile(this.triggers.projects, name),
       () => this.serve.state.kind === 'serving', (message) => this.log.warn(message));
     // The tests run the workspace's code: listed everywhere, runnable in a trusted workspace only.
-    const tests = new FunctionTests(path.join(dist, 'testRunner.js'), this.config, () => vscode.workspace.isTrusted);
+    const tests = new FunctionTests(path.join(dist, 'testRunner.js'), this.config, () => vscode.workspace.isTrusted, (...failure) => this.panel.testFailed(...failure));
     if (!vscode.workspace.isTrusted) statusBar.show({ kind: 'stopped', reason: 'Running functions is disabled in this untrusted workspace.' });
     let previous: RuntimeState['kind'] = 'stopped';
     this.disposables.push(

@@ -3,27 +3,29 @@
 // cloud) file at the entry's line, kept current as the files change. A run (one test, a file or all) goes to
 // a warm test process (dist/testRunner.js --serve, cli/testServe.ts: `cloudfn test --reporter json` that
 // keeps its runtime between runs) over a throwaway database, never the local one, and shows each failure at
-// its payload entry: its differences, and the expectation beside what the run gave as a diff.
+// its payload entry: its differences, and the expectation beside what the run gave as a diff. The first
+// failing test of a run (in the view's order) that has a run also goes to the run panel, shown like any run
+// with a "Test failed" section: one panel for a run of 200 tests, not one per failure.
 
 import * as vscode from 'vscode';
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { entryOffsets, functionFileFor, PayloadFileError, readPayloadsFile } from '../../runtime/testing/payloadsFile';
 import { cloudFileFor, readParamsTests } from '../../runtime/testing/paramsFile';
 import type { Config } from '../config';
-import type { ServeAnswer, ServeRequest } from '../../cli/testServe';
+import type { FailedRun, ServeAnswer, ServeRequest } from '../../cli/testServe';
+import { failedRunResult, emptyRequestInput, type RequestInput, type RunResult } from '../../runtime/cocobase/run';
+import { testFailureView, type ReportedTest, type TestFailureView } from '../views/runPanel/testFailure';
 
-/** One test of the JSON report of `cloudfn test`. */
-interface ReportedTest {
-  file: string;
-  name: string;
-  status: 'passed' | 'failed' | 'error';
-  time_ms: number;
-  mismatches: Array<{ path: string; message: string }>;
-  /** A failed test's expectation and what the run gave for each of its keys. */
-  expected?: Record<string, unknown>;
-  actual?: Record<string, unknown>;
+/** What a run of the warm test process answered: its tests, and the runs of those that did not pass. */
+interface RunAnswer {
+  tests: ReportedTest[];
+  failedRuns: FailedRun[];
 }
+
+/** The first failing test of a run with a run to show, as the run panel takes it (RunPanel.testFailed). */
+export type ShowTestFailure = (file: string, label: string, entryName: string, spec: RequestInput, result: RunResult, test: TestFailureView) => void;
 
 const payloadsGlob = '**/*.{payloads,params}.json';
 const excluded = '{**/node_modules/**,**/.cloudfn/**}';
@@ -48,7 +50,7 @@ function paramsTestOffsets(text: string): Array<{ name: string; offset: number }
 /** The warm test process and its requests waiting for an answer. */
 interface WarmProcess {
   child: ChildProcess;
-  pending: Map<number, { resolve(tests: ReportedTest[]): void; reject(error: Error): void }>;
+  pending: Map<number, { resolve(answer: RunAnswer): void; reject(error: Error): void }>;
   /** The end of what it wrote on stderr, for the message when it ends unexpectedly. */
   stderr: string;
 }
@@ -63,7 +65,8 @@ export class FunctionTests implements vscode.Disposable {
   private nextRequest = 1;
   private idle: NodeJS.Timeout | undefined;
 
-  constructor(private readonly runnerScript: string, private readonly config: Config, private readonly mayRun: () => boolean) {
+  constructor(private readonly runnerScript: string, private readonly config: Config, private readonly mayRun: () => boolean,
+    private readonly showFailure: ShowTestFailure) {
     const watcher = vscode.workspace.createFileSystemWatcher(payloadsGlob);
     this.disposables.push(
       this.controller, watcher,
@@ -140,23 +143,27 @@ export class FunctionTests implements vscode.Disposable {
     try {
       if (!this.mayRun()) throw new Error('Running functions is disabled in this untrusted workspace.');
       await vscode.workspace.saveAll(false);
-      const report = await this.runFiles(files, token);
+      const { tests: report, failedRuns } = await this.runFiles(files, token);
       const byId = new Map(report.map((entry) => [`${vscode.Uri.file(entry.file).toString()}#${entry.name}`, entry]));
+      let shown = false;
       for (const test of tests) {
         const result = byId.get(test.id);
         if (!result) run.skipped(test);
         else if (result.status === 'passed') run.passed(test, result.time_ms);
         else {
-          const text = result.mismatches.map((mismatch) => (mismatch.path ? `${mismatch.path}: ${mismatch.message}` : mismatch.message)).join('\n');
+          const failure = testFailureView(result, String(test.parent?.label ?? ''))!;
+          const text = failure.mismatches.join('\n');
           // A failure with both sides shows them as a diff (expectation ⟷ what the run gave) in the peek at the entry.
           const message = result.expected && result.actual
             ? vscode.TestMessage.diff(text, JSON.stringify(result.expected, null, 2), JSON.stringify(result.actual, null, 2))
             : new vscode.TestMessage(text);
           message.location = new vscode.Location(test.uri!, test.range ?? new vscode.Range(0, 0, 0, 0));
           // The Test Results panel gets the failure as text too, linked to the entry.
-          run.appendOutput(`✘ ${test.parent?.label ?? ''} › ${test.label}\r\n${text.split('\n').map((line) => `    ${line}`).join('\r\n')}\r\n`, message.location, test);
+          run.appendOutput(`✘ ${failure.name}\r\n${failure.mismatches.map((line) => `    ${line}`).join('\r\n')}\r\n`, message.location, test);
           if (result.status === 'failed') run.failed(test, message, result.time_ms);
           else run.errored(test, message, result.time_ms);
+          const ran = failedRuns.find((entry) => entry.file === result.file && entry.name === result.name);
+          if (ran && !shown) shown = this.showInPanel(result, ran, failure);
         }
       }
     } catch (error) {
@@ -165,6 +172,36 @@ export class FunctionTests implements vscode.Disposable {
     } finally {
       run.end();
     }
+  }
+
+  /**
+   * Shows a failing test's run in the run panel, with the request of its entry as its file gives it; false when
+   * the file no longer holds the entry.
+   */
+  private showInPanel(test: ReportedTest, ran: FailedRun, failure: TestFailureView): boolean {
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === test.file);
+    let text: string;
+    try {
+      text = open ? open.getText() : fs.readFileSync(test.file, 'utf8');
+    } catch {
+      return false;
+    }
+    const isParams = test.file.endsWith('.params.json');
+    let spec: RequestInput | undefined;
+    try {
+      const parse = isParams ? readParamsTests(text).find((entry) => entry.name === test.name) : undefined;
+      spec = isParams
+        ? parse && { ...emptyRequestInput(), payload: parse.input as RequestInput['payload'], user: parse.user ?? null }
+        : readPayloadsFile(text).entries.find((entry) => entry.name === test.name)?.spec;
+    } catch (error) {
+      if (!(error instanceof PayloadFileError)) throw error;
+    }
+    if (!spec) return false;
+    const functionFile = isParams ? cloudFileFor(test.file) : functionFileFor(test.file);
+    // A Parse test's record has the fields of a Python run's but not its timings and effects: the defaults fill them.
+    const result = { ...failedRunResult({ type: 'Error', message: '' }, [], test.time_ms), ...ran.run, execution_time: Number(ran.run.execution_time ?? test.time_ms) } as RunResult;
+    this.showFailure(functionFile, path.basename(functionFile), test.name, spec, result, failure);
+    return true;
   }
 
   /**
@@ -185,7 +222,7 @@ export class FunctionTests implements vscode.Disposable {
       warm.pending.delete(answer.id);
       if (!pending) return;
       if ('error' in answer) pending.reject(new Error(answer.error));
-      else pending.resolve((JSON.parse(answer.report) as { tests: ReportedTest[] }).tests);
+      else pending.resolve({ tests: (JSON.parse(answer.report) as { tests: ReportedTest[] }).tests, failedRuns: answer.failedRuns ?? [] });
     });
     const ended = (why: string): void => {
       if (this.warm === warm) this.warm = undefined;
@@ -199,12 +236,12 @@ export class FunctionTests implements vscode.Disposable {
   }
 
   /** Sends one request to the warm test process; the tests it reported. */
-  private ask(request: Omit<ServeRequest, 'id'>, token?: vscode.CancellationToken): Promise<ReportedTest[]> {
+  private ask(request: Omit<ServeRequest, 'id'>, token?: vscode.CancellationToken): Promise<RunAnswer> {
     const warm = this.warmProcess();
     const id = this.nextRequest++;
     clearTimeout(this.idle);
     const cancel = token?.onCancellationRequested(() => warm.child.kill());
-    return new Promise<ReportedTest[]>((resolve, reject) => {
+    return new Promise<RunAnswer>((resolve, reject) => {
       warm.pending.set(id, { resolve, reject });
       warm.child.send({ ...request, id } satisfies ServeRequest);
     }).finally(() => {
@@ -214,7 +251,7 @@ export class FunctionTests implements vscode.Disposable {
   }
 
   /** Runs the tests of payloads files in the warm test process, from their workspace folder; the tests it reported. */
-  private runFiles(files: string[], token: vscode.CancellationToken): Promise<ReportedTest[]> {
+  private runFiles(files: string[], token: vscode.CancellationToken): Promise<RunAnswer> {
     const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(files[0]!))?.uri.fsPath ?? path.dirname(files[0]!);
     return this.ask({ paths: files, cwd, timeoutMs: this.config.timeoutMs, memoryLimitMb: this.config.memoryLimitMb }, token);
   }

@@ -7,6 +7,7 @@ import { parseFailure, pythonFailure, type RunFailureView } from './errorTrace';
 import { changesView } from './changeDiff';
 import { effectsView, renderedHtml, type EffectsView } from './effects';
 import { executionRequest, executionResult } from './executions';
+import type { TestFailureView } from './testFailure';
 import type { ExecutionRecord } from '../../../runtime/cocobase/triggers/executions';
 import { indentJsonText } from '../../../runtime/cocobase/resultText';
 
@@ -38,6 +39,8 @@ export interface RunRecord {
   result: RunResult | null;
   /** A Parse Cloud Code run: the request sent and, once answered, Parse Server's status, body and logs. */
   parse?: ParseRun;
+  /** The run of a test of the Testing view that failed: its "Test failed" section (it is not run again from the panel). */
+  test?: TestFailureView;
 }
 
 /** A run standing in for a trigger: what it is said to be, what the result reports as its trigger, its entry. */
@@ -169,6 +172,22 @@ export class RunHistory {
     };
     this.finish(run, executionResult(record));
     run.endedAt = startedAt + record.duration_ms;
+    this.runs = [run, ...this.runs].slice(0, maxHistory);
+    return run;
+  }
+
+  /**
+   * Adds the run of a failing test of the Testing view as a finished run with its "Test failed" section.
+   * `entryName`: the test's entry; `spec`: its request as its file gives it.
+   */
+  addTestRun(file: string, label: string, entryName: string, spec: RequestInput, result: RunResult, test: TestFailureView): RunRecord {
+    const sent: SentRequest = { method: spec.method, target: label, user: spec.user, body: spec.payload, query: spec.query, headers: spec.headers };
+    const now = Date.now();
+    const run: RunRecord = {
+      id: this.nextId++, file, label, payloadName: entryName, spec, user: spec.user, sent, test,
+      startedAt: now - result.execution_time, endedAt: null, status: 'running', failure: null, output: [], result: null,
+    };
+    this.finish(run, result);
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
   }

@@ -1,15 +1,17 @@
 // The run panel: one webview in a fixed column right of the code, showing each run's request, status, returned
 // value (a lazily built JSON tree), streamed print output, error with a clickable traceback, and database
 // changes, mails and http calls ("Mail & HTTP"), returned HTML in a sandboxed preview, with a history of recent
-// runs to compare and re-run. Files it opens go to the code's group. Themed with VS Code's CSS variables and
-// codicons; strict CSP: scripts only by nonce, nothing loaded from the network. Inline styles and data: images
-// are allowed so that a previewed page or mail (a sandboxed srcdoc frame, which inherits this policy) keeps its
-// look; the panel itself builds its DOM from text only.
+// runs to compare and re-run, and the run of a failing test of the Testing view with its "Test failed"
+// section. Files it opens go to the code's group. Themed with VS Code's CSS variables and codicons; strict
+// CSP: scripts only by nonce, nothing loaded from the network. Inline styles and data: images are allowed so
+// that a previewed page or mail (a sandboxed srcdoc frame, which inherits this policy) keeps its look; the
+// panel itself builds its DOM from text only.
 
 import * as vscode from 'vscode';
 import crypto from 'node:crypto';
 import type { ParseHostResult } from '../../../host/protocol';
-import type { RunResult } from '../../../runtime/cocobase/run';
+import type { RequestInput, RunResult } from '../../../runtime/cocobase/run';
+import type { TestFailureView } from './testFailure';
 import type { ExecutionRecord } from '../../../runtime/cocobase/triggers/executions';
 import { panelView, resultJson, RunHistory, splitLines, type PanelMessage, type PanelRequest, type RunRecord } from './runHistory';
 import { LineBatcher } from '../../../host/lineBatcher';
@@ -101,6 +103,17 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * Shows the run of a failing test of the Testing view (see ../../testing/functionTests.ts) like any run,
+   * with its "Test failed" section, and opens the panel without taking focus.
+   */
+  testFailed(file: string, label: string, entryName: string, spec: RequestInput, result: RunResult, test: TestFailureView): void {
+    const run = this.history.addTestRun(file, label, entryName, spec, result, test);
+    this.selected = run.id;
+    this.show(true, vscode.Uri.file(file));
+    this.post({ type: 'run', run: panelView(run) });
+  }
+
   finishedParse(run: RunRecord, response: ParseHostResult | null, error: string | null): void {
     this.history.finishParse(run, response, error, (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath));
     this.marks.finished(run);
@@ -123,7 +136,7 @@ export class RunPanel implements vscode.Disposable {
       }
       case 'rerun': {
         const run = this.history.get(message.runId);
-        if (run) this.actions.rerun(run);
+        if (run && !run.test) this.actions.rerun(run);
         break;
       }
       case 'cancel':

@@ -452,7 +452,7 @@
       cancel.append(icon('debug-stop'), document.createTextNode(' Cancel'));
       cancel.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
       actions.append(cancel);
-    } else {
+    } else if (!run.test) {
       const rerun = el('button', 'rerun');
       rerun.append(icon('debug-rerun'), document.createTextNode(' Run again'));
       rerun.addEventListener('click', () => vscode.postMessage({ type: 'rerun', runId: run.id }));
@@ -461,6 +461,7 @@
     header.append(title, meta, actions);
     main.append(header);
 
+    if (run.test) main.append(testFailedSection(run.test));
     main.append(requestSection(run));
     if (run.parse) {
       renderParse(main, run);
@@ -478,6 +479,22 @@
     if (run.effects) main.append(effectsSection(run.effects));
     main.append(outputSection(run, 'Output'));
     if (result) main.append(section('Database changes', 'database', changesBlock(result.changes)));
+  }
+
+  /**
+   * The "Test failed" section of a failing test's run: the test's name (`file › entry`), its differences, and
+   * its expectation (-) beside what the run gave (+) as diff lines.
+   */
+  function testFailedSection(test) {
+    const box = el('div', 'test-failure');
+    box.append(el('p', 'error-message', test.status === 'error' ? `${test.name} (could not run)` : test.name));
+    box.append(el('pre', 'test-mismatches', test.mismatches.join('\n')));
+    if (test.diff.length) {
+      const diff = el('pre', 'test-diff');
+      for (const line of test.diff) diff.append(el('span', `diff-line diff-${line.kind === '-' ? 'expected' : line.kind === '+' ? 'actual' : 'same'}`, `${line.kind} ${line.text}`), '\n');
+      box.append(el('p', 'test-diff-legend', '- expected   + actual'), diff);
+    }
+    return section('Test failed', 'testing-failed-icon', box);
   }
 
   /** A Parse run (after its request): Parse Server's body and the request's log entries. */
