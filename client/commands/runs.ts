@@ -19,4 +19,4 @@ export const showLog: CommandFactory = (ctx) => () => ctx.log.show(true);
 
 export const restartRuntime: CommandFactory = (ctx) => () => ctx.restartRuntime();
 
-export const saveRunAsTest: CommandFactory = (ctx) => () => saveAsTest(ctx.panel.history.all.find((run) => run.result !== null || run.parse));
+export const saveRunAsTest: CommandFactory = (ctx) => () => saveAsTest(ctx.panel.history.all.find((run) => !run.test && (run.result !== null || run.parse)));

@@ -1,7 +1,8 @@
 // The Testing view in a real VS Code (code-server) with the packaged extension: it lists the tests of the
 // workspace's payloads files under their function files (and a Parse params file's under its cloud file), a
 // run turns them green, and a broken function turns one red with its diff (the expectation beside what the
-// run gave) at its payload entry; "Save Last Run as Test" turns a run into a new test. Saves docs/images/testing-view.png and testing-failure.png for the README.
+// run gave) at its payload entry and in the run panel ("Test failed"); "Save Last Run as Test" turns a run into
+// a new test. Saves docs/images/testing-view.png and testing-failure.png for the README.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -145,13 +146,18 @@ test('a broken function turns its test red, with the diff at its payload entry',
   }, { lastSeen: async () => (await diff.innerText().catch(() => '(no diff editor)')).slice(0, 400) });
   const tab = editor.page.locator('.part.editor .editor-group-container.active .tab.active');
   assert.match((await tab.getAttribute('title')) ?? (await tab.textContent()) ?? '', /greet\.payloads\.json/);
+  // The run panel shows the failing test's run (the first run of its history) with its "Test failed" section and diff.
+  const { text } = await finishedRun(editor, 1);
+  assert.match(text, /Test failed\s+greet\.py › greets by name\s+result\.message: expected "Hello, Ada!", got "Hello Ada!"/i);
+  assert.match(text, /- {5}"message": "Hello, Ada!",\s+\+ {5}"message": "Hello Ada!",/);
   await editor.screenshot(path.join(images, 'testing-failure.png'));
 });
 
 test('"Save Last Run as Test" writes a run as a new test, which the view lists and which passes', async () => {
   await editor.openFile('functions/greet.py');
   await editor.clickCodeLens('▶ Run');
-  const { text } = await finishedRun(editor, 1);
+  // Run 1 of the panel's history is the failing test's of the test before.
+  const { text } = await finishedRun(editor, 2);
   assert.match(text, /Hello Ada!|Hello world!/);
   const name = /Hello Ada!/.test(text) ? 'greets by name (2)' : 'empty payload';
   // The command asks for the name in the same quick input as the palette: picked by hand, not with runCommand (which waits for it to close).

@@ -64,7 +64,8 @@ export class RunPanel implements vscode.Disposable {
   }
 
   started(run: RunRecord): void {
-    if (this.history.all.length === 1) void vscode.commands.executeCommand('setContext', 'cloudfn.hasRun', true);
+    // "Save Last Run as Test" needs a run of the editor's (a failing test's run shown here is already a test).
+    if (this.history.all.filter((entry) => !entry.test).length === 1) void vscode.commands.executeCommand('setContext', 'cloudfn.hasRun', true);
     this.marks.started(run);
     this.selected = run.id;
     this.post({ type: 'run', run: panelView(run) });
