@@ -58,7 +58,7 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
   private readings: ProjectReading[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   /** Time travel: the clock the view reads started at this time (and runs on at the real pace); undefined: the real clock. */
-  private travel: { start: Date; clock: Clock } | undefined;
+  private travel: { start: Date; clock: Clock; offsetMs: number } | undefined;
 
   constructor(private readonly serve: ServeProcess) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/cloudfn.json');
@@ -83,9 +83,14 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
     return this.travel?.start;
   }
 
+  /** How far the view's clock is ahead of the real one (ms, negative: behind), or null on the real clock. */
+  get clockOffsetMs(): number | null {
+    return this.travel ? this.travel.offsetMs : null;
+  }
+
   /** Sets the view's clock to start at `start` (undefined: back to the real clock). */
   travelTo(start: Date | undefined): void {
-    this.travel = start && { start, clock: clockFrom(start) };
+    this.travel = start && { start, clock: clockFrom(start), offsetMs: start.getTime() - Date.now() };
     this.changed.fire(undefined);
   }
 

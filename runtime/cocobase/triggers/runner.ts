@@ -128,11 +128,15 @@ export class TriggerRunner {
     return userForToken(this.options.store, token);
   }
 
-  /** Runs `code` with `input`, records it and (in the background) fires what its writes trigger. */
-  async execute(code: FunctionCode, input: RequestInput, trigger: Trigger, onOutput?: (line: string) => void): Promise<Execution> {
+  /**
+   * Runs `code` with `input`, records it and (in the background) fires what its writes trigger. `frozenNow`: the
+   * run sees this time, frozen (request.timestamp, datetime.now(), time.time()); a schedule fired on a set clock.
+   */
+  async execute(code: FunctionCode, input: RequestInput, trigger: Trigger, onOutput?: (line: string) => void, frozenNow?: Date): Promise<Execution> {
     const startedAt = new Date();
     const request = buildRunRequest({ source: code.source, filename: code.filename, timeoutMs: this.options.timeoutMs }, input,
-      this.options.userAgent, startedAt);
+      this.options.userAgent, frozenNow ?? startedAt);
+    if (frozenNow) request.frozenNow = frozenNow.toISOString();
     const result = await this.options.pool.run(request, onOutput);
     return { record: this.record(code.id, input.payload, result, trigger, startedAt), result };
   }
