@@ -2,7 +2,7 @@
 // claiming the same fire time of a schedule — the first runs it, the other is told who did; an owner's own claim,
 // an expired claim and another fire time do not block; a busy write lock is `busy`, never a wait. And the
 // clock a run fired on a set clock sees: `cloudfn schedule run --now` across the DST night of Europe/Berlin,
-// checked against CPython's zoneinfo.
+// checked against CPython's zoneinfo (the run reading its project's cloudfn.json config).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +52,7 @@ function cpythonZoned(iso: string, zone: string): string {
 test('schedule run --now: the function sees that time, frozen (the DST night of Europe/Berlin, checked with CPython)', () => {
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, 'cloudfn.json'), JSON.stringify({
+    config: { zone: 'Europe/Berlin' },
     schedules: [{ name: 'after-the-change', function_name: 'clock', cron_expression: '0 3 * * *', timezone: 'Europe/Berlin' }],
   }));
   fs.writeFileSync(path.join(dir, 'clock.py'), [
@@ -59,7 +60,8 @@ test('schedule run --now: the function sees that time, frozen (the DST night of 
     'def main():',
     '    first = datetime.now(timezone.utc)',
     '    sum(range(100000))',
-    '    return {"now": first.isoformat(), "again": datetime.now(timezone.utc).isoformat(), "timestamp": request.timestamp, "time": time.time()}', '',
+    '    return {"now": first.isoformat(), "again": datetime.now(timezone.utc).isoformat(), "timestamp": request.timestamp, "time": time.time(),',
+    '            "zone": config.get("zone")}', '',
   ].join('\n'));
   // 01:00 UTC is the first hour after the change: 02:00 CET became 03:00 CEST.
   const run = runCli(['schedule', 'run', 'after-the-change', '--project', dir, '--db', path.join(dir, 'local.db'), '--now', '2026-03-29T01:00:00Z', '--json']);
@@ -67,7 +69,8 @@ test('schedule run --now: the function sees that time, frozen (the DST night of 
   const record = JSON.parse(run.stdout) as { result: string; trigger_detail: string; triggered_by: string };
   assert.equal(record.triggered_by, 'schedule');
   assert.equal(record.trigger_detail, 'schedule after-the-change at 2026-03-29T01:00:00.000Z (clock set)');
-  const seen = JSON.parse(record.result) as { now: string; again: string; timestamp: string; time: number };
+  const seen = JSON.parse(record.result) as { now: string; again: string; timestamp: string; time: number; zone: string };
+  assert.equal(seen.zone, 'Europe/Berlin', 'a schedule run reads its project (cloudfn.json config)');
   assert.equal(seen.now, '2026-03-29T01:00:00+00:00');
   assert.equal(seen.again, seen.now, 'the clock stands still for the whole run');
   assert.equal(seen.timestamp, '2026-03-29T01:00:00.000Z');

@@ -2,7 +2,8 @@
 // a cloudfn.json), its schedules with their next fire times (a "Run now" action each), its hooks per collection
 // and its auth hooks (each opening its function), and `cloudfn serve`'s status with its URL (start, stop, copy
 // the URL). Read again when a cloudfn.json changes, and every minute for the next fire times. Its clock may be
-// set to another time (time travel) to see the fire times across a daylight-saving change or a month end.
+// set to another time (time travel) to see the fire times across a daylight-saving change or a month end; the
+// editor's runtime host fires the schedules on it (client/ctx.ts sends its offset).
 
 import * as vscode from 'vscode';
 import fs from 'node:fs';
@@ -192,7 +193,7 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
       case 'clock': {
         const item = new vscode.TreeItem('Clock', None);
         item.description = `${node.start.toISOString().replace(/:00\.000Z$/, 'Z')} (time travel)`;
-        item.tooltip = `Next fire times are computed from ${node.start.toISOString()} on (the clock runs on from there); a serve started now fires the schedules on this clock. Set the clock again with an empty time to go back to the real one.`;
+        item.tooltip = `Next fire times are computed from ${node.start.toISOString()} on (the clock runs on from there); the editor fires the schedules on this clock, and so does a serve started now; a run it fires sees its fire time. Set the clock again with an empty time to go back to the real one.`;
         item.iconPath = new vscode.ThemeIcon('history');
         item.contextValue = 'cloudfn.clock';
         return item;

@@ -39,6 +39,14 @@ export interface Trigger {
   parentId?: string;
 }
 
+/** How `execute` runs a function beyond its request. */
+export interface ExecuteOptions {
+  /** The run sees this time, frozen (request.timestamp, datetime.now(), time.time()): a schedule fired on a set clock. */
+  frozenNow?: Date;
+  /** The run reads the function's project (cloudfn.json config, secrets, templates, http mocks), as a CLI run does. */
+  projectContext?: boolean;
+}
+
 export interface Execution {
   record: ExecutionRecord;
   result: RunResult;
@@ -128,15 +136,15 @@ export class TriggerRunner {
     return userForToken(this.options.store, token);
   }
 
-  /**
-   * Runs `code` with `input`, records it and (in the background) fires what its writes trigger. `frozenNow`: the
-   * run sees this time, frozen (request.timestamp, datetime.now(), time.time()); a schedule fired on a set clock.
-   */
-  async execute(code: FunctionCode, input: RequestInput, trigger: Trigger, onOutput?: (line: string) => void, frozenNow?: Date): Promise<Execution> {
+  /** Runs `code` with `input`, records it and (in the background) fires what its writes trigger. */
+  async execute(code: FunctionCode, input: RequestInput, trigger: Trigger, onOutput?: (line: string) => void,
+    options: ExecuteOptions = {}): Promise<Execution> {
     const startedAt = new Date();
+    const { frozenNow, projectContext } = options;
     const request = buildRunRequest({ source: code.source, filename: code.filename, timeoutMs: this.options.timeoutMs }, input,
       this.options.userAgent, frozenNow ?? startedAt);
     if (frozenNow) request.frozenNow = frozenNow.toISOString();
+    if (projectContext) request.functionPath = code.file;
     const result = await this.options.pool.run(request, onOutput);
     return { record: this.record(code.id, input.payload, result, trigger, startedAt), result };
   }
