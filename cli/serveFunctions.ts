@@ -1,6 +1,7 @@
 // The CocoBASE half of `cloudfn serve`: the trigger session over the project's functions (the runtime pool, the
 // executions log), the /functions/ and /auth-collections/ routes handed to the HTTP server, and the schedules fired while it runs (on
-// the real clock, or from `--now`).
+// the real clock, or from `--now`: then the runs see their fire times), each fire time claimed so that the
+// editor's runtime host on the same database does not run it too.
 
 import type http from 'node:http';
 import { CliUsageError, positiveNumberFlag } from './argv';
@@ -8,8 +9,9 @@ import { answerFunction } from '../serve/cocobaseRoutes';
 import { answerAuth, authMount } from '../serve/authRoutes';
 import type { ParseResponse } from '../runtime/parse/rest';
 import { ProjectFileError } from '../runtime/cocobase/triggers/projectConfig';
-import { clockFrom, Scheduler, systemClock } from '../runtime/cocobase/triggers/scheduler';
-import { openTriggerSession, runSchedule, type TriggerSession } from '../runtime/cocobase/triggers/session';
+import { clockFrom, systemClock } from '../runtime/cocobase/triggers/scheduler';
+import { openTriggerSession, type TriggerSession } from '../runtime/cocobase/triggers/session';
+import { SessionSchedules } from '../runtime/cocobase/triggers/sessionSchedules';
 import { version } from './version';
 
 /** The flags `serve` takes for its CocoBASE half. */
@@ -46,26 +48,17 @@ export async function serveFunctions(values: { project?: string; pool?: string; 
     if (error instanceof ProjectFileError) throw new CliUsageError(error.message);
     throw error;
   }
-  const clock = values.now === undefined ? systemClock : clockFrom(new Date(values.now));
-  const scheduler = new Scheduler({
-    schedules: () => session.project().schedules, clock, onLog: print,
-    fire: async (schedule, at) => {
-      try {
-        const { record } = await runSchedule(session, schedule, at);
-        print(`schedule '${schedule.name}' (${at.toISOString()}): ${record.status}${record.error ? ` — ${record.error}` : ''}`);
-      } catch (error) {
-        print(error instanceof Error ? error.message : String(error));
-      }
-    },
+  const schedules = new SessionSchedules(session, {
+    clock: values.now === undefined ? systemClock : clockFrom(new Date(values.now)), owner: `cloudfn serve (pid ${process.pid})`, onLog: print,
   });
   return {
     session,
     handler: (req, url, raw) => (url.pathname.startsWith(authMount)
       ? answerAuth(session.auth, req, url, raw).catch((error: unknown) => ({ status: 500, body: { detail: `internal error: ${String(error)}` } }))
       : answerFunction(session.runner, session.project(), req, url, raw)),
-    startSchedules: () => scheduler.start(),
+    startSchedules: () => schedules.start(),
     async close() {
-      scheduler.stop();
+      schedules.stop();
       await session.close();
     },
   };

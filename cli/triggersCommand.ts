@@ -1,6 +1,6 @@
 // The triggers' commands: `cloudfn token issue EMAIL` (a local bearer token for an app user; only its SHA-256
 // is stored), `cloudfn logs` (the executions log) and `cloudfn schedule list|run` (next fire times in the job's
-// zone and in UTC, on the real clock or `--now`; a run now, recorded as the schedule's).
+// zone and in UTC, on the real clock or `--now`; a run now, recorded as the schedule's, seeing `--now` as its time).
 
 import { CliUsageError, defaultDbPath, parseFlags, positiveNumberFlag } from './argv';
 import { Store } from '../runtime/store/store';
@@ -14,7 +14,7 @@ import { version } from './version';
 export const tokenUsage = 'usage: cloudfn token issue EMAIL [--db PATH] [--days N]';
 export const logsUsage = 'usage: cloudfn logs [--function F] [--status success|failed|timeout] [--since ISO_TIME] [--limit N] [--follow] [--json] [--db PATH]';
 export const scheduleUsage = `usage: cloudfn schedule list [--project DIR] [--now ISO_TIME] [--json]
-       cloudfn schedule run NAME [--project DIR] [--db PATH] [--timeout SECONDS] [--json]`;
+       cloudfn schedule run NAME [--project DIR] [--db PATH] [--now ISO_TIME] [--timeout SECONDS] [--json]`;
 
 export async function tokenCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, { db: { type: 'string' }, days: { type: 'string' } });
@@ -76,6 +76,12 @@ export async function logsCommand(args: string[]): Promise<number> {
   });
 }
 
+/** The time of a `--now` flag. */
+function nowFlag(text: string): Date {
+  if (Number.isNaN(Date.parse(text))) throw new CliUsageError(`--now must be an ISO 8601 time, got '${text}'`);
+  return new Date(text);
+}
+
 export async function scheduleCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     project: { type: 'string' }, db: { type: 'string' }, now: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' },
@@ -89,8 +95,7 @@ export async function scheduleCommand(args: string[]): Promise<number> {
     throw error;
   }
   if (action === 'list' && positionals.length === 1) {
-    if (values.now !== undefined && Number.isNaN(Date.parse(values.now))) throw new CliUsageError(`--now must be an ISO 8601 time, got '${values.now}'`);
-    const now = values.now === undefined ? systemClock.now() : clockFrom(new Date(values.now)).now();
+    const now = values.now === undefined ? systemClock.now() : clockFrom(nowFlag(values.now)).now();
     const listed = project.schedules.map((schedule) => {
       const cron = scheduleCron(schedule);
       const next = cron instanceof Error ? [] : nextFireTimes(cron, 5, now);
@@ -112,7 +117,8 @@ export async function scheduleCommand(args: string[]): Promise<number> {
       userAgent: `cloudfn/${version}`, poolSize: 1, onLog: (line) => process.stderr.write(`${line}\n`),
     });
     try {
-      const { record } = await runSchedule(session, schedule);
+      // With --now the function sees that time, frozen, as the schedule fired on a set clock would.
+      const { record } = await runSchedule(session, schedule, values.now === undefined ? new Date() : nowFlag(values.now), values.now !== undefined);
       process.stdout.write(values.json ? JSON.stringify(record) + '\n'
         : `${record.status === 'success' ? '✔' : '✘'} schedule ${schedule.name}: ${record.status} in ${record.duration_ms.toFixed(1)} ms\n${record.logs}${record.error ? record.error + '\n' : `${record.result}\n`}`);
       return record.status === 'success' ? 0 : 1;

@@ -46,6 +46,11 @@ export class Config {
     return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 1337;
   }
 
+  /** Whether the runtime host fires the workspace's schedules while the editor is open. */
+  get schedulesInEditor(): boolean {
+    return this.settings.get<boolean>('schedules.runInEditor') ?? true;
+  }
+
   /** Adds one pattern to the workspace's function globs (the "Mark File as Cloud Function" command). */
   async addFunctionGlob(glob: string): Promise<void> {
     const globs = this.functionGlobs;

@@ -26,6 +26,7 @@ import { functionFile, TriggersView } from './views/triggers/triggersView';
 import { ExecutionFeed } from './views/runPanel/executionFeed';
 import { ServeProcess } from './views/triggers/serveProcess';
 import { TriggerCodeLensProvider } from './views/triggers/triggerCodeLens';
+import type { ScheduleSettings } from '../host/protocol';
 
 /** A command's handler: what VS Code calls with the command's arguments. */
 export type Cmd = (...args: never[]) => unknown;
@@ -57,7 +58,7 @@ export class Ctx implements vscode.Disposable {
     this.functionFiles = new FunctionFiles(this.config);
     this.runtime = new RuntimeClient({
       hostScript: path.join(dist, 'runtimeHost.js'), dbPath: this.config.databasePath, memoryLimitMb: this.config.memoryLimitMb,
-      mayStart: () => vscode.workspace.isTrusted, onWarning: (message) => this.log.warn(message),
+      mayStart: () => vscode.workspace.isTrusted, onWarning: (message) => this.log.warn(message), onLog: (message) => this.log.info(message),
     });
     this.dist = dist;
     const state = new PersistentState(context.workspaceState);
@@ -112,8 +113,17 @@ export class Ctx implements vscode.Disposable {
         void this.startLanguageClient();
       }),
       this.config.onDidChange(['databasePath', 'memoryLimitMb'], () => void this.restartRuntime()),
+      // The host fires the projects' schedules on the view's clock (read again on each change of the view).
+      this.triggers.onDidChangeTreeData(() => this.runtime.setSchedules(this.scheduleSettings())),
+      this.config.onDidChange(['schedules.runInEditor', 'timeoutSeconds'], () => this.runtime.setSchedules(this.scheduleSettings())),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.startRuntime()),
     );
+  }
+
+  /** The schedules the runtime host fires: the workspace's projects' (none when the setting is off). */
+  private scheduleSettings(): ScheduleSettings {
+    const projects = this.config.schedulesInEditor ? this.triggers.projects.flatMap((reading) => (reading.project ? [reading.project.root] : [])) : [];
+    return { projects, clockOffsetMs: this.triggers.clockOffsetMs, timeoutMs: this.config.timeoutMs };
   }
 
   /** Registers the command `cloudfn.<name>`; a failure is logged and shown rather than thrown at VS Code. */

@@ -4,7 +4,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { DbRequest, HostProcessOptions, HostToClient, ParseHostRequest, ParseHostResult } from '../host/protocol';
+import type { DbRequest, HostProcessOptions, HostToClient, ParseHostRequest, ParseHostResult, ScheduleSettings } from '../host/protocol';
 import type { RunRequest, RunResult } from '../runtime/cocobase/run';
 import { UsageError } from '../runtime/usageError';
 
@@ -31,6 +31,8 @@ export interface RuntimeClientOptions extends HostProcessOptions {
   maxRestartsPerMinute?: number;
   /** Where the host's warnings go (the editor's log). */
   onWarning?: (message: string) => void;
+  /** Where the host's other lines go (the schedules it fires). */
+  onLog?: (message: string) => void;
 }
 
 export class RuntimeClient {
@@ -47,6 +49,8 @@ export class RuntimeClient {
   private queue: Promise<unknown> = Promise.resolve();
   /** Stops the Parse request in progress (restarting the host); set while one runs. */
   private stopParse: (() => void) | undefined;
+  /** The schedules the host fires, sent again to each host process started. */
+  private schedules: ScheduleSettings | undefined;
 
   constructor(private options: RuntimeClientOptions) {}
 
@@ -102,6 +106,13 @@ export class RuntimeClient {
   cancel(): void {
     if (this.stopParse) this.stopParse();
     else if (this.child?.connected) this.child.send({ type: 'cancel' });
+  }
+
+  /** Sets the schedules the host fires while it runs (this host and the next ones). */
+  setSchedules(settings: ScheduleSettings): void {
+    if (JSON.stringify(settings) === JSON.stringify(this.schedules)) return;
+    this.schedules = settings;
+    if (this.child?.connected) this.child.send({ type: 'schedules', settings });
   }
 
   db<T>(request: DbRequest): Promise<T> {
@@ -169,6 +180,7 @@ export class RuntimeClient {
       serialization: 'advanced',
     });
     this.child = child;
+    if (this.schedules) child.send({ type: 'schedules', settings: this.schedules });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
     child.on('message', (message: HostToClient) => {
@@ -217,6 +229,9 @@ export class RuntimeClient {
         break;
       case 'warning':
         this.options.onWarning?.(message.message);
+        break;
+      case 'log':
+        this.options.onLog?.(message.message);
         break;
       case 'output': {
         const onOutput = this.pending.get(message.id)?.onOutput;

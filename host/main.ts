@@ -3,7 +3,8 @@
 // for the data explorer and the Parse requests (one ParseApp per Cloud Code file, host/parseApps.ts:
 // the user's Cloud Code is required here, never in the editor), and answers the typed messages of
 // host/protocol.ts over the IPC channel. Each run is recorded in the executions log as `manual`, and the
-// hooks of its writes run in a trigger session of the function's project.
+// hooks of its writes run in a trigger session of the function's project; while it runs, the schedules of the
+// projects the editor names fire in those sessions too (host/schedules.ts).
 
 process.env.TZ = 'UTC';
 
@@ -21,6 +22,7 @@ import { ExecutionLog } from '../runtime/cocobase/triggers/executions';
 import type { RunRecording, RunRequest, RunResult } from '../runtime/cocobase/run';
 import { readProjectFile } from '../runtime/cocobase/triggers/projectConfig';
 import { finishManualRun, openTriggerSession, withManualRecord, type TriggerSession } from '../runtime/cocobase/triggers/session';
+import { HostSchedules } from './schedules';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
 const supervisor = new PythonSupervisor({
@@ -47,9 +49,11 @@ async function answerDb(request: DbRequest): Promise<unknown> {
     browsing?.close();
     browsing = undefined;
     // The trigger sessions used that handle: the next run opens them again.
+    schedules.stop();
     for (const session of sessions.values()) void session.then((opened) => opened.pool.dispose()).catch(() => undefined);
     sessions.clear();
     parseApps.reset();
+    void schedules.rearm();
     return null;
   }
   const store = await browseStore();
@@ -79,23 +83,29 @@ async function answerDb(request: DbRequest): Promise<unknown> {
 /** The trigger session of each project folder the editor ran a function of (opened on its first run). */
 const sessions = new Map<string, Promise<TriggerSession>>();
 
+/** The trigger session of project folder `root` (its runtime starts when a hook or schedule first runs). */
+function sessionOf(root: string, timeoutMs: number): Promise<TriggerSession> {
+  let session = sessions.get(root);
+  if (!session) {
+    session = browseStore().then((store) => openTriggerSession({
+      dbPath: options.dbPath, store, projectDir: root, timeoutMs, userAgent: 'cloudfn-editor', poolSize: 1,
+      memoryLimitMb: options.memoryLimitMb, onLog: (line) => send({ type: 'warning', message: line }),
+    }));
+    sessions.set(root, session);
+  }
+  return session;
+}
+
+/** The schedules fired while the host runs (set by the editor's `schedules` message). */
+const schedules = new HostSchedules(sessionOf, (message) => send({ type: 'log', message }));
+
 /**
  * After an editor run, which its runtime recorded as a `manual` execution: runs the hooks and webhooks its
  * committed writes fire, as `cloudfn run` does (the project's session, opened for the first such run).
  */
 async function recordRun(run: RunRequest, result: RunResult, recording: RunRecording | undefined): Promise<void> {
-  await finishManualRun(run, result, recording, async () => {
-    const root = readProjectFile(path.dirname(run.functionPath!)).root;
-    let session = sessions.get(root);
-    if (!session) {
-      session = browseStore().then((store) => openTriggerSession({
-        dbPath: options.dbPath, store, projectDir: root, timeoutMs: run.timeoutMs, userAgent: 'cloudfn-editor', poolSize: 1,
-        memoryLimitMb: options.memoryLimitMb, onLog: (line) => send({ type: 'warning', message: line }),
-      }));
-      sessions.set(root, session);
-    }
-    return session;
-  }, (line) => send({ type: 'warning', message: line }));
+  await finishManualRun(run, result, recording, async () => sessionOf(readProjectFile(path.dirname(run.functionPath!)).root, run.timeoutMs),
+    (line) => send({ type: 'warning', message: line }));
 }
 
 function isUsageError(error: unknown): boolean {
@@ -124,6 +134,9 @@ process.on('message', (message: ClientToHost) => {
     case 'cancel':
       supervisor.cancel();
       break;
+    case 'schedules':
+      void schedules.apply(message.settings);
+      break;
     case 'db':
       answerDb(message.request).then(
         (value) => send({ type: 'db-result', id: message.id, value }),
@@ -144,6 +157,7 @@ function errorMessage(error: unknown): string {
 
 // The client going away (editor closed, extension host crashed) ends this process and its worker.
 process.on('disconnect', () => {
+  schedules.stop();
   const closing = [...sessions.values()].map((session) => session.then((opened) => opened.pool.dispose()).catch(() => undefined));
   void Promise.all([supervisor.dispose(), ...closing]).finally(() => process.exit(0));
 });

@@ -49,8 +49,19 @@ export interface ParseHostResult {
   changes: RunChanges;
 }
 
+/**
+ * The schedules the host fires while it runs: those of these project folders (none: off), on the real clock or
+ * on one that many milliseconds ahead of it (the Triggers view's time travel; negative: behind).
+ */
+export interface ScheduleSettings {
+  projects: string[];
+  clockOffsetMs: number | null;
+  timeoutMs: number;
+}
+
 export type ClientToHost =
   | { type: 'run'; id: number; run: RunRequest }
+  | { type: 'schedules'; settings: ScheduleSettings }
   | { type: 'cancel' }
   | { type: 'db'; id: number; request: DbRequest }
   | { type: 'parse'; id: number; request: ParseHostRequest };
@@ -60,6 +71,8 @@ export type HostToClient =
   | { type: 'fatal'; message: string }
   /** A one-line warning for the editor's log (the runtime process runs without the permission model). */
   | { type: 'warning'; message: string }
+  /** A line for the editor's log (a schedule fired by the host, and how it ended). */
+  | { type: 'log'; message: string }
   /** Printed lines (or Parse log lines) of a request, in batches. */
   | { type: 'output'; id: number; lines: string[] }
   | { type: 'result'; id: number; result: RunResult }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'sql.js';
 
 /** Version written to `meta.schema_version`; bump it with a new entry in `migrations`. */
-export const schemaVersion = 4;
+export const schemaVersion = 5;
 
 /** The one project of a local database; `:project_id` in raw queries binds its id. */
 export const defaultProject = { id: 'local-project', name: 'Local project' } as const;
@@ -115,6 +115,11 @@ const migrations: string[] = [
      total_runs INTEGER NOT NULL DEFAULT 0,
      failed_runs INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (project_id, schedule_name));`,
+  // The fire time a process (serve, the editor's runtime host) last claimed for a schedule, so that two of them
+  // on the same database run it once (runtime/cocobase/triggers/scheduleClaims.ts).
+  `ALTER TABLE schedule_state ADD COLUMN claimed_fire_at TEXT;
+   ALTER TABLE schedule_state ADD COLUMN claimed_by TEXT;
+   ALTER TABLE schedule_state ADD COLUMN claimed_at TEXT;`,
 ];
 
 /** The schema version of a database, or undefined when it has no `meta` table (not a cloudfn database). */

@@ -4,7 +4,7 @@
 // page's <script> did not run, with its source a tab away; a hook's code lens simulates post_save with a
 // document of the local database, an auth hook's pre_login with an example user; serve starts from the view, answers a function over HTTP (the run, and the
 // hook its write fired, appear in the run panel from the executions log) and stops; time travel moves the
-// view's clock to a daylight-saving night. Saves
+// view's clock to a daylight-saving night, and the editor's own scheduler fires the schedule on it. Saves
 // docs/images/triggers-view.png, run-panel-mail-http.png and run-panel-executions.png.
 
 import { test, before, after } from 'node:test';
@@ -209,21 +209,38 @@ test('serve starts from the view, answers a function over HTTP at the URL it sho
   await assert.rejects(fetch(`${url}/functions/functions/on_post/execute`, { method: 'POST' }));
 });
 
+/** Sets the view's clock through its command's input box (an empty time: the real clock). */
+async function setClock(time: string): Promise<void> {
+  // The view's title action (the command palette's pick would wait for a quick input that the input box reuses).
+  await editor.openView('Triggers');
+  await editor.page.locator('.part.sidebar .title-actions .action-label[aria-label^="Set Trigger Clock"]').click();
+  const input = editor.page.locator('.quick-input-widget input');
+  await editor.waitFor('the trigger clock\'s input box', async () => (await editor.page.locator('.quick-input-title', { hasText: 'Trigger clock' }).isVisible()) && input.isVisible());
+  await input.fill(time);
+  await input.press('Enter');
+}
+
 test('time travel: with the clock set to the spring-forward night, the 02:00 schedule next fires at 03:00 Berlin time', async () => {
-  /** Sets the view's clock through its command's input box (an empty time: the real clock). */
-  const setClock = async (time: string): Promise<void> => {
-    // The view's title action (the command palette's pick would wait for a quick input that the input box reuses).
-    await editor.openView('Triggers');
-    await editor.page.locator('.part.sidebar .title-actions .action-label[aria-label^="Set Trigger Clock"]').click();
-    const input = editor.page.locator('.quick-input-widget input');
-    await editor.waitFor('the trigger clock\'s input box', async () => (await editor.page.locator('.quick-input-title', { hasText: 'Trigger clock' }).isVisible()) && input.isVisible());
-    await input.fill(time);
-    await input.press('Enter');
-  };
   await setClock('2026-03-29T00:30Z');
   await editor.waitFor('the Clock row of time travel', async () => /^2026-03-29T00:30Z \(time travel\)$/.test((await triggerRow('Clock')).description));
   assert.equal((await triggerRow('nightly-cleanup')).description, 'next: Sun 03:00 Europe/Berlin');
   await setClock('');
   await editor.waitFor('the schedule back on the real clock', async () => /02:00 Europe\/Berlin$/.test((await triggerRow('nightly-cleanup')).description));
   assert.ok(!(await editor.treeViewItems('Triggers')).some((item) => item.label === 'Clock'));
+});
+
+test('the editor fires the schedule on the travelled clock: its run appears in the run panel, fired by the schedule', async () => {
+  // Seconds before 03:00 CEST (01:00 UTC), the first minute after the gap, when the 02:00 schedule fires.
+  await setClock('2026-03-29T00:59:50Z');
+  await editor.runCommand('cloudfn: Show Run Panel');
+  const panel = await editor.webviewFrame('#cloudfn-run-panel');
+  const row = panel.locator('.history-item', { hasText: /schedule nightly-cleanup at 2026-03-29T01:00:00\.000Z/ });
+  await editor.waitFor('the run the editor\'s scheduler fired, in the run history', async () => (await row.count()) > 0, { timeoutMs: 60_000 });
+  await row.first().click();
+  const text = await editor.waitFor('the scheduled run in the panel', async () => {
+    const shown = await panel.locator('#run').innerText();
+    return /fired by schedule nightly-cleanup/.test(shown) && shown;
+  });
+  assert.match(text, /Succeeded/);
+  await setClock('');
 });

@@ -1,10 +1,10 @@
 // Schedules as data: croner's 5-field expressions in a time zone across a daylight-saving change and at month
 // end, invalid expressions and zones with clear errors, and the scheduler firing on a fake clock (set just
-// before a fire time); plus cloudfn.json's checks.
+// before a fire time) and across the DST night, on Node's mock timers (no real waiting); plus cloudfn.json's checks.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockFrom, nextFireTimes, scheduleCron, Scheduler } from '../../runtime/cocobase/triggers/scheduler';
+import { clockFrom, nextFireTimes, scheduleCron, Scheduler, zonedTime } from '../../runtime/cocobase/triggers/scheduler';
 import { parseProject, ProjectFileError, type ScheduleConfig } from '../../runtime/cocobase/triggers/projectConfig';
 
 const schedule = (cron_expression: string, timezone = 'UTC', name = 'job'): ScheduleConfig =>
@@ -30,23 +30,59 @@ test('invalid expressions and zones are clear errors', () => {
   assert.match(String(scheduleCron(schedule('* * * * *', 'Mars/Base'))), /timezone 'Mars\/Base' is not an IANA time zone/);
 });
 
-test('the scheduler fires on a fake clock set just before a fire time', async () => {
+test('the scheduler fires on a fake clock set just before a fire time', async (t) => {
+  // Node's mock timers stand in for the wall clock: nothing here waits for real time.
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.parse('2026-11-27T12:00:00Z') });
   const fired: string[] = [];
-  const logs: string[] = [];
-  let release!: () => void;
   const scheduler = new Scheduler({
     schedules: () => [schedule('* * * * *', 'UTC', 'every-minute')],
-    // 300 ms before 10:00:00 UTC; the clock runs at the real pace from there.
+    // 300 ms before 10:00:00 UTC; the clock runs at the (mocked) real pace from there.
     clock: clockFrom(new Date('2026-03-29T09:59:59.700Z')),
-    fire: (_config, at) => { fired.push(at.toISOString()); return new Promise<void>((resolve) => { release = resolve; }); },
+    fire: async (_config, at) => { fired.push(at.toISOString()); },
+  });
+  scheduler.start();
+  await advance(t, 299);
+  assert.deepEqual(fired, []);
+  await advance(t, 1);
+  assert.deepEqual(fired, ['2026-03-29T10:00:00.000Z']);
+  scheduler.stop();
+  await advance(t, 120_000);
+  assert.deepEqual(fired, ['2026-03-29T10:00:00.000Z'], 'nothing fires once stopped');
+});
+
+/** Moves the mocked clock on in steps of at most a second, letting the runs' promises settle between them. */
+async function advance(t: { mock: { timers: { tick(ms: number): void } } }, ms: number): Promise<void> {
+  for (let left = ms; left > 0; left -= 1000) {
+    t.mock.timers.tick(Math.min(left, 1000));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  }
+}
+
+test('across the DST night: hourly fires skip the lost hour, a time in the gap fires after it, a time reached during the previous run is skipped', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.parse('2026-03-28T23:30:00Z') });
+  const fired: string[] = [];
+  const logs: string[] = [];
+  const pending: Array<() => void> = [];
+  const scheduler = new Scheduler({
+    schedules: () => [schedule('0 * * * *', 'Europe/Berlin', 'hourly'), schedule('30 2 * * *', 'Europe/Berlin', 'half-past-two')],
+    fire: (config, at) => {
+      fired.push(`${config.name} ${zonedTime(at, 'Europe/Berlin')}`);
+      // The first hourly run goes on past the next hour; the others end at once.
+      return fired.length === 1 ? new Promise<void>((resolve) => pending.push(resolve)) : Promise.resolve();
+    },
     onLog: (line) => logs.push(line),
   });
   scheduler.start();
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await advance(t, 90 * 60_000);
+  pending.shift()!();
+  await advance(t, 90 * 60_000);
   scheduler.stop();
-  release();
-  assert.deepEqual(fired, ['2026-03-29T10:00:00.000Z']);
-  assert.deepEqual(logs, []);
+  assert.deepEqual(fired, [
+    'hourly 2026-03-29 01:00 GMT+1',
+    'half-past-two 2026-03-29 03:00 GMT+2',
+    'hourly 2026-03-29 04:00 GMT+2',
+  ]);
+  assert.deepEqual(logs, ["schedule 'hourly': 2026-03-29T01:00:00.000Z skipped, the previous run is still going"]);
 });
 
 test('cloudfn.json: hooks and schedules are checked with messages that name the key', () => {

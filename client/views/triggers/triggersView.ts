@@ -2,7 +2,8 @@
 // a cloudfn.json), its schedules with their next fire times (a "Run now" action each), its hooks per collection
 // and its auth hooks (each opening its function), and `cloudfn serve`'s status with its URL (start, stop, copy
 // the URL). Read again when a cloudfn.json changes, and every minute for the next fire times. Its clock may be
-// set to another time (time travel) to see the fire times across a daylight-saving change or a month end.
+// set to another time (time travel) to see the fire times across a daylight-saving change or a month end; the
+// editor's runtime host fires the schedules on it (client/ctx.ts sends its offset).
 
 import * as vscode from 'vscode';
 import fs from 'node:fs';
@@ -58,7 +59,7 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
   private readings: ProjectReading[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   /** Time travel: the clock the view reads started at this time (and runs on at the real pace); undefined: the real clock. */
-  private travel: { start: Date; clock: Clock } | undefined;
+  private travel: { start: Date; clock: Clock; offsetMs: number } | undefined;
 
   constructor(private readonly serve: ServeProcess) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/cloudfn.json');
@@ -83,9 +84,14 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
     return this.travel?.start;
   }
 
+  /** How far the view's clock is ahead of the real one (ms, negative: behind), or null on the real clock. */
+  get clockOffsetMs(): number | null {
+    return this.travel ? this.travel.offsetMs : null;
+  }
+
   /** Sets the view's clock to start at `start` (undefined: back to the real clock). */
   travelTo(start: Date | undefined): void {
-    this.travel = start && { start, clock: clockFrom(start) };
+    this.travel = start && { start, clock: clockFrom(start), offsetMs: start.getTime() - Date.now() };
     this.changed.fire(undefined);
   }
 
@@ -187,7 +193,7 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
       case 'clock': {
         const item = new vscode.TreeItem('Clock', None);
         item.description = `${node.start.toISOString().replace(/:00\.000Z$/, 'Z')} (time travel)`;
-        item.tooltip = `Next fire times are computed from ${node.start.toISOString()} on (the clock runs on from there); a serve started now fires the schedules on this clock. Set the clock again with an empty time to go back to the real one.`;
+        item.tooltip = `Next fire times are computed from ${node.start.toISOString()} on (the clock runs on from there); the editor fires the schedules on this clock, and so does a serve started now; a run it fires sees its fire time. Set the clock again with an empty time to go back to the real one.`;
         item.iconPath = new vscode.ThemeIcon('history');
         item.contextValue = 'cloudfn.clock';
         return item;

@@ -32,6 +32,14 @@ export interface TriggerRunnerOptions {
   onExecuted?: (record: ExecutionRecord) => void;
 }
 
+/** How `execute` runs a function beyond its request. */
+export interface ExecuteOptions {
+  /** The run sees this time, frozen (request.timestamp, datetime.now(), time.time()): a schedule fired on a set clock. */
+  frozenNow?: Date;
+  /** The run reads the function's project (cloudfn.json config, secrets, templates, http mocks), as a CLI run does. */
+  projectContext?: boolean;
+}
+
 export interface Execution {
   record: ExecutionRecord;
   result: RunResult;
@@ -105,10 +113,14 @@ export class TriggerRunner {
   }
 
   /** Runs `code` with `input`, records it and (in the background) fires what its writes trigger. */
-  async execute(code: FunctionCode, input: RequestInput, trigger: Trigger, onOutput?: (line: string) => void): Promise<Execution> {
+  async execute(code: FunctionCode, input: RequestInput, trigger: Trigger, onOutput?: (line: string) => void,
+    options: ExecuteOptions = {}): Promise<Execution> {
     const startedAt = new Date();
+    const { frozenNow, projectContext } = options;
     const request = buildRunRequest({ source: code.source, filename: code.filename, timeoutMs: this.options.timeoutMs }, input,
-      this.options.userAgent, startedAt);
+      this.options.userAgent, frozenNow ?? startedAt);
+    if (frozenNow) request.frozenNow = frozenNow.toISOString();
+    if (projectContext) request.functionPath = code.file;
     const result = await this.options.pool.run(request, onOutput);
     return { record: this.record(code.id, input.payload, result, trigger, startedAt), result };
   }

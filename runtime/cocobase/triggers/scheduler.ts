@@ -1,5 +1,6 @@
 // Cron schedules (spec §7) on croner: 5-field expressions (names, lists, ranges, steps) in an IANA time zone;
-// their next fire times; and a scheduler that fires them while `serve` runs — on a clock that may be set to
+// their next fire times; and a scheduler that fires them while `serve` or the editor's runtime host runs
+// (triggers/sessionSchedules.ts) — on a clock that may be set to
 // another time (`--now`) to see what happens across a daylight-saving change or a month end. A time reached
 // while the schedule's previous run goes on is skipped; missed times are never caught up.
 
@@ -9,6 +10,8 @@ import type { ScheduleConfig } from './projectConfig';
 /** The scheduler's clock: the real one, or one that started at another time and runs at the real pace. */
 export interface Clock {
   now(): Date;
+  /** Set to another time (`--now`, time travel): a run it fires sees its fire time, frozen. */
+  readonly set?: boolean;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -16,7 +19,7 @@ export const systemClock: Clock = { now: () => new Date() };
 /** A clock that reads `start` now and runs on from there. */
 export function clockFrom(start: Date): Clock {
   const offset = start.getTime() - Date.now();
-  return { now: () => new Date(Date.now() + offset) };
+  return { now: () => new Date(Date.now() + offset), set: true };
 }
 
 /** The parsed cron of a schedule, or an Error whose message names the schedule and what is wrong. */

@@ -76,8 +76,12 @@ export async function openTriggerSession(options: TriggerSessionOptions): Promis
   };
 }
 
-/** Runs a schedule once: its function with its payload (a POST), recorded as an execution and a run record. */
-export async function runSchedule(session: TriggerSession, schedule: ScheduleConfig, at: Date = new Date()): Promise<Execution> {
+/**
+ * Runs a schedule once: its function with its payload (a POST) and its project (cloudfn.json config, secrets,
+ * templates, http mocks, as the editor's Run now has them), recorded as an execution and a run record.
+ * `frozen`: the run sees `at` as its time, frozen (a schedule fired on a clock set to another time).
+ */
+export async function runSchedule(session: TriggerSession, schedule: ScheduleConfig, at: Date = new Date(), frozen = false): Promise<Execution> {
   const code = loadScheduledFunction(session.project().root, schedule.function_name);
   const runner = session.runner;
   if (!code) {
@@ -87,7 +91,8 @@ export async function runSchedule(session: TriggerSession, schedule: ScheduleCon
     throw new Error(error);
   }
   const execution = await runner.execute(code, { payload: schedule.payload, query: {}, headers: {}, method: 'POST', user: null },
-    { by: 'schedule', detail: `schedule ${schedule.name}` });
+    { by: 'schedule', detail: `schedule ${schedule.name}${frozen ? ` at ${at.toISOString()} (clock set)` : ''}` }, undefined,
+    { frozenNow: frozen ? at : undefined, projectContext: true });
   const { record } = execution;
   runner.log.addScheduleRun({
     schedule_name: schedule.name, execution_id: record.id, ran_at: record.started_at, duration_ms: record.duration_ms,
