@@ -3,6 +3,7 @@
 // (through the runtime's state) and the data explorer.
 
 import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
 import { buildRunRequest, failedRunResult, type RunResult } from '../../runtime/cocobase/run';
 import { UsageError } from '../../runtime/usageError';
 import type { Config } from '../config';
@@ -50,8 +51,13 @@ export class Runner {
     const label = vscode.workspace.asRelativePath(uri, false);
     const source = as?.entry ? scheduledSource(document.getText(), as.entry) : document.getText();
     // The file's path: its project (cloudfn.json config, secrets, templates, http mocks) is the run's context, as in the CLI.
-    const run = { ...buildRunRequest({ source, filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent), functionPath: uri.fsPath, triggeredBy: as?.triggeredBy };
+    const run = {
+      ...buildRunRequest({ source, filename: label, timeoutMs: this.config.timeoutMs }, named.spec, this.userAgent),
+      functionPath: uri.fsPath, triggeredBy: as?.triggeredBy, executionId: randomUUID(),
+    };
     const record = this.panel.history.start(uri.fsPath, label, named.name, named.spec, sentRequestOf(run));
+    // The executions log's record of this run is this entry (not a second one), and its hooks nest under it.
+    record.ownExecutionId = run.executionId;
     record.as = as;
     // A named payload comes from the payloads file, as the editor shows it.
     record.unsaved = !as && named.name !== emptyPayloadName && named.name !== lastRunName && hasUnsavedChanges(payloadsFileFor(uri.fsPath));

@@ -44,6 +44,8 @@ export interface RunRequest {
   allowNetwork?: boolean;
   /** What started the run; `manual` (the CLI, the editor) by default. */
   triggeredBy?: TriggeredBy;
+  /** The id to record the run's execution under, when its caller records it (the editor's run panel knows its runs by it). */
+  executionId?: string;
   /** The run's project context, read by the supervisor from functionPath (never set by clients). */
   context?: RunContext;
   /**

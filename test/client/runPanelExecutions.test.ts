@@ -75,3 +75,14 @@ test('an execution already in the history is not added again', () => {
   assert.equal(history.addExecution(base, ''), undefined);
   assert.equal(history.all.length, 1);
 });
+
+test('the log\'s record of an editor run is that run, not a second entry; the hooks its writes fired are added', () => {
+  const history = new RunHistory();
+  const own = history.start('/w/functions/publish.py', 'functions/publish.py', 'default', { payload: {}, query: {}, headers: {}, user: null, method: 'POST' },
+    { method: 'POST', target: 'functions/publish.py', user: null, body: {}, query: {}, headers: {} });
+  own.ownExecutionId = 'e1';
+  assert.equal(history.addExecution({ ...base, triggered_by: 'manual', trigger_detail: 'editor run of publish.py' }, ''), undefined);
+  const fired = history.addExecution(hook, '')!;
+  assert.deepEqual(fired.execution, { id: 'e2', parentId: 'e1' });
+  assert.equal(history.all.length, 2);
+});

@@ -27,6 +27,8 @@ export interface RunRecord {
   as?: RunAs;
   /** A run the editor did not start (serve, a hook, a schedule): its execution's id, and the one whose write fired it. */
   execution?: { id: string; parentId: string | null };
+  /** The execution id the editor's own run is recorded under: the log's record of it is this run, and hooks its writes fire nest under it. */
+  ownExecutionId?: string;
   /** The payload (or params) came from an open file with unsaved edits. */
   unsaved?: boolean;
   startedAt: number;
@@ -162,7 +164,7 @@ export class RunHistory {
    * execution already in the history is not added again (undefined). `file`: its function file, when known.
    */
   addExecution(record: ExecutionRecord, file: string): RunRecord | undefined {
-    if (this.runs.some((run) => run.execution?.id === record.id)) return undefined;
+    if (this.runs.some((run) => run.execution?.id === record.id || run.ownExecutionId === record.id)) return undefined;
     const { spec, sent, as } = executionRequest(record);
     const label = `${record.function_name}.py`;
     const startedAt = Date.parse(record.started_at);

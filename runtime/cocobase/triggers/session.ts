@@ -116,7 +116,7 @@ export function withManualRecord(run: RunRequest, payload: Record<string, unknow
   const name = (inside ? relative.split(path.sep).join('/') : file).replace(/\.py$/, '');
   return {
     ...run,
-    record: { id: newExecutionId(), function_name: name, triggered_by: 'manual', trigger_detail: detail, payload, started_at: startedAt.toISOString() },
+    record: { id: run.executionId ?? newExecutionId(), function_name: name, triggered_by: 'manual', trigger_detail: detail, payload, started_at: startedAt.toISOString() },
   };
 }
 

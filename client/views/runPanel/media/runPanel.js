@@ -378,7 +378,10 @@
    */
   function historyOrder() {
     const byExecution = new Map();
-    for (const run of runs.values()) if (run.execution) byExecution.set(run.execution.id, run);
+    for (const run of runs.values()) {
+      if (run.execution) byExecution.set(run.execution.id, run);
+      if (run.ownExecutionId) byExecution.set(run.ownExecutionId, run);
+    }
     const parentOf = (run) => (run.execution && run.execution.parentId ? byExecution.get(run.execution.parentId) : undefined);
     const ordered = [];
     const add = (run, child) => {
