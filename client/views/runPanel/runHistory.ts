@@ -231,4 +231,6 @@ export type PanelRequest =
   | { type: 'rerun'; runId: number }
   | { type: 'openOutput'; runId: number }
   | { type: 'openResult'; runId: number }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** The user chose a run of the history (the panel follows the executions log only while one of its runs is chosen). */
+  | { type: 'select'; runId: number };

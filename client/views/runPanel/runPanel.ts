@@ -95,12 +95,16 @@ export class RunPanel implements vscode.Disposable {
    * newest is shown unless one of the editor's runs is going on. `fileOf`: a function's file, or ''.
    */
   addExecutions(records: readonly ExecutionRecord[], fileOf: (functionName: string) => string): void {
+    // A run the user started keeps the panel: runs of the log are listed, and shown only when the panel is
+    // already following the log (nothing selected, or a run of the log selected) and no run is going on.
     const busy = this.history.all.some((run) => run.status === 'running');
+    const selected = this.selected === null ? undefined : this.history.get(this.selected);
+    const follow = !busy && (selected === undefined || selected.execution !== undefined);
     for (const record of [...records].reverse()) {
       const run = this.history.addExecution(record, fileOf(record.function_name));
       if (!run) continue;
-      if (!busy) this.selected = run.id;
-      this.post({ type: busy ? 'added' : 'run', run: panelView(run) });
+      if (follow) this.selected = run.id;
+      this.post({ type: follow ? 'run' : 'added', run: panelView(run) });
     }
   }
 
@@ -140,6 +144,10 @@ export class RunPanel implements vscode.Disposable {
         if (run && !run.test) this.actions.rerun(run);
         break;
       }
+      case 'select':
+        // Only a run of the history: the webview's messages are not trusted.
+        if (this.history.get(message.runId)) this.selected = message.runId;
+        break;
       case 'cancel':
         this.actions.cancel();
         break;

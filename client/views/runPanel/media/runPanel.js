@@ -406,7 +406,7 @@
       text.append(el('span', 'history-label', run.parse ? `${run.parse.target} · ${file}` : file),
         el('span', 'history-detail', `${input} · ${elapsed(run)}`));
       item.append(statusIcon(run), text);
-      item.addEventListener('click', () => { selected = run.id; render(); });
+      item.addEventListener('click', () => { selected = run.id; render(); vscode.postMessage({ type: 'select', runId: run.id }); });
       nav.append(item);
     }
   }
