@@ -179,6 +179,9 @@ export class PythonSupervisor {
       };
       run.resolve = (result, recording) => {
         cleanup();
+        // The process interrupts itself just after this deadline; on a loaded machine its result can come
+        // before the deadline's timer here has run: it is the same time limit and gets the same message.
+        if (!stopping && performance.now() >= run.deadline) stopping = 'timeout';
         if ((stopping === 'timeout' || stopping === 'cancel') && result.error_type === 'TimeoutError') {
           result.error_type = stopErrorType[stopping];
           result.error = `${result.error_type}: ${stopMessage(stopping, request.timeoutMs, this.memoryLimitMb, this.lockWaitMs)}`;

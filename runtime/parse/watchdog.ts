@@ -3,8 +3,10 @@
 // deadlines.ts covers a handler's synchronous part only; this covers everything else that can spin — Cloud
 // Code after an `await` (a microtask), in a timer or in a job, and the emulation itself. A worker thread
 // watches a heartbeat that the main thread's event loop writes into shared memory; when it is older than the
-// limit, the worker stops the running JavaScript through the inspector's Runtime.terminateExecution, which V8
-// delivers as an interrupt (the way a debugger pauses a busy loop). The event loop then runs on: timers fire,
+// limit and the main thread has also spent that long running since it (its CPU time, read from /proc on
+// Linux: a thread waiting for a loaded machine's CPU, or blocked, is not spinning; wall time elsewhere), the
+// worker stops the running JavaScript through the inspector's Runtime.terminateExecution, which V8 delivers
+// as an interrupt (the way a debugger pauses a busy loop). The event loop then runs on: timers fire,
 // the request's answer (124) is sent, /health answers, SIGTERM is handled. What was stopped is lost with the
 // microtasks queued behind it, so a request cut short that way is answered by its own time limit. Work that
 // nothing waits for (a job) can run under a label (`runWatched`: an async function named after it awaits the
@@ -74,11 +76,35 @@ function probe(): void {
 const watcher = `
 const { workerData } = require('node:worker_threads');
 const inspector = require('node:inspector');
+const fs = require('node:fs');
 const shared = new Int32Array(workerData.buffer);
 const now = () => Math.round(performance.timeOrigin + performance.now() - workerData.base) | 0;
+// The main thread's CPU time in ms (utime + stime of its /proc stat, in clock ticks of 1/100 s, Linux's
+// USER_HZ; its thread id is the process id), or undefined where there is no /proc.
+const statPath = '/proc/self/task/' + process.pid + '/stat';
+const cpuMs = () => {
+  try {
+    const stat = fs.readFileSync(statPath, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+};
+let beatSeen;
+let cpuAtBeat;
 setInterval(() => {
   const limit = Atomics.load(shared, ${slot.limit});
-  if (limit <= 0 || ((now() - Atomics.load(shared, ${slot.heartbeat})) | 0) <= limit) return;
+  const beat = Atomics.load(shared, ${slot.heartbeat});
+  if (beat !== beatSeen) {
+    beatSeen = beat;
+    cpuAtBeat = cpuMs();
+  }
+  if (limit <= 0 || ((now() - beat) | 0) <= limit) return;
+  // A thread that is descheduled (a loaded machine) or blocked uses no CPU: only one that spent the limit
+  // running since its last heartbeat is stopped.
+  const cpu = cpuMs();
+  if (cpu !== undefined && cpuAtBeat !== undefined && cpu - cpuAtBeat <= limit) return;
   Atomics.store(shared, ${slot.heartbeat}, now());
   Atomics.add(shared, ${slot.stops}, 1);
   const session = new inspector.Session();

@@ -121,11 +121,10 @@ test('the confined runtime process makes several network calls in one run, over 
 
 test('a network call that gets no answer does not outlive the run\'s time limit', async () => {
   const fn = writeFunction(project, 'functions/hang.py', `def main():\n    return http.get("http://127.0.0.1:${port}/hang", timeout=60).status_code\n`);
-  const started = performance.now();
   const { code, json } = await runJsonAsync(['run', fn, '--db', db, '--allow-network', '--timeout', '1']);
   assert.equal(code, 1);
-  assert.match(json.error as string, /^TimeoutError: /);
-  assert.ok(performance.now() - started < 20_000);
+  // Stopped by --timeout, not by the call's own 60 s or the default 20 s limit: the message names the limit.
+  assert.match(json.error as string, /^TimeoutError: the function did not finish within its 1 s time limit$/);
 });
 
 test('a failed network call is a ConnectionError naming the URL', () => {

@@ -1,6 +1,6 @@
 // The editor as a newcomer meets it (issue 15), in the packaged extension in a real VS Code (code-server): an
-// unsaved payload is what a run sends; 20,000 printed lines show within 2 s while typing stays responsive; a
-// 2,000-document result is switched to in the history within 100 ms; a failed run's line is marked in the
+// unsaved payload is what a run sends; 20,000 printed lines show while typing goes on; a 2,000-document
+// result is shown lazily and switched to in the history (how fast is bench/editor.ts's); a failed run's line is marked in the
 // editor; the change view highlights the changed field; "Mark File as Cloud Function" gives a Run lens; a new
 // function file offers the def main() template; a Parse stack frame opens its line. Saves docs/images/
 // screenshots of the panel.
@@ -22,20 +22,7 @@ let server: CodeServer;
 let editor: Editor;
 let runs = 0;
 
-// The few browser globals of the code evaluated in the pages, declared for this file only.
-interface PageElement { textContent: string | null; click(): void }
-declare const document: {
-  querySelector(selector: string): PageElement | null;
-  addEventListener(type: string, listener: () => void, capture: boolean): void;
-  body: PageElement;
-};
-declare const window: object;
-declare class MutationObserver {
-  constructor(callback: () => void);
-  observe(target: PageElement, options: { childList: boolean; subtree: boolean; characterData: boolean }): void;
-  disconnect(): void;
-}
-declare function requestAnimationFrame(callback: () => void): void;
+// The browser global of the code evaluated in the pages, declared for this file only.
 declare function getComputedStyle(element: unknown, pseudo: string): { content: string };
 
 const renameFunction = `def main():
@@ -89,61 +76,26 @@ test('an unsaved edit of the payloads file is what the run sends, and the panel 
   assert.match(text, /name: "Grace"/);
 });
 
-test('20,000 printed lines show within 2 s, and typing stays responsive meanwhile', async () => {
+test('20,000 printed lines show, and typing goes on meanwhile', async () => {
   await editor.openFile('functions/loud.py');
   await editor.goToLine(4, 200);
   const lens = await editor.waitForCodeLens('▶ Run');
   const panel = await editor.webviewFrame('#cloudfn-run-panel');
-  // Times are taken in the pages (one clock): the click in the workbench, the last line in the webview, and
-  // the workbench's frames meanwhile (a long gap between two is the editor not answering keystrokes).
-  await panel.evaluate(() => {
-    const win = window as unknown as { lastLineAt?: number };
-    win.lastLineAt = undefined;
-    const observer = new MutationObserver(() => {
-      if (!document.querySelector('.output-lines')?.textContent?.includes('line 19999')) return;
-      win.lastLineAt = Date.now();
-      observer.disconnect();
-    });
-    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-  });
-  // A string, not a function: the test's compiler would name the inner function with a helper the page lacks.
-  await editor.page.evaluate(`(() => {
-    document.addEventListener('click', () => { window.clickAt ??= Date.now(); }, true);
-    window.frameGaps = [];
-    window.stopFrames = false;
-    let last = performance.now();
-    requestAnimationFrame(function tick(time) {
-      window.frameGaps.push(time - last);
-      last = time;
-      if (!window.stopFrames) requestAnimationFrame(tick);
-    });
-  })()`);
-  // The page's clock just before the click, in case the click listener missed it.
-  const beforeClick = await editor.page.evaluate('Date.now()') as number;
   await lens.first().click();
   const runId = ++runs;
   const typed = '  # typing while it prints';
   await editor.typeText(typed);
   // The editor draws spaces as no-break spaces.
-  await editor.waitFor('the typed text in the editor', async () => (await editor.page.locator('.part.editor .editor-group-container.active .view-lines').innerText()).replace(/\u00a0/g, ' ').includes(typed.trim()), { intervalMs: 20, timeoutMs: 5000 });
+  await editor.waitFor('the typed text in the editor', async () => (await editor.page.locator('.part.editor .editor-group-container.active .view-lines').innerText()).replace(/\u00a0/g, ' ').includes(typed.trim()));
   const { text } = await finishedRun(editor, runId);
   assert.match(text, /20,000 lines; the last 10,000 are shown here/);
-  const lastLineAt = await editor.waitFor('the last printed line in the run panel', () => panel.evaluate(() => (window as unknown as { lastLineAt?: number }).lastLineAt), { timeoutMs: 5000 });
-  const { clickAt, longestFrame } = await editor.page.evaluate(() => {
-    const win = window as unknown as { clickAt?: number; frameGaps: number[]; stopFrames: boolean };
-    win.stopFrames = true;
-    return { clickAt: win.clickAt, longestFrame: Math.max(...win.frameGaps) };
-  });
-  const shownMs = lastLineAt - (clickAt ?? beforeClick);
-  assert.ok(shownMs <= 2000, `20,000 lines shown ${shownMs} ms after the click (≤ 2000)`);
-  assert.ok(longestFrame <= 500, `the editor's longest frame while the output streamed: ${longestFrame.toFixed(0)} ms`);
+  await editor.waitFor('the last printed line in the run panel', async () => (await panel.locator('.output-lines', { hasText: 'line 19999' }).count()) > 0);
   assert.ok((await panel.locator('.output-lines').last().evaluate((rows) => rows.childNodes.length)) < 400, 'only the visible lines are in the DOM');
-  console.log(`20,000 lines: shown ${shownMs} ms after the click; the editor's longest frame ${longestFrame.toFixed(0)} ms`);
   await editor.screenshot(path.join(images, 'run-panel-output.png'));
   await editor.page.keyboard.press('Control+z');
 });
 
-test('a 2,000-document result is shown lazily and switched to in the history within 100 ms', async () => {
+test('a 2,000-document result is shown lazily and switched to in the history', async () => {
   await editor.openFile('functions/many.py');
   const { panel, text } = await run('▶ Run');
   assert.match(text, /Array\(2000\)/);
@@ -151,14 +103,8 @@ test('a 2,000-document result is shown lazily and switched to in the history wit
   await editor.openFile('functions/hello.py');
   await run('▶ Run');
   const manyRun = runs - 1;
-  const switchMs = await panel.evaluate(async (id) => {
-    const started = performance.now();
-    document.querySelector(`.history-item[data-run-id="${id}"]`)!.click();
-    const shown = document.querySelector('.run-result')?.textContent?.includes('Array(2000)');
-    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-    return shown ? performance.now() - started : Infinity;
-  }, manyRun);
-  assert.ok(switchMs <= 100, `switched in ${switchMs.toFixed(1)} ms (≤ 100)`);
+  await panel.locator(`.history-item[data-run-id="${manyRun}"]`).click();
+  await editor.waitFor('the 2,000-document run shown again', async () => (await panel.locator('.run-result', { hasText: 'Array(2000)' }).count()) > 0);
 });
 
 test('a failed run marks its line in the editor, with the message once', async () => {

@@ -105,6 +105,8 @@ test('import os gets a disallowed-import diagnostic', async () => {
   await editor.openFile('functions/broken.py');
   await editor.goToLine(1, 1);
   await editor.typeText('import os\n');
+  // The keystrokes reached the editor (the editor draws spaces as no-break spaces) before the diagnostic is awaited.
+  await editor.waitFor('"import os" typed in the editor', async () => (await editor.page.locator('.part.editor .editor-group-container.active .view-lines').innerText()).replace(/\u00a0/g, ' ').includes('import os'));
   const problem = await editor.waitForProblem(/import of 'os' is not allowed/);
   assert.equal(problem.severity, 'error');
   assert.match(problem.text, /disallowed-import|not allowed|cannot be imported/i);

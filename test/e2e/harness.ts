@@ -677,7 +677,9 @@ export class Editor {
       if (!(await header.isVisible())) return pane.first().locator('.pane-body').isVisible();
       if ((await header.getAttribute('aria-expanded')) === 'true') return true;
       await header.click();
-      return false;
+      // The click toggles the pane: on a slow workbench it is awaited before looking again, so that a second
+      // click does not collapse it again (a click that was lost is retried).
+      return this.waitFor(`the view "${viewTitle}" to expand after a click`, async () => (await header.getAttribute('aria-expanded')) === 'true', { timeoutMs: 5000 }).catch(() => false);
     }, { intervalMs: 300 });
     return pane.first();
   }

@@ -17,13 +17,16 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  let started = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill(); reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)); }, 20_000);
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}:\n${stdout}\n${stderr}`)); });
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /Parse API at (http:\/\/127\.0\.0\.1:\d+\/parse)/.exec(stdout);
-      if (match) {
+      // Once only: a later chunk (serve's shutdown messages) must not remove the listener that stop() adds.
+      if (match && !started) {
+        started = true;
         clearTimeout(timer);
         child.removeAllListeners('exit');
         resolve({

@@ -41,11 +41,17 @@ function mutate(text: string, mutations: { kind: 'truncate' | 'delete' | 'insert
   return result;
 }
 
+/** This process's CPU time in ms: what a pathological file costs, which a loaded machine's waits do not inflate. */
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 test('mutated files never make a feature throw', { timeout: 300_000 }, () => {
   let slowest = 0;
   fc.assert(
     fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.nat(), (seedIndex, mutations, cursor) => {
-      const started = performance.now();
+      const started = cpuMs();
       const text = mutate(seeds[seedIndex]!, mutations);
       const analysis = analyzeDocument(text);
       const offset = text.length === 0 ? 0 : cursor % (text.length + 1);
@@ -55,11 +61,11 @@ test('mutated files never make a feature throw', { timeout: 300_000 }, () => {
       hoverAt(analysis, offset);
       signatureHelpAt(analysis, offset);
       for (const d of diagnostics) assert.ok(d.range.start.line <= d.range.end.line);
-      slowest = Math.max(slowest, performance.now() - started);
+      slowest = Math.max(slowest, cpuMs() - started);
     }),
     { numRuns: 10_000 },
   );
-  assert.ok(slowest < 1_000, `slowest file took ${slowest.toFixed(1)} ms`);
+  assert.ok(slowest < 1_000, `slowest file took ${slowest.toFixed(1)} ms of CPU`);
 });
 
 test('incremental re-parses after random edits give the same diagnostics as a fresh parse', { timeout: 300_000 }, () => {
