@@ -36,6 +36,7 @@ let receiverUrl = '';
 
 fs.writeFileSync(path.join(dir, 'cloudfn.json'), JSON.stringify({
   project_id: 'demo',
+  config: { greeting: 'hola' },
   hooks: { collections: { posts: { pre_save: 'audit', post_save: 'audit', pre_delete: 'audit', post_delete: 'audit' } } },
   schedules: [{ name: 'nightly', function_name: 'jobs/cleanup.run', cron_expression: '0 2 * * *', timezone: 'Europe/Berlin', payload: { full: true } }],
 }));
@@ -45,6 +46,9 @@ write('hello.py', `def main():
     return {"method": request.method, "payload": request.json(), "query": request.query_params,
             "agent": request.headers.get("x-app"), "user": user.email if user else None}
 `);
+// A function an app calls reads its project as a CLI run does: config of cloudfn.json and the mocks beside it.
+write('configured.py', 'def main():\n    return [config.get("greeting"), http.get("https://api.example.com/rates").json()["usd"]]\n');
+write('configured.http.json', JSON.stringify([{ method: 'GET', url: 'https://api.example.com/rates', json: { usd: 1.08 } }]));
 write('reports/tuple.py', 'def main():\n    return {"error": "nope"}, 418\n');
 write('boom.py', 'def main():\n    raise ValueError("bad input")\n');
 write('spin.py', 'def main():\n    while True:\n        pass\n');
@@ -121,6 +125,12 @@ test('both URL shapes answer GET and POST with the envelope; the payload key is 
   assert.equal((await call('/functions/other/func/hello')).status, 404);
   assert.equal((await call('/functions/missing/execute')).status, 404);
   assert.equal((await call('/functions/hello/execute', { method: 'PUT' })).status, 405);
+});
+
+test('a function called through serve reads its project: config.get() and the http mocks beside it', async () => {
+  const answered = await post('/functions/configured/execute', {});
+  assert.equal(answered.status, 200, answered.text);
+  assert.deepEqual(answered.json.result, ['hola', 1.08]);
 });
 
 test('statuses: a tuple, an exception (500), a time-out (504); HTML without the envelope', async () => {

@@ -36,8 +36,6 @@ export interface TriggerRunnerOptions {
 export interface ExecuteOptions {
   /** The run sees this time, frozen (request.timestamp, datetime.now(), time.time()): a schedule fired on a set clock. */
   frozenNow?: Date;
-  /** The run reads the function's project (cloudfn.json config, secrets, templates, http mocks), as a CLI run does. */
-  projectContext?: boolean;
 }
 
 export interface Execution {
@@ -116,11 +114,13 @@ export class TriggerRunner {
   async execute(code: FunctionCode, input: RequestInput, trigger: Trigger, onOutput?: (line: string) => void,
     options: ExecuteOptions = {}): Promise<Execution> {
     const startedAt = new Date();
-    const { frozenNow, projectContext } = options;
+    const { frozenNow } = options;
     const request = buildRunRequest({ source: code.source, filename: code.filename, timeoutMs: this.options.timeoutMs }, input,
       this.options.userAgent, frozenNow ?? startedAt);
     if (frozenNow) request.frozenNow = frozenNow.toISOString();
-    if (projectContext) request.functionPath = code.file;
+    // Every run reads its function's project (cloudfn.json config, secrets, templates, http mocks), as a CLI
+    // run does: a function an app calls through serve, or a hook, sees the same config.get() and mocks.
+    request.functionPath = code.file;
     const result = await this.options.pool.run(request, onOutput);
     return { record: this.record(code.id, input.payload, result, trigger, startedAt), result };
   }

@@ -92,7 +92,7 @@ export async function runSchedule(session: TriggerSession, schedule: ScheduleCon
   }
   const execution = await runner.execute(code, { payload: schedule.payload, query: {}, headers: {}, method: 'POST', user: null },
     { by: 'schedule', detail: `schedule ${schedule.name}${frozen ? ` at ${at.toISOString()} (clock set)` : ''}` }, undefined,
-    { frozenNow: frozen ? at : undefined, projectContext: true });
+    { frozenNow: frozen ? at : undefined });
   const { record } = execution;
   runner.log.addScheduleRun({
     schedule_name: schedule.name, execution_id: record.id, ran_at: record.started_at, duration_ms: record.duration_ms,
