@@ -129,6 +129,9 @@ function release(snapshot: Uint8Array): void {
   v8.setFlagsFromString('--expose-gc');
   // Only a context made after the flag has `gc`; this one is dropped at once and never reaches user code.
   const collect = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  // The flag is put back at once: V8's code caches carry a hash of the flags, and the build writes Pyodide's
+  // code cache in a process that went through here; with the flag left on, every later start rejected it.
+  v8.setFlagsFromString('--no-expose-gc');
   collect({ type: 'minor' });
 }
 
