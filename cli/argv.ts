@@ -2,7 +2,7 @@
 // message is printed on one line of stderr with exit code 2.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { tooDeep } from '../runtime/jsonLimits';
+import { parseUserJson } from '../runtime/jsonLimits';
 import { isObject } from '../runtime/jsonValues';
 import { readRegularFile, UnreadableFileError } from '../runtime/userFiles';
 
@@ -41,18 +41,14 @@ export function parseJsonObjectFlag(flag: string, value: string | undefined): Re
     const file = value.slice(1);
     text = readFlagFile(file, `cannot read --${flag} file '${file}'`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`malformed --${flag} JSON: ${(error as Error).message}`);
+  const parsed = parseUserJson(text);
+  if ('invalid' in parsed) throw new CliUsageError(`malformed --${flag} JSON: ${parsed.invalid}`);
+  const object = parsed.value;
+  if (!isObject(object)) {
+    throw new CliUsageError(`--${flag} must be a JSON object, got ${Array.isArray(object) ? 'an array' : JSON.stringify(object)}`);
   }
-  if (!isObject(parsed)) {
-    throw new CliUsageError(`--${flag} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
-  }
-  const depth = tooDeep(parsed);
-  if (depth) throw new CliUsageError(`--${flag} is refused: ${depth}`);
-  return parsed;
+  if (parsed.tooDeep) throw new CliUsageError(`--${flag} is refused: ${parsed.tooDeep}`);
+  return object;
 }
 
 /** Reads `--flag N`, a positive number (seconds, MB), or the fallback when the flag is absent. */

@@ -19,6 +19,20 @@ export function jsonDepth(value: unknown, stopAbove = Infinity): number {
   return deepest;
 }
 
+/**
+ * JSON text a user handed in, parsed: its value and why its nesting is refused (undefined when it is not), or
+ * the parser's message when the text is not JSON. Callers answer either in their own words.
+ */
+export function parseUserJson(text: string): { value: unknown; tooDeep: string | undefined } | { invalid: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { invalid: (error as Error).message };
+  }
+  return { value, tooDeep: tooDeep(value) };
+}
+
 /** Why a value is refused, or undefined when it is nested at most maxJsonDepth deep. */
 export function tooDeep(value: unknown): string | undefined {
   return jsonDepth(value, maxJsonDepth) > maxJsonDepth ? `it nests deeper than ${maxJsonDepth} levels` : undefined;

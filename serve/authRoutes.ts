@@ -8,7 +8,7 @@ import type http from 'node:http';
 import type { ParseResponse } from '../runtime/parse/rest';
 import type { AppUserAuth, AuthAnswer, UserChanges } from '../runtime/cocobase/triggers/appUsers';
 import { isObject } from '../runtime/jsonValues';
-import { tooDeep } from '../runtime/jsonLimits';
+import { parseUserJson } from '../runtime/jsonLimits';
 
 export const authMount = '/auth-collections/';
 
@@ -21,14 +21,10 @@ const answer = <T>(outcome: AuthAnswer<T>): ParseResponse =>
 function objectBody(raw: Buffer): { body: Record<string, unknown> } | { refused: ParseResponse } {
   const text = raw.toString('utf8');
   if (text.trim() === '') return { body: {} };
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { refused: problem(400, 'the request body is not valid JSON (multipart bodies are not taken locally)') };
-  }
-  if (tooDeep(body)) return { refused: problem(400, 'the request body is too deeply nested') };
-  return isObject(body) ? { body } : { refused: problem(400, 'the request body must be a JSON object') };
+  const decoded = parseUserJson(text);
+  if ('invalid' in decoded) return { refused: problem(400, 'the request body is not valid JSON (multipart bodies are not taken locally)') };
+  if (decoded.tooDeep) return { refused: problem(400, 'the request body is too deeply nested') };
+  return isObject(decoded.value) ? { body: decoded.value } : { refused: problem(400, 'the request body must be a JSON object') };
 }
 
 /**

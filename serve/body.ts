@@ -5,7 +5,8 @@
 // jsonLimits.ts accepts refused with a clear 400.
 
 import type http from 'node:http';
-import { tooDeep } from '../runtime/jsonLimits';
+import { isObject } from '../runtime/jsonValues';
+import { parseUserJson } from '../runtime/jsonLimits';
 import { ParseCode } from '../runtime/parse/errors';
 import type { ParseResponse } from '../runtime/parse/rest';
 
@@ -47,15 +48,10 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Buff
 
 /** A JSON value for a Parse request (an object), or the 400 it is answered with. */
 export function decodeJsonObject(text: string, what = 'invalid JSON'): { value: Record<string, unknown> } | { refused: ParseResponse } {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch {
-    return { refused: { status: 400, body: { code: ParseCode.invalidJson, error: what } } };
-  }
-  const deep = tooDeep(decoded);
-  if (deep) return { refused: { status: 400, body: { code: ParseCode.invalidJson, error: `${what}: ${deep}` } } };
-  return { value: decoded && typeof decoded === 'object' && !Array.isArray(decoded) ? decoded as Record<string, unknown> : {} };
+  const decoded = parseUserJson(text);
+  if ('invalid' in decoded) return { refused: { status: 400, body: { code: ParseCode.invalidJson, error: what } } };
+  if (decoded.tooDeep) return { refused: { status: 400, body: { code: ParseCode.invalidJson, error: `${what}: ${decoded.tooDeep}` } } };
+  return { value: isObject(decoded.value) ? decoded.value : {} };
 }
 
 /** The body's parameters: a form when the Content-Type says so, JSON otherwise (the SDK sends text/plain). */

@@ -5,7 +5,7 @@
 // signs in the app user it was issued for. httpServer.ts calls this after its Host/Origin guard and body limit.
 
 import type http from 'node:http';
-import { tooDeep } from '../runtime/jsonLimits';
+import { parseUserJson } from '../runtime/jsonLimits';
 import type { ParseResponse } from '../runtime/parse/rest';
 import type { RunResult } from '../runtime/cocobase/run';
 import { parseFunctionPath } from '../runtime/cocobase/triggers/functions';
@@ -47,14 +47,10 @@ function requestPayload(method: string, query: Record<string, string>, raw: Buff
   if (method === 'GET') return { payload: { ...query } };
   const text = raw.toString('utf8');
   if (text.trim() === '') return { payload: {} };
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { refused: refusal(400, 'ValueError: the request body is not valid JSON') };
-  }
-  const deep = tooDeep(body);
-  if (deep) return { refused: refusal(400, `ValueError: the request body is too deeply nested (${deep})`) };
+  const decoded = parseUserJson(text);
+  if ('invalid' in decoded) return { refused: refusal(400, 'ValueError: the request body is not valid JSON') };
+  if (decoded.tooDeep) return { refused: refusal(400, `ValueError: the request body is too deeply nested (${decoded.tooDeep})`) };
+  const body = decoded.value;
   if (!isObject(body)) return { refused: refusal(400, 'ValueError: the request body must be a JSON object') };
   if (!('payload' in body)) return { payload: body };
   if (!isObject(body.payload)) return { refused: refusal(400, 'ValueError: "payload" must be a JSON object') };

@@ -15,7 +15,7 @@ import type { Registered } from './registry';
 import { relatedIds } from './relations';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
-import { tooDeep } from '../jsonLimits';
+import { parseUserJson } from '../jsonLimits';
 import { classAccess } from './permissions';
 import { isObject, isPointer, type ParseRecord } from './values';
 
@@ -163,13 +163,8 @@ function resolveWhere(ctx: AppContext, where: Json, auth: Auth): Json {
 /** A query parameter sent as JSON text (in a GET's query string) decoded; other values as they are. */
 function decodeJsonParameter(value: unknown, what: string): unknown {
   if (typeof value !== 'string') return value;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(value);
-  } catch {
-    throw new ParseFailure(ParseCode.invalidJson, `invalid JSON in ${what}`);
-  }
-  const deep = tooDeep(decoded);
-  if (deep) throw new ParseFailure(ParseCode.invalidJson, `invalid JSON in ${what}: ${deep}`);
-  return decoded;
+  const decoded = parseUserJson(value);
+  if ('invalid' in decoded) throw new ParseFailure(ParseCode.invalidJson, `invalid JSON in ${what}`);
+  if (decoded.tooDeep) throw new ParseFailure(ParseCode.invalidJson, `invalid JSON in ${what}: ${decoded.tooDeep}`);
+  return decoded.value;
 }
