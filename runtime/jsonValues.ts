@@ -7,3 +7,18 @@ export type JsonObject = Record<string, unknown>;
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The object a JSON file's text holds (payloads and params files); `fail` makes the error for text that is not
+ * JSON ("not valid JSON: …") or holds something else (`notObject`).
+ */
+export function parseJsonObjectText(text: string, notObject: string, fail: (message: string) => Error): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw fail(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isObject(parsed)) throw fail(notObject);
+  return parsed;
+}

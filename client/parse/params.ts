@@ -5,8 +5,8 @@
 // entry with "$expect" is also a test of `cloudfn test` (runtime/testing/paramsFile.ts); it runs here with its input alone.
 
 import type { CloudEntry } from './cloudCode';
-import { isObject } from '../../runtime/jsonValues';
-import { entryInput, type ParseTarget, targetKey } from '../../runtime/testing/paramsFile';
+import { isObject, parseJsonObjectText } from '../../runtime/jsonValues';
+import { entryInput, paramsFileShape, type ParseTarget, targetKey } from '../../runtime/testing/paramsFile';
 
 export { paramsFileFor, restRequestOf, targetKey, type ParseTarget } from '../../runtime/testing/paramsFile';
 
@@ -28,13 +28,7 @@ export class ParamsFileError extends Error {
 
 /** The named inputs of one target in a params file's text (an object for functions/jobs/saves, an objectId string for deletes). */
 export function readParamsFile(text: string, target: ParseTarget): NamedInput[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ParamsFileError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!isObject(json)) throw new ParamsFileError('expected an object keyed by target ("function NAME", "job NAME", "save CLASS", "delete CLASS")');
+  const json = parseJsonObjectText(text, paramsFileShape, (message) => new ParamsFileError(message));
   const entries = json[targetKey(target)];
   if (entries === undefined) return [];
   if (!isObject(entries)) throw new ParamsFileError(`"${targetKey(target)}" must be an object of named entries`);

@@ -6,7 +6,7 @@
 // file-wide `"$objects"`. The editor's code lenses read the same files (client/parse/params.ts).
 
 import path from 'node:path';
-import { isObject } from '../jsonValues';
+import { isObject, parseJsonObjectText } from '../jsonValues';
 import { PayloadFileError } from './payloadsFile';
 
 /** What a code lens or a test runs: a function, a job, or a save/delete of a class (its triggers run). */
@@ -69,15 +69,12 @@ function checkObjects(where: string, objects: unknown): SeedObjects {
   return objects as SeedObjects;
 }
 
+/** What a params file holds, for the error when it holds something else. */
+export const paramsFileShape = 'expected an object keyed by target ("function NAME", "job NAME", "save CLASS", "delete CLASS")';
+
 /** The tests of a params file's text, in file order. Throws PayloadFileError for a file or test that is not valid. */
 export function readParamsTests(text: string): ParseTestEntry[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new PayloadFileError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!isObject(json)) throw new PayloadFileError('expected an object keyed by target ("function NAME", "job NAME", "save CLASS", "delete CLASS")');
+  const json = parseJsonObjectText(text, paramsFileShape, (message) => new PayloadFileError(message));
   const fileObjects = checkObjects('the file', json.$objects);
   const tests: ParseTestEntry[] = [];
   for (const [key, entries] of Object.entries(json)) {

@@ -4,7 +4,7 @@
 // editor. Reading is forgiving about missing fields and strict about wrong ones, with messages naming the entry.
 
 import path from 'node:path';
-import { isObject } from '../jsonValues';
+import { isObject, parseJsonObjectText } from '../jsonValues';
 import { emptyRequestInput, type RequestInput } from '../cocobase/run';
 
 /** An entry of a payloads file: its name, the request it describes and, for a test, what the run should give. */
@@ -49,13 +49,7 @@ export function readPayloads(text: string): NamedPayload[] {
 
 /** Reads a payloads file's text: its entries and its file-wide fixture. Throws PayloadFileError. */
 export function readPayloadsFile(text: string): PayloadsFile {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new PayloadFileError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!isObject(parsed)) throw new PayloadFileError('expected an object of named payloads');
+  const parsed = parseJsonObjectText(text, 'expected an object of named payloads', (message) => new PayloadFileError(message));
   const fixture = parsed.$fixture ?? null;
   if (fixture !== null && (typeof fixture !== 'string' || !fixture.trim())) throw new PayloadFileError('"$fixture" must be a fixture file\'s path or null');
   const entries = Object.entries(parsed)
