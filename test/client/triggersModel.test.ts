@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseProject, type TriggersProject } from '../../runtime/cocobase/triggers/projectConfig';
+import { functionIdOf } from '../../runtime/cocobase/triggers/functions';
 import {
-  authHooks, collectionHooks, definitionLine, functionIdOf, parseClockTime, scheduleItem, serveUrlOf, shortZonedTime, simulatedAuthPayload, simulatedHookPayload,
+  authHooks, collectionHooks, definitionLine, parseClockTime, scheduleItem, serveUrlOf, shortZonedTime, simulatedAuthPayload, simulatedHookPayload,
   triggerLenses, triggersOf,
 } from '../../client/views/triggers/triggersModel';
 

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { findProjectFile } from '../../../runtime/cocobase/project';
 import { findFunctionEntry } from '../../python/functionEntry';
-import { functionIdOf, triggerLenses } from './triggersModel';
+import { functionIdOf } from '../../../runtime/cocobase/triggers/functions';
+import { triggerLenses } from './triggersModel';
 import { functionExists, readProject } from './triggersView';
 
 export class TriggerCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {

@@ -4,7 +4,6 @@
 // the URL `cloudfn serve` prints once it listens, and the time a user travels the view's clock to. Pure: no
 // VS Code API.
 
-import path from 'node:path';
 import type { FixtureDocument } from '../../../runtime/store/fixtures';
 import type { AppUserSummary } from '../../../runtime/store/browse';
 import { hookCalls } from '../../../runtime/cocobase/triggers/events';
@@ -72,13 +71,6 @@ export function collectionHooks(project: TriggersProject): CollectionHooks[] {
 
 export function authHooks(project: TriggersProject): HookItem[] {
   return Object.entries(project.hooks.auth).map(([event, functionName]) => ({ event: event as AuthHookEvent, functionName }));
-}
-
-/** A function file's id in its project (`reports/daily` for `<root>/reports/daily.py`), or undefined outside it. */
-export function functionIdOf(root: string, file: string): string | undefined {
-  const relative = path.relative(root, file);
-  if (!relative.endsWith('.py') || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  return relative.slice(0, -'.py'.length).split(path.sep).join('/');
 }
 
 /** The triggers that run a function file: its collection hooks, its auth hooks and the schedules that name it. */

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ProjectFileError, readProjectFile, type TriggersProject } from '../../../runtime/cocobase/triggers/projectConfig';
-import { isFunctionId, scheduleTarget } from '../../../runtime/cocobase/triggers/functions';
+import { functionFileOf, isFunctionId, scheduleTarget } from '../../../runtime/cocobase/triggers/functions';
 import { authHooks, collectionHooks, scheduleItem, type CollectionHooks, type HookItem, type ScheduleItem } from './triggersModel';
 import type { ServeProcess, ServeState } from './serveProcess';
 import { clockFrom, systemClock, type Clock } from '../../../runtime/cocobase/triggers/scheduler';
@@ -31,14 +31,14 @@ export type TriggerNode =
 
 /** Whether function id `id` of the project has a file. */
 export function functionExists(project: TriggersProject, id: string): boolean {
-  return isFunctionId(id) && fs.existsSync(path.join(project.root, `${id}.py`));
+  return isFunctionId(id) && fs.existsSync(functionFileOf(project.root, id));
 }
 
 /** The file of a function named in a project (`reports/daily`, a schedule's `file.entry`), or '' when none of the projects has it. */
 export function functionFile(readings: readonly ProjectReading[], name: string): string {
   for (const { project } of readings) {
     const target = project && scheduleTarget(name, (id) => functionExists(project, id));
-    if (project && target) return path.join(project.root, `${target.id}.py`);
+    if (project && target) return functionFileOf(project.root, target.id);
   }
   return '';
 }
@@ -184,7 +184,7 @@ export class TriggersView implements vscode.TreeDataProvider<TriggerNode>, vscod
         const item = new vscode.TreeItem(node.hook.event, None);
         item.description = `→ ${node.hook.functionName}`;
         item.iconPath = new vscode.ThemeIcon('symbol-event');
-        const file = functionExists(node.project, node.hook.functionName) ? path.join(node.project.root, `${node.hook.functionName}.py`) : undefined;
+        const file = functionExists(node.project, node.hook.functionName) ? functionFileOf(node.project.root, node.hook.functionName) : undefined;
         item.tooltip = file ? `${node.hook.event} runs ${vscode.workspace.asRelativePath(file)}` : `no function file ${node.hook.functionName}.py in ${node.project.root}`;
         if (file) item.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.file(file)] };
         return item;

@@ -23,10 +23,22 @@ export function isFunctionId(id: string): boolean {
   return id !== '' && !id.startsWith('/') && !id.includes('\\') && id.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
+/** The file of function `id` of the project at `root`. */
+export function functionFileOf(root: string, id: string): string {
+  return path.join(root, `${id}.py`);
+}
+
+/** A function file's id in its project (`reports/daily` for `<root>/reports/daily.py`), or undefined outside it. */
+export function functionIdOf(root: string, file: string): string | undefined {
+  const relative = path.relative(root, file);
+  if (!relative.endsWith('.py') || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return relative.slice(0, -'.py'.length).split(path.sep).join('/');
+}
+
 /** The current text of function `id` of the project at `root`, or undefined when there is no such file. */
 export function loadFunction(root: string, id: string): FunctionCode | undefined {
   if (!isFunctionId(id)) return undefined;
-  const file = path.join(root, `${id}.py`);
+  const file = functionFileOf(root, id);
   let source: string;
   try {
     const stats = fs.statSync(file);

@@ -11,7 +11,7 @@ import { findProjectFile } from '../project';
 import { documentWrites } from './events';
 import { RuntimePool } from './pool';
 import { readProjectFile, type ScheduleConfig, type TriggersProject } from './projectConfig';
-import { loadScheduledFunction } from './functions';
+import { functionIdOf, loadScheduledFunction } from './functions';
 import { TriggerRunner, type Execution } from './runner';
 import type { DeliveryOptions } from './webhooks';
 import { AppUserAuth } from './appUsers';
@@ -111,9 +111,9 @@ export function withManualRecord(run: RunRequest, payload: Record<string, unknow
   if (!run.functionPath) return run;
   const file = path.resolve(run.functionPath);
   const projectFile = findProjectFile(path.dirname(file));
-  const relative = projectFile ? path.relative(path.dirname(projectFile), file) : path.basename(file);
-  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  const name = (inside ? relative.split(path.sep).join('/') : file).replace(/\.py$/, '');
+  const root = projectFile ? path.dirname(projectFile) : path.dirname(file);
+  // Named as serve names functions; a file that is not `.py` keeps its extension in the name.
+  const name = functionIdOf(root, file.endsWith('.py') ? file : `${file}.py`) ?? file.replace(/\.py$/, '');
   return {
     ...run,
     record: { id: run.executionId ?? newExecutionId(), function_name: name, triggered_by: 'manual', trigger_detail: detail, payload, started_at: startedAt.toISOString() },
