@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { CliUsageError, defaultDbPath, parseFlags, readFlagFile } from './argv';
 import { Store, DatabaseFileError } from '../runtime/store/store';
 import { exportFixture, importFixture, FixtureError } from '../runtime/store/fixtures';
+import { errorMessage } from '../runtime/errorMessage';
 
 export const dbUsage = `usage: cloudfn db reset [--db PATH]
        cloudfn db export [--db PATH] [--out FILE.json]
@@ -55,7 +56,7 @@ export async function dbCommand(args: string[]): Promise<number> {
       try {
         fixture = JSON.parse(text);
       } catch (error) {
-        throw new CliUsageError(`cannot read fixture '${file}': ${error instanceof Error ? error.message : String(error)}`);
+        throw new CliUsageError(`cannot read fixture '${file}': ${errorMessage(error)}`);
       }
       const store = await openStore(dbPath);
       try {

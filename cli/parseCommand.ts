@@ -15,6 +15,7 @@ import { allowedOrigins } from '../serve/guard';
 import { startParseServer } from '../serve/httpServer';
 import { functionsFlags, functionsUsage, serveFunctions } from './serveFunctions';
 import { version } from './version';
+import { errorMessage } from '../runtime/errorMessage';
 
 export const defaultCloudFile = 'cloud/main.js';
 const { appId: defaultAppId, masterKey: defaultMasterKey } = defaultAppKeys;
@@ -196,7 +197,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   // Reload on change: the database (in memory and on disk) is kept; a broken file keeps the previous code.
   app.cloudCode.watch((error) => {
     if (error === undefined) print({ level: 'info', message: `reloaded ${cloudFile}` });
-    else print({ level: 'error', message: `${error instanceof Error ? error.message : String(error)}; still serving the previous version` });
+    else print({ level: 'error', message: `${errorMessage(error)}; still serving the previous version` });
   });
   functions.startSchedules();
   process.stdout.write(`cloudfn serve: CocoBASE functions of ${functions.session.project().root} at http://127.0.0.1:${listening.port}/functions/{name}/execute and /functions/${functions.session.project().projectId}/func/{name} (${functions.session.pool.size} runtimes)\n`);

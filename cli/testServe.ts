@@ -11,6 +11,7 @@ import { runTests, TestSession } from '../runtime/testing/runner';
 import { jsonReport } from '../runtime/testing/reporters';
 import { version } from './version';
 import type { RunRecord } from '../runtime/testing/expectations';
+import { errorMessage } from '../runtime/errorMessage';
 
 /** A run the editor asks for. */
 export interface ServeRequest {
@@ -52,7 +53,7 @@ export function serveTests(): void {
       const failedRuns = outcomes.flatMap((outcome) => (outcome.status !== 'passed' && outcome.run ? [{ file: outcome.test.payloadsFile, name: outcome.test.name, run: outcome.run }] : []));
       return { id: request.id, report: jsonReport({ outcomes, fileErrors, totalMs: stats.totalMs }), failedRuns };
     } catch (error) {
-      return { id: request.id, error: error instanceof Error ? error.message : String(error) };
+      return { id: request.id, error: errorMessage(error) };
     }
   };
   process.on('message', (request: ServeRequest) => {

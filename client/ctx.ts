@@ -27,6 +27,7 @@ import { ExecutionFeed } from './views/runPanel/executionFeed';
 import { ServeProcess } from './views/triggers/serveProcess';
 import { TriggerCodeLensProvider } from './views/triggers/triggerCodeLens';
 import type { ScheduleSettings } from '../host/protocol';
+import { errorMessage } from '../runtime/errorMessage';
 
 /** A command's handler: what VS Code calls with the command's arguments. */
 export type Cmd = (...args: never[]) => unknown;
@@ -134,7 +135,7 @@ export class Ctx implements vscode.Disposable {
       try {
         await handler(...args);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         this.log.error(`${id}: ${message}`);
         void vscode.window.showErrorMessage(`cloudfn: ${message}`);
       }
@@ -171,7 +172,7 @@ export class Ctx implements vscode.Disposable {
   /** The runtime only starts in a trusted workspace: it runs the workspace's code. */
   private startRuntime(): void {
     if (!vscode.workspace.isTrusted) return;
-    this.runtime.start().catch((error: unknown) => this.log.error(`runtime: ${error instanceof Error ? error.message : String(error)}`));
+    this.runtime.start().catch((error: unknown) => this.log.error(`runtime: ${errorMessage(error)}`));
   }
 
   async restartRuntime(): Promise<void> {

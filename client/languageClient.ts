@@ -7,6 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import type { Config } from './config';
 import type { FunctionFiles } from './python/functionFiles';
 import { isBlank, missingEntryPoint } from './python/mainTemplate';
+import { errorMessage } from '../runtime/errorMessage';
 
 export class CloudfnLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -37,7 +38,7 @@ export class CloudfnLanguageClient implements vscode.Disposable {
       this.client = new LanguageClient('cloudfn', 'cloudfn Language Server', serverOptions, clientOptions);
       await this.client.start();
     }).catch((error: unknown) => {
-      this.outputChannel.error(`the language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+      this.outputChannel.error(`the language server did not start: ${errorMessage(error)}`);
     });
     return this.starting;
   }

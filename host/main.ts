@@ -23,6 +23,7 @@ import type { RunRecording, RunRequest, RunResult } from '../runtime/cocobase/ru
 import { readProjectFile } from '../runtime/cocobase/triggers/projectConfig';
 import { finishManualRun, openTriggerSession, withManualRecord, type TriggerSession } from '../runtime/cocobase/triggers/session';
 import { HostSchedules } from './schedules';
+import { errorMessage } from '../runtime/errorMessage';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostProcessOptions;
 const supervisor = new PythonSupervisor({
@@ -149,10 +150,6 @@ process.on('message', (message: ClientToHost) => {
 /** The output lines of request `id`, sent in batches (every 15 ms at most), the rest before its answer. */
 function outputOf(id: number): LineBatcher {
   return new LineBatcher((lines) => send({ type: 'output', id, lines }), 15);
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 // The client going away (editor closed, extension host crashed) ends this process and its worker.

@@ -8,6 +8,7 @@ import type { ScheduleSettings } from './protocol';
 import { clockFrom, systemClock, type Clock } from '../runtime/cocobase/triggers/scheduler';
 import { SessionSchedules } from '../runtime/cocobase/triggers/sessionSchedules';
 import type { TriggerSession } from '../runtime/cocobase/triggers/session';
+import { errorMessage } from '../runtime/errorMessage';
 
 export class HostSchedules {
   private settings: ScheduleSettings = { projects: [], clockOffsetMs: null, timeoutMs: 20_000 };
@@ -36,7 +37,7 @@ export class HostSchedules {
       try {
         session = await this.sessionOf(root, this.settings.timeoutMs);
       } catch (error) {
-        this.onLog(`the schedules of ${root} do not fire: ${error instanceof Error ? error.message : String(error)}`);
+        this.onLog(`the schedules of ${root} do not fire: ${errorMessage(error)}`);
         continue;
       }
       if (generation !== this.generation) return;

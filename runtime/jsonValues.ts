@@ -1,6 +1,8 @@
 // JSON values as every layer reads them: a JSON object, and the test that a parsed value is one (not null, not
 // an array).
 
+import { errorMessage } from './errorMessage';
+
 export type JsonObject = Record<string, unknown>;
 
 /** Whether a JSON value is an object (not null, not an array). */
@@ -17,7 +19,7 @@ export function parseJsonObjectText(text: string, notObject: string, fail: (mess
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw fail(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw fail(`not valid JSON: ${errorMessage(error)}`);
   }
   if (!isObject(parsed)) throw fail(notObject);
   return parsed;

@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from './errorMessage';
 
 /** A file that cannot be read, with a reason a user understands (e.g. "it is not a regular file"). */
 export class UnreadableFileError extends Error {
@@ -24,7 +25,7 @@ export function describeFileError(error: unknown): string {
     case 'ELOOP': return 'too many symbolic links';
     case 'ENAMETOOLONG': return 'the path is too long';
     case 'ENXIO': case 'ENODEV': return 'it is not a regular file';
-    default: return error instanceof Error ? error.message : String(error);
+    default: return errorMessage(error);
   }
 }
 

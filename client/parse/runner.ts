@@ -17,6 +17,7 @@ import { isObject } from '../../runtime/jsonValues';
 import { ParamsFileError, paramsFileFor, readParamsFile, restRequestOf, targetKey, withParamsEntry, type NamedInput, type ParseTarget } from './params';
 import type { ParseUserChoice, PersistentState } from '../persistentState';
 import { currentText, hasUnsavedChanges, replaceText } from '../util/documentText';
+import { errorMessage } from '../../runtime/errorMessage';
 
 export class ParseRunner {
   private readonly userChanged = new vscode.EventEmitter<void>();
@@ -146,7 +147,7 @@ export class ParseRunner {
         try {
           return isObject(JSON.parse(value)) ? undefined : 'a JSON object';
         } catch (error) {
-          return `not JSON: ${error instanceof Error ? error.message : String(error)}`;
+          return `not JSON: ${errorMessage(error)}`;
         }
       },
     });
@@ -176,7 +177,7 @@ export class ParseRunner {
       (ok ? this.log.info : this.log.error).call(this.log, `${ok ? '✔' : '✘'} ${request.method} /parse/${request.path} → ${response.status} in ${response.timeMs.toFixed(1)} ms · ${JSON.stringify(response.body)}`);
       if (response.wrote) this.explorer.refresh();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       output.flush();
       this.panel.finishedParse(record, null, message);
       this.log.error(`✘ ${request.method} /parse/${request.path} · ${message}`);

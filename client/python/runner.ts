@@ -19,6 +19,7 @@ import { scheduledSource } from '../../runtime/cocobase/triggers/functions';
 import { refusedAsUntrusted } from '../util/workspaceTrust';
 import { hasUnsavedChanges } from '../util/documentText';
 import { refusedAsRunning } from '../util/runningNotice';
+import { errorMessage } from '../../runtime/errorMessage';
 
 export class Runner {
   constructor(
@@ -83,6 +84,6 @@ export class Runner {
 /** A run the runtime could not start (unknown user, unreadable database, runtime stopped), as a failed run. */
 function failedRun(record: RunRecord, error: unknown): RunResult {
   const type = error instanceof UsageError ? 'UsageError' : 'RuntimeError';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return failedRunResult({ type, message }, record.output, Date.now() - record.startedAt);
 }

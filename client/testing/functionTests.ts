@@ -17,6 +17,7 @@ import type { Config } from '../config';
 import type { FailedRun, ServeAnswer, ServeRequest } from '../../cli/testServe';
 import { failedRunResult, emptyRequestInput, type RequestInput, type RunResult } from '../../runtime/cocobase/run';
 import { testFailureView, type ReportedTest, type TestFailureView } from '../views/runPanel/testFailure';
+import { errorMessage } from '../../runtime/errorMessage';
 
 /** What a run of the warm test process answered: its tests, and the runs of those that did not pass. */
 interface RunAnswer {
@@ -167,7 +168,7 @@ export class FunctionTests implements vscode.Disposable {
         }
       }
     } catch (error) {
-      const message = new vscode.TestMessage(error instanceof Error ? error.message : String(error));
+      const message = new vscode.TestMessage(errorMessage(error));
       for (const test of tests) run.errored(test, message);
     } finally {
       run.end();

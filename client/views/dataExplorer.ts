@@ -8,6 +8,7 @@ import type { RuntimeClient } from '../runtimeClient';
 import type { CollectionSummary, AppUserSummary, ParseClassSummary, ParseObjectView } from '../../runtime/store/browse';
 import type { FixtureDocument } from '../../runtime/store/fixtures';
 import { preview } from '../util/preview';
+import { errorMessage } from '../../runtime/errorMessage';
 
 /** Documents listed per collection; the tree says when there are more. */
 export const documentsShown = 200;
@@ -93,7 +94,7 @@ export class DataExplorer implements vscode.TreeDataProvider<Node>, vscode.TextD
           return [];
       }
     } catch (error) {
-      return [{ kind: 'message', text: `Cannot read the local database: ${error instanceof Error ? error.message : String(error)}` }];
+      return [{ kind: 'message', text: `Cannot read the local database: ${errorMessage(error)}` }];
     }
   }
 

@@ -18,6 +18,7 @@ import { defineQueryFunctions } from './query/compile';
 import { exactToPlain, parseExact } from './query/exactJson';
 import { extraKeywordsKey, QueryReads } from './query/service';
 import { QueryWrites, type WriteEnv } from './query/writes';
+import { errorMessage } from '../errorMessage';
 
 export { DataError, type PyErrorType } from '../store/callArguments';
 export { verifyPassword } from '../store/passwords';
@@ -538,7 +539,7 @@ export class DataService {
       }
     } catch (error) {
       if (error instanceof DataError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       if (/readonly/.test(message)) throw new DataError('ValueError', `${rawQueryRule}; this statement writes`);
       a.fail('ValueError', message);
     } finally {

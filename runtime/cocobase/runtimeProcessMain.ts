@@ -25,6 +25,7 @@ import { Store, DatabaseFileError, DatabaseLockedError, DatabaseWriteError } fro
 import { DataService, DataError } from './dataService';
 import { documentWrites } from './triggers/events';
 import { ExecutionLog, executionRecord, truncatedWritesNote, type ExecutionRecord } from './triggers/executions';
+import { errorMessage } from '../errorMessage';
 
 const { port, data } = supervisorChannel();
 /** The real wall clock, put back after a run with a frozen time. */
@@ -60,7 +61,7 @@ function answer(operation: string, work: () => string): string {
   } catch (error) {
     if (error instanceof DataError) return '!' + JSON.stringify({ type: error.pyType, message: error.message });
     if (error instanceof DatabaseLockedError) return '!' + JSON.stringify({ type: 'RuntimeError', message: `db.${operation}(): ${busyMessage(error)}` });
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return '!' + JSON.stringify({ type: 'RuntimeError', message: `db.${operation}() failed in the local store: ${message}` });
   }
 }
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     [store, python] = await Promise.all([Store.open(data.dbPath), startPython()]);
   } catch (error) {
     const usage = error instanceof DatabaseFileError;
-    post({ type: 'fatal', usage, message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'fatal', usage, message: errorMessage(error) });
     return;
   }
   const service = new DataService(store);
@@ -239,7 +240,7 @@ class RunRecorder {
       this.store.atomically(() => ExecutionLog.writeInTransaction(this.store, record));
       this.written = true;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorMessage(error);
     }
   }
 
@@ -263,7 +264,7 @@ class RunRecorder {
       store.save();
       this.written = true;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorMessage(error);
     }
   }
 

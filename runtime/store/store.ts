@@ -22,6 +22,7 @@ import { appendFrame, frameEntry, scanJournal, type JournalEntry } from './journ
 import { RowCapture } from './rowCapture';
 import { storeConfined, type SaveHandOff } from './storeConfinement';
 import { describeFileError, makeFolders } from '../userFiles';
+import { errorMessage } from '../errorMessage';
 
 export { DatabaseFileError, DatabaseWriteError } from './databaseFile';
 export { DatabaseLockedError } from './fileLock';
@@ -538,7 +539,7 @@ export class Store {
     try {
       this.capture.apply(entries.frames.map((frame) => frame.entry));
     } catch (error) {
-      throw new DatabaseFileError(this.paths.journal, `its entries do not apply (${error instanceof Error ? error.message : String(error)})`);
+      throw new DatabaseFileError(this.paths.journal, `its entries do not apply (${errorMessage(error)})`);
     }
     this.synced.journal = entries.position;
     this.changesAtSave = this.totalChanges();
@@ -786,7 +787,7 @@ function loadDatabase(sql: SqlJsStatic, paths: DatabasePaths, bytes: Buffer, dis
         try {
           capture.apply(entries.frames.map((frame) => frame.entry));
         } catch (error) {
-          throw new DatabaseFileError(paths.journal, `its entries do not apply (${error instanceof Error ? error.message : String(error)})`);
+          throw new DatabaseFileError(paths.journal, `its entries do not apply (${errorMessage(error)})`);
         }
       }
       synced.journal = entries.position;
@@ -797,7 +798,7 @@ function loadDatabase(sql: SqlJsStatic, paths: DatabasePaths, bytes: Buffer, dis
   } catch (error) {
     db?.close();
     if (error instanceof DatabaseFileError) throw error;
-    throw new DatabaseFileError(file, `the file is damaged (${error instanceof Error ? error.message : String(error)})`);
+    throw new DatabaseFileError(file, `the file is damaged (${errorMessage(error)})`);
   }
 }
 

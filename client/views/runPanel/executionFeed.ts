@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ExecutionRecord } from '../../../runtime/cocobase/triggers/executions';
 import type { RuntimeClient } from '../../runtimeClient';
 import type { RunPanel } from './runPanel';
+import { errorMessage } from '../../../runtime/errorMessage';
 
 /** Records read per look at the log. */
 const readLimit = 50;
@@ -50,7 +51,7 @@ export class ExecutionFeed implements vscode.Disposable {
       this.again = true;
       return;
     }
-    this.reading = this.read().catch((error: unknown) => this.onError(`executions log: ${error instanceof Error ? error.message : String(error)}`)).finally(() => {
+    this.reading = this.read().catch((error: unknown) => this.onError(`executions log: ${errorMessage(error)}`)).finally(() => {
       this.reading = undefined;
       if (this.again) {
         this.again = false;

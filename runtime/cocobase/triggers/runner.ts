@@ -14,6 +14,7 @@ import { loadFunction, parseFunctionPath, type FunctionCode } from './functions'
 import type { RuntimePool } from './pool';
 import type { AuthHookEvent, TriggersProject } from './projectConfig';
 import { deliverWebhook, type DeliveryOptions } from './webhooks';
+import { errorMessage } from '../../errorMessage';
 
 export interface TriggerRunnerOptions {
   pool: RuntimePool;
@@ -96,7 +97,7 @@ export class TriggerRunner {
   authHookLater(event: AuthHookEvent, payload: Record<string, unknown>): void {
     this.fired = this.fired.then(async () => {
       await this.authHook(event, payload);
-    }).catch((error: unknown) => this.options.onLog?.(`${event} hook failed: ${error instanceof Error ? error.message : String(error)}`));
+    }).catch((error: unknown) => this.options.onLog?.(`${event} hook failed: ${errorMessage(error)}`));
   }
 
   /** The current text of function `id` of the project, or undefined. */
@@ -217,7 +218,7 @@ export class TriggerRunner {
     try {
       return this.log.flush(lockBusyFails ? 0 : undefined);
     } catch (error) {
-      this.options.onLog?.(`cannot record executions: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.onLog?.(`cannot record executions: ${errorMessage(error)}`);
       return true;
     }
   }
@@ -238,7 +239,7 @@ export class TriggerRunner {
         const url = this.webhookUrl(item.collection!);
         if (url) await this.webhook(url, item.collection!, webhookBody(item), parentId);
       }
-    }).catch((error: unknown) => this.options.onLog?.(`hooks failed: ${error instanceof Error ? error.message : String(error)}`));
+    }).catch((error: unknown) => this.options.onLog?.(`hooks failed: ${errorMessage(error)}`));
   }
 
   private reloadStore(): void {
@@ -246,7 +247,7 @@ export class TriggerRunner {
       this.options.store.reloadIfChangedOnDisk();
     } catch (error) {
       // The database as last read is used meanwhile.
-      this.options.onLog?.(`cannot read the database: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.onLog?.(`cannot read the database: ${errorMessage(error)}`);
     }
   }
 

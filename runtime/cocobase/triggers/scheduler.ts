@@ -6,6 +6,7 @@
 
 import { Cron } from 'croner';
 import type { ScheduleConfig } from './projectConfig';
+import { errorMessage } from '../../errorMessage';
 
 /** The scheduler's clock: the real one, or one that started at another time and runs at the real pace. */
 export interface Clock {
@@ -37,7 +38,7 @@ export function scheduleCron(schedule: Pick<ScheduleConfig, 'name' | 'cron_expre
   try {
     return new Cron(fields.join(' '), { timezone: schedule.timezone, paused: true });
   } catch (error) {
-    return new Error(`${where}: cron_expression '${schedule.cron_expression}' is invalid (${error instanceof Error ? error.message : String(error)})`);
+    return new Error(`${where}: cron_expression '${schedule.cron_expression}' is invalid (${errorMessage(error)})`);
   }
 }
 

@@ -16,6 +16,7 @@ import { TriggerRunner, type Execution } from './runner';
 import type { DeliveryOptions } from './webhooks';
 import { AppUserAuth } from './appUsers';
 import { newExecutionId, type ExecutionRecord } from './executions';
+import { errorMessage } from '../../errorMessage';
 
 export interface TriggerSessionOptions {
   dbPath: string;
@@ -50,7 +51,7 @@ export async function openTriggerSession(options: TriggerSessionOptions): Promis
     try {
       last = readProjectFile(options.projectDir);
     } catch (error) {
-      options.onLog?.(`${error instanceof Error ? error.message : String(error)}; using its last good version`);
+      options.onLog?.(`${errorMessage(error)}; using its last good version`);
     }
     return last;
   };
@@ -140,7 +141,7 @@ export async function finishManualRun(run: RunRequest, result: RunResult, record
       const hooks = readProjectFile(path.dirname(run.functionPath ?? '.')).hooks.collections;
       hooked = writes.some((item) => hooks[item.collection!] !== undefined || webhooks.has(item.collection!));
     } catch (error) {
-      onLog(`the hooks of the run's writes did not run: ${error instanceof Error ? error.message : String(error)}`);
+      onLog(`the hooks of the run's writes did not run: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -150,7 +151,7 @@ export async function finishManualRun(run: RunRequest, result: RunResult, record
     session = await open();
   } catch (error) {
     const what = recording ? "the hooks of the run's writes did not run" : 'the run was not recorded';
-    onLog(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    onLog(`${what}: ${errorMessage(error)}`);
     return undefined;
   }
   if (recording) {

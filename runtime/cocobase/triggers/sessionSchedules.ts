@@ -15,6 +15,7 @@ import { DatabaseLockedError, type Store } from '../../store/store';
 import type { ScheduleConfig } from './projectConfig';
 import { Scheduler, systemClock, type Clock } from './scheduler';
 import { runSchedule, type TriggerSession } from './session';
+import { errorMessage } from '../../errorMessage';
 
 /** How long a claim keeps other processes from firing the same time: longer than the longest run holds the lock. */
 export const claimLeaseMs = 10 * 60_000;
@@ -103,7 +104,7 @@ export class SessionSchedules {
       const { record } = await runSchedule(this.session, schedule, at, frozen);
       onLog(`${when}: ${record.status}${record.error ? ` — ${record.error}` : ''}`);
     } catch (error) {
-      onLog(error instanceof Error ? error.message : String(error));
+      onLog(errorMessage(error));
     }
   }
 }

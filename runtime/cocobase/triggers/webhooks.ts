@@ -2,6 +2,8 @@
 // `User-Agent: Cocobase-Webhook/1.0`, 10 s per attempt, up to 3 attempts waiting 1 s then 2 s, retried on
 // network errors and 5xx, never on 4xx. Only when the network is allowed; otherwise nothing is sent.
 
+import { errorMessage } from '../../errorMessage';
+
 export interface DeliveryOptions {
   /** Waits before the 2nd and 3rd attempts, in ms (1 s and 2 s; tests pass shorter ones). */
   retryDelaysMs?: readonly number[];
@@ -34,7 +36,7 @@ export async function deliverWebhook(url: string, body: Record<string, unknown>,
       attempts.push(`attempt ${attempt + 1}: HTTP ${status}`);
       if (status < 500) return { delivered: status < 400, attempts, status };
     } catch (error) {
-      attempts.push(`attempt ${attempt + 1}: ${error instanceof Error ? error.message : String(error)}`);
+      attempts.push(`attempt ${attempt + 1}: ${errorMessage(error)}`);
     }
     if (attempt >= delays.length) return { delivered: false, attempts, status };
     await sleep(delays[attempt]!);
