@@ -105,13 +105,42 @@ function readTemplates(folder: string): Record<string, string> {
   return templates;
 }
 
+/**
+ * What git's answer for the secrets file depends on, as one string: the `.gitignore` files from its folder up to
+ * the work tree's root and that repository's `info/exclude` (modification time and size of each, or "-").
+ */
+function ignoreRulesSignature(secretsFile: string): string {
+  const parts: string[] = [];
+  const stamp = (file: string): string => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    return stat ? `${stat.mtimeMs}:${stat.size}` : '-';
+  };
+  for (let dir = path.dirname(secretsFile); ; dir = path.dirname(dir)) {
+    parts.push(stamp(path.join(dir, '.gitignore')));
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      parts.push(stamp(path.join(dir, '.git', 'info', 'exclude')));
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  return parts.join('|');
+}
+
+/** The last answer of git per secrets file, kept while its ignore rules are unchanged (git costs a process). */
+const secretsWarnings = new Map<string, { signature: string; warning: string | undefined }>();
+
 /** A warning when git would track the secrets file (it is in a git work tree and not ignored). */
 function secretsWarning(secretsFile: string): string | undefined {
+  const signature = ignoreRulesSignature(secretsFile);
+  const known = secretsWarnings.get(secretsFile);
+  if (known?.signature === signature) return known.warning;
   const check = spawnSync('git', ['check-ignore', '-q', path.basename(secretsFile)], { cwd: path.dirname(secretsFile), stdio: 'ignore' });
   // 0: ignored; 1: not ignored; 128 (or no git): not a work tree.
-  return check.status === 1
+  const warning = check.status === 1
     ? `${secretsFile} is not ignored by git: add ${secretsFileName} to .gitignore so that its secrets are never committed`
     : undefined;
+  secretsWarnings.set(secretsFile, { signature, warning });
+  return warning;
 }
 
 /**

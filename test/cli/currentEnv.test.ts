@@ -12,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { dbObject } from '../../runtime/cocobase/apiModel';
+import { loadRunContext } from '../../runtime/cocobase/project';
 import { cliPath, repoRoot, runCli, runCliJson, tempDir, writeFunction } from '../helpers';
 
 const dir = tempDir();
@@ -148,6 +149,25 @@ test('a secrets file that git would track is warned about; an ignored one is not
   assert.equal(tracked.json.result, 's3cret-value');
   fs.writeFileSync(path.join(repo, '.gitignore'), 'cloudfn.secrets.json\n');
   assert.equal(runCliJson(['run', fn, '--db', db]).stderr, '');
+});
+
+test('one process asks git again once the ignore rules change (the answer is kept only while they hold)', () => {
+  const repo = path.join(dir, 'repo-warm');
+  fs.mkdirSync(path.join(repo, 'functions'), { recursive: true });
+  spawnSync('git', ['init', '-q'], { cwd: repo });
+  fs.writeFileSync(path.join(repo, 'cloudfn.json'), '{}');
+  fs.writeFileSync(path.join(repo, 'cloudfn.secrets.json'), '{"A": "s3cret-value"}');
+  const fn = writeFunction(repo, 'functions/f.py', 'def main():\n    return 1\n');
+  const warned = /cloudfn\.secrets\.json is not ignored by git/;
+  assert.match(loadRunContext(fn).warnings.join('\n'), warned);
+  assert.match(loadRunContext(fn).warnings.join('\n'), warned);
+  // A rule in a nested folder's .gitignore does not cover the project root's file; git still warns.
+  fs.writeFileSync(path.join(repo, 'functions', '.gitignore'), 'cloudfn.secrets.json\n');
+  assert.match(loadRunContext(fn).warnings.join('\n'), warned);
+  fs.writeFileSync(path.join(repo, '.git', 'info', 'exclude'), 'cloudfn.secrets.json\n');
+  assert.deepEqual(loadRunContext(fn).warnings, []);
+  fs.writeFileSync(path.join(repo, '.git', 'info', 'exclude'), '# nothing\n');
+  assert.match(loadRunContext(fn).warnings.join('\n'), warned);
 });
 
 const badProjects: { name: string; file: string; text: string; message: RegExp }[] = [
