@@ -19,6 +19,8 @@ function comparable(value: unknown): unknown {
 
 /** Equality as Parse Server on PostgreSQL answers it. */
 export function valuesEqual(stored: unknown, wanted: unknown): boolean {
+  // null equals a missing field (SQL's IS NULL; a field saved as null is not stored).
+  if (wanted === null) return stored === undefined || stored === null;
   if (isPointer(wanted)) {
     if (isPointer(stored)) return stored.objectId === wanted.objectId && stored.className === wanted.className;
     if (Array.isArray(stored)) return stored.some((item) => valuesEqual(item, wanted));

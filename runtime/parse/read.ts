@@ -62,7 +62,7 @@ async function runQuery(ctx: AppContext, className: string, request: ParseReques
   const where = pointerWhere ? { $and: [resolved, pointerWhere] } : resolved;
   const ownSessions = className === '_Session' && !auth.master;
   const found = ctx.classes.find(className, {
-    ...query, where, redact: access.redact,
+    ...query, where, redact: access.redact, readIncluded: access.readIncluded,
     readableBy: auth.master ? undefined : aclEntries(auth),
     filter: ownSessions ? (record) => (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId : undefined,
   });
