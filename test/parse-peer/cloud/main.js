@@ -107,7 +107,7 @@ Parse.Cloud.beforeDelete(Parse.File, (request) => {
 Parse.Cloud.afterDelete(Parse.File, async (request) => {
   const name = request.file.name();
   if (!name.endsWith('_logged.txt')) return;
-  // A null field is read back as null here and left out by Parse Server on PostgreSQL: the size is saved as text.
+  // The size is null for a delete, which a read leaves out: it is saved as text.
   await new Parse.Object('FileLog').save({ trigger: request.triggerName, suffix: name.replace(/^[0-9a-f]{32}_/, ''), fileSize: String(request.fileSize), master: request.master }, { useMasterKey: true });
 });
 
