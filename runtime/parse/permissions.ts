@@ -11,6 +11,7 @@ import { aclEntries, authOf, type Auth } from './auth';
 import type { IncludeReader, ParseClasses } from './classes';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
+import { withFileUrls } from './files';
 import type { Json, ParseRequest } from './rest';
 import { classPermissions, fieldsOf, type ClassOperation } from './schemas';
 import { isObject, isPointer } from './values';
@@ -44,10 +45,11 @@ function granted(rule: Json, group: string[]): boolean {
  */
 export function classAccess(ctx: AppContext, request: ParseRequest, className: string, operation: ClassOperation, action?: 'create' | 'update'): ClassAccess {
   const auth = authOf(ctx.classes, request);
-  if (auth.master) return { auth };
-  const permissions = classPermissions(ctx.classes, className);
   const reads = operation === 'get' || operation === 'find';
-  const access: ClassAccess = { auth, redact: reads ? redactor(permissions, className, auth) : undefined, readIncluded: reads ? includedReader(ctx, request) : undefined };
+  const readIncluded = reads ? includedReader(ctx, request) : undefined;
+  if (auth.master) return { auth, readIncluded };
+  const permissions = classPermissions(ctx.classes, className);
+  const access: ClassAccess = { auth, redact: reads ? redactor(permissions, className, auth) : undefined, readIncluded };
   const rule = permissions?.[operation];
   if (!permissions || !isObject(rule)) return access;
   const group = aclEntries(auth);
@@ -67,7 +69,8 @@ export function classAccess(ctx: AppContext, request: ParseRequest, className: s
 
 /**
  * Reads included objects as Parse Server does: a `get` of their class as the request's user (its CLP, pointer
- * permissions — without a user that `get` is 101 and fails the whole read —, object ACLs, protected fields).
+ * permissions — without a user that `get` is 101 and fails the whole read —, object ACLs, protected fields),
+ * their File values with their URLs.
  */
 function includedReader(ctx: AppContext, request: ParseRequest): IncludeReader {
   return (className, objectIds, keys, excludeKeys) => {
@@ -76,8 +79,8 @@ function includedReader(ctx: AppContext, request: ParseRequest): IncludeReader {
     const byId: Json = { objectId: objectIds.length === 1 ? objectIds[0] : { $in: objectIds } };
     return ctx.classes.find(className, {
       where: access.pointerWhere ? { $and: [byId, access.pointerWhere] } : byId, limit: objectIds.length, keys, excludeKeys,
-      readableBy: aclEntries(access.auth), redact: access.redact, readIncluded: access.readIncluded,
-    }).results;
+      readableBy: access.auth.master ? undefined : aclEntries(access.auth), redact: access.redact,
+    }).results.map((record) => withFileUrls(ctx, request, record));
   };
 }
 

@@ -29,6 +29,11 @@ export const gapsScenario: Step[] = [
   { name: 'Link to a private object', method: 'POST', path: 'classes/Link', master: true, body: { name: 'p', doc: pointer('Private', '${hers}') } },
   { name: 'include an object the ACL hides', method: 'GET', path: 'classes/Link', session: 'bobToken', body: { where: { name: 'p' }, include: 'doc' } },
   { name: 'include an object the ACL shows', method: 'GET', path: 'classes/Link', session: 'aliceToken', body: { where: { name: 'p' }, include: 'doc' } },
+  { name: 'Shelf note on a story', method: 'POST', path: 'classes/StoryNote', master: true, body: { story: pointer('Story', '${story1}'), holder: pointer('Holder', '${holder}') } },
+  { name: 'nested include story.author as another user', method: 'GET', path: 'classes/StoryNote', session: 'bobToken', body: { include: 'story.author' } },
+  { name: 'excludeKeys story.title', method: 'GET', path: 'classes/StoryNote', session: 'bobToken', body: { excludeKeys: 'story.title,holder' } },
+  { name: 'include an object holding a file', method: 'GET', path: 'classes/StoryNote', body: { include: 'holder', keys: 'holder' } },
+  { name: 'include an object holding a file, with the master key', method: 'GET', path: 'classes/StoryNote', master: true, body: { include: 'holder', keys: 'holder' } },
   // File find triggers: beforeFind/afterFind(Parse.File) around a download.
   { name: 'upload a file whose downloads are logged', method: 'POST', path: 'files/fshape.txt', raw: { contentType: 'text/plain', text: 'shape of a find' }, master: true, capture: { fshape: 'name' } },
   { name: 'download a logged file anonymously', method: 'GET', path: 'files/appId/${fshape}', noAppId: true, headers: download },
