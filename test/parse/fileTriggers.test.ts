@@ -107,3 +107,13 @@ test('afterFind(Parse.File) may answer other data, force a download with its hea
   const failed = await fetch(`${served.url}/files/appId/${broken.name}`);
   assert.deepEqual([failed.status, await failed.json()], [403, { code: 141, error: 'broken' }]);
 });
+
+test('an included object\'s File values carry their URL, as the object\'s own do', async () => {
+  const { name } = (await upload('inside.txt', 'inside')).body as { name: string };
+  const holder = (await rest(served.url, 'POST', 'classes/Holder', { file: { __type: 'File', name } })).body as { objectId: string };
+  await rest(served.url, 'POST', 'classes/HolderRef', { holder: { __type: 'Pointer', className: 'Holder', objectId: holder.objectId } });
+  for (const options of [{}, master]) {
+    const { results } = (await rest(served.url, 'GET', 'classes/HolderRef', { include: 'holder' }, options)).body as { results: Array<{ holder: { file: { url?: string } } }> };
+    assert.equal(results[0]!.holder.file.url, `${served.url}/files/appId/${name}`);
+  }
+});
