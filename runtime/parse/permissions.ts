@@ -80,7 +80,14 @@ function includedReader(ctx: AppContext, request: ParseRequest): IncludeReader {
     return ctx.classes.find(className, {
       where: access.pointerWhere ? { $and: [byId, access.pointerWhere] } : byId, limit: objectIds.length, keys, excludeKeys,
       readableBy: access.auth.master ? undefined : aclEntries(access.auth), redact: access.redact,
-    }).results.map((record) => withFileUrls(ctx, request, record));
+    }).results.map((record) => {
+      // As Parse Server's includePath: an included user shows no session token or authData but to the master key.
+      if (className === '_User' && !access.auth.master) {
+        const { sessionToken: _token, authData: _authData, ...shown } = record;
+        record = shown;
+      }
+      return withFileUrls(ctx, request, record);
+    });
   };
 }
 
