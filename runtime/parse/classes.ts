@@ -69,17 +69,9 @@ export interface FindOptions {
   readableBy?: string[];
   /** Only the records it accepts are found; applied before skip, limit and count. */
   filter?: (record: ParseRecord) => boolean;
-  /** What each found object shows the reader (protected fields removed); applied before include and keys. */
+  /** What each found object shows the reader (protected fields removed); applied before keys. */
   redact?: (record: Json) => Json;
-  /**
-   * Reads the objects an `include` names, as the reader may see them (the `keys` and `excludeKeys` given for
-   * them applied); undefined reads them as the master key does.
-   */
-  readIncluded?: IncludeReader;
 }
-
-/** Reads the objects of one class an `include` names; those not returned are dropped from the results. */
-export type IncludeReader = (className: string, objectIds: string[], keys?: string, excludeKeys?: string) => Json[];
 
 /** Parse Server's default page size. */
 const defaultLimit = 100;
@@ -169,7 +161,6 @@ export class ParseClasses {
     if (options.redact) results = results.map(options.redact);
     // Parse Server writes _JobStatus objects without updatedAt (seen on 9.10 with PostgreSQL, peer suite).
     if (className === '_JobStatus') results = results.map(({ updatedAt: _updatedAt, ...rest }) => rest);
-    if (options.include || /\./.test(`${options.keys ?? ''}${options.excludeKeys ?? ''}`)) results = this.include(results, options);
     if (options.keys) results = results.map((record) => selectKeys(record, options.keys!));
     if (options.excludeKeys) results = results.map((record) => excludeKeys(record, options.excludeKeys!));
     return options.count ? { results, count } : { results };
@@ -305,94 +296,6 @@ export class ParseClasses {
     if (!isBookkeeping(className)) this.changes.add('delete', 'object', () => ({ collection: className, id: objectId, before }));
   }
 
-  /**
-   * Replaces the pointers named by `include` (and by dotted `keys`/`excludeKeys`: `keys=author.email` includes
-   * `author`) with the objects they point to, path by path as Parse Server's RestQuery does: "a.b" includes `a`,
-   * then `b` in the included objects. A pointer whose object is not found (or may not be read) is dropped.
-   */
-  private include(results: Json[], options: FindOptions): Json[] {
-    const read = options.readIncluded ?? ((className, objectIds, keys, excluded) => this.readIncluded(className, objectIds, keys, excluded));
-    for (const path of includePaths(results, options)) {
-      const byClass = new Map<string, Set<string>>();
-      for (const pointer of findPointers(results, path)) {
-        const ids = byClass.get(pointer.className) ?? new Set<string>();
-        byClass.set(pointer.className, ids.add(pointer.objectId));
-      }
-      if (byClass.size === 0) continue;
-      const found = new Map<string, Json>();
-      const keys = subKeys(options.keys, path, true);
-      const excluded = subKeys(options.excludeKeys, path, false);
-      for (const [className, ids] of byClass) {
-        for (const object of read(className, [...ids], keys, excluded)) found.set(`${className}/${String(object.objectId)}`, { ...object, __type: 'Object', className });
-      }
-      results = results.map((record) => replacePointers(record, path, found) as Json);
-    }
-    return results;
-  }
-
-  /** Included objects as the master key reads them: every field but the internal ones. */
-  private readIncluded(className: string, objectIds: string[], keys?: string, excluded?: string): Json[] {
-    const records = objectIds.map((id) => this.get(className, id)).filter((record) => record !== undefined);
-    return records.map((record) => {
-      let view = publicView(record);
-      if (keys) view = selectKeys(view, keys);
-      if (excluded) view = excludeKeys(view, excluded);
-      return view;
-    });
-  }
-}
-
-/** The include paths of a query, shortest first, each with its prefixes (`*`: every pointer field of the results). */
-function includePaths(results: Json[], options: FindOptions): string[][] {
-  const dotted = [options.keys, options.excludeKeys].flatMap((list) => (list ?? '').split(','))
-    .map((key) => key.trim()).filter((key) => key.includes('.')).map((key) => key.slice(0, key.lastIndexOf('.')));
-  const listed = [...(options.include ?? '').split(','), ...dotted].map((path) => path.trim()).filter(Boolean);
-  const paths = new Set<string>();
-  for (const path of listed) {
-    if (path === '*') {
-      for (const record of results) for (const [key, value] of Object.entries(record)) if (isPointer(value)) paths.add(key);
-      continue;
-    }
-    const parts = path.split('.');
-    for (let i = 1; i <= parts.length; i++) paths.add(parts.slice(0, i).join('.'));
-  }
-  return [...paths].map((path) => path.split('.')).sort((a, b) => a.length - b.length);
-}
-
-/**
- * The `keys` (or `excludeKeys`) an included object at `path` gets: for "author.email", `email` at `author`.
- * Keys go one level deeper than the path (a deeper include needs its field); excluded keys only at the last.
- */
-function subKeys(list: string | undefined, path: string[], deeper: boolean): string | undefined {
-  if (!list) return undefined;
-  const wanted = new Set<string>();
-  for (const key of list.split(',').map((item) => item.trim().split('.'))) {
-    if (!path.every((part, i) => key[i] === part)) continue;
-    if (deeper ? key.length > path.length : key.length === path.length + 1) wanted.add(key[path.length]!);
-  }
-  return wanted.size ? [...wanted].join(',') : undefined;
-}
-
-/** The pointers at `path` in a value (arrays are walked; an included object is walked into). */
-function findPointers(value: unknown, path: string[]): { className: string; objectId: string }[] {
-  if (Array.isArray(value)) return value.flatMap((item) => findPointers(item, path));
-  if (!isObject(value)) return [];
-  if (path.length === 0) return value.__type === 'Pointer' && typeof value.className === 'string' && typeof value.objectId === 'string' ? [value as { className: string; objectId: string }] : [];
-  return findPointers(value[path[0]!], path.slice(1));
-}
-
-/** A value with the pointers at `path` replaced by the objects found (a pointer to none is dropped). */
-function replacePointers(value: unknown, path: string[], found: Map<string, Json>): unknown {
-  if (Array.isArray(value)) return value.map((item) => replacePointers(item, path, found)).filter((item) => item !== undefined);
-  if (!isObject(value)) return value;
-  if (path.length === 0) return value.__type === 'Pointer' ? found.get(`${String(value.className)}/${String(value.objectId)}`) : value;
-  const [head, ...rest] = path;
-  if (!value[head!]) return value;
-  const replaced = replacePointers(value[head!], rest, found);
-  const copy: Json = { ...value };
-  if (replaced === undefined) delete copy[head!];
-  else copy[head!] = replaced;
-  return copy;
 }
 
 /** A string as an SQL literal. */

@@ -4,14 +4,12 @@
 // when only pointer permissions grant it (`readUserFields`/`writeUserFields`, or `pointerFields` of the
 // operation), the condition an object must meet — one of those fields points to the user; and the protected
 // fields (`protectedFields` keyed by `*`, `authenticated`, `role:NAME`, a user id or `userField:FIELD`) removed
-// from what a read answers; the objects a read includes are read the same way, through their own class's
-// permissions (as Parse Server's RestQuery includes them: a `get` per class). The master key bypasses all of it.
+// from what a read answers. The master key bypasses all of it.
 
 import { aclEntries, authOf, type Auth } from './auth';
-import type { IncludeReader, ParseClasses } from './classes';
+import type { ParseClasses } from './classes';
 import type { AppContext } from './context';
-import { ParseCode, ParseFailure, objectNotFound } from './errors';
-import { withFileUrls } from './files';
+import { ParseCode, ParseFailure } from './errors';
 import type { Json, ParseRequest } from './rest';
 import { classPermissions, fieldsOf, type ClassOperation } from './schemas';
 import { isObject, isPointer } from './values';
@@ -26,8 +24,6 @@ export interface ClassAccess {
   pointerWhere?: Json | null;
   /** Removes the fields protected from this request from a found object (read operations only). */
   redact?: (record: Json) => Json;
-  /** Reads the objects a read includes as this request may (read operations only). */
-  readIncluded?: IncludeReader;
 }
 
 /** Parse Server's sanitized message for a refused class-level permission. */
@@ -45,11 +41,9 @@ function granted(rule: Json, group: string[]): boolean {
  */
 export function classAccess(ctx: AppContext, request: ParseRequest, className: string, operation: ClassOperation, action?: 'create' | 'update'): ClassAccess {
   const auth = authOf(ctx.classes, request);
-  const reads = operation === 'get' || operation === 'find';
-  const readIncluded = reads ? includedReader(ctx, request) : undefined;
-  if (auth.master) return { auth, readIncluded };
+  if (auth.master) return { auth };
   const permissions = classPermissions(ctx.classes, className);
-  const access: ClassAccess = { auth, redact: reads ? redactor(permissions, className, auth) : undefined, readIncluded };
+  const access: ClassAccess = { auth, redact: operation === 'get' || operation === 'find' ? redactor(permissions, className, auth) : undefined };
   const rule = permissions?.[operation];
   if (!permissions || !isObject(rule)) return access;
   const group = aclEntries(auth);
@@ -65,30 +59,6 @@ export function classAccess(ctx: AppContext, request: ParseRequest, className: s
   const grantedByGroup = stringList(permissions[groupKey]).length > 0;
   if (fields.length === 0 || (operation === 'addField' && action === 'create' && !grantedByGroup)) throw new ParseFailure(ParseCode.operationForbidden, denied);
   return { ...access, pointerWhere: auth.user ? pointerCondition(ctx.classes, className, fields, auth.user.objectId) : null };
-}
-
-/**
- * Reads included objects as Parse Server does: a `get` of their class as the request's user (its CLP, pointer
- * permissions — without a user that `get` is 101 and fails the whole read —, object ACLs, protected fields),
- * their File values with their URLs.
- */
-function includedReader(ctx: AppContext, request: ParseRequest): IncludeReader {
-  return (className, objectIds, keys, excludeKeys) => {
-    const access = classAccess(ctx, request, className, 'get');
-    if (access.pointerWhere === null) throw objectNotFound();
-    const byId: Json = { objectId: objectIds.length === 1 ? objectIds[0] : { $in: objectIds } };
-    return ctx.classes.find(className, {
-      where: access.pointerWhere ? { $and: [byId, access.pointerWhere] } : byId, limit: objectIds.length, keys, excludeKeys,
-      readableBy: access.auth.master ? undefined : aclEntries(access.auth), redact: access.redact,
-    }).results.map((record) => {
-      // As Parse Server's includePath: an included user shows no session token or authData but to the master key.
-      if (className === '_User' && !access.auth.master) {
-        const { sessionToken: _token, authData: _authData, ...shown } = record;
-        record = shown;
-      }
-      return withFileUrls(ctx, request, record);
-    });
-  };
 }
 
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);

@@ -38,6 +38,12 @@ export const gapsScenario: Step[] = [
   { name: 'excludeKeys story.title', method: 'GET', path: 'classes/StoryNote', session: 'bobToken', body: { excludeKeys: 'story.title,holder' } },
   { name: 'include an object holding a file', method: 'GET', path: 'classes/StoryNote', body: { include: 'holder', keys: 'holder' } },
   { name: 'include an object holding a file, with the master key', method: 'GET', path: 'classes/StoryNote', master: true, body: { include: 'holder', keys: 'holder' } },
+  // Included objects go through their class's find triggers (Secret's beforeFind keeps the lowest rank only).
+  { name: 'Secret rank 5', method: 'POST', path: 'classes/Secret', body: { rank: 5 }, capture: { secret5: 'objectId' } },
+  { name: 'Secret rank 4', method: 'POST', path: 'classes/Secret', body: { rank: 4 }, capture: { secret4: 'objectId' } },
+  { name: 'SecretRef to both', method: 'POST', path: 'classes/SecretRef', body: { one: pointer('Secret', '${secret5}'), many: [pointer('Secret', '${secret5}'), pointer('Secret', '${secret4}')] } },
+  { name: 'include one object: its afterFind runs', method: 'GET', path: 'classes/SecretRef', body: { include: 'one' } },
+  { name: 'include an array: its beforeFind limits what is found', method: 'GET', path: 'classes/SecretRef', body: { include: 'many' } },
   // File find triggers: beforeFind/afterFind(Parse.File) around a download.
   { name: 'upload a file whose downloads are logged', method: 'POST', path: 'files/fshape.txt', raw: { contentType: 'text/plain', text: 'shape of a find' }, master: true, capture: { fshape: 'name' } },
   { name: 'download a logged file anonymously', method: 'GET', path: 'files/appId/${fshape}', noAppId: true, headers: download },
