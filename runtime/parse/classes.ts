@@ -58,6 +58,7 @@ export interface FindOptions {
   order?: string;
   keys?: string;
   excludeKeys?: string;
+  /** Carried for the caller (read.ts includes through include.ts): `find` itself answers pointers as they are. */
   include?: string;
   limit?: number;
   skip?: number;
