@@ -35,6 +35,8 @@ export const gapsScenario: Step[] = [
   { name: 'include a user with authData with the master key', method: 'GET', path: 'classes/Story', master: true, body: { where: { title: 's4' }, include: 'author' } },
   { name: 'Shelf note on a story', method: 'POST', path: 'classes/StoryNote', master: true, body: { story: pointer('Story', '${story1}'), holder: pointer('Holder', '${holder}') } },
   { name: 'nested include story.author as another user', method: 'GET', path: 'classes/StoryNote', session: 'bobToken', body: { include: 'story.author' } },
+  { name: 'excludeKeys of an included user', method: 'GET', path: 'classes/Story', session: 'bobToken', body: { where: { title: 's1' }, excludeKeys: 'author.city' } },
+  { name: 'keys of an included user', method: 'GET', path: 'classes/Story', session: 'bobToken', body: { where: { title: 's1' }, keys: 'title,author.city,author.username' } },
   { name: 'excludeKeys story.title', method: 'GET', path: 'classes/StoryNote', session: 'bobToken', body: { excludeKeys: 'story.title,holder' } },
   { name: 'include an object holding a file', method: 'GET', path: 'classes/StoryNote', body: { include: 'holder', keys: 'holder' } },
   { name: 'include an object holding a file, with the master key', method: 'GET', path: 'classes/StoryNote', master: true, body: { include: 'holder', keys: 'holder' } },
