@@ -56,10 +56,10 @@ type FileTriggerName = 'beforeSave' | 'afterSave' | 'beforeDelete' | 'afterDelet
  */
 async function runFileTrigger(ctx: AppContext, triggerName: FileTriggerName, request: ParseRequest, fileObject: FileObject | FindObject): Promise<{ ran: boolean; returned?: unknown; cloudRequest: Json }> {
   const registered = ctx.registry.trigger(triggerName, fileClassName);
+  if (!registered) return { ran: false, cloudRequest: {} };
   const cloudRequest: Json = { ...baseRequest(ctx, request), ...fileObject, triggerName, isReadOnly: false };
   // A download is not a Parse API request: Parse Server gives its find triggers no headers and no ip.
   if (triggerName === 'beforeFind' || triggerName === 'afterFind') Object.assign(cloudRequest, { headers: undefined, ip: undefined });
-  if (!registered) return { ran: false, cloudRequest };
   await runValidator(registered.validator, cloudRequest);
   if (skipsWithMasterKey(registered.validator, cloudRequest)) return { ran: false, cloudRequest };
   return { ran: true, returned: await registered.handler(cloudRequest), cloudRequest };
@@ -127,7 +127,7 @@ function storedPath(ctx: AppContext, name: string): string | undefined {
 
 /** What a file find trigger is given besides the request's user and keys (afterFind: whether to force a download, the response headers). */
 interface FindObject {
-  file: ParseObject;
+  file?: ParseObject;
   forceDownload?: boolean;
   responseHeaders?: Record<string, string>;
 }
@@ -157,14 +157,16 @@ export async function downloadFile(ctx: AppContext, appId: string, name: string,
     const file = storedPath(ctx, filename);
     if (!file) return notFound();
     let data = fs.readFileSync(file);
-    const findObject: FindObject = { file: new ctx.Parse.File(filename, { base64: data.toString('base64') }), forceDownload: false, responseHeaders: { 'X-Content-Type-Options': 'nosniff' } };
+    const findObject: FindObject = { forceDownload: false, responseHeaders: { 'X-Content-Type-Options': 'nosniff' } };
+    // The file with its data (as base64) is made only for an afterFind to see.
+    if (ctx.registry.trigger('afterFind', fileClassName)) findObject.file = new ctx.Parse.File(filename, { base64: data.toString('base64') });
     const after = await runFileTrigger(ctx, 'afterFind', request, findObject);
     if (after.ran && after.cloudRequest.forceDownload) findObject.forceDownload = true;
     if (after.ran && isObject(after.cloudRequest.responseHeaders)) findObject.responseHeaders = after.cloudRequest.responseHeaders as Record<string, string>;
     // Parse Server goes on with what the trigger returned, or the file object when it returned nothing.
     const result = (after.ran && after.returned ? after.returned : findObject) as Partial<FindObject>;
     let type = contentTypeOf(filename);
-    if (isObject(result.file)) {
+    if (after.ran && isObject(result.file)) {
       type = contentTypeOf(String(result.file._name));
       data = Buffer.from(String(result.file._data ?? ''), 'base64');
     }
