@@ -2,11 +2,11 @@
 // updatedAt, the update operators (Increment, Add, AddUnique, Remove, Delete) and queries (query.ts). No
 // triggers here: the write pipeline (write.ts) runs them around these calls.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
-import { checkWhere, excludeKeys, matchesWhere, nearSphereOf, selectKeys, sortByDistance, sortRecords } from './query';
+import { checkWhere, excludeKeys, fieldValue, matchesWhere, nearSphereOf, orderKeys, selectKeys, sortByDistance, sortRecords, sqlOrderable, type OrderKey } from './query';
 import type { Json } from './rest';
 import { isObject, isPointer, publicView, type ParseRecord } from './values';
 import { ChangeTracker } from '../store/changes';
@@ -58,6 +58,7 @@ export interface FindOptions {
   order?: string;
   keys?: string;
   excludeKeys?: string;
+  /** Carried for the caller (read.ts includes through include.ts): `find` itself answers pointers as they are. */
   include?: string;
   limit?: number;
   skip?: number;
@@ -69,19 +70,26 @@ export interface FindOptions {
   readableBy?: string[];
   /** Only the records it accepts are found; applied before skip, limit and count. */
   filter?: (record: ParseRecord) => boolean;
-  /** What each found object shows the reader (protected fields removed); applied before include and keys. */
+  /** What each found object shows the reader (protected fields removed); applied before keys. */
   redact?: (record: Json) => Json;
 }
 
 /** Parse Server's default page size. */
 const defaultLimit = 100;
 
+/** The names of the indexes made for orders, and how many of them may be made (each slows writes a little). */
+const orderIndexPrefix = 'parse_order_';
+const maxOrderIndexes = 32;
+
 export class ParseClasses {
   /** What the requests since the last `changes.take()` created, updated and deleted (for the run panel). */
   readonly changes = new ChangeTracker();
 
   constructor(private readonly store: Store) {
-    store.onInvalidate(() => { this.classIndexChecked = false; });
+    store.onInvalidate(() => {
+      this.classIndexChecked = false;
+      this.orderIndexes.clear();
+    });
   }
 
   /**
@@ -124,8 +132,11 @@ export class ParseClasses {
   }
 
   /**
-   * Runs a query; returns `{results}` and, when asked, `count`. Without an order, a `$nearSphere` or a count,
-   * objects are read in creation order only until skip + limit of them match.
+   * Runs a query; returns `{results}` and, when asked, `count`. Without a count (or a `$nearSphere` without an
+   * order), objects are read only until skip + limit of them match: in creation order, or in the order SQLite
+   * gives them (`orderBy`: an index on the first key's value, made on first use). An order SQL cannot give
+   * as Parse orders (a key holding other values than numbers, strings, booleans and Dates) sorts in JavaScript
+   * every object that matched.
    */
   find(className: string, options: FindOptions): { results: Json[]; count?: number } {
     const where = options.where ?? {};
@@ -135,42 +146,89 @@ export class ParseClasses {
     const near = nearSphereOf(where);
     const skip = options.skip ?? 0;
     const limit = options.limit ?? defaultLimit;
-    let matches: Json[] = [];
+    const order = options.order ? orderKeys(options.order) : [];
+    const sqlOrder = order.length ? this.orderBy(className, order) : undefined;
+    let matches: Json[] | undefined;
     let count: number | undefined;
-    if (options.order || near || options.count) {
-      matches = [...this.scan(className, where, options.readableBy)].filter(accepts);
-      if (options.order) sortRecords(matches, options.order);
-      else if (near) sortByDistance(matches, near);
+    if (!options.count && !(near && !order.length)) matches = this.firstMatches(className, where, options.readableBy, accepts, skip, limit, order, sqlOrder);
+    if (!matches) {
+      matches = [...this.scan(className, where, options.readableBy, sqlOrder)].filter(accepts);
+      if (order.length && !(sqlOrder && matches.every((record) => order.every(({ key }) => sqlOrderable(fieldValue(record, key)))))) sortRecords(matches, order);
+      else if (near && !order.length) sortByDistance(matches, near);
       count = matches.length;
       matches = limit === 0 ? [] : matches.slice(skip, skip + limit);
-    } else if (limit > 0) {
-      let skipped = 0;
-      for (const record of this.scan(className, where, options.readableBy)) {
-        if (!accepts(record)) continue;
-        if (skipped < skip) { skipped++; continue; }
-        matches.push(record);
-        if (matches.length >= limit) break;
-      }
     }
     let results = matches.map(publicView);
     if (options.redact) results = results.map(options.redact);
     // Parse Server writes _JobStatus objects without updatedAt (seen on 9.10 with PostgreSQL, peer suite).
     if (className === '_JobStatus') results = results.map(({ updatedAt: _updatedAt, ...rest }) => rest);
-    if (options.include) results = results.map((record) => this.include(record, options.include!));
     if (options.keys) results = results.map((record) => selectKeys(record, options.keys!));
     if (options.excludeKeys) results = results.map((record) => excludeKeys(record, options.excludeKeys!));
     return options.count ? { results, count } : { results };
   }
 
   /**
-   * The objects of a class in creation order (one, for a `where` on an objectId), read from a statement as
-   * they are asked for; with `readableBy`, only those whose ACL lets one of its entries read them. A class's
-   * objects are found through an index on the class name, made on first use (it keeps them in rowid order).
+   * The objects from skip to skip + limit that match, read in order until then; undefined when the order is
+   * one SQL cannot give (no `sqlOrder`, or a key met a value SQL orders otherwise than Parse).
    */
-  private *scan(className: string, where: Json, readableBy: string[] | undefined): Generator<ParseRecord> {
+  private firstMatches(className: string, where: Json, readableBy: string[] | undefined, accepts: (record: ParseRecord) => boolean,
+    skip: number, limit: number, order: OrderKey[], sqlOrder: string | undefined): Json[] | undefined {
+    if (order.length && !sqlOrder) return undefined;
+    const matches: Json[] = [];
+    let skipped = 0;
+    if (limit <= 0) return matches;
+    for (const record of this.scan(className, where, readableBy, sqlOrder)) {
+      if (order.some(({ key }) => !sqlOrderable(fieldValue(record, key)))) return undefined;
+      if (!accepts(record)) continue;
+      if (skipped < skip) { skipped++; continue; }
+      matches.push(record);
+      if (matches.length >= limit) break;
+    }
+    return matches;
+  }
+
+  /** Order indexes known to exist (or not to be made: the cap was reached) in the current database. */
+  private orderIndexes = new Set<string>();
+
+  /**
+   * The ORDER BY of Parse's order keys in SQL, ties in creation order, or undefined for a dotted key (values
+   * nested in objects may be of any type). A field's SQL value is its JSON value, a Date's its ISO text: as
+   * this module compares them when every value is a number, a string, a boolean or a Date (the schema keeps
+   * a field to one type; the rows read are checked). An index on the first key's value, partial to the class
+   * (so that other classes' writes do not maintain it), lets SQLite read the objects in that order without
+   * sorting them; it is made on first use, up to `maxOrderIndexes` of them.
+   */
+  private orderBy(className: string, order: OrderKey[]): string | undefined {
+    if (order.some(({ key }) => key.includes('.'))) return undefined;
+    const columns: Record<string, string> = { objectId: 'object_id', createdAt: 'created_at', updatedAt: 'updated_at' };
+    const expressions = order.map(({ key }) => columns[key] ?? `COALESCE(json_extract(data, '$.${key}.iso'), json_extract(data, '$.${key}'))`);
+    this.ensureOrderIndex(className, expressions[0]!);
+    return `${expressions.map((expression, i) => `${expression}${order[i]!.sign < 0 ? ' DESC' : ''}`).join(', ')}, rowid`;
+  }
+
+  private ensureOrderIndex(className: string, expression: string): void {
+    const name = `${orderIndexPrefix}${createHash('sha256').update(`${className}\n${expression}`).digest('hex').slice(0, 16)}`;
+    if (this.orderIndexes.has(name)) return;
+    const exists = this.store.value("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [name]) !== undefined;
+    const made = Number(this.store.value("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name GLOB ?", [`${orderIndexPrefix}*`]));
+    if (!exists && made < maxOrderIndexes) {
+      this.store.run(`CREATE INDEX ${name} ON parse_objects(class_name, ${expression}) WHERE class_name = ${sqlText(className)}`);
+      this.store.markDirty();
+    }
+    this.orderIndexes.add(name);
+  }
+
+  /**
+   * The objects of a class in creation order, or in `orderBy`'s (one, for a `where` on an objectId), read from
+   * a statement as they are asked for; with `readableBy`, only those whose ACL lets one of its entries read
+   * them. A class's objects are found through an index on the class name, made on first use (it keeps them
+   * in rowid order).
+   */
+  private *scan(className: string, where: Json, readableBy: string[] | undefined, orderBy?: string): Generator<ParseRecord> {
     this.ensureClassIndex();
-    const params: string[] = [className];
-    let sql = 'SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ?';
+    // An ordered read names its class as a literal: SQLite uses an index partial to a class only then.
+    const params: string[] = orderBy ? [] : [className];
+    let sql = `SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ${orderBy ? sqlText(className) : '?'}`;
     if (typeof where.objectId === 'string') {
       sql += ' AND object_id = ?';
       params.push(where.objectId);
@@ -180,7 +238,7 @@ export class ParseClasses {
       sql += ` AND (json_type(data, '$.ACL') IS NOT 'object' OR EXISTS (SELECT 1 FROM json_each(data, '$.ACL') WHERE key IN (${readableBy.map(() => '?').join(', ')}) AND json_type(value, '$.read') = 'true'))`;
       params.push(...readableBy);
     }
-    const statement = this.store.prepare(`${sql} ORDER BY rowid`);
+    const statement = this.store.prepare(`${sql} ORDER BY ${orderBy ?? 'rowid'}`);
     try {
       statement.bind(params);
       while (statement.step()) yield toRecord(statement.get());
@@ -239,39 +297,10 @@ export class ParseClasses {
     if (!isBookkeeping(className)) this.changes.add('delete', 'object', () => ({ collection: className, id: objectId, before }));
   }
 
-  /** Replaces pointers named by `include` ("post,post.author") with the objects they point to. */
-  private include(record: Json, include: string): Json {
-    const copy: Json = { ...record };
-    for (const path of include.split(',').map((p) => p.trim()).filter(Boolean)) {
-      // `*` includes every pointer field of the object (one level).
-      const paths = path === '*' ? Object.keys(copy).filter((key) => isPointer(copy[key])).map((key) => [key]) : [path.split('.')];
-      for (const parts of paths) this.includePath(copy, parts);
-    }
-    return copy;
-  }
-
-  private includePath(target: Json, path: string[]): void {
-    const [head, ...rest] = path;
-    if (!head) return;
-    const resolve = (value: unknown): unknown => {
-      if (isPointer(value) && value.__type === 'Pointer') {
-        const found = this.get(value.className, value.objectId);
-        if (!found) return value;
-        const object: Json = { ...publicView(found), __type: 'Object', className: value.className };
-        if (rest.length) this.includePath(object, rest);
-        return object;
-      }
-      if (isObject(value) && value.__type === 'Object') {
-        const object = { ...value };
-        if (rest.length) this.includePath(object, rest);
-        return object;
-      }
-      return value;
-    };
-    const value = target[head];
-    target[head] = Array.isArray(value) ? value.map(resolve) : resolve(value);
-  }
 }
+
+/** A string as an SQL literal. */
+const sqlText = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 function toRecord(row: unknown[]): ParseRecord {
   const fields = JSON.parse(row[3] as string) as Json;
@@ -305,6 +334,12 @@ export function applyUpdate(current: Json, body: Json): { fields: Json; opResult
     const path = key.split('.');
     if (path.some((part) => !fieldNamePattern.test(part)) && key !== 'ACL' && !key.startsWith('_')) {
       throw new ParseFailure(ParseCode.invalidKeyName, `Invalid field name: ${key}.`);
+    }
+    // Parse Server on PostgreSQL keeps a field set to null as SQL NULL, which reads leave out (peer suite): such a
+    // field is unset. A null nested in an Object or an Array is kept, as there.
+    if (raw === null && path.length === 1) {
+      delete fields[key];
+      continue;
     }
     // The object holding the last part of the key: the fields, or a copy of the nested objects on the way.
     let holder = fields;

@@ -49,7 +49,6 @@ export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
       checkValidator(validator);
       // Parse.File's triggers are the file triggers (files.ts), filed under Parse Server's name for them.
       const className = target === Parse.File ? fileClassName : triggerClassName(target);
-      if (className === fileClassName && (type === 'beforeFind' || type === 'afterFind')) host().logs.add('warn', `Parse.Cloud.${type}(Parse.File) is accepted but never runs in cloudfn (file downloads run no triggers)`);
       host().registry.setTrigger(type, className, { handler: limited(handler), validator });
     };
   }

@@ -68,5 +68,12 @@ export function withSyncLimit<F extends (...args: never[]) => unknown>(fn: F, li
     return limit === undefined ? fn.apply(this, args) : callWithDeadline(() => fn.apply(this, args), limit);
   };
   Object.defineProperty(wrapper, 'length', { value: fn.length });
+  wrapped.set(wrapper, fn);
   return wrapper as unknown as F;
 }
+
+/** The functions withSyncLimit wrapped, by wrapper. */
+const wrapped = new WeakMap<object, (...args: never[]) => unknown>();
+
+/** The function a withSyncLimit wrapper calls (the user's own, whose source the watchdog can find); others as they are. */
+export const unwrapped = <F extends (...args: never[]) => unknown>(fn: F): ((...args: never[]) => unknown) => wrapped.get(fn) ?? fn;

@@ -6,7 +6,8 @@
 // (`beforeSave`/`afterSave`/`beforeDelete`/`afterDelete` of `Parse.File`) run around an upload and a delete
 // as Parse Server runs them: a before-trigger that throws refuses it (130 or 153 unless it threw a
 // Parse.Error), a beforeSave may return another Parse.File to store instead (or an already saved one, which
-// is then not stored again), and an after-trigger's failure fails the request too.
+// is then not stored again), and an after-trigger's failure fails the request too. A download runs the find
+// triggers (`beforeFind`/`afterFind` of `Parse.File`), which may serve another file or other data.
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -46,14 +47,22 @@ interface FileObject {
   fileSize: number | null;
 }
 
-/** Runs a file trigger when one is registered; returns what its handler returned. Failures are thrown as they were thrown. */
-async function runFileTrigger(ctx: AppContext, triggerName: 'beforeSave' | 'afterSave' | 'beforeDelete' | 'afterDelete', request: ParseRequest, fileObject: FileObject): Promise<unknown> {
+type FileTriggerName = 'beforeSave' | 'afterSave' | 'beforeDelete' | 'afterDelete' | 'beforeFind' | 'afterFind';
+
+/**
+ * Runs a file trigger when one is registered (with its validator; skipped with the master key when it says
+ * so); returns whether it ran, what its handler returned and the request it was given (find triggers set
+ * `forceDownload` and `responseHeaders` on it). Failures are thrown as they were thrown.
+ */
+async function runFileTrigger(ctx: AppContext, triggerName: FileTriggerName, request: ParseRequest, fileObject: FileObject | FindObject): Promise<{ ran: boolean; returned?: unknown; cloudRequest: Json }> {
   const registered = ctx.registry.trigger(triggerName, fileClassName);
-  if (!registered) return undefined;
+  if (!registered) return { ran: false, cloudRequest: {} };
   const cloudRequest: Json = { ...baseRequest(ctx, request), ...fileObject, triggerName, isReadOnly: false };
+  // A download is not a Parse API request: Parse Server gives its find triggers no headers and no ip.
+  if (triggerName === 'beforeFind' || triggerName === 'afterFind') Object.assign(cloudRequest, { headers: undefined, ip: undefined });
   await runValidator(registered.validator, cloudRequest);
-  if (skipsWithMasterKey(registered.validator, cloudRequest)) return undefined;
-  return registered.handler(cloudRequest);
+  if (skipsWithMasterKey(registered.validator, cloudRequest)) return { ran: false, cloudRequest };
+  return { ran: true, returned: await registered.handler(cloudRequest), cloudRequest };
 }
 
 /** POST files/NAME, with the file triggers. */
@@ -67,7 +76,7 @@ export async function uploadFile(ctx: AppContext, name: string, request: ParseRe
   if (!bytes || bytes.length === 0) throw new ParseFailure(ParseCode.fileSaveError, 'Invalid file upload.');
   const fileObject: FileObject = { file: new ctx.Parse.File(name, { base64: bytes.toString('base64') }, request.upload?.contentType), fileSize: bytes.length };
   try {
-    const returned = await runFileTrigger(ctx, 'beforeSave', request, fileObject);
+    const { returned } = await runFileTrigger(ctx, 'beforeSave', request, fileObject);
     let saved: { url: string; name: string } | undefined;
     if (returned instanceof ctx.Parse.File) {
       fileObject.file = returned;
@@ -116,12 +125,59 @@ function storedPath(ctx: AppContext, name: string): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
-/** GET files/APPID/NAME: the file's bytes; 404 when there is none. */
-export function downloadFile(ctx: AppContext, appId: string, name: string): ParseResponse {
-  const file = appId === ctx.appId ? storedPath(ctx, name) : undefined;
-  if (!file) return { status: 404, body: 'File not found.', headers: { 'Content-Type': 'text/plain; charset=utf-8' } };
+/** What a file find trigger is given besides the request's user and keys (afterFind: whether to force a download, the response headers). */
+interface FindObject {
+  file?: ParseObject;
+  forceDownload?: boolean;
+  responseHeaders?: Record<string, string>;
+}
+
+/** The Content-Type of a file name as Express sends it (text and JSON with their charset). */
+function contentTypeOf(name: string): string {
   const type = contentTypes[path.extname(name).toLowerCase()] ?? 'application/octet-stream';
-  return { status: 200, body: fs.readFileSync(file), headers: { 'Content-Type': type } };
+  return /^text\/|^application\/(javascript|json)/.test(type) ? `${type}; charset=utf-8` : type;
+}
+
+const notFound = (): ParseResponse => ({ status: 404, body: 'File not found.', headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+
+/**
+ * GET files/APPID/NAME: the file's bytes (404 when there is none), with the file find triggers as Parse Server
+ * 9.10 runs them: beforeFind gets the Parse.File (no data) and may return `{file}` naming another stored file
+ * to serve; afterFind gets the file with its data and may return `{file}` with other data (and a type from
+ * its name), or set `request.forceDownload` (a Content-Disposition) and `request.responseHeaders`. A trigger
+ * that throws answers 403 with its code (141 unless it threw a Parse.Error).
+ */
+export async function downloadFile(ctx: AppContext, appId: string, name: string, request: ParseRequest): Promise<ParseResponse> {
+  if (appId !== ctx.appId) return notFound();
+  let filename = name;
+  try {
+    const before = await runFileTrigger(ctx, 'beforeFind', request, { file: new ctx.Parse.File(name, { base64: '' }) });
+    const replaced = before.ran && isObject(before.returned) && isObject(before.returned.file) ? (before.returned.file as ParseObject)._name : undefined;
+    if (typeof replaced === 'string' && replaced) filename = replaced;
+    const file = storedPath(ctx, filename);
+    if (!file) return notFound();
+    let data = fs.readFileSync(file);
+    const findObject: FindObject = { forceDownload: false, responseHeaders: { 'X-Content-Type-Options': 'nosniff' } };
+    // The file with its data (as base64) is made only for an afterFind to see.
+    if (ctx.registry.trigger('afterFind', fileClassName)) findObject.file = new ctx.Parse.File(filename, { base64: data.toString('base64') });
+    const after = await runFileTrigger(ctx, 'afterFind', request, findObject);
+    if (after.ran && after.cloudRequest.forceDownload) findObject.forceDownload = true;
+    if (after.ran && isObject(after.cloudRequest.responseHeaders)) findObject.responseHeaders = after.cloudRequest.responseHeaders as Record<string, string>;
+    // Parse Server goes on with what the trigger returned, or the file object when it returned nothing.
+    const result = (after.ran && after.returned ? after.returned : findObject) as Partial<FindObject>;
+    let type = contentTypeOf(filename);
+    if (after.ran && isObject(result.file)) {
+      type = contentTypeOf(String(result.file._name));
+      data = Buffer.from(String(result.file._data ?? ''), 'base64');
+    }
+    const headers: Record<string, string> = { 'Content-Type': type };
+    if (result.forceDownload) headers['Content-Disposition'] = `attachment;filename=${String(result.file?._name)}`;
+    for (const [key, value] of Object.entries(isObject(result.responseHeaders) ? result.responseHeaders : {})) headers[key] = String(value);
+    return { status: 200, body: data, headers };
+  } catch (error) {
+    const failure = resolveError(error, ParseCode.scriptFailed, `Could not find file: ${filename}.`);
+    return { status: 403, body: { code: failure.code, error: failure.message } };
+  }
 }
 
 /** DELETE files/NAME: with the master key only, with the file delete triggers. */

@@ -6,12 +6,12 @@
 import type { AppContext } from './context';
 import { baseRequest, functionRequest, jobRequest, type ParseObject } from './cloudRequests';
 import { HttpFailure, ParseCode, ParseFailure, resolveError, thrownStack } from './errors';
-import { spinMessage } from './deadlines';
+import { spinMessage, unwrapped } from './deadlines';
 import { invokeFunction, invokeJob, type JobOutcome } from './invoke';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator } from './validators';
 import { jsonCopy, jsonText } from './values';
-import { onLoopStop, runWatched } from './watchdog';
+import { onLoopStop, runWatched, watchSource } from './watchdog';
 
 /** POST functions/NAME. */
 export async function callFunction(ctx: AppContext, name: string, request: ParseRequest): Promise<ParseResponse> {
@@ -50,6 +50,8 @@ export function startJob(ctx: AppContext, name: string, request: ParseRequest): 
   let stopped: (outcome: JobOutcome) => void = () => undefined;
   const stop = new Promise<JobOutcome>((resolve) => { stopped = resolve; });
   const unlisten = onLoopStop((labels, timeoutMs) => { if (labels.includes(jobId)) stopped({ status: 'failed', message: spinMessage(timeoutMs) }); });
+  // A stop in a callback written inside the job (a legacy job's .then, a bare setTimeout) names it too.
+  const unwatch = watchSource(jobId, unwrapped(job.handler));
   const run = new Promise<void>((resolve) => setImmediate(resolve))
     // A legacy job (its status object taken, nothing returned) is waited for until it calls status.success or
     // status.error, however long: it runs in the background, and no request waits for it.
@@ -57,6 +59,7 @@ export function startJob(ctx: AppContext, name: string, request: ParseRequest): 
       () => ctx.logs.warnLegacy(`job "${name}" with (request, status) and status.message/success/error`), (call) => runWatched(jobId, call))]))
     .then(({ status, message }) => {
       unlisten();
+      unwatch();
       const update: Json = { status, finishedAt: { __type: 'Date', iso: new Date().toISOString() } };
       if (typeof message === 'string' && message) update.message = message;
       else if (message instanceof Error && typeof message.message === 'string') update.message = message.message;

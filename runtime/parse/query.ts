@@ -19,6 +19,8 @@ function comparable(value: unknown): unknown {
 
 /** Equality as Parse Server on PostgreSQL answers it. */
 export function valuesEqual(stored: unknown, wanted: unknown): boolean {
+  // null equals a missing field (SQL's IS NULL; a field saved as null is not stored).
+  if (wanted === null) return stored === undefined || stored === null;
   if (isPointer(wanted)) {
     if (isPointer(stored)) return stored.objectId === wanted.objectId && stored.className === wanted.className;
     if (Array.isArray(stored)) return stored.some((item) => valuesEqual(item, wanted));
@@ -46,7 +48,7 @@ const unsupported = (what: string): ParseFailure =>
   new ParseFailure(ParseCode.invalidQuery, `bad constraint: ${what} is not supported by cloudfn's local Parse emulation`);
 
 /** The value of `key` in `record`; a dotted key reaches into objects. */
-function fieldValue(record: Json, key: string): unknown {
+export function fieldValue(record: Json, key: string): unknown {
   if (!key.includes('.')) return record[key];
   let value: unknown = record;
   for (const part of key.split('.')) value = isObject(value) ? value[part] : undefined;
@@ -179,13 +181,35 @@ export function matchesWhere(record: Json, where: Json): boolean {
   return true;
 }
 
-/** Sorts by Parse's `order` ("-stars,createdAt"); missing values sort first, as on Parse Server. */
-export function sortRecords(records: Json[], order: string): void {
-  const keys = order.split(',').map((key) => key.trim()).filter(Boolean).map((key) => (
+/** One key of Parse's `order`: the field (dotted reaches into objects) and its direction (1 or -1). */
+export interface OrderKey {
+  key: string;
+  sign: 1 | -1;
+}
+
+/** The keys of Parse's `order` ("-stars,createdAt"), each checked as Parse Server checks field names (105). */
+export function orderKeys(order: string): OrderKey[] {
+  const keys = order.split(',').map((key) => key.trim()).filter(Boolean).map((key): OrderKey => (
     key.startsWith('-') ? { key: key.slice(1), sign: -1 } : { key, sign: 1 }));
   for (const { key } of keys) {
     if (!/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(key)) throw new ParseFailure(ParseCode.invalidKeyName, `Invalid field name: ${key}.`);
   }
+  return keys;
+}
+
+/**
+ * Whether `value` is one SQL orders as this module does (classes.ts lets SQLite order by such fields): a
+ * number, a string, a boolean, a Date, or nothing (null and missing values come first, last when descending).
+ */
+export function sqlOrderable(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return true;
+  return isObject(value) && value.__type === 'Date' && typeof value.iso === 'string';
+}
+
+/** Sorts by Parse's `order` ("-stars,createdAt"); missing values sort first, as on Parse Server. */
+export function sortRecords(records: Json[], order: string | OrderKey[]): void {
+  const keys = typeof order === 'string' ? orderKeys(order) : order;
   records.sort((a, b) => {
     for (const { key, sign } of keys) {
       const x = fieldValue(a, key);

@@ -2,8 +2,9 @@
 // JSON text or an object, order, keys, excludeKeys, include, limit, skip, count) checked; beforeFind may change
 // the query; the constraints that name other objects ($relatedTo, $inQuery, $notInQuery, $select, $dontSelect)
 // resolved to plain ones; the query run over ParseClasses with only what the request may read (class-level and
-// pointer permissions, object ACLs, a user's own sessions) and without its protected fields; afterFind may
-// change the results. One object by its objectId is a query too.
+// pointer permissions, object ACLs, a user's own sessions) and without its protected fields; the objects it
+// includes read the same way, through their own class (include.ts); afterFind may change the results. One
+// object by its objectId is a query too.
 
 import { aclEntries, type Auth } from './auth';
 import { checkClassName, type FindOptions } from './classes';
@@ -11,6 +12,7 @@ import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound, resolveError } from './errors';
 import { withFileUrls } from './files';
+import { includeObjects } from './include';
 import type { Registered } from './registry';
 import { relatedIds } from './relations';
 import type { Json, ParseRequest, ParseResponse } from './rest';
@@ -56,7 +58,8 @@ async function runQuery(ctx: AppContext, className: string, request: ParseReques
   const { auth, pointerWhere } = access;
   const query = await beforeFind(ctx, className, request, options, isGet);
   // Only pointer permissions grant the read, and the request has no user: nothing is found. Parse Server's
-  // count is then its empty list of results (`"count": []`, peer suite), and so it is here.
+  // count is then its empty list of results (`"count": []`, peer suite), and so it is here; a get is 101.
+  if (pointerWhere === null && isGet) throw objectNotFound();
   if (pointerWhere === null) return options.count ? { results: [], count: [] } : { results: [] };
   const resolved = resolveWhere(ctx, query.where ?? {}, auth);
   const where = pointerWhere ? { $and: [resolved, pointerWhere] } : resolved;
@@ -66,8 +69,22 @@ async function runQuery(ctx: AppContext, className: string, request: ParseReques
     readableBy: auth.master ? undefined : aclEntries(auth),
     filter: ownSessions ? (record) => (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId : undefined,
   });
-  const withUrls = { ...found, results: found.results.map((record) => withFileUrls(ctx, request, record)) };
-  return afterFind(ctx, className, request, withUrls);
+  const withUrls = found.results.map((record) => withFileUrls(ctx, request, record));
+  const results = await includeObjects(withUrls, query, (included, ids, keys, excludeKeys) => readIncluded(ctx, request, included, ids, keys, excludeKeys));
+  return afterFind(ctx, className, request, { ...found, results });
+}
+
+/**
+ * The objects of one class an include names, read as Parse Server's includePath reads them: a get of that
+ * class as the request's user — its CLP (a refusal, or pointer permissions without a user, fails the whole
+ * read), ACLs, protected fields and find triggers; an included user shows no authData or session token but
+ * to the master key.
+ */
+async function readIncluded(ctx: AppContext, request: ParseRequest, className: string, objectIds: string[], keys?: string, excludeKeys?: string): Promise<Json[]> {
+  const where: Json = { objectId: objectIds.length === 1 ? objectIds[0] : { $in: objectIds } };
+  const { results } = await runQuery(ctx, className, request, { where, keys, excludeKeys, limit: objectIds.length }, true);
+  if (className !== '_User' || request.master) return results;
+  return results.map(({ sessionToken: _token, authData: _authData, ...shown }) => shown);
 }
 
 /** The query as beforeFind leaves it (changed through request.query, or a query it returns). */

@@ -29,7 +29,7 @@ export function jobsRoutes(ctx: AppContext): Route[] {
 export function filesRoutes(ctx: AppContext): Route[] {
   return [
     { method: 'POST', path: 'files/:name', handler: (request, { name }) => uploadFile(ctx, name!, request) },
-    { method: 'GET', path: 'files/:appId/:name', handler: (_request, { appId, name }) => downloadFile(ctx, appId!, name!) },
+    { method: 'GET', path: 'files/:appId/:name', handler: (request, { appId, name }) => downloadFile(ctx, appId!, name!, request) },
     { method: 'DELETE', path: 'files/:name', handler: (request, { name }) => deleteFile(ctx, name!, request) },
   ];
 }

@@ -46,15 +46,30 @@ async function logIn(ctx: AppContext, request: ParseRequest, user: ParseRecord, 
   return { status, body };
 }
 
+/**
+ * The user as it may read itself: Parse Server 9.10 answers a login and a password check with the user read
+ * again as that user (with the master key, as the master key), so that `_User`'s CLPs, protected fields and
+ * find triggers apply; when that read is refused, only the objectId is answered.
+ */
+async function asItselfSees(ctx: AppContext, request: ParseRequest, user: ParseRecord): Promise<Json> {
+  if (request.master) return userView(user);
+  try {
+    return (await getObject(ctx, '_User', user.objectId, { ...request, body: {}, sessionToken: undefined, userId: user.objectId })).body as Json;
+  } catch {
+    return { objectId: user.objectId };
+  }
+}
+
 /** GET or POST login. */
-export function login(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
+export async function login(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
   const user = checkCredentials(ctx, request.body);
-  return logIn(ctx, request, user, { action: 'login', authProvider: 'password' });
+  const response = await logIn(ctx, request, user, { action: 'login', authProvider: 'password' });
+  return { ...response, body: { ...await asItselfSees(ctx, request, user), sessionToken: (response.body as Json).sessionToken } };
 }
 
 /** GET verifyPassword: the user, without a session. */
-export function checkPassword(ctx: AppContext, request: ParseRequest): ParseResponse {
-  return { status: 200, body: userView(checkCredentials(ctx, request.body)) };
+export async function checkPassword(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
+  return { status: 200, body: await asItselfSees(ctx, request, checkCredentials(ctx, request.body)) };
 }
 
 /** POST users: a signup, or a login by authData when a user already has the same provider id. */
@@ -87,10 +102,11 @@ function requireSession(ctx: AppContext, request: ParseRequest): { user: ParseRe
   return { user: auth.user, session: auth.session };
 }
 
-/** GET users/me: the session's user, with its token. */
-export function currentUser(ctx: AppContext, request: ParseRequest): ParseResponse {
+/** GET users/me: the session's user as the request may read it (a refused read fails), with its token. */
+export async function currentUser(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
   const { user, session } = requireSession(ctx, request);
-  return { status: 200, body: userView(user, session.sessionToken as string) };
+  const { body } = await getObject(ctx, '_User', user.objectId, { ...request, body: {} });
+  return { status: 200, body: { ...body as Json, sessionToken: session.sessionToken } };
 }
 
 /** GET users/ID: the user; the request's own user comes with the request's session token (as Parse Server answers). */

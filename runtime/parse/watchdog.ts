@@ -13,8 +13,12 @@
 // work): just before a stop, the worker has the main thread evaluate a probe, which runs inside the spinning
 // code and reads its stack — V8's async stack traces name the awaiting labelled function — and the stop's
 // listeners (`onLoopStop`) get the labels found, so a stopped job is recorded as failed instead of running
-// for ever. (Not an AsyncLocalStorage: its async hooks make Node abort the process when a stop unbalances them.)
+// for ever. Code that no await leads to (a legacy `(request, status)` job's `.then` callbacks, a bare
+// `setTimeout`) has no such async stack: a label can also stand for a function's source (`watchSource`), and a
+// stop whose stack runs through that source — the function, or a closure written inside it — names the label.
+// (Not an AsyncLocalStorage: its async hooks make Node abort the process when a stop unbalances them.)
 
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** How often the main thread's event loop proves it is alive. */
@@ -41,6 +45,17 @@ const labelPrefix = 'cloudfnWatched_';
 /** The labels of the work the probe found on the stack of the code being stopped. */
 let stoppedLabels: string[] = [];
 
+/** Where the code being stopped was: its stack's frames (file, 1-based line and column). */
+interface Frame {
+  file: string;
+  line: number;
+  column: number;
+}
+let stoppedFrames: Frame[] = [];
+
+/** The functions whose source stands for a label (`watchSource`). */
+const watchedSources = new Map<string, Set<(...args: never[]) => unknown>>();
+
 const stopListeners = new Set<(labels: string[], timeoutMs: number) => void>();
 
 /**
@@ -59,13 +74,86 @@ export function onLoopStop(listener: (labels: string[], timeoutMs: number) => vo
   return () => stopListeners.delete(listener);
 }
 
-/** The probe, run inside the spinning code: the labels of the work on its (async) stack. */
+/**
+ * Lets `fn`'s source stand for `label` until the returned function is called: a stop whose stack runs through
+ * that source (in `fn`, or in a callback written inside it) names the label to the stop's listeners.
+ */
+export function watchSource(label: string, fn: (...args: never[]) => unknown): () => void {
+  const functions = watchedSources.get(label) ?? new Set();
+  watchedSources.set(label, functions.add(fn));
+  return () => {
+    functions.delete(fn);
+    if (functions.size === 0) watchedSources.delete(label);
+  };
+}
+
+/** The probe, run inside the spinning code: the labels of the work on its (async) stack, and its frames. */
 function probe(): void {
   const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
   Error.stackTraceLimit = 200;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  stoppedLabels = [...stack.matchAll(new RegExp(`at async ${labelPrefix}(\\w+)`, 'g'))].map((match) => match[1]!);
+  try {
+    const stack = new Error().stack ?? '';
+    stoppedLabels = [...stack.matchAll(new RegExp(`at async ${labelPrefix}(\\w+)`, 'g'))].map((match) => match[1]!);
+    // Structured call sites: the text of a stack may have been reshaped by user code (source maps).
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const sites = new Error().stack as unknown as NodeJS.CallSite[];
+    stoppedFrames = sites.flatMap((site) => {
+      const file = site.getFileName();
+      const line = site.getLineNumber();
+      const column = site.getColumnNumber();
+      return file && line && column ? [{ file, line, column }] : [];
+    });
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * The labels whose watched source one of the frames lies in: the function's text (as `toString` gives it)
+ * found in the frame's file around the frame's position. A function whose text is not in the file (a bound
+ * or native one) names nothing.
+ */
+function labelsOfFrames(frames: Frame[]): string[] {
+  if (frames.length === 0 || watchedSources.size === 0) return [];
+  const texts = new Map<string, string | undefined>();
+  const read = (file: string): string | undefined => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) ? fs.readFileSync(file, 'utf8') : undefined);
+      } catch {
+        texts.set(file, undefined);
+      }
+    }
+    return texts.get(file);
+  };
+  const offset = (text: string, { line, column }: Frame): number => {
+    let start = 0;
+    for (let i = 1; i < line; i++) {
+      const newline = text.indexOf('\n', start);
+      if (newline === -1) return -1;
+      start = newline + 1;
+    }
+    return start + column - 1;
+  };
+  const labels: string[] = [];
+  for (const [label, functions] of watchedSources) {
+    const inside = [...functions].some((fn) => {
+      const source = Function.prototype.toString.call(fn);
+      return frames.some((frame) => {
+        const text = read(frame.file);
+        const at = text === undefined ? -1 : offset(text, frame);
+        if (at < 0) return false;
+        for (let found = text!.indexOf(source); found !== -1 && found <= at; found = text!.indexOf(source, found + 1)) {
+          if (at < found + source.length) return true;
+        }
+        return false;
+      });
+    });
+    if (inside) labels.push(label);
+  }
+  return labels;
 }
 
 /**
@@ -177,8 +265,9 @@ export function watchEventLoop(timeoutMs: number): boolean {
     if (stops !== stopsSeen) {
       stopsSeen = stops;
       binding?.clearAsyncIdStack();
-      const labels = stoppedLabels;
+      const labels = [...new Set([...stoppedLabels, ...labelsOfFrames(stoppedFrames)])];
       stoppedLabels = [];
+      stoppedFrames = [];
       for (const listener of stopListeners) listener(labels, state!.timeoutMs);
     }
   };

@@ -19,6 +19,8 @@ export interface Step {
   /** Variables taken from the response body: name → key. */
   capture?: Record<string, string>;
   captureHeader?: Record<string, string>;
+  /** Response headers compared too (lower case): the body is then compared as `{body, headers}`. */
+  headers?: string[];
   /** Polls (GET) until the body's `status` is this. */
   waitFor?: string;
 }

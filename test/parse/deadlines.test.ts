@@ -21,6 +21,11 @@ Parse.Cloud.define('microtaskSpin', async () => { for (;;) await null; });
 Parse.Cloud.beforeSave('AsyncLoop', async () => { await null; for (;;) {} });
 Parse.Cloud.beforeDelete('AsyncLoop', async () => { await null; for (;;) {} });
 Parse.Cloud.job('asyncSpin', async () => { await null; for (;;) {} });
+Parse.Cloud.job('legacySpin', (request, status) => {
+  status.message('started');
+  new Parse.Query('Nothing').find().then(() => { for (;;) {} });
+});
+Parse.Cloud.job('timerSpin', (request, status) => { setTimeout(() => { for (;;) {} }, 1); });
 `);
 
 const spun = { code: 124, error: 'Script timed out: the handler ran for 0.5 s without yielding (an endless loop?)' };
@@ -81,20 +86,22 @@ test('a job that spins after an await does not hold the CLI past its time limit 
   assert.equal(json.status, 200);
 });
 
-test('a job the watchdog stops is recorded as failed in _JobStatus with the time limit\'s message; the server goes on', async () => {
+test('a job the watchdog stops is recorded as failed in _JobStatus with the time limit\'s message — after an await, in a legacy job\'s .then, in a bare setTimeout; the server goes on', async () => {
   const served = await startServe(['--cloud', path.join(dir, 'cloud', 'main.js'), '--db', path.join(dir, 'jobs.db'), '--timeout', '0.5']);
   try {
-    const started = await rest(served.url, 'POST', 'jobs/asyncSpin', {}, { masterKey: 'masterKey' });
-    const jobId = started.headers.get('x-parse-job-status-id');
-    assert.ok(jobId);
-    let status: Record<string, unknown> = {};
-    for (let tries = 0; tries < 300 && status.status !== 'failed'; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      status = (await rest(served.url, 'GET', `classes/_JobStatus/${jobId}`, {}, { masterKey: 'masterKey' })).body as Record<string, unknown>;
+    for (const job of ['asyncSpin', 'legacySpin', 'timerSpin']) {
+      const started = await rest(served.url, 'POST', `jobs/${job}`, {}, { masterKey: 'masterKey' });
+      const jobId = started.headers.get('x-parse-job-status-id');
+      assert.ok(jobId);
+      let status: Record<string, unknown> = {};
+      for (let tries = 0; tries < 300 && status.status !== 'failed'; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = (await rest(served.url, 'GET', `classes/_JobStatus/${jobId}`, {}, { masterKey: 'masterKey' })).body as Record<string, unknown>;
+      }
+      assert.equal(status.status, 'failed', `${job}: ${JSON.stringify(status)}`);
+      assert.equal(status.message, spun.error);
+      assert.ok(status.finishedAt);
     }
-    assert.equal(status.status, 'failed', JSON.stringify(status));
-    assert.equal(status.message, spun.error);
-    assert.ok(status.finishedAt);
     assert.deepEqual((await rest(served.url, 'GET', 'health', {}, { appId: null })).body, { status: 'ok' });
   } finally {
     await served.stop();

@@ -99,3 +99,42 @@ test('a write adding a field needs addField: pointer fields grant it to an updat
   assert.equal((await answer('PUT', `classes/Fixed/${id}`, { a: 'y', b: 2 }, as(bob.sessionToken)))[0], 200, 'no field added');
   assert.equal((await answer('POST', 'classes/Fixed', { a: 'x', c: true }, master))[0], 201);
 });
+
+test('included objects are read through their own class: protected fields removed, objects the reader may not read dropped', async () => {
+  await rest(served.url, 'POST', 'classes/Story', { title: 's1', author: userPointer(bob.objectId) }, master);
+  await rest(served.url, 'POST', 'classes/Story', { title: 's2', author: userPointer(alice.objectId) }, master);
+  const authors = async (options: object, query: Record<string, unknown> = { include: 'author' }): Promise<unknown[]> =>
+    results((await rest(served.url, 'GET', 'classes/Story', { order: 'title', ...query }, options)).body).map((story) => story.author as unknown);
+  const [bobSeenByAlice, aliceSeenByAlice] = await authors(as(alice.sessionToken)) as Array<Record<string, unknown>>;
+  assert.deepEqual([bobSeenByAlice!.username, bobSeenByAlice!.email, bobSeenByAlice!.__type, aliceSeenByAlice!.username], ['bob', undefined, 'Object', 'alice']);
+  const seenByBob = await authors(as(bob.sessionToken)) as Array<Record<string, unknown> | undefined>;
+  assert.deepEqual([seenByBob[0]!.email, seenByBob[1]], ['bob@example.com', undefined], 'alice\'s own ACL hides her from bob: the author is dropped');
+  const keysOnly = await authors(as(alice.sessionToken), { keys: 'title,author.email' }) as Array<Record<string, unknown>>;
+  assert.deepEqual(Object.keys(keysOnly[0]!).sort(), ['ACL', '__type', 'className', 'createdAt', 'objectId', 'updatedAt'], 'keys=author.email includes author, whose email is protected');
+  const doc = (await rest(served.url, 'POST', 'classes/OwnedDoc', { owner: userPointer(alice.objectId), title: 'linked', secret: 's', note: 'n' }, master)).body as { objectId: string };
+  await rest(served.url, 'POST', 'classes/Link', { doc: { __type: 'Pointer', className: 'OwnedDoc', objectId: doc.objectId } }, master);
+  const linked = (doc: unknown): unknown[] => [(doc as Record<string, unknown> | undefined)?.title, (doc as Record<string, unknown> | undefined)?.note];
+  assert.deepEqual(linked(results((await rest(served.url, 'GET', 'classes/Link', { include: 'doc' }, as(alice.sessionToken))).body)[0]!.doc), ['linked', undefined]);
+  assert.deepEqual(results((await rest(served.url, 'GET', 'classes/Link', { include: 'doc' }, as(bob.sessionToken))).body)[0]!.doc, undefined);
+  assert.deepEqual(await answer('GET', 'classes/Link', { include: 'doc' }), [404, { code: 101, error: 'Object not found.' }], 'a pointer permission without a user fails the include, as on Parse');
+});
+
+test('a field saved as null is left out of reads (as on PostgreSQL) and equals null in a query', async () => {
+  const { objectId } = (await rest(served.url, 'POST', 'classes/Nully', { a: null, b: 1, obj: { x: null } }, master)).body as { objectId: string };
+  await rest(served.url, 'PUT', `classes/Nully/${objectId}`, { b: null }, master);
+  const read = (await rest(served.url, 'GET', `classes/Nully/${objectId}`, {}, master)).body as Record<string, unknown>;
+  assert.deepEqual([Object.keys(read).sort(), read.obj], [['createdAt', 'obj', 'objectId', 'updatedAt'], { x: null }]);
+  assert.equal(results((await rest(served.url, 'GET', 'classes/Nully', { where: { a: null } }, master)).body).length, 1);
+});
+
+// Last: it refuses `get` on _User for everyone but the master key.
+test('login, users/me and verifyPassword answer the user as it may read itself: only its id when _User refuses get', async () => {
+  const clp = { find: { '*': true }, get: {}, count: { '*': true }, create: { '*': true }, update: { '*': true }, delete: { '*': true }, addField: { '*': true } };
+  assert.equal((await rest(served.url, 'PUT', 'schemas/_User', { classLevelPermissions: clp }, master)).status, 200);
+  const login = await answer('POST', 'login', { username: 'bob', password: 'pw' });
+  assert.deepEqual([login[0], Object.keys(login[1] as object).sort()], [200, ['objectId', 'sessionToken']]);
+  assert.deepEqual(await answer('POST', 'verifyPassword', { username: 'bob', password: 'pw' }), [200, { objectId: bob.objectId }]);
+  assert.deepEqual(await answer('GET', 'users/me', {}, as(bob.sessionToken)), [400, { code: 119, error: 'Permission denied' }]);
+  const withMaster = (await answer('POST', 'login', { username: 'bob', password: 'pw' }, master))[1] as Record<string, unknown>;
+  assert.equal(withMaster.email, 'bob@example.com');
+});

@@ -107,6 +107,64 @@ Parse.Cloud.beforeDelete(Parse.File, (request) => {
 Parse.Cloud.afterDelete(Parse.File, async (request) => {
   const name = request.file.name();
   if (!name.endsWith('_logged.txt')) return;
-  // A null field is read back as null here and left out by Parse Server on PostgreSQL: the size is saved as text.
+  // The size is null for a delete, which a read leaves out: it is saved as text.
   await new Parse.Object('FileLog').save({ trigger: request.triggerName, suffix: name.replace(/^[0-9a-f]{32}_/, ''), fileSize: String(request.fileSize), master: request.master }, { useMasterKey: true });
 });
+
+// File find triggers (downloads; the peer scenario's gaps steps): each acts on its own file names only.
+Parse.Cloud.beforeFind(Parse.File, async (request) => {
+  const name = request.file.name();
+  if (name.endsWith('_hidden.txt')) throw new Parse.Error(Parse.Error.OPERATION_FORBIDDEN, 'hidden by beforeFind');
+  if (name.endsWith('_secret.txt')) throw 'secret by beforeFind';
+  if (name === 'alias.txt') {
+    const target = await new Parse.Query('AliasTarget').first({ useMasterKey: true });
+    return { file: target.get('file') };
+  }
+  if (name.endsWith('_fshape.txt')) {
+    await new Parse.Object('FindLog').save({
+      trigger: request.triggerName, master: request.master, user: request.user ? request.user.get('username') : 'none',
+      url: typeof request.file.url(), isReadOnly: request.isReadOnly, headers: typeof request.headers, log: typeof request.log,
+    }, { useMasterKey: true });
+  }
+  return undefined;
+});
+Parse.Cloud.afterFind(Parse.File, async (request) => {
+  const name = request.file.name();
+  if (name.endsWith('_afail.txt')) throw new Error('afterFind failed');
+  if (name.endsWith('_upper.txt')) {
+    const text = Buffer.from(await request.file.getData(), 'base64').toString('utf8');
+    return { file: new Parse.File('upper.json', { base64: Buffer.from(JSON.stringify({ loud: text.toUpperCase() })).toString('base64') }) };
+  }
+  if (name.endsWith('_attach.txt')) {
+    request.forceDownload = true;
+    request.responseHeaders['X-Checked'] = 'yes';
+  }
+  if (name.endsWith('_fshape.txt')) {
+    await new Parse.Object('FindLog').save({
+      trigger: request.triggerName, master: request.master, user: request.user ? request.user.get('username') : 'none',
+      size: Buffer.from(await request.file.getData(), 'base64').length, forceDownload: request.forceDownload,
+      responseHeaders: JSON.stringify(request.responseHeaders),
+    }, { useMasterKey: true });
+  }
+  return undefined;
+});
+
+// A field saved as null, read back through the SDK.
+Parse.Cloud.define('nullFields', async () => {
+  const object = new Parse.Object('Nully');
+  object.set({ a: null, c: 'sdk' });
+  await object.save();
+  const fetched = await new Parse.Query('Nully').get(object.id);
+  return { has: fetched.has('a'), value: fetched.get('a') === null ? 'null' : typeof fetched.get('a'), keys: Object.keys(fetched.toJSON()).sort() };
+});
+
+// Refuses `get` on _User (and protects its city) through the SDK's schema API, answering only that it did.
+Parse.Cloud.define('refuseUserGet', async () => {
+  const schema = new Parse.Schema('_User');
+  schema.setCLP({
+    find: { '*': true }, get: {}, count: { '*': true }, create: { '*': true }, update: { '*': true }, delete: { '*': true }, addField: { '*': true },
+    protectedFields: { '*': ['email', 'city'] },
+  });
+  await schema.update();
+  return { updated: true };
+}, { requireMaster: true });
