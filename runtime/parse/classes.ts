@@ -74,7 +74,7 @@ export interface FindOptions {
 }
 
 /** Parse Server's default page size. */
-const defaultLimit = 100;
+export const defaultLimit = 100;
 
 export class ParseClasses {
   /** What the requests since the last `changes.take()` created, updated and deleted (for the run panel). */

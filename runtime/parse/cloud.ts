@@ -8,6 +8,7 @@ import { httpRequest, type HttpRequestOptions } from './httpRequest';
 import { fileClassName } from './files';
 import { checkValidator } from './validators';
 import type { AppLog } from './logs';
+import { configClassName } from './triggers';
 import { triggerClassName, type CloudRegistry, type Handler, type TriggerType, type Validator } from './registry';
 import type { BackgroundWork } from './background';
 import type { ParseSdk } from './sdk';
@@ -48,7 +49,7 @@ export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
       check('trigger', target, handler);
       checkValidator(validator);
       // Parse.File's triggers are the file triggers (files.ts), filed under Parse Server's name for them.
-      const className = target === Parse.File ? fileClassName : triggerClassName(target);
+      const className = target === Parse.File ? fileClassName : target === Parse.Config ? configClassName : triggerClassName(target);
       if (className === fileClassName && (type === 'beforeFind' || type === 'afterFind')) host().logs.add('warn', `Parse.Cloud.${type}(Parse.File) is accepted but never runs in cloudfn (file downloads run no triggers)`);
       host().registry.setTrigger(type, className, { handler: limited(handler), validator });
     };

@@ -6,7 +6,7 @@
 // change the results. One object by its objectId is a query too.
 
 import { aclEntries, type Auth } from './auth';
-import { checkClassName, type FindOptions } from './classes';
+import { checkClassName, defaultLimit, type FindOptions } from './classes';
 import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound, resolveError } from './errors';
@@ -67,26 +67,42 @@ async function runQuery(ctx: AppContext, className: string, request: ParseReques
     filter: ownSessions ? (record) => (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId : undefined,
   });
   const withUrls = { ...found, results: found.results.map((record) => withFileUrls(ctx, request, record)) };
-  return afterFind(ctx, className, request, withUrls);
+  return afterFind(ctx, className, request, withUrls, triggerQuery(ctx, className, request, query, isGet), isGet);
 }
 
 /** The query as beforeFind leaves it (changed through request.query, or a query it returns). */
 async function beforeFind(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<FindOptions> {
   const registered = ctx.registry.trigger('beforeFind', className);
   if (!registered) return options;
-  const query = ctx.Parse.Query.fromJSON(className, {
-    where: options.where ?? {}, limit: options.limit, skip: options.skip, order: options.order, keys: options.keys,
-    excludeKeys: options.excludeKeys, include: options.include, count: options.count ? 1 : undefined,
-  });
+  const query = triggerQuery(ctx, className, request, options, isGet);
   const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'beforeFind', query, count: Boolean(options.count), isGet };
   const { ran, returned: result } = await callFindTrigger(registered, cloudRequest);
   if (!ran) return options;
   const json = (result instanceof ctx.Parse.Query ? result : query).toJSON() as Json;
   const join = (value: unknown): string | undefined => (Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : undefined);
   return {
-    where: json.where as Json, limit: json.limit as number | undefined, skip: json.skip as number | undefined, order: join(json.order),
+    where: json.where as Json, limit: (json.limit as number | undefined) ?? options.limit, skip: json.skip as number | undefined, order: join(json.order),
     keys: join(json.keys), excludeKeys: join(json.excludeKeys), include: join(json.include), count: options.count,
   };
+}
+
+/**
+ * The query a find trigger sees, as Parse Server builds it from the REST options (a find's limit defaults to
+ * 100 there) with Query.withJSON. No option is given as undefined: withJSON keeps keys it does not know, such
+ * as excludeKeys, as extra options that toJSON writes back over what the trigger changed.
+ */
+function triggerQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): ParseObject {
+  const given: Json = {
+    where: options.where ?? {}, limit: options.limit ?? (isGet ? undefined : defaultLimit), skip: options.skip, order: options.order, keys: options.keys,
+    excludeKeys: options.excludeKeys, include: options.include, count: options.count ? 1 : undefined,
+    ...readPreferencesOf(request.body),
+  };
+  return ctx.Parse.Query.fromJSON(className, Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)));
+}
+
+/** The read preferences a query was sent with (MongoDB's; only shown to beforeFind here). */
+function readPreferencesOf(body: Json): Json {
+  return Object.fromEntries(['readPreference', 'includeReadPreference', 'subqueryReadPreference'].filter((key) => typeof body[key] === 'string').map((key) => [key, body[key]]));
 }
 
 /** Runs a find trigger with its validator (skipped with the master key when it says so); a failure refuses the query. */
@@ -100,17 +116,34 @@ async function callFindTrigger(registered: Registered, cloudRequest: Json): Prom
   }
 }
 
-/** The results as afterFind leaves them: the objects it returns, as JSON with their className. */
-async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }): Promise<{ results: Json[]; count?: number | [] }> {
+/**
+ * The results as afterFind leaves them (Parse Server's maybeRunAfterFindTrigger): the objects it returns, or
+ * the ones it was given, as JSON with their className; values it set that are objects (a pointer to a saved
+ * object) come back whole, and what is not a Parse.Object becomes `{}`.
+ */
+async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }, query: ParseObject, isGet: boolean): Promise<{ results: Json[]; count?: number | [] }> {
   const registered = ctx.registry.trigger('afterFind', className);
   if (!registered) return found;
   const objects = found.results.map((record) => inflate(ctx, className, record));
-  const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'afterFind', objects };
+  const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'afterFind', objects, query, isGet };
   const { ran, returned } = await callFindTrigger(registered, cloudRequest);
   if (!ran) return found;
   const list = (Array.isArray(returned) ? returned : objects) as unknown[];
-  const results = list.map((object) => (object instanceof ctx.Parse.Object ? { ...(object as ParseObject).toJSON(), className } : object) as Json);
+  const results = list.map((object) => withObjects(ctx, object, className));
   return found.count === undefined ? { results } : { results, count: found.count };
+}
+
+/** Parse Server's toJSONwithObjects: an object's JSON with the values of its unsaved changes in full. */
+function withObjects(ctx: AppContext, object: unknown, className: string): Json {
+  if (!(object instanceof ctx.Parse.Object)) return isObject(object) && typeof object.toJSON === 'function' ? (object.toJSON as () => Json)() : {};
+  const parseObject = object as ParseObject;
+  const json = parseObject.toJSON() as Json;
+  const pending = ctx.Parse.CoreManager.getObjectStateController().getPendingOps(parseObject._getStateIdentifier())[0] as Json;
+  for (const key of Object.keys(pending ?? {})) {
+    const value = parseObject.get(key);
+    json[key] = value && typeof value._toFullJSON === 'function' ? value._toFullJSON() : value;
+  }
+  return { ...json, className: json.className ?? parseObject.className ?? className };
 }
 
 /**

@@ -42,14 +42,19 @@ async function logIn(ctx: AppContext, request: ParseRequest, user: ParseRecord, 
   const session = createSession(ctx.classes, user.objectId, createdWith, request.installationId);
   const body = userView(user, session.sessionToken as string);
   if (createdWith.authProvider !== 'password') body.authDataResponse = {};
-  await maybeRunTrigger(ctx, 'afterLogin', { className: '_User', record: user }, base);
+  // afterLogin's request.user is the user now logged in, with its new session (as on Parse Server).
+  const loggedIn = inflate(ctx, '_User', user);
+  loggedIn._finishFetch({ sessionToken: session.sessionToken });
+  await maybeRunTrigger(ctx, 'afterLogin', { className: '_User', record: user }, { ...base, user: loggedIn });
   return { status, body };
 }
 
 /** GET or POST login. */
 export function login(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
   const user = checkCredentials(ctx, request.body);
-  return logIn(ctx, request, user, { action: 'login', authProvider: 'password' });
+  // A session token sent with a login is ignored (Parse Server's middleware drops it for /login): the login
+  // triggers get no request.user but the one logging in.
+  return logIn(ctx, { ...request, sessionToken: undefined }, user, { action: 'login', authProvider: 'password' });
 }
 
 /** GET verifyPassword: the user, without a session. */

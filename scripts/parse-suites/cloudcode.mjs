@@ -44,7 +44,7 @@ function parseArgs(argv) {
 /** Text patterns that need parse-server's process; a spec (or its describe's hooks) using one is skipped. */
 const needsServerProcess = [
   [/reconfigureServer\(\s*[^)\s]/, 'reconfigures the server'],
-  [/\bConfig\.get\b|\bConfig\b\s*\./, 'reads parse-server Config'],
+  [/(?<![.\w])Config\.get\b/, 'reads parse-server Config'],
   [/\bspyOn\(|jasmine\.createSpy|createSpyObj/, 'spies on server internals'],
   [/\brequire\(/, 'requires parse-server modules'],
   [/\bParseServer\b|\bdatabaseAdapter\b|\bmockAdapter\b|\bInMemoryCacheAdapter\b|\bdefaultConfiguration\b/, 'builds its own server'],
@@ -128,57 +128,75 @@ function hookCall(node) {
 /** Walks the spec file: every it with its describe path and the hooks of the describes around it. */
 function collectSpecs(sourceFile) {
   const specs = [];
-  const walk = (node, describes, hooks, disabled) => {
+  const walk = (node, describes, hooks, declarations, disabled) => {
     const call = ts.isExpressionStatement(node) ? specCall(node.expression) : null;
     if (call && (call.kind === 'describe' || call.kind === 'xdescribe')) {
       const body = call.fn.body;
       const ownHooks = [];
+      const ownDeclarations = [];
       if (ts.isBlock(body)) for (const statement of body.statements) {
         const hook = ts.isExpressionStatement(statement) ? hookCall(statement.expression) : null;
         if (hook) ownHooks.push(hook);
+        if (ts.isFunctionDeclaration(statement) || ts.isVariableStatement(statement)) ownDeclarations.push(statement.getText());
       }
-      if (ts.isBlock(body)) for (const statement of body.statements) walk(statement, [...describes, call.name], [...hooks, ...ownHooks], disabled || call.kind === 'xdescribe');
+      if (ts.isBlock(body)) for (const statement of body.statements) walk(statement, [...describes, call.name], [...hooks, ...ownHooks], [...declarations, ...ownDeclarations], disabled || call.kind === 'xdescribe');
       return;
     }
     if (call) {
-      specs.push({ describes, name: call.name, kind: disabled ? 'xit' : call.kind, fn: call.fn, hooks, line: sourceFile.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
+      specs.push({ describes, name: call.name, kind: disabled ? 'xit' : call.kind, fn: call.fn, hooks, declarations, line: sourceFile.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
       return;
     }
-    if (ts.isBlock(node) || ts.isSourceFile(node)) for (const statement of node.statements) walk(statement, describes, hooks, disabled);
+    if (ts.isBlock(node) || ts.isSourceFile(node)) for (const statement of node.statements) walk(statement, describes, hooks, declarations, disabled);
   };
-  walk(sourceFile, [], [], false);
+  walk(sourceFile, [], [], [], false);
   return specs;
 }
 
-/** Splits a function's body into its cloud registrations and the text of the function without them. */
-function splitFunction(fn) {
+/**
+ * Splits a function's body into its cloud registrations and the text of the function without them. The
+ * registrations before any other statement are made when the cloud file loads; a later one (after a save the
+ * test makes first, say) is made when the test reaches it: its place becomes an `await` of the harness's
+ * `activate`, which has serve run it (Parse.Cloud registers at any time, as in parse-server's own process).
+ */
+function splitFunction(fn, registrations) {
   const body = fn.body;
-  if (!ts.isBlock(body)) return { cloud: [], clientText: fn.getText(), statements: [] };
-  const cloud = body.statements.filter((statement) => isRegistration(statement) || isPlainReconfigure(statement));
+  if (!ts.isBlock(body)) return { clientText: fn.getText(), cloud: [] };
   const start = fn.getStart();
   let text = fn.getText();
-  for (const statement of [...cloud].reverse()) {
-    const from = statement.getStart() - start;
-    const to = statement.getEnd() - start;
-    text = `${text.slice(0, from)}/* moved to the cloud file */${text.slice(to)}`;
+  const edits = [];
+  const cloud = [];
+  let leading = true;
+  for (const statement of body.statements) {
+    if (isPlainReconfigure(statement)) { edits.push([statement, '/* reconfigureServer() */']); continue; }
+    if (!isRegistration(statement)) { leading = false; continue; }
+    const index = registrations.length;
+    registrations.push({ text: statement.getText(), leading });
+    cloud.push(statement);
+    if (!leading && !fn.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword)) return { deferredInSync: true, clientText: text, cloud };
+    edits.push([statement, leading ? '/* registered when the cloud file loads */' : `await globalThis.cloudcodeSuite.activate(${index});`]);
   }
-  return { cloud: cloud.filter((statement) => !isPlainReconfigure(statement)), clientText: text, statements: body.statements };
+  for (const [statement, replacement] of edits.reverse()) {
+    text = `${text.slice(0, statement.getStart() - start)}${replacement}${text.slice(statement.getEnd() - start)}`;
+  }
+  return { clientText: text, cloud };
 }
 
 function transform(spec) {
   if (spec.kind === 'xit') return { skip: 'disabled in parse-server (xit/xdescribe)' };
   if (spec.kind === 'mongo-only') return { skip: 'MongoDB only in parse-server (the peer runs PostgreSQL)' };
-  const parts = [...spec.hooks.map((hook) => ({ hook: hook.name, ...splitFunction(hook.fn) })), { hook: null, ...splitFunction(spec.fn) }];
-  const allText = parts.map((part) => part.clientText + part.cloud.map((statement) => statement.getText()).join('\n')).join('\n');
+  const registrations = [];
+  const parts = [...spec.hooks.map((hook) => ({ hook: hook.name, ...splitFunction(hook.fn, registrations) })), { hook: null, ...splitFunction(spec.fn, registrations) }];
+  const allText = [...spec.declarations, ...parts.map((part) => part.clientText), ...registrations.map((registration) => registration.text)].join('\n');
   for (const [pattern, reason] of needsServerProcess) if (pattern.test(allText)) return { skip: reason };
+  if (parts.some((part) => part.deferredInSync)) return { skip: 'registers cloud code after other statements of a test that is not async' };
   for (const part of parts) {
     if (/Parse\.Cloud\.(define|job|before\w+|after\w+)\s*\(/.test(part.clientText)) return { skip: 'registers cloud code below the top level of the test' };
   }
-  const cloudStatements = parts.flatMap((part) => part.cloud);
-  const free = freeNames(cloudStatements).filter((name) => !cloudGlobals.has(name) && !(name in globalThis));
+  const free = freeNames(parts.flatMap((part) => part.cloud)).filter((name) => !cloudGlobals.has(name) && !(name in globalThis));
   if (free.length) return { skip: `cloud code shares variables with the test (${free.join(', ')})` };
   if (parts.some((part) => part.hook && part.hook !== 'beforeEach' && part.cloud.length)) return { skip: 'registers cloud code in a hook other than beforeEach' };
-  return { cloudCode: cloudStatements.map((statement) => statement.getText()).join('\n\n'), hooks: parts.filter((part) => part.hook), clientText: parts[parts.length - 1].clientText };
+  const cloudCode = registrations.map((registration, index) => `registrations[${index}] = () => {\n${registration.text}\n};${registration.leading ? `\nregistrations[${index}]();` : ''}`).join('\n\n');
+  return { cloudCode, declarations: spec.declarations, hooks: parts.filter((part) => part.hook), clientText: parts[parts.length - 1].clientText };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -212,6 +230,8 @@ global.TestObject = Parse.Object.extend({ className: 'TestObject' });
 global.Item = Parse.Object.extend({ className: 'Item' });
 global.Container = Parse.Object.extend({ className: 'Container' });
 Parse.Cloud.define('__cloudcodeSuiteFailures', () => failures.splice(0));
+const registrations = [];
+Parse.Cloud.define('__cloudcodeSuiteActivate', ({ params }) => { registrations[params.index](); return true; });
 `;
 }
 
@@ -222,6 +242,7 @@ describe(${JSON.stringify(spec.describes.join(' › ') || 'Cloud Code')}, () => 
   beforeAll(() => globalThis.cloudcodeSuite.start(${JSON.stringify(dir)}), 60000);
   afterEach((done) => { globalThis.cloudcodeSuite.afterEach().then(done, done); });
   afterAll(() => globalThis.cloudcodeSuite.stop(), 20000);
+${plan.declarations.map((declaration) => `  ${declaration}`).join('\n')}
 ${hooks}
   it(${JSON.stringify(spec.name)}, ${plan.clientText});
 });
@@ -306,6 +327,9 @@ function installGlobals(options, Parse) {
       async start(dir) {
         served = await startServe(dir);
         Parse.serverURL = served.url;
+      },
+      async activate(index) {
+        await Parse.Cloud.run('__cloudcodeSuiteActivate', { index }, { useMasterKey: true });
       },
       async afterEach() {
         const failures = await Parse.Cloud.run('__cloudcodeSuiteFailures', {}, { useMasterKey: true }).catch((error) => [`could not read Cloud Code expectations: ${error.message}`]);
