@@ -36,7 +36,9 @@ export function baseRequest(ctx: AppContext, request: ParseRequest): Json {
 
 /** A trigger's request: save triggers also get `original` (undefined for a new object). */
 export function triggerRequest(ctx: AppContext, triggerName: RunTriggerType, base: Json, object: ParseObject, className: string, original: ParseRecord | undefined): Json {
-  const request: Json = { ...base, triggerName, object };
+  // Each trigger gets a copy of the request's context (without a prototype, as on Parse Server); triggers.ts
+  // merges back what a save or delete trigger left in it.
+  const request: Json = { ...base, triggerName, object, context: Object.assign(Object.create(null), base.context) };
   if (triggerName === 'beforeSave' || triggerName === 'afterSave') request.original = original ? inflate(ctx, className, original) : undefined;
   return request;
 }

@@ -11,7 +11,7 @@ import { invokeBeforeTrigger } from './invoke';
 import type { Registered, RunTriggerType } from './registry';
 import type { Json } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
-import { jsonText, publicView, type ParseRecord } from './values';
+import { isObject, jsonText, publicView, type ParseRecord } from './values';
 
 /** What a trigger acts on. */
 export interface TriggerTarget {
@@ -84,6 +84,7 @@ async function runTrigger(ctx: AppContext, triggerName: RunTriggerType, target: 
     } catch (error) {
       throw resolveError(error);
     }
+    keepContext(triggerName, base, request);
     return { request, object, returned: undefined };
   }
   try {
@@ -93,6 +94,7 @@ async function runTrigger(ctx: AppContext, triggerName: RunTriggerType, target: 
       return { request, object, returned: undefined };
     }
     const returned = await Promise.resolve().then(() => registered.handler(request));
+    keepContext(triggerName, base, request);
     use?.(returned, object);
     return { request, object, returned };
   } catch (error) {
@@ -101,6 +103,15 @@ async function runTrigger(ctx: AppContext, triggerName: RunTriggerType, target: 
     ctx.logs.add('error', `${triggerName} failed for ${target.className} for user ${user}:\n  Input: ${jsonText(publicView(target.record ?? {}))}\n  Error: ${jsonText(failure.body)}`, thrownStack(error));
     return { request, object, returned: undefined };
   }
+}
+
+/**
+ * What a save or delete trigger left in `request.context` (changed, or replaced by another object) is merged
+ * into the request's context, which the next trigger of the same request sees (as Parse Server does).
+ */
+function keepContext(triggerName: RunTriggerType, base: Json, request: Json): void {
+  if (!['beforeSave', 'afterSave', 'beforeDelete', 'afterDelete'].includes(triggerName)) return;
+  if (isObject(base.context) && isObject(request.context)) Object.assign(base.context, request.context);
 }
 
 /** The class name Parse Server files Parse.Config's triggers under (its getClassName of Parse.Config). */

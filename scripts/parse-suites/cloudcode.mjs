@@ -11,7 +11,7 @@
 // --work is a scratch folder (outside the repository) with jasmine installed (`npm install jasmine@3.5.0`,
 // parse-server's version); the generated specs, cloud files and databases are written under it.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -70,6 +70,12 @@ function isPlainReconfigure(statement) {
 
 /** Identifiers a piece of code reads without declaring them (a name-level approximation of scopes). */
 function freeNames(nodes) {
+  const { declared, used } = namesOf(nodes);
+  return [...used].filter((name) => !declared.has(name));
+}
+
+/** The names a piece of code declares and the ones it uses. */
+function namesOf(nodes) {
   const declared = new Set();
   const used = new Set();
   const declare = (name) => {
@@ -91,7 +97,25 @@ function freeNames(nodes) {
     ts.forEachChild(node, visit);
   };
   for (const node of nodes) visit(node);
-  return [...used].filter((name) => !declared.has(name));
+  return { declared, used };
+}
+
+/**
+ * The test's own `let`/`var` with a primitive literal (or no) initializer, declared at the top of its body:
+ * a counter or flag Cloud Code sets and the test reads, which the harness shares through serve.
+ */
+function sharedDeclaration(fn, name) {
+  if (!ts.isBlock(fn.body)) return null;
+  for (const statement of fn.body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    const declarations = statement.declarationList.declarations;
+    if (!declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === name)) continue;
+    const primitive = (node) => !node || ts.isNumericLiteral(node) || ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)
+      || [ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(node.kind) || (ts.isIdentifier(node) && node.text === 'undefined');
+    if (declarations.length !== 1 || !primitive(declarations[0].initializer)) return null;
+    return { name, statement, initial: declarations[0].initializer?.getText() ?? 'undefined' };
+  }
+  return null;
 }
 
 /** Names the cloud file provides besides Node's globals. */
@@ -137,7 +161,7 @@ function collectSpecs(sourceFile) {
       if (ts.isBlock(body)) for (const statement of body.statements) {
         const hook = ts.isExpressionStatement(statement) ? hookCall(statement.expression) : null;
         if (hook) ownHooks.push(hook);
-        if (ts.isFunctionDeclaration(statement) || ts.isVariableStatement(statement)) ownDeclarations.push(statement.getText());
+        if (ts.isFunctionDeclaration(statement) || ts.isVariableStatement(statement)) ownDeclarations.push(statement);
       }
       if (ts.isBlock(body)) for (const statement of body.statements) walk(statement, [...describes, call.name], [...hooks, ...ownHooks], [...declarations, ...ownDeclarations], disabled || call.kind === 'xdescribe');
       return;
@@ -186,17 +210,31 @@ function transform(spec) {
   if (spec.kind === 'mongo-only') return { skip: 'MongoDB only in parse-server (the peer runs PostgreSQL)' };
   const registrations = [];
   const parts = [...spec.hooks.map((hook) => ({ hook: hook.name, ...splitFunction(hook.fn, registrations) })), { hook: null, ...splitFunction(spec.fn, registrations) }];
-  const allText = [...spec.declarations, ...parts.map((part) => part.clientText), ...registrations.map((registration) => registration.text)].join('\n');
+  const allText = [...spec.declarations.map((declaration) => declaration.getText()), ...parts.map((part) => part.clientText), ...registrations.map((registration) => registration.text)].join('\n');
   for (const [pattern, reason] of needsServerProcess) if (pattern.test(allText)) return { skip: reason };
   if (parts.some((part) => part.deferredInSync)) return { skip: 'registers cloud code after other statements of a test that is not async' };
   for (const part of parts) {
     if (/Parse\.Cloud\.(define|job|before\w+|after\w+)\s*\(/.test(part.clientText)) return { skip: 'registers cloud code below the top level of the test' };
   }
   const free = freeNames(parts.flatMap((part) => part.cloud)).filter((name) => !cloudGlobals.has(name) && !(name in globalThis));
-  if (free.length) return { skip: `cloud code shares variables with the test (${free.join(', ')})` };
+  // A free name the test declares as a primitive variable is shared; one it declares otherwise (a function, an
+  // object) cannot be; one declared nowhere is undefined in Cloud Code, as in parse-server's process.
+  const testNames = namesOf([spec.fn, ...spec.hooks.map((hook) => hook.fn), ...spec.declarations]).declared;
+  const shared = [];
+  const unshared = [];
+  for (const name of free) {
+    const declaration = sharedDeclaration(spec.fn, name);
+    if (declaration) shared.push(declaration);
+    else if (testNames.has(name)) unshared.push(name);
+  }
+  if (unshared.length) return { skip: `cloud code shares variables with the test (${unshared.join(', ')})` };
+  for (const { statement } of shared) {
+    const part = parts[parts.length - 1];
+    part.clientText = part.clientText.replace(statement.getText(), `/* ${statement.getText()} — shared with Cloud Code through serve */`);
+  }
   if (parts.some((part) => part.hook && part.hook !== 'beforeEach' && part.cloud.length)) return { skip: 'registers cloud code in a hook other than beforeEach' };
-  const cloudCode = registrations.map((registration, index) => `registrations[${index}] = () => {\n${registration.text}\n};${registration.leading ? `\nregistrations[${index}]();` : ''}`).join('\n\n');
-  return { cloudCode, declarations: spec.declarations, hooks: parts.filter((part) => part.hook), clientText: parts[parts.length - 1].clientText };
+  const cloudCode = shared.map(({ name, initial }) => `globalThis[${JSON.stringify(name)}] = ${initial};\n`).join('') + registrations.map((registration, index) => `registrations[${index}] = () => {\n${registration.text}\n};${registration.leading ? `\nregistrations[${index}]();` : ''}`).join('\n\n');
+  return { cloudCode, shared, declarations: spec.declarations.map((declaration) => declaration.getText()), hooks: parts.filter((part) => part.hook), clientText: parts[parts.length - 1].clientText };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -230,6 +268,10 @@ global.TestObject = Parse.Object.extend({ className: 'TestObject' });
 global.Item = Parse.Object.extend({ className: 'Item' });
 global.Container = Parse.Object.extend({ className: 'Container' });
 Parse.Cloud.define('__cloudcodeSuiteFailures', () => failures.splice(0));
+Parse.Cloud.define('__cloudcodeSuiteShared', ({ params }) => {
+  if ('value' in params) globalThis[params.name] = params.value;
+  return { value: globalThis[params.name] };
+});
 const registrations = [];
 Parse.Cloud.define('__cloudcodeSuiteActivate', ({ params }) => { registrations[params.index](); return true; });
 `;
@@ -239,7 +281,7 @@ function specFile(spec, index, dir, plan) {
   const hooks = plan.hooks.map((hook) => `  ${hook.hook}(${hook.clientText});`).join('\n');
   return `// Generated by scripts/parse-suites/cloudcode.mjs from CloudCode.spec.js line ${spec.line}.
 describe(${JSON.stringify(spec.describes.join(' › ') || 'Cloud Code')}, () => {
-  beforeAll(() => globalThis.cloudcodeSuite.start(${JSON.stringify(dir)}), 60000);
+  beforeAll(() => globalThis.cloudcodeSuite.start(${JSON.stringify(dir)}, ${JSON.stringify(plan.shared.map((variable) => variable.name))}), 60000);
   afterEach((done) => { globalThis.cloudcodeSuite.afterEach().then(done, done); });
   afterAll(() => globalThis.cloudcodeSuite.stop(), 20000);
 ${plan.declarations.map((declaration) => `  ${declaration}`).join('\n')}
@@ -302,6 +344,15 @@ function makeRequest(getUrl) {
   };
 }
 
+/** Reads (or sets) a shared variable in serve's Cloud Code, synchronously: the test reads it as a plain variable. */
+function sharedValue(url, params) {
+  const script = `fetch(process.argv[1] + '/functions/__cloudcodeSuiteShared', { method: 'POST', headers: { 'X-Parse-Application-Id': 'test', 'X-Parse-Master-Key': 'test', 'Content-Type': 'application/json' }, body: process.argv[2] })
+    .then((response) => response.json()).then((body) => process.stdout.write(JSON.stringify(body)));`;
+  const body = JSON.parse(execFileSync(process.execPath, ['-e', script, url, JSON.stringify(params)], { encoding: 'utf8' }));
+  if (!body.result) throw new Error(`shared variable ${params.name}: ${JSON.stringify(body)}`);
+  return body.result.value;
+}
+
 function installGlobals(options, Parse) {
   let served = null;
   const url = () => served?.url ?? 'http://127.0.0.1:1/parse';
@@ -324,9 +375,18 @@ function installGlobals(options, Parse) {
     arrayContains: (array, item) => array.indexOf(item) !== -1, jequal: (a, b) => expect(normalize(a)).toEqual(normalize(b)),
     range: (n) => Array.from({ length: n }, (_, i) => i), jfail: (error) => fail(JSON.stringify(error)),
     cloudcodeSuite: {
-      async start(dir) {
+      async start(dir, sharedNames) {
         served = await startServe(dir);
         Parse.serverURL = served.url;
+        // A variable shared with Cloud Code is a global whose reads and writes go to serve synchronously.
+        for (const name of sharedNames) {
+          Object.defineProperty(globalThis, name, {
+            configurable: true,
+            get: () => sharedValue(served.url, { name }),
+            set: (value) => { sharedValue(served.url, { name, value }); },
+          });
+        }
+        this.sharedNames = sharedNames;
       },
       async activate(index) {
         await Parse.Cloud.run('__cloudcodeSuiteActivate', { index }, { useMasterKey: true });
@@ -337,6 +397,7 @@ function installGlobals(options, Parse) {
         await Parse.User.logOut().catch(() => {});
       },
       async stop() {
+        for (const name of this.sharedNames ?? []) delete globalThis[name];
         const output = served?.output() ?? '';
         await served?.stop();
         served = null;
