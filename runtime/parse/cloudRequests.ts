@@ -48,10 +48,13 @@ export function functionRequest(base: Json, functionName: string, params: unknow
   return { ...base, params, functionName };
 }
 
-/** A job's request: always with the master key, no user; `message` records a progress message. */
+/**
+ * A job's request: always with the master key, no user; `message` records a progress message and, as on Parse
+ * Server, answers a promise that resolves once it is recorded.
+ */
 export function jobRequest(ctx: AppContext, request: ParseRequest, jobName: string, jobId: string, message: (message: unknown) => void): Json {
   return {
     params: { ...request.body }, headers: request.headers ?? {}, log: ctx.logs.requestLogger(), ip: request.ip ?? '127.0.0.1',
-    jobName, jobId, master: true, message,
+    jobName, jobId, master: true, message: (text: unknown): Promise<void> => Promise.resolve().then(() => message(text)),
   };
 }

@@ -54,6 +54,39 @@ const needsServerProcess = [
 
 const registrationNames = /^(define|job|beforeSave|afterSave|beforeDelete|afterDelete|beforeFind|afterFind|beforeLogin|afterLogin|afterLogout|beforePasswordResetRequest)$/;
 
+/**
+ * The registration a statement makes: `Parse.Cloud.X(...)` (optionally awaited), or one wrapped in
+ * `expect(() => { Parse.Cloud.X(...); }).not.toThrow();`; null for any other statement.
+ */
+function registrationOf(statement) {
+  if (isRegistration(statement)) return statement;
+  const match = /^expect\(\(\) => \{([\s\S]*)\}\)\.not\.toThrow\(\);?$/.exec(statement.getText());
+  if (!match || !ts.isExpressionStatement(statement)) return null;
+  const arrow = statement.expression.expression.expression.expression.arguments?.[0];
+  const inner = arrow && ts.isArrowFunction(arrow) && ts.isBlock(arrow.body) ? arrow.body.statements : [];
+  return inner.length === 1 && isRegistration(inner[0]) ? inner[0] : null;
+}
+
+/** A statement that cannot reach the server: a declaration of literals, classes (Parse.Object.extend) or functions. */
+function isServerFree(statement) {
+  if (ts.isFunctionDeclaration(statement) || ts.isEmptyStatement(statement)) return true;
+  if (!ts.isVariableStatement(statement)) return false;
+  return statement.declarationList.declarations.every((declaration) => isPure(declaration.initializer));
+}
+
+function isPure(node) {
+  if (!node) return true;
+  if (ts.isNumericLiteral(node) || ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return true;
+  if ([ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(node.kind)) return true;
+  if (ts.isIdentifier(node)) return node.text === 'undefined';
+  return isExtend(node);
+}
+
+/** `Parse.Object.extend(...)` of literals: a class both sides can make alike. */
+function isExtend(node) {
+  return Boolean(node) && ts.isCallExpression(node) && node.expression.getText() === 'Parse.Object.extend' && node.arguments.every((argument) => ts.isStringLiteral(argument) || ts.isObjectLiteralExpression(argument));
+}
+
 /** `Parse.Cloud.X(...)` as a statement (optionally awaited): the cloud registrations that move to main.js. */
 function isRegistration(statement) {
   if (!ts.isExpressionStatement(statement)) return false;
@@ -98,6 +131,25 @@ function namesOf(nodes) {
   };
   for (const node of nodes) visit(node);
   return { declared, used };
+}
+
+/**
+ * A declaration the cloud file may have a copy of: a class made by `Parse.Object.extend` of literals, or a
+ * function (of the test or its describe) that uses nothing but globals — getJobStatus, say.
+ */
+function copyableDeclaration(spec, name) {
+  const candidates = [...(ts.isBlock(spec.fn.body) ? spec.fn.body.statements : []), ...spec.declarations];
+  for (const statement of candidates) {
+    if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) {
+      return freeNames([statement]).every((used) => used === name || cloudGlobals.has(used) || used in globalThis) ? statement : null;
+    }
+    if (ts.isVariableStatement(statement)) {
+      const declarations = statement.declarationList.declarations;
+      if (!declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === name)) continue;
+      return declarations.length === 1 && isExtend(declarations[0].initializer) ? statement : null;
+    }
+  }
+  return null;
 }
 
 /**
@@ -192,10 +244,11 @@ function splitFunction(fn, registrations) {
   let leading = true;
   for (const statement of body.statements) {
     if (isPlainReconfigure(statement)) { edits.push([statement, '/* reconfigureServer() */']); continue; }
-    if (!isRegistration(statement)) { leading = false; continue; }
+    const registration = registrationOf(statement);
+    if (!registration) { if (!isServerFree(statement)) leading = false; continue; }
     const index = registrations.length;
-    registrations.push({ text: statement.getText(), leading });
-    cloud.push(statement);
+    registrations.push({ text: registration.getText(), leading });
+    cloud.push(registration);
     if (!leading && !fn.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword)) return { deferredInSync: true, clientText: text, cloud };
     edits.push([statement, leading ? '/* registered when the cloud file loads */' : `await globalThis.cloudcodeSuite.activate(${index});`]);
   }
@@ -222,9 +275,12 @@ function transform(spec) {
   const testNames = namesOf([spec.fn, ...spec.hooks.map((hook) => hook.fn), ...spec.declarations]).declared;
   const shared = [];
   const unshared = [];
+  const copied = [];
   for (const name of free) {
     const declaration = sharedDeclaration(spec.fn, name);
+    const copy = declaration ? null : copyableDeclaration(spec, name);
     if (declaration) shared.push(declaration);
+    else if (copy) copied.push(copy);
     else if (testNames.has(name)) unshared.push(name);
   }
   if (unshared.length) return { skip: `cloud code shares variables with the test (${unshared.join(', ')})` };
@@ -233,7 +289,7 @@ function transform(spec) {
     part.clientText = part.clientText.replace(statement.getText(), `/* ${statement.getText()} — shared with Cloud Code through serve */`);
   }
   if (parts.some((part) => part.hook && part.hook !== 'beforeEach' && part.cloud.length)) return { skip: 'registers cloud code in a hook other than beforeEach' };
-  const cloudCode = shared.map(({ name, initial }) => `globalThis[${JSON.stringify(name)}] = ${initial};\n`).join('') + registrations.map((registration, index) => `registrations[${index}] = () => {\n${registration.text}\n};${registration.leading ? `\nregistrations[${index}]();` : ''}`).join('\n\n');
+  const cloudCode = copied.map((statement) => `${statement.getText()}\n`).join('') + shared.map(({ name, initial }) => `globalThis[${JSON.stringify(name)}] = ${initial};\n`).join('') + registrations.map((registration, index) => `registrations[${index}] = () => {\n${registration.text}\n};${registration.leading ? `\nregistrations[${index}]();` : ''}`).join('\n\n');
   return { cloudCode, shared, declarations: spec.declarations.map((declaration) => declaration.getText()), hooks: parts.filter((part) => part.hook), clientText: parts[parts.length - 1].clientText };
 }
 
@@ -323,8 +379,11 @@ function startServe(dir) {
 /** parse-server's lib/request: resolves with {status, headers, text, data} below 400, rejects with it above. */
 function makeRequest(getUrl) {
   return async (options) => {
-    const url = String(options.url).replace(/^http:\/\/localhost:8378\/1/, getUrl());
+    // parse-server's test URL, with keys as user:password (Basic auth, which fetch takes only as a header).
+    const [, credentials, rest] = /^http:\/\/(?:([^@/]*)@)?localhost:8378\/1(.*)$/s.exec(String(options.url)) ?? [];
+    const url = rest === undefined ? String(options.url) : getUrl() + rest;
     const headers = { ...(options.headers ?? {}) };
+    if (credentials) headers.Authorization = `Basic ${Buffer.from(decodeURIComponent(credentials)).toString('base64')}`;
     let body = options.body;
     if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) {
       const contentType = Object.keys(headers).find((key) => /content-type/i.test(key));
