@@ -93,7 +93,7 @@ async function beforeFind(ctx: AppContext, className: string, request: ParseRequ
  */
 function triggerQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): ParseObject {
   const given: Json = {
-    where: options.where ?? {}, limit: options.limit ?? (isGet ? undefined : defaultLimit), skip: options.skip, order: options.order, keys: options.keys,
+    where: options.where ?? {}, limit: isGet ? undefined : options.limit ?? defaultLimit, skip: options.skip, order: options.order, keys: options.keys,
     excludeKeys: options.excludeKeys, include: options.include, count: options.count ? 1 : undefined,
     ...readPreferencesOf(request.body),
   };

@@ -11,6 +11,8 @@
 // --work is a scratch folder (outside the repository) with jasmine installed (`npm install jasmine@3.5.0`,
 // parse-server's version); the generated specs, cloud files and databases are written under it.
 
+/* global setTimeout, clearTimeout, URLSearchParams, fetch, expect, fail -- Node's, and jasmine's once it runs */
+
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
