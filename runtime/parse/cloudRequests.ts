@@ -18,12 +18,22 @@ export function inflate(ctx: AppContext, className: string, record: Json): Parse
   return ctx.Parse.Object.fromJSON({ ...publicView(record), className });
 }
 
+/** The roles (`role:NAME`) of a request's user, kept out of sight on the request for the validators. */
+const userRoles = Symbol('userRoles');
+
+/** The roles (`role:NAME`, inherited ones too) of the user a Cloud Code request was made by; none without one. */
+export function userRolesOf(request: Json): string[] {
+  const roles = (request as { [userRoles]?: () => string[] })[userRoles];
+  return roles ? roles() : [];
+}
+
 /** What every trigger and function request holds; throws when the session token or user is unknown. */
 export function baseRequest(ctx: AppContext, request: ParseRequest): Json {
   const auth = authOf(ctx.classes, request);
   const user = auth.user ? inflate(ctx, '_User', auth.user) : undefined;
   if (user && auth.session) user._finishFetch({ sessionToken: auth.session.sessionToken });
   return {
+    [userRoles]: () => [...auth.roles()],
     master: request.master,
     user,
     installationId: request.installationId,

@@ -1,7 +1,8 @@
 // Runs the save and delete triggers, whatever their kind, through one function (as Parse Server's
 // maybeRunTrigger): the registered trigger is looked up, its request built (cloudRequests.ts), its validator
 // and handler run. A before-trigger's failure refuses the write (resolveError: 141, or the Parse.Error's
-// code); an after-trigger's failure is only logged. The triggers of Parse.Config (`@Config`) run here too,
+// code); an afterSave's failure is only logged, and afterDelete's, afterLogin's and afterLogout's are logged
+// and answered. The triggers of Parse.Config (`@Config`) run here too,
 // around `PUT config`.
 
 import type { AppContext } from './context';
@@ -101,6 +102,9 @@ async function runTrigger(ctx: AppContext, triggerName: RunTriggerType, target: 
     const failure = resolveError(error);
     const user = (base.user as { id?: string } | undefined)?.id;
     ctx.logs.add('error', `${triggerName} failed for ${target.className} for user ${user}:\n  Input: ${jsonText(publicView(target.record ?? {}))}\n  Error: ${jsonText(failure.body)}`, thrownStack(error));
+    // Parse Server only logs an afterSave's failure; afterDelete's, afterLogin's and afterLogout's fail the
+    // request (after the delete, login or logout took place).
+    if (triggerName !== 'afterSave') throw failure;
     return { request, object, returned: undefined };
   }
 }

@@ -99,8 +99,12 @@ function isRegistration(statement) {
   return ts.isPropertyAccessExpression(callee.expression) && callee.expression.getText() === 'Parse.Cloud' && registrationNames.test(callee.name.text);
 }
 
+/**
+ * `reconfigureServer()` without options, or with only options that are Parse Server 9's fixed behaviour
+ * (it always decodes pointers in function params): serve as it is.
+ */
 function isPlainReconfigure(statement) {
-  return ts.isExpressionStatement(statement) && /^(await\s+)?reconfigureServer\(\s*\)$/.test(statement.expression.getText());
+  return ts.isExpressionStatement(statement) && /^(await\s+)?reconfigureServer\(\s*(\{\s*encodeParseObjectInCloudFunction:\s*true\s*\})?\s*\)$/.test(statement.expression.getText());
 }
 
 /** Identifiers a piece of code reads without declaring them (a name-level approximation of scopes). */
@@ -148,7 +152,10 @@ function copyableDeclaration(spec, name) {
     if (ts.isVariableStatement(statement)) {
       const declarations = statement.declarationList.declarations;
       if (!declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === name)) continue;
-      return declarations.length === 1 && isExtend(declarations[0].initializer) ? statement : null;
+      const initializer = declarations[0]?.initializer;
+      const isFunction = initializer && (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer));
+      const globalOnly = freeNames([statement]).every((used) => used === name || cloudGlobals.has(used) || used in globalThis);
+      return declarations.length === 1 && (isExtend(initializer) || (isFunction && globalOnly)) ? statement : null;
     }
   }
   return null;
@@ -171,6 +178,9 @@ function sharedDeclaration(fn, name) {
   }
   return null;
 }
+
+/** Names the harness gives the test itself (a file's own `require` of them is dropped). */
+const providedNames = new Set(['Parse', 'request']);
 
 /** Names the cloud file provides besides Node's globals. */
 const cloudGlobals = new Set(['Parse', 'expect', 'fail', 'jasmine', 'TestObject', 'Item', 'Container', 'undefined', 'arguments', 'require', 'jequal', 'ok', 'equal', 'notEqual', 'strictEqual', 'range']);
@@ -226,7 +236,11 @@ function collectSpecs(sourceFile) {
     }
     if (ts.isBlock(node) || ts.isSourceFile(node)) for (const statement of node.statements) walk(statement, describes, hooks, declarations, disabled);
   };
-  walk(sourceFile, [], [], [], false);
+  // The file's own top-level declarations (helpers such as a validator both sides use) count as the outermost
+  // describe's, except what the harness provides itself (the SDK, parse-server's request helper).
+  const fileDeclarations = sourceFile.statements.filter((statement) => (ts.isFunctionDeclaration(statement) || ts.isVariableStatement(statement))
+    && ![...namesOf([statement]).declared].some((name) => providedNames.has(name)));
+  walk(sourceFile, [], [], fileDeclarations, false);
   return specs;
 }
 
@@ -263,6 +277,17 @@ function splitFunction(fn, registrations) {
 function transform(spec) {
   if (spec.kind === 'xit') return { skip: 'disabled in parse-server (xit/xdescribe)' };
   if (spec.kind === 'mongo-only') return { skip: 'MongoDB only in parse-server (the peer runs PostgreSQL)' };
+  // The describes' and the file's declarations the spec uses (directly, or through another one it uses).
+  const used = namesOf([spec.fn, ...spec.hooks.map((hook) => hook.fn)]).used;
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const declaration of spec.declarations) {
+      const names = namesOf([declaration]);
+      if (![...names.declared].some((name) => used.has(name))) continue;
+      for (const name of names.used) if (!used.has(name)) { used.add(name); grew = true; }
+    }
+  }
+  spec = { ...spec, declarations: spec.declarations.filter((declaration) => [...namesOf([declaration]).declared].some((name) => used.has(name))) };
   const registrations = [];
   const parts = [...spec.hooks.map((hook) => ({ hook: hook.name, ...splitFunction(hook.fn, registrations) })), { hook: null, ...splitFunction(spec.fn, registrations) }];
   const allText = [...spec.declarations.map((declaration) => declaration.getText()), ...parts.map((part) => part.clientText), ...registrations.map((registration) => registration.text)].join('\n');
@@ -521,7 +546,7 @@ async function main() {
     const key = reason.replace(/ \(.*\)$/, '');
     reasons.set(key, (reasons.get(key) ?? 0) + 1);
   }
-  console.log(`\nCloudCode.spec.js: ${specs.length} specs; ${results.length} run out of process, ${passed.length} passed, ${failed.length} failed; ${skipped.length} skipped`);
+  console.log(`\n${path.basename(options.spec)}: ${specs.length} specs; ${results.length} run out of process, ${passed.length} passed, ${failed.length} failed; ${skipped.length} skipped`);
   for (const [reason, count] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`  skipped ${String(count).padStart(3)}: ${reason}`);
   if (failed.length) console.log('\nFailing specs:');
   for (const result of failed) console.log(`  ✗ ${result.name}\n      ${result.error}`);

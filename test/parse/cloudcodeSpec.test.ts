@@ -125,4 +125,38 @@ describe('CloudCode.spec behaviours through serve', () => {
     const items = await owner.relation('items').query().find();
     assert.deepEqual(items.map((item: any) => item.get('name')), ['added by beforeSave']);
   });
+
+  it('answers the failure of afterDelete and afterLogout after the delete or logout took place', async () => {
+    const fragile = await new Parse.Object('Fragile').save({ name: 'f' });
+    await assert.rejects(fragile.destroy(), (error: any) => error.code === 2000 && error.message === 'afterDelete error');
+    assert.equal(await new Parse.Query('Fragile').count(), 0);
+    // Signed up over REST, so that the SDK's current user stays logged out.
+    const token = ((await rest(served.url, 'POST', 'users', { username: 'carl', password: 'secret3' })).body as any).sessionToken;
+    await Parse.Cloud.run('failLogout');
+    const logout = await rest(served.url, 'POST', 'logout', {}, { sessionToken: token });
+    assert.deepEqual([logout.status, logout.body], [400, { code: 2001, error: 'afterLogout error for _Session' }]);
+    assert.equal((await rest(served.url, 'GET', 'users/me', {}, { sessionToken: token })).status, 400);
+  });
+
+  it('checks requireAnyUserRoles, requireAllUserRoles (a list or a function) and requireUserKeys (a list or options)', async () => {
+    const refused = (name: string, message: string) => assert.rejects(Parse.Cloud.run(name), (error: any) => error.code === 142 && error.message === message);
+    await refused('userKeys', 'Please login to make this request.');
+    const user = await Parse.User.signUp('dana', 'secret4', { admin: false });
+    await refused('anyRole', 'Validation failed. User does not match the required roles.');
+    await refused('userKeys', 'Validation failed. Please set data for nickname on your account.');
+    await refused('adminOnly', 'Unauthorized.');
+    const role = (name: string) => {
+      const acl = new Parse.ACL();
+      acl.setPublicReadAccess(true);
+      const made = new Parse.Role(name, acl);
+      made.getUsers().add(user);
+      return made.save(null, { useMasterKey: true });
+    };
+    await role('editor');
+    assert.equal(await Parse.Cloud.run('anyRole'), 'ok');
+    await refused('allRoles', 'Validation failed. User does not match all the required roles.');
+    await role('admin');
+    assert.equal(await Parse.Cloud.run('allRoles'), 'ok');
+    await Parse.User.logOut();
+  });
 });
