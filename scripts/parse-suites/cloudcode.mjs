@@ -113,6 +113,19 @@ function freeNames(nodes) {
   return [...used].filter((name) => !declared.has(name));
 }
 
+/** The names a declaration statement itself declares (not those of the functions inside it). */
+function ownNames(statement) {
+  if (ts.isFunctionDeclaration(statement)) return statement.name ? [statement.name.text] : [];
+  if (!ts.isVariableStatement(statement)) return [];
+  const names = [];
+  const collect = (name) => {
+    if (ts.isIdentifier(name)) names.push(name.text);
+    else for (const element of name.elements) if (ts.isBindingElement(element)) collect(element.name);
+  };
+  for (const declaration of statement.declarationList.declarations) collect(declaration.name);
+  return names;
+}
+
 /** The names a piece of code declares and the ones it uses. */
 function namesOf(nodes) {
   const declared = new Set();
@@ -239,7 +252,7 @@ function collectSpecs(sourceFile) {
   // The file's own top-level declarations (helpers such as a validator both sides use) count as the outermost
   // describe's, except what the harness provides itself (the SDK, parse-server's request helper).
   const fileDeclarations = sourceFile.statements.filter((statement) => (ts.isFunctionDeclaration(statement) || ts.isVariableStatement(statement))
-    && ![...namesOf([statement]).declared].some((name) => providedNames.has(name)));
+    && !ownNames(statement).some((name) => providedNames.has(name)));
   walk(sourceFile, [], [], fileDeclarations, false);
   return specs;
 }
@@ -282,12 +295,11 @@ function transform(spec) {
   for (let grew = true; grew;) {
     grew = false;
     for (const declaration of spec.declarations) {
-      const names = namesOf([declaration]);
-      if (![...names.declared].some((name) => used.has(name))) continue;
-      for (const name of names.used) if (!used.has(name)) { used.add(name); grew = true; }
+      if (!ownNames(declaration).some((name) => used.has(name))) continue;
+      for (const name of namesOf([declaration]).used) if (!used.has(name)) { used.add(name); grew = true; }
     }
   }
-  spec = { ...spec, declarations: spec.declarations.filter((declaration) => [...namesOf([declaration]).declared].some((name) => used.has(name))) };
+  spec = { ...spec, declarations: spec.declarations.filter((declaration) => ownNames(declaration).some((name) => used.has(name))) };
   const registrations = [];
   const parts = [...spec.hooks.map((hook) => ({ hook: hook.name, ...splitFunction(hook.fn, registrations) })), { hook: null, ...splitFunction(spec.fn, registrations) }];
   const allText = [...spec.declarations.map((declaration) => declaration.getText()), ...parts.map((part) => part.clientText), ...registrations.map((registration) => registration.text)].join('\n');
