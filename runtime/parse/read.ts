@@ -17,13 +17,19 @@ import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
 import { parseUserJson } from '../jsonLimits';
 import { classAccess } from './permissions';
+import { fieldsOf } from './schemas';
 import { isObject, isPointer, type ParseRecord } from './values';
 
-const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain'];
+const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain', 'redirectClassNameForKey'];
 
 /** GET classes/CLASS: the objects matching the query in the request's body. */
-export async function findObjects(ctx: AppContext, className: string, request: ParseRequest): Promise<ParseResponse> {
+export async function findObjects(ctx: AppContext, queriedClass: string, request: ParseRequest): Promise<ParseResponse> {
   const body = request.body;
+  checkClassName(queriedClass);
+  // redirectClassNameForKey (the SDK's query of a relation whose class it does not know): the query runs on
+  // the class the relation field holds, and each result names that class, as on Parse Server.
+  const redirect = typeof body.redirectClassNameForKey === 'string' ? fieldsOf(ctx.classes, queriedClass)[body.redirectClassNameForKey] : undefined;
+  const className = redirect?.type === 'Relation' && redirect.targetClass ? redirect.targetClass : queriedClass;
   for (const key of Object.keys(body)) {
     if (!queryParameters.includes(key)) throw new ParseFailure(ParseCode.invalidQuery, `Invalid parameter for query: ${key}`);
   }
@@ -32,12 +38,13 @@ export async function findObjects(ctx: AppContext, className: string, request: P
   if (where !== undefined && (where === null || typeof where !== 'object' || Array.isArray(where))) throw new ParseFailure(ParseCode.invalidQuery, 'where must be an object');
   const number = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  checkClassName(className);
-  return { status: 200, body: await runQuery(ctx, className, request, {
+  const found = await runQuery(ctx, className, request, {
     where: where as Json | undefined, order: text(body.order), keys: text(body.keys), excludeKeys: text(body.excludeKeys),
     include: text(body.include), limit: number(body.limit), skip: number(body.skip),
     count: body.count === 1 || body.count === true || body.count === '1' || body.count === 'true',
-  }, false) };
+  }, false);
+  if (className !== queriedClass) found.results = found.results.map((result) => ({ ...result, className }));
+  return { status: 200, body: found };
 }
 
 /** GET classes/CLASS/ID: one object (with `include` and `keys`); 101 when there is none or it may not be read. */

@@ -12,7 +12,7 @@ import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { isBcryptHash } from './bcrypt';
 import { checkFileValue } from './files';
-import { takeRelationOps } from './relations';
+import { isRelationOp, takeRelationOps } from './relations';
 import { classAccess, type ClassAccess } from './permissions';
 import { matchesWhere } from './query';
 import { enforceSchema, newFieldKeys } from './schemas';
@@ -51,7 +51,9 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
     }
     const internal = Object.fromEntries(Object.entries(data).filter(([key]) => key.startsWith('_')));
     data = { ...saveJson, ...internal };
-    // Relation operators the trigger added (`object.relation(key).add(…)`) are written like the client's.
+    // Relation operators the trigger added (`object.relation(key).add(…)`) are written like the client's; the
+    // response leaves them out, as Parse Server strips operators from it.
+    changedByTrigger = changedByTrigger.filter((key) => !isRelationOp(data[key]));
     relationsByTrigger = takeRelationOps(data, original);
     data = relationsByTrigger.body;
     ctx.logs.add('info', `beforeSave triggered for ${className} for user ${(base.user as ParseObject)?.id} with:\n  Input: ${jsonText(publicView(request.body))}\n  Result: ${jsonText({ object: publicView(saveJson) })}`);

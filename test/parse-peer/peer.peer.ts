@@ -15,6 +15,7 @@ import { startParseServer, startPostgres, type ParseServerPeer, type Postgres } 
 import { pointer, type Step } from './step';
 import { permissionsScenario } from './permissionsScenario';
 import { surfaceScenario } from './surfaceScenario';
+import { cloudcodeScenario } from './cloudcodeScenario';
 
 const where = (w: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ where: w, order: 'year', ...extra });
 
@@ -115,6 +116,7 @@ const scenario: Step[] = [
   { name: 'unknown job', method: 'POST', path: 'jobs/noSuchJob', master: true },
   ...surfaceScenario,
   ...permissionsScenario,
+  ...cloudcodeScenario,
 ];
 
 /** Differences that are decisions of a local tool, each with its reason (mirrored in the README). */

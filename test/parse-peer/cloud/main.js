@@ -110,3 +110,5 @@ Parse.Cloud.afterDelete(Parse.File, async (request) => {
   // A null field is read back as null here and left out by Parse Server on PostgreSQL: the size is saved as text.
   await new Parse.Object('FileLog').save({ trigger: request.triggerName, suffix: name.replace(/^[0-9a-f]{32}_/, ''), fileSize: String(request.fileSize), master: request.master }, { useMasterKey: true });
 });
+
+require('./cloudcodeSpec.js');
