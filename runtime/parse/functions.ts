@@ -51,10 +51,10 @@ export function startJob(ctx: AppContext, name: string, request: ParseRequest): 
   const stop = new Promise<JobOutcome>((resolve) => { stopped = resolve; });
   const unlisten = onLoopStop((labels, timeoutMs) => { if (labels.includes(jobId)) stopped({ status: 'failed', message: spinMessage(timeoutMs) }); });
   const run = new Promise<void>((resolve) => setImmediate(resolve))
-    // A job that declares a status parameter and returns nothing is told apart by use, as a function is: it
-    // may call status.success/error while the queries and requests it started run; once they have ended
-    // without that call, it has succeeded (Parse Server 9 calls jobs with one argument and takes what they return).
-    .then(() => Promise.race([stop, invokeJob(job.handler, cloudRequest, setMessage, ctx.work.quietFromNow(),
+    // A legacy job (one whose source uses its status parameter, and returns nothing) is waited for until it
+    // calls status.success or status.error, however long: it runs in the background, and no request waits for
+    // it. A job that declares the parameter but never uses it is called with the request alone, as on Parse 9.
+    .then(() => Promise.race([stop, invokeJob(job.handler, cloudRequest, setMessage, () => new Promise<void>(() => undefined),
       () => ctx.logs.warnLegacy(`job "${name}" with (request, status) and status.message/success/error`), (call) => runWatched(jobId, call))]))
     .then(({ status, message }) => {
       unlisten();

@@ -43,6 +43,7 @@ export const cloudcodeScenario: Step[] = [
   { name: 'cc: config failed by afterSave', method: 'PUT', path: 'config', master: true, body: { params: { ccFailAfter: true } } },
   { name: 'cc: a (request, status) job returning nothing', method: 'POST', path: 'jobs/ccReturnsNothing', master: true, captureHeader: { ccJob: 'x-parse-job-status-id' } },
   { name: 'cc: that job succeeded', method: 'GET', path: 'classes/_JobStatus/${ccJob}', master: true, waitFor: 'succeeded' },
+  seen('cc: the status parameter it got', 'jobStatusParameter'),
   { name: 'cc: a job awaiting request.message', method: 'POST', path: 'jobs/ccMessages', master: true, captureHeader: { ccMessages: 'x-parse-job-status-id' } },
   { name: 'cc: its message', method: 'GET', path: 'classes/_JobStatus/${ccMessages}', master: true, waitFor: 'succeeded' },
   { name: 'cc: CcOwner', method: 'POST', path: 'classes/CcOwner', body: { name: 'o' }, capture: { ccOwner: 'objectId' } },

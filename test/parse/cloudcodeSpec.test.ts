@@ -103,7 +103,7 @@ describe('CloudCode.spec behaviours through serve', () => {
     assert.deepEqual([failing.status, failing.body], [400, { code: 400, error: 'It should fail' }]);
   });
 
-  it('ends a (request, status) job that returns nothing as succeeded, and request.message answers a promise', async () => {
+  it('calls a (request, status) job that never uses status with the request alone (it succeeds), and request.message answers a promise', async () => {
     // The job's status once it is no longer running (or still running after 500 looks: the assertion fails).
     const finished = async (jobId: string): Promise<any> => {
       let status: any;
@@ -116,6 +116,7 @@ describe('CloudCode.spec behaviours through serve', () => {
     };
     assert.equal((await finished(await Parse.Cloud.startJob('returnsNothing', {}))).get('status'), 'succeeded');
     assert.equal(await seen('jobName'), 'returnsNothing');
+    assert.equal(await seen('statusType'), 'undefined');
     assert.equal((await finished(await Parse.Cloud.startJob('messages', {}))).get('status'), 'succeeded');
     assert.equal(await seen('jobMessage'), 'hello');
   });
