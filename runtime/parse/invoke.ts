@@ -1,10 +1,11 @@
 // How Cloud Code handlers are called: the current style (`handler(request)`, its value awaited) and the seed's
 // legacy Backbone-era conventions — `response.success/error` (plus `status(n)` and `header(k, v)` in
 // functions) and, in jobs, `status.message/success/error`. The two are told apart by use, not by arity: a
-// handler whose source uses a second parameter is given the response object, and whichever comes first answers —
+// function that declares a second parameter (Parse 9 passes functions a response object too), or a trigger or
+// job whose source uses one, is given the response object, and whichever comes first answers —
 // a call of that object, or the handler's own value (a promise's result, or a value returned synchronously).
 // Only a plain function that returns nothing is waited for, and only while the work it started (its queries
-// and saves) runs; after that it answers with nothing, as Parse Server 9 (which passes one argument) would.
+// and saves) runs; after that it answers with nothing, as Parse Server 9 would.
 
 import type { Handler } from './registry';
 
@@ -18,9 +19,9 @@ export function rememberResponseUse(registered: Handler, original: Handler): voi
 }
 
 /**
- * A handler that declares a second (`response`/`status`) parameter and uses it: it may answer through it. One
- * that declares it but never mentions it (or only as `typeof status`) is called as Parse Server 9 calls every
- * handler, with the request alone.
+ * A trigger or job that declares a second (`response`/`status`) parameter and uses it: it may answer through
+ * it. One that declares it but never mentions it (or only as `typeof status`) is called as Parse Server 9
+ * calls triggers and jobs, with the request alone. (Functions always get Parse 9's response object.)
  */
 export const takesResponse = (handler: Handler): boolean => responseUse.get(handler) ?? usesSecondParameter(handler);
 
@@ -107,7 +108,7 @@ function callByUse<T>(handler: Handler, request: any, waitQuiet: WaitQuiet,
  * `response.error(error)` (with `response.status(n)` and `response.header(k, v)`).
  */
 export function invokeFunction(handler: Handler, request: any, waitQuiet: WaitQuiet, onLegacy: OnLegacy): Promise<FunctionOutcome> {
-  if (!takesResponse(handler)) return Promise.resolve().then(() => handler(request)).then((value) => ({ value }));
+  if (handler.length < 2) return Promise.resolve().then(() => handler(request)).then((value) => ({ value }));
   const outcome: FunctionOutcome = { value: undefined };
   return callByUse<FunctionOutcome>(handler, request, waitQuiet, (answer, fail) => {
     const response = {
