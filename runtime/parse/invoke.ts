@@ -27,7 +27,8 @@ export const takesResponse = (handler: Handler): boolean => responseUse.get(hand
 
 /**
  * Whether a function's source mentions its second parameter in its body, other than after `typeof` (strings and
- * comments left out). A second parameter that is not a plain name (a pattern, a rest) counts as used.
+ * comments left out). A second parameter that is a pattern counts as used; a rest or defaulted one does not
+ * count in the function's length, so none is declared.
  */
 export function usesSecondParameter(handler: Handler): boolean {
   if (handler.length < 2) return false;
