@@ -74,7 +74,7 @@ async function runQuery(ctx: AppContext, className: string, request: ParseReques
     filter: ownSessions ? (record) => (record.user as { objectId?: string } | undefined)?.objectId === auth.user?.objectId : undefined,
   });
   const withUrls = { ...found, results: found.results.map((record) => withFileUrls(ctx, request, record)) };
-  return afterFind(ctx, className, request, withUrls, triggerQuery(ctx, className, request, query, isGet), isGet);
+  return afterFind(ctx, className, request, withUrls, () => triggerQuery(ctx, className, request, query, isGet), isGet);
 }
 
 /** The query as beforeFind leaves it (changed through request.query, or a query it returns). */
@@ -128,11 +128,11 @@ async function callFindTrigger(registered: Registered, cloudRequest: Json): Prom
  * the ones it was given, as JSON with their className; values it set that are objects (a pointer to a saved
  * object) come back whole, and what is not a Parse.Object becomes `{}`.
  */
-async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }, query: ParseObject, isGet: boolean): Promise<{ results: Json[]; count?: number | [] }> {
+async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }, queryOf: () => ParseObject, isGet: boolean): Promise<{ results: Json[]; count?: number | [] }> {
   const registered = ctx.registry.trigger('afterFind', className);
   if (!registered) return found;
   const objects = found.results.map((record) => inflate(ctx, className, record));
-  const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'afterFind', objects, query, isGet };
+  const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'afterFind', objects, query: queryOf(), isGet };
   const { ran, returned } = await callFindTrigger(registered, cloudRequest);
   if (!ran) return found;
   const list = (Array.isArray(returned) ? returned : objects) as unknown[];

@@ -2,8 +2,7 @@
 // maybeRunTrigger): the registered trigger is looked up, its request built (cloudRequests.ts), its validator
 // and handler run. A before-trigger's failure refuses the write (resolveError: 141, or the Parse.Error's
 // code); an afterSave's failure is only logged, and afterDelete's, afterLogin's and afterLogout's are logged
-// and answered. The triggers of Parse.Config (`@Config`) run here too,
-// around `PUT config`.
+// and answered. The triggers of Parse.Config (`@Config`) run here too, around `PUT config`.
 
 import type { AppContext } from './context';
 import { inflate, triggerRequest, type ParseObject } from './cloudRequests';
