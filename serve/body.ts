@@ -47,10 +47,11 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Buff
 }
 
 /** A JSON value for a Parse request (an object), or the 400 it is answered with. */
-export function decodeJsonObject(text: string, what = 'invalid JSON'): { value: Record<string, unknown> } | { refused: ParseResponse } {
+export function decodeJsonObject(text: string, what = 'invalid JSON', objectOnly = false): { value: Record<string, unknown> } | { refused: ParseResponse } {
   const decoded = parseUserJson(text);
   if ('invalid' in decoded) return { refused: { status: 400, body: { code: ParseCode.invalidJson, error: what } } };
   if (decoded.tooDeep) return { refused: { status: 400, body: { code: ParseCode.invalidJson, error: `${what}: ${decoded.tooDeep}` } } };
+  if (objectOnly && !isObject(decoded.value)) return { refused: { status: 400, body: { code: ParseCode.invalidJson, error: what } } };
   return { value: isObject(decoded.value) ? decoded.value : {} };
 }
 

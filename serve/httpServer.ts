@@ -140,14 +140,19 @@ async function answer(app: ParseApp, options: ServeOptions, req: http.IncomingMe
   const masterKey = header(req, 'x-parse-master-key') ?? meta('_MasterKey') ?? basic?.masterKey;
   const sessionToken = header(req, 'x-parse-session-token') ?? meta('_SessionToken');
   const installationId = header(req, 'x-parse-installation-id') ?? meta('_InstallationId');
+  // The context: the X-Parse-Cloud-Context header, then the SDK's `_context` (an object, or JSON text) over
+  // it; either must be a JSON object (400 with 107 otherwise), as on Parse Server. Like Parse Server, the
+  // body's `_context` is read only when the application id is not in a header (the JS SDK's requests).
   let context: Record<string, unknown> | undefined;
   const contextHeader = header(req, 'x-parse-cloud-context');
-  if (contextHeader) {
-    const decodedContext = decodeJsonObject(contextHeader, 'Invalid object for context.');
+  const keysInBody = (header(req, 'x-parse-application-id') ?? basic?.appId) !== options.appId;
+  for (const given of [contextHeader, keysInBody ? body._context : undefined]) {
+    if (given === undefined || given === null || given === '' || given === false) continue;
+    if (typeof given === 'object' && !Array.isArray(given)) { context = given as Record<string, unknown>; continue; }
+    const decodedContext = typeof given === 'string' ? decodeJsonObject(given, 'Invalid object for context.', true) : undefined;
+    if (!decodedContext) return { status: 400, body: { code: ParseCode.invalidJson, error: 'Invalid object for context.' } };
     if ('refused' in decodedContext) return decodedContext.refused;
     context = decodedContext.value;
-  } else if (body._context && typeof body._context === 'object') {
-    context = body._context as Record<string, unknown>;
   }
   for (const key of Object.keys(body)) if (key.startsWith('_') && /^_[A-Z]|^_method$|^_context$/.test(key)) delete body[key];
   // /health answers without keys, as on Parse Server; a file is served by the app id in its URL.

@@ -75,7 +75,7 @@ export interface FindOptions {
 }
 
 /** Parse Server's default page size. */
-const defaultLimit = 100;
+export const defaultLimit = 100;
 
 /** The names of the indexes made for orders, and how many of them may be made (each slows writes a little). */
 const orderIndexPrefix = 'parse_order_';

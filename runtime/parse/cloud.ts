@@ -7,7 +7,9 @@ import { withSyncLimit } from './deadlines';
 import { httpRequest, type HttpRequestOptions } from './httpRequest';
 import { fileClassName } from './files';
 import { checkValidator } from './validators';
+import { rememberResponseUse } from './invoke';
 import type { AppLog } from './logs';
+import { configClassName } from './triggers';
 import { triggerClassName, type CloudRegistry, type Handler, type TriggerType, type Validator } from './registry';
 import type { BackgroundWork } from './background';
 import type { ParseSdk } from './sdk';
@@ -32,8 +34,13 @@ export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
     if (typeof handler !== 'function') throw new TypeError(`Parse.Cloud.${kind}: the handler must be a function`);
     if (kind !== 'trigger' && (typeof name !== 'string' || !name)) throw new TypeError(`Parse.Cloud.${kind}: the name must be a non-empty string`);
   };
-  // Handlers are called within the current app's time limit when it has one.
-  const limited = (handler: Handler): Handler => withSyncLimit(handler, () => host().syncTimeoutMs);
+  // Handlers are called within the current app's time limit when it has one; whether one uses a second
+  // (legacy response) parameter is read from its own source, as the wrapper's says nothing.
+  const limited = (handler: Handler): Handler => {
+    const wrapped = withSyncLimit(handler, () => host().syncTimeoutMs);
+    rememberResponseUse(wrapped, handler);
+    return wrapped;
+  };
   cloud.define = (name: string, handler: Handler, validator?: Validator) => {
     check('define', name, handler);
     checkValidator(validator);
@@ -48,7 +55,7 @@ export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
       check('trigger', target, handler);
       checkValidator(validator);
       // Parse.File's triggers are the file triggers (files.ts), filed under Parse Server's name for them.
-      const className = target === Parse.File ? fileClassName : triggerClassName(target);
+      const className = target === Parse.File ? fileClassName : target === Parse.Config ? configClassName : triggerClassName(target);
       host().registry.setTrigger(type, className, { handler: limited(handler), validator });
     };
   }

@@ -1,10 +1,12 @@
 // Parse Config (as Parse Server's GlobalConfigRouter): `GET config` answers the parameters (those marked
 // masterKeyOnly only with the master key), `PUT config` (master key) sets or deletes them. They are kept as
-// one `_GlobalConfig` object in parse_objects.
+// one `_GlobalConfig` object in parse_objects. A `PUT config` runs Parse.Config's beforeSave and afterSave.
 
+import { baseRequest } from './cloudRequests';
 import type { AppContext } from './context';
 import { HttpFailure } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
+import { maybeRunConfigTrigger } from './triggers';
 import { isObject } from './values';
 
 const configClass = '_GlobalConfig';
@@ -22,9 +24,15 @@ export function readConfig(ctx: AppContext, request: ParseRequest): ParseRespons
 }
 
 /** PUT config: `{"params": {...}, "masterKeyOnly": {...}}`; a null or Delete value removes a parameter. */
-export function updateConfig(ctx: AppContext, request: ParseRequest): ParseResponse {
+export async function updateConfig(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
   if (!request.master) throw new HttpFailure(403, 'unauthorized: master key is required');
   const stored = ctx.classes.get(configClass, configId);
+  // Parse.Config's triggers see the parameters sent (beforeSave, and afterSave of a first config) or all of
+  // them after the update, and the stored ones as `original`.
+  const sent = isObject(request.body.params) ? request.body.params : {};
+  const original = isObject(stored?.params) ? stored.params : undefined;
+  const base = baseRequest(ctx, request);
+  await maybeRunConfigTrigger(ctx, 'beforeSave', base, sent, original);
   const params: Json = { ...(isObject(stored?.params) ? stored.params : {}) };
   const masterKeyOnly: Json = { ...(isObject(stored?.masterKeyOnly) ? stored.masterKeyOnly : {}) };
   for (const [key, value] of Object.entries(isObject(request.body.params) ? request.body.params : {})) {
@@ -38,5 +46,6 @@ export function updateConfig(ctx: AppContext, request: ParseRequest): ParseRespo
   for (const [key, value] of Object.entries(isObject(request.body.masterKeyOnly) ? request.body.masterKeyOnly : {})) masterKeyOnly[key] = value === true;
   if (stored) ctx.classes.update(configClass, configId, { params, masterKeyOnly });
   else ctx.classes.create(configClass, { params, masterKeyOnly }, configId);
+  await maybeRunConfigTrigger(ctx, 'afterSave', base, stored ? params : sent, original);
   return { status: 200, body: { result: true } };
 }

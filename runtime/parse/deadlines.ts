@@ -49,7 +49,7 @@ export function callWithDeadline<T>(fn: () => T, timeoutMs: number): T {
   try {
     return call.runInThisContext({ timeout: Math.max(1, Math.round(timeoutMs)) }) as T;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+    if ((error as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
       throw new SyncTimeoutError(spinMessage(timeoutMs));
     }
     throw error;

@@ -17,7 +17,7 @@ import { onLoopStop, runWatched, watchSource } from './watchdog';
 export async function callFunction(ctx: AppContext, name: string, request: ParseRequest): Promise<ParseResponse> {
   const fn = ctx.registry.functions.get(name);
   if (!fn) throw new ParseFailure(ParseCode.scriptFailed, `Invalid function: "${name}"`);
-  const params = decodeParams(request.body);
+  const params = decodeParams(ctx, request.body);
   const cloudRequest = functionRequest(baseRequest(ctx, request), name, params);
   const user = (cloudRequest.user as ParseObject)?.id;
   try {
@@ -53,8 +53,9 @@ export function startJob(ctx: AppContext, name: string, request: ParseRequest): 
   // A stop in a callback written inside the job (a legacy job's .then, a bare setTimeout) names it too.
   const unwatch = watchSource(jobId, unwrapped(job.handler));
   const run = new Promise<void>((resolve) => setImmediate(resolve))
-    // A legacy job (its status object taken, nothing returned) is waited for until it calls status.success or
-    // status.error, however long: it runs in the background, and no request waits for it.
+    // A legacy job (one whose source uses its status parameter, and returns nothing) is waited for until it
+    // calls status.success or status.error, however long: it runs in the background, and no request waits for
+    // it. A job that declares the parameter but never uses it is called with the request alone, as on Parse 9.
     .then(() => Promise.race([stop, invokeJob(job.handler, cloudRequest, setMessage, () => new Promise<void>(() => undefined),
       () => ctx.logs.warnLegacy(`job "${name}" with (request, status) and status.message/success/error`), (call) => runWatched(jobId, call))]))
     .then(({ status, message }) => {
@@ -71,17 +72,21 @@ export function startJob(ctx: AppContext, name: string, request: ParseRequest): 
   return { status: 200, body: {}, headers: { 'X-Parse-Job-Status-Id': jobId } };
 }
 
-/** Function params as Parse Server gives them: Dates become Date objects (keeping __type/iso), recursively. */
-function decodeParams(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeParams);
-  if (value && typeof value === 'object') {
+/**
+ * Function params as Parse Server's FunctionsRouter gives them: each value of the body decoded, recursively —
+ * Dates become Date objects (keeping __type/iso), Files Parse.File and Pointers Parse.Object.
+ */
+function decodeParams(ctx: AppContext, params: Json): Json {
+  const decode = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(decode);
+    if (!value || typeof value !== 'object') return value;
     const object = value as Json;
     if (object.__type === 'Date' && typeof object.iso === 'string') return Object.assign(new Date(object.iso), object);
-    const decoded: Json = {};
-    for (const [key, item] of Object.entries(object)) decoded[key] = decodeParams(item);
-    return decoded;
-  }
-  return value;
+    if (object.__type === 'File') return ctx.Parse.File.fromJSON(object);
+    if (object.__type === 'Pointer') return ctx.Parse.Object.fromJSON({ __type: 'Pointer', className: object.className, objectId: object.objectId });
+    return decodeParams(ctx, object);
+  };
+  return Object.fromEntries(Object.entries(params).map(([key, item]) => [key, decode(item)]));
 }
 
 /** GET cloud_code/jobs/data: the jobs Cloud Code defines (none is scheduled locally); master key only. */

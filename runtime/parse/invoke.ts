@@ -1,16 +1,59 @@
 // How Cloud Code handlers are called: the current style (`handler(request)`, its value awaited) and the seed's
 // legacy Backbone-era conventions — `response.success/error` (plus `status(n)` and `header(k, v)` in
 // functions) and, in jobs, `status.message/success/error`. The two are told apart by use, not by arity: a
-// handler that declares a second parameter is given the response object, and whichever comes first answers —
+// function that declares a second parameter (Parse 9 passes functions a response object too), or a trigger or
+// job whose source uses one, is given the response object, and whichever comes first answers —
 // a call of that object, or the handler's own value (a promise's result, or a value returned synchronously).
 // Only a plain function that returns nothing is waited for, and only while the work it started (its queries
-// and saves) runs; after that it answers with nothing, as Parse Server 9 (which passes one argument) would.
+// and saves) runs; after that it answers with nothing, as Parse Server 9 would.
 
 import type { Handler } from './registry';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-/** A handler that declares a second (`response`/`status`) parameter: it may answer through it. */
-export const takesResponse = (handler: Handler): boolean => handler.length >= 2;
+/** What each registered handler's source says (cloud.ts registers wrappers, whose own source says nothing). */
+const responseUse = new WeakMap<Handler, boolean>();
+
+/** Records whether `original` uses a second parameter, for the handler registered in its place. */
+export function rememberResponseUse(registered: Handler, original: Handler): void {
+  responseUse.set(registered, usesSecondParameter(original));
+}
+
+/**
+ * A trigger or job that declares a second (`response`/`status`) parameter and uses it: it may answer through
+ * it. One that declares it but never mentions it (or only as `typeof status`) is called as Parse Server 9
+ * calls triggers and jobs, with the request alone. (Functions always get Parse 9's response object.)
+ */
+export const takesResponse = (handler: Handler): boolean => responseUse.get(handler) ?? usesSecondParameter(handler);
+
+/**
+ * Whether a function's source mentions its second parameter in its body, other than after `typeof` (strings and
+ * comments left out). A second parameter that is a pattern counts as used; a rest or defaulted one does not
+ * count in the function's length, so none is declared.
+ */
+export function usesSecondParameter(handler: Handler): boolean {
+  if (handler.length < 2) return false;
+  const source = Function.prototype.toString.call(handler);
+  const open = source.indexOf('(');
+  if (open < 0) return true;
+  let depth = 0;
+  let close = -1;
+  const commas: number[] = [];
+  for (let i = open; i < source.length && close < 0; i++) {
+    const char = source[i];
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') { depth--; if (depth === 0) close = i; }
+    else if (char === ',' && depth === 1) commas.push(i);
+  }
+  if (close < 0 || commas.length === 0) return true;
+  const second = source.slice(commas[0]! + 1, commas[1] ?? close).split('=')[0]!.trim();
+  if (!/^[A-Za-z_$][\w$]*$/.test(second)) return true;
+  const body = source.slice(close + 1)
+    .replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ')
+    .replace(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`(?:\\.|[^`\\])*`/g, '""');
+  const mention = new RegExp(`(typeof\\s+)?(?<![\\w$.])${second.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  for (const match of body.matchAll(mention)) if (!match[1]) return true;
+  return false;
+}
 
 /** Waits until the work a handler started (SDK requests, httpRequest calls) has ended. */
 export type WaitQuiet = () => Promise<void>;
@@ -66,7 +109,7 @@ function callByUse<T>(handler: Handler, request: any, waitQuiet: WaitQuiet,
  * `response.error(error)` (with `response.status(n)` and `response.header(k, v)`).
  */
 export function invokeFunction(handler: Handler, request: any, waitQuiet: WaitQuiet, onLegacy: OnLegacy): Promise<FunctionOutcome> {
-  if (!takesResponse(handler)) return Promise.resolve().then(() => handler(request)).then((value) => ({ value }));
+  if (handler.length < 2) return Promise.resolve().then(() => handler(request)).then((value) => ({ value }));
   const outcome: FunctionOutcome = { value: undefined };
   return callByUse<FunctionOutcome>(handler, request, waitQuiet, (answer, fail) => {
     const response = {

@@ -7,7 +7,7 @@
 // object by its objectId is a query too.
 
 import { aclEntries, type Auth } from './auth';
-import { checkClassName, type FindOptions } from './classes';
+import { checkClassName, defaultLimit, type FindOptions } from './classes';
 import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
 import { ParseCode, ParseFailure, objectNotFound, resolveError } from './errors';
@@ -19,13 +19,19 @@ import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
 import { parseUserJson } from '../jsonLimits';
 import { classAccess } from './permissions';
+import { fieldsOf } from './schemas';
 import { isObject, isPointer, type ParseRecord } from './values';
 
-const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain'];
+const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain', 'redirectClassNameForKey'];
 
 /** GET classes/CLASS: the objects matching the query in the request's body. */
-export async function findObjects(ctx: AppContext, className: string, request: ParseRequest): Promise<ParseResponse> {
+export async function findObjects(ctx: AppContext, queriedClass: string, request: ParseRequest): Promise<ParseResponse> {
   const body = request.body;
+  checkClassName(queriedClass);
+  // redirectClassNameForKey (the SDK's query of a relation whose class it does not know): the query runs on
+  // the class the relation field holds, and each result names that class, as on Parse Server.
+  const redirect = typeof body.redirectClassNameForKey === 'string' ? fieldsOf(ctx.classes, queriedClass)[body.redirectClassNameForKey] : undefined;
+  const className = redirect?.type === 'Relation' && redirect.targetClass ? redirect.targetClass : queriedClass;
   for (const key of Object.keys(body)) {
     if (!queryParameters.includes(key)) throw new ParseFailure(ParseCode.invalidQuery, `Invalid parameter for query: ${key}`);
   }
@@ -34,12 +40,13 @@ export async function findObjects(ctx: AppContext, className: string, request: P
   if (where !== undefined && (where === null || typeof where !== 'object' || Array.isArray(where))) throw new ParseFailure(ParseCode.invalidQuery, 'where must be an object');
   const number = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  checkClassName(className);
-  return { status: 200, body: await runQuery(ctx, className, request, {
+  const found = await runQuery(ctx, className, request, {
     where: where as Json | undefined, order: text(body.order), keys: text(body.keys), excludeKeys: text(body.excludeKeys),
     include: text(body.include), limit: number(body.limit), skip: number(body.skip),
     count: body.count === 1 || body.count === true || body.count === '1' || body.count === 'true',
-  }, false) };
+  }, false);
+  if (className !== queriedClass) found.results = found.results.map((result) => ({ ...result, className }));
+  return { status: 200, body: found };
 }
 
 /** GET classes/CLASS/ID: one object (with `include` and `keys`); 101 when there is none or it may not be read. */
@@ -71,7 +78,7 @@ async function runQuery(ctx: AppContext, className: string, request: ParseReques
   });
   const withUrls = found.results.map((record) => withFileUrls(ctx, request, record));
   const results = await includeObjects(withUrls, query, (included, ids, keys, excludeKeys) => readIncluded(ctx, request, included, ids, keys, excludeKeys));
-  return afterFind(ctx, className, request, { ...found, results });
+  return afterFind(ctx, className, request, { ...found, results }, () => triggerQuery(ctx, className, request, query, isGet), isGet);
 }
 
 /**
@@ -91,19 +98,35 @@ async function readIncluded(ctx: AppContext, request: ParseRequest, className: s
 async function beforeFind(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): Promise<FindOptions> {
   const registered = ctx.registry.trigger('beforeFind', className);
   if (!registered) return options;
-  const query = ctx.Parse.Query.fromJSON(className, {
-    where: options.where ?? {}, limit: options.limit, skip: options.skip, order: options.order, keys: options.keys,
-    excludeKeys: options.excludeKeys, include: options.include, count: options.count ? 1 : undefined,
-  });
+  const query = triggerQuery(ctx, className, request, options, isGet);
   const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'beforeFind', query, count: Boolean(options.count), isGet };
   const { ran, returned: result } = await callFindTrigger(registered, cloudRequest);
   if (!ran) return options;
   const json = (result instanceof ctx.Parse.Query ? result : query).toJSON() as Json;
   const join = (value: unknown): string | undefined => (Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : undefined);
   return {
-    where: json.where as Json, limit: json.limit as number | undefined, skip: json.skip as number | undefined, order: join(json.order),
+    where: json.where as Json, limit: (json.limit as number | undefined) ?? options.limit, skip: json.skip as number | undefined, order: join(json.order),
     keys: join(json.keys), excludeKeys: join(json.excludeKeys), include: join(json.include), count: options.count,
   };
+}
+
+/**
+ * The query a find trigger sees, as Parse Server builds it from the REST options (a find's limit defaults to
+ * 100 there) with Query.withJSON. No option is given as undefined: withJSON keeps keys it does not know, such
+ * as excludeKeys, as extra options that toJSON writes back over what the trigger changed.
+ */
+function triggerQuery(ctx: AppContext, className: string, request: ParseRequest, options: FindOptions, isGet: boolean): ParseObject {
+  const given: Json = {
+    where: options.where ?? {}, limit: isGet ? undefined : options.limit ?? defaultLimit, skip: options.skip, order: options.order, keys: options.keys,
+    excludeKeys: options.excludeKeys, include: options.include, count: options.count ? 1 : undefined,
+    ...readPreferencesOf(request.body),
+  };
+  return ctx.Parse.Query.fromJSON(className, Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)));
+}
+
+/** The read preferences a query was sent with (MongoDB's; only shown to beforeFind here). */
+function readPreferencesOf(body: Json): Json {
+  return Object.fromEntries(['readPreference', 'includeReadPreference', 'subqueryReadPreference'].filter((key) => typeof body[key] === 'string').map((key) => [key, body[key]]));
 }
 
 /** Runs a find trigger with its validator (skipped with the master key when it says so); a failure refuses the query. */
@@ -117,17 +140,34 @@ async function callFindTrigger(registered: Registered, cloudRequest: Json): Prom
   }
 }
 
-/** The results as afterFind leaves them: the objects it returns, as JSON with their className. */
-async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }): Promise<{ results: Json[]; count?: number | [] }> {
+/**
+ * The results as afterFind leaves them (Parse Server's maybeRunAfterFindTrigger): the objects it returns, or
+ * the ones it was given, as JSON with their className; values it set that are objects (a pointer to a saved
+ * object) come back whole, and what is not a Parse.Object becomes `{}`.
+ */
+async function afterFind(ctx: AppContext, className: string, request: ParseRequest, found: { results: Json[]; count?: number }, queryOf: () => ParseObject, isGet: boolean): Promise<{ results: Json[]; count?: number | [] }> {
   const registered = ctx.registry.trigger('afterFind', className);
   if (!registered) return found;
   const objects = found.results.map((record) => inflate(ctx, className, record));
-  const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'afterFind', objects };
+  const cloudRequest: Json = { ...baseRequest(ctx, request), triggerName: 'afterFind', objects, query: queryOf(), isGet };
   const { ran, returned } = await callFindTrigger(registered, cloudRequest);
   if (!ran) return found;
   const list = (Array.isArray(returned) ? returned : objects) as unknown[];
-  const results = list.map((object) => (object instanceof ctx.Parse.Object ? { ...(object as ParseObject).toJSON(), className } : object) as Json);
+  const results = list.map((object) => withObjects(ctx, object, className));
   return found.count === undefined ? { results } : { results, count: found.count };
+}
+
+/** Parse Server's toJSONwithObjects: an object's JSON with the values of its unsaved changes in full. */
+function withObjects(ctx: AppContext, object: unknown, className: string): Json {
+  if (!(object instanceof ctx.Parse.Object)) return isObject(object) && typeof object.toJSON === 'function' ? (object.toJSON as () => Json)() : {};
+  const parseObject = object as ParseObject;
+  const json = parseObject.toJSON() as Json;
+  const pending = ctx.Parse.CoreManager.getObjectStateController().getPendingOps(parseObject._getStateIdentifier())[0] as Json;
+  for (const key of Object.keys(pending ?? {})) {
+    const value = parseObject.get(key);
+    json[key] = value && typeof value._toFullJSON === 'function' ? value._toFullJSON() : value;
+  }
+  return { ...json, className: json.className ?? parseObject.className ?? className };
 }
 
 /**

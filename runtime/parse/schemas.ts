@@ -106,7 +106,11 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
     const type = typeOf(value);
     if (!type) continue;
     const known = fields[key];
-    if (!known) { fields[key] = type; added = true; continue; }
+    if (!known) {
+      // Parse Server's invalidColumns: a new field may not be called `length` (its SchemaController refuses it).
+      if (key === 'length') throw new ParseFailure(ParseCode.invalidKeyName, `Invalid field name: ${key}.`);
+      fields[key] = type; added = true; continue;
+    }
     if (known.type !== type.type || (known.targetClass && type.targetClass && known.targetClass !== type.targetClass)) {
       throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${className}.${key}; expected ${typeName(known)} but got ${typeName(type)}`);
     }

@@ -1,7 +1,8 @@
 // Runs the save and delete triggers, whatever their kind, through one function (as Parse Server's
 // maybeRunTrigger): the registered trigger is looked up, its request built (cloudRequests.ts), its validator
 // and handler run. A before-trigger's failure refuses the write (resolveError: 141, or the Parse.Error's
-// code); an after-trigger's failure is only logged.
+// code); an afterSave's failure is only logged, and afterDelete's, afterLogin's and afterLogout's are logged
+// and answered. The triggers of Parse.Config (`@Config`) run here too, around `PUT config`.
 
 import type { AppContext } from './context';
 import { inflate, triggerRequest, type ParseObject } from './cloudRequests';
@@ -10,7 +11,7 @@ import { invokeBeforeTrigger } from './invoke';
 import type { Registered, RunTriggerType } from './registry';
 import type { Json } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
-import { jsonText, publicView, type ParseRecord } from './values';
+import { isObject, jsonText, publicView, type ParseRecord } from './values';
 
 /** What a trigger acts on. */
 export interface TriggerTarget {
@@ -83,6 +84,7 @@ async function runTrigger(ctx: AppContext, triggerName: RunTriggerType, target: 
     } catch (error) {
       throw resolveError(error);
     }
+    keepContext(triggerName, base, request);
     return { request, object, returned: undefined };
   }
   try {
@@ -92,12 +94,55 @@ async function runTrigger(ctx: AppContext, triggerName: RunTriggerType, target: 
       return { request, object, returned: undefined };
     }
     const returned = await Promise.resolve().then(() => registered.handler(request));
+    keepContext(triggerName, base, request);
     use?.(returned, object);
     return { request, object, returned };
   } catch (error) {
     const failure = resolveError(error);
     const user = (base.user as { id?: string } | undefined)?.id;
     ctx.logs.add('error', `${triggerName} failed for ${target.className} for user ${user}:\n  Input: ${jsonText(publicView(target.record ?? {}))}\n  Error: ${jsonText(failure.body)}`, thrownStack(error));
+    // Parse Server only logs an afterSave's failure; afterDelete's, afterLogin's and afterLogout's fail the
+    // request (after the delete, login or logout took place).
+    if (triggerName !== 'afterSave') throw failure;
     return { request, object, returned: undefined };
   }
+}
+
+/**
+ * What a save or delete trigger left in `request.context` (changed, or replaced by another object) is merged
+ * into the request's context, which the next trigger of the same request sees (as Parse Server does).
+ */
+function keepContext(triggerName: RunTriggerType, base: Json, request: Json): void {
+  if (!['beforeSave', 'afterSave', 'beforeDelete', 'afterDelete'].includes(triggerName)) return;
+  if (isObject(base.context) && isObject(request.context)) Object.assign(base.context, request.context);
+}
+
+/** The class name Parse Server files Parse.Config's triggers under (its getClassName of Parse.Config). */
+export const configClassName = '@Config';
+
+/**
+ * Runs the beforeSave or afterSave of Parse.Config around `PUT config` (Parse Server's
+ * maybeRunGlobalConfigTrigger): `object` is a Parse.Config holding `params`, `original` the stored one when
+ * there was one. A failure of either refuses the request: 141 with "Script failed. Unknown error." for an
+ * empty throw, or the thrown Parse.Error's code.
+ */
+export async function maybeRunConfigTrigger(ctx: AppContext, triggerName: 'beforeSave' | 'afterSave', base: Json, params: Json, original: Json | undefined): Promise<void> {
+  const registered = ctx.registry.trigger(triggerName, configClassName);
+  if (!registered) return;
+  const request: Json = { ...base, triggerName, object: configObject(ctx, params) };
+  if (original) request.original = configObject(ctx, original);
+  try {
+    await runValidator(registered.validator, request);
+    if (skipsWithMasterKey(registered.validator, request)) return;
+    await registered.handler(request);
+  } catch (error) {
+    throw resolveError(error, ParseCode.scriptFailed, 'Script failed. Unknown error.');
+  }
+}
+
+/** A Parse.Config holding `params` (decoded), as Parse Server's getConfigFromParams makes it. */
+function configObject(ctx: AppContext, params: Json): ParseObject {
+  const config = new ctx.Parse.Config();
+  for (const [key, value] of Object.entries(params)) config.attributes[key] = ctx.Parse._decode(undefined, value);
+  return config;
 }

@@ -42,7 +42,10 @@ async function logIn(ctx: AppContext, request: ParseRequest, user: ParseRecord, 
   const session = createSession(ctx.classes, user.objectId, createdWith, request.installationId);
   const body = userView(user, session.sessionToken as string);
   if (createdWith.authProvider !== 'password') body.authDataResponse = {};
-  await maybeRunTrigger(ctx, 'afterLogin', { className: '_User', record: user }, base);
+  // afterLogin's request.user is the user now logged in, with its new session (as on Parse Server).
+  const loggedIn = inflate(ctx, '_User', user);
+  loggedIn._finishFetch({ sessionToken: session.sessionToken });
+  await maybeRunTrigger(ctx, 'afterLogin', { className: '_User', record: user }, { ...base, user: loggedIn });
   return { status, body };
 }
 
@@ -63,8 +66,11 @@ async function asItselfSees(ctx: AppContext, request: ParseRequest, user: ParseR
 /** GET or POST login. */
 export async function login(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
   const user = checkCredentials(ctx, request.body);
-  const response = await logIn(ctx, request, user, { action: 'login', authProvider: 'password' });
-  return { ...response, body: { ...await asItselfSees(ctx, request, user), sessionToken: (response.body as Json).sessionToken } };
+  // A session token sent with a login is ignored (Parse Server's middleware drops it for /login): the login
+  // triggers get no request.user but the one logging in.
+  const loginRequest = { ...request, sessionToken: undefined };
+  const response = await logIn(ctx, loginRequest, user, { action: 'login', authProvider: 'password' });
+  return { ...response, body: { ...await asItselfSees(ctx, loginRequest, user), sessionToken: (response.body as Json).sessionToken } };
 }
 
 /** GET verifyPassword: the user, without a session. */

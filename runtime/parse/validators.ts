@@ -1,8 +1,10 @@
 // Parse Server's validators of define() and the triggers: a function, or the built-in options (fields as a list
 // or as an object with required, type, options, default, constant, error; requireUser, requireMaster,
-// requireUserKeys, validateMasterKey, skipWithMasterKey). A failure is 142 unless a Parse.Error says otherwise.
+// requireUserKeys as a list or with options, requireAnyUserRoles, requireAllUserRoles, validateMasterKey,
+// skipWithMasterKey). A failure is 142 unless a Parse.Error says otherwise.
 // The options are checked when the handler is registered: an unknown key or a wrong type fails loudly.
 
+import { userRolesOf } from './cloudRequests';
 import { ParseCode, resolveError } from './errors';
 import type { Validator } from './registry';
 
@@ -101,7 +103,7 @@ async function builtInValidator(options: Record<string, any>, request: any): Pro
       if (typeof opt === 'string') required(opt);
       if (opt && typeof opt === 'object') {
         if (opt.default !== undefined && opt.default !== null && (value === undefined || value === null)) {
-          value = typeof opt.default === 'function' ? opt.default() : opt.default;
+          value = opt.default;
           params[key] = value;
           if (request.params && !request.object) request.params[key] = value;
           if (request.object) request.object.set(key, value);
@@ -124,9 +126,34 @@ async function builtInValidator(options: Record<string, any>, request: any): Pro
     }
     await Promise.all(pending);
   }
-  if (Array.isArray(options.requireUserKeys)) {
-    for (const key of options.requireUserKeys) {
-      if (!user || user.get(key) === undefined || user.get(key) === null) throw `Validation failed. Please set data for ${key} on your account.`;
+  // Roles: the user's (with those inherited), matched against requireAnyUserRoles/requireAllUserRoles, each a
+  // list or a function answering one.
+  let anyRoles = options.requireAnyUserRoles;
+  let allRoles = options.requireAllUserRoles;
+  const [roles, resolvedAny, resolvedAll] = await Promise.all([
+    anyRoles || allRoles ? userRolesOf(request) : [],
+    typeof anyRoles === 'function' ? anyRoles() : undefined,
+    typeof allRoles === 'function' ? allRoles() : undefined,
+  ]);
+  if (Array.isArray(resolvedAny)) anyRoles = resolvedAny;
+  if (Array.isArray(resolvedAll)) allRoles = resolvedAll;
+  if (anyRoles && !(anyRoles as string[]).some((role) => roles.includes(`role:${role}`))) {
+    throw 'Validation failed. User does not match the required roles.';
+  }
+  if (allRoles) {
+    for (const role of allRoles as string[]) if (!roles.includes(`role:${role}`)) throw 'Validation failed. User does not match all the required roles.';
+  }
+  const userKeys = options.requireUserKeys || [];
+  if (Array.isArray(userKeys)) {
+    for (const key of userKeys) {
+      if (!user) throw 'Please login to make this request.';
+      if (user.get(key) === undefined || user.get(key) === null) throw `Validation failed. Please set data for ${key} on your account.`;
     }
+  } else if (typeof userKeys === 'object') {
+    const pending: Promise<void>[] = [];
+    for (const [key, opt] of Object.entries(userKeys as Record<string, any>)) {
+      if (opt.options) pending.push(checkOptions(opt, key, user.get(key)));
+    }
+    await Promise.all(pending);
   }
 }

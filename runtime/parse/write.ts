@@ -12,7 +12,7 @@ import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { isBcryptHash } from './bcrypt';
 import { checkFileValue } from './files';
-import { takeRelationOps } from './relations';
+import { isRelationOp, takeRelationOps } from './relations';
 import { classAccess, type ClassAccess } from './permissions';
 import { matchesWhere } from './query';
 import { enforceSchema, newFieldKeys } from './schemas';
@@ -37,6 +37,7 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
   // beforeSave: what it changed in the object becomes the data to store, and is echoed in the response; a key
   // the client sent that the trigger reverted or unset comes back as the original value or a Delete.
   let changedByTrigger: string[] = [];
+  let relationsByTrigger: ReturnType<typeof takeRelationOps> | undefined;
   const before = await maybeRunTrigger(ctx, 'beforeSave', { className, original, object: () => objectToSave(ctx, className, original, data) }, base);
   if (before) {
     const saveJson = before.object._getSaveJSON() as Json;
@@ -50,6 +51,11 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
     }
     const internal = Object.fromEntries(Object.entries(data).filter(([key]) => key.startsWith('_')));
     data = { ...saveJson, ...internal };
+    // Relation operators the trigger added (`object.relation(key).add(…)`) are written like the client's; the
+    // response leaves them out, as Parse Server strips operators from it.
+    changedByTrigger = changedByTrigger.filter((key) => !isRelationOp(data[key]));
+    relationsByTrigger = takeRelationOps(data, original);
+    data = relationsByTrigger.body;
     ctx.logs.add('info', `beforeSave triggered for ${className} for user ${(base.user as ParseObject)?.id} with:\n  Input: ${jsonText(publicView(request.body))}\n  Result: ${jsonText({ object: publicView(saveJson) })}`);
   }
 
@@ -72,6 +78,7 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
   }
   const { record: saved, opResults } = objectId ? ctx.classes.update(className, objectId, data) : ctx.classes.create(className, data, newId);
   relations.apply(ctx.classes, className, saved.objectId);
+  relationsByTrigger?.apply(ctx.classes, className, saved.objectId);
   const shape: ResponseShape = { update: objectId !== undefined, data: { ...data, createdAt: saved.createdAt, updatedAt: saved.updatedAt }, original, changedByTrigger };
   let response = withTriggerChanges(objectId ? { updatedAt: saved.updatedAt, ...opResults } : { objectId: saved.objectId, createdAt: saved.createdAt, ...opResults }, shape);
   // A signup opens a session.

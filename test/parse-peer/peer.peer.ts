@@ -16,6 +16,7 @@ import { pointer, type Step } from './step';
 import { gapsScenario } from './gapsScenario';
 import { permissionsScenario } from './permissionsScenario';
 import { surfaceScenario } from './surfaceScenario';
+import { cloudcodeScenario } from './cloudcodeScenario';
 
 const where = (w: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ where: w, order: 'year', ...extra });
 
@@ -117,6 +118,7 @@ const scenario: Step[] = [
   ...surfaceScenario,
   ...permissionsScenario,
   ...gapsScenario,
+  ...cloudcodeScenario,
 ];
 
 /** Differences that are decisions of a local tool, each with its reason (mirrored in the README). */

@@ -25,7 +25,9 @@ Parse.Cloud.job('legacySpin', (request, status) => {
   status.message('started');
   new Parse.Query('Nothing').find().then(() => { for (;;) {} });
 });
-Parse.Cloud.job('timerSpin', (request, status) => { setTimeout(() => { for (;;) {} }, 1); });
+// A legacy job by use (it calls status), so it is waited for; one that never used status would have succeeded
+// when it returned, as on Parse 9, before its timer spun.
+Parse.Cloud.job('timerSpin', (request, status) => { status.message('waiting'); setTimeout(() => { for (;;) {} }, 1); });
 `);
 
 const spun = { code: 124, error: 'Script timed out: the handler ran for 0.5 s without yielding (an endless loop?)' };

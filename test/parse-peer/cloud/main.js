@@ -168,3 +168,5 @@ Parse.Cloud.define('refuseUserGet', async () => {
   await schema.update();
   return { updated: true };
 }, { requireMaster: true });
+
+require('./cloudcodeSpec.js');
