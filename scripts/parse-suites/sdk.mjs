@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Runs Parse-SDK-JS's own integration suite (`integration/test`, with its own cloud code) against
+// `cloudfn serve`, as a new user would point it at it: a developer recipe, not part of `npm test` or CI.
+//
+//   node scripts/parse-suites/sdk.mjs /path/to/Parse-SDK-JS [--sdk DIR] [--all] [--files A.js,B.js]
+//
+// The checkout needs `integration/test` and, in its node_modules, jasmine, uuid, ws and xmlhttprequest
+// (`npm install` there does it). The SDK under test is the checkout's built `node.js` + `lib/`, or
+// `--sdk DIR` (an installed `parse` package, e.g. parse-server's). `npm run build` first: the suite runs
+// the built `bin/cloudfn.js serve` on http://localhost:1337/parse with the suite's app id, master key and
+// `integration/test/cloud/main.js`. The suite's helper.js (an in-process parse-server) is replaced by one
+// with the same globals; its `clear` between specs (TestUtils.destroyAllDataPermanently) becomes a restart
+// of `serve` on a fresh database when the spec wrote anything — what a user has, without running the app's
+// delete triggers as clearing through the REST API would. `reconfigureServer` with options is not
+// emulated: such specs are counted out of scope, as are whole files for features cloudfn does not emulate
+// (LiveQuery, Push, Polygons, LocalDatastore, React Native, EventuallyQueue, the browser dist); `--all`
+// runs those files too (except the browser dist, which needs puppeteer). Prints passed/failed per file and
+// every failing spec with its first error line; exit 0 when all ran specs passed, 1 otherwise.
+
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { printResults, runJasmine, startServe } from './serve.mjs';
+
+const outOfScopeFiles = ['ParseLiveQueryTest.js', 'ParsePushTest.js', 'ParsePolygonTest.js', 'ParseLocalDatastoreTest.js',
+  'ParseReactNativeTest.js', 'ParseEventuallyQueueTest.js', 'ParseDistTest.js'];
+const notRunnable = ['ParseDistTest.js'];
+const notEmulated = 'cloudfn suite: not emulated';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: {
+  sdk: { type: 'string' }, all: { type: 'boolean', default: false }, files: { type: 'string' },
+} });
+if (positionals.length !== 1) {
+  console.error('usage: node scripts/parse-suites/sdk.mjs /path/to/Parse-SDK-JS [--sdk DIR] [--all] [--files A.js,B.js]');
+  process.exit(2);
+}
+const checkout = resolve(positionals[0]);
+const sdk = resolve(values.sdk ?? checkout);
+const tests = join(checkout, 'integration', 'test');
+for (const [path, what] of [[tests, 'integration/test'], [join(sdk, 'node.js'), 'the SDK (node.js; build it or give --sdk)'],
+  [join(checkout, 'node_modules', 'jasmine'), 'jasmine in its node_modules (npm install)']]) {
+  if (!existsSync(path)) { console.error(`sdk.mjs: ${path} is missing: ${what}`); process.exit(2); }
+}
+
+// A run folder shaped like the checkout, so that the specs' `require('../../node')` and `../../lib/…` find the SDK.
+const run = mkdtempSync(join(tmpdir(), 'cloudfn-sdk-suite-'));
+cpSync(join(checkout, 'integration'), join(run, 'integration'), { recursive: true });
+writeFileSync(join(run, 'node.js'), `module.exports = require(${JSON.stringify(join(sdk, 'node.js'))});\n`);
+writeFileSync(join(run, 'react-native.js'), `module.exports = require(${JSON.stringify(join(sdk, 'react-native.js'))});\n`);
+symlinkSync(join(sdk, 'lib'), join(run, 'lib'));
+symlinkSync(join(checkout, 'node_modules'), join(run, 'node_modules'));
+writeFileSync(join(run, 'integration', 'test', 'helper.js'), `// Replaces the suite's helper.js (written by cloudfn's scripts/parse-suites/sdk.mjs): the same globals,
+// with \`cloudfn serve\` (restarted by the harness) instead of an in-process parse-server.
+const Parse = require('../../node');
+const dns = require('dns');
+if (dns.setDefaultResultOrder) dns.setDefaultResultOrder('ipv4first');
+const suite = globalThis.cloudfnSuite;
+const notEmulated = (what) => new Error(${JSON.stringify(notEmulated)} + ': ' + what);
+global.DiffObject = Parse.Object.extend('DiffObject');
+global.Item = Parse.Object.extend('Item');
+global.Parent = Parse.Object.extend('Parent');
+global.Child = Parse.Object.extend('Child');
+global.Container = Parse.Object.extend('Container');
+global.TestPoint = Parse.Object.extend('TestPoint');
+global.TestObject = Parse.Object.extend('TestObject');
+// The in-process server object is not there: any use of it is out of scope.
+const noServer = new Proxy({}, { get: (_target, key) => { throw notEmulated('the parse-server object (' + String(key) + ')'); } });
+global.reconfigureServer = async (changed = {}) => {
+  if (Object.keys(changed).length) throw notEmulated('reconfigureServer(' + JSON.stringify(changed) + ')');
+  await suite.restart();
+  return noServer;
+};
+beforeAll(() => {
+  Parse.initialize('integration');
+  Parse.CoreManager.set('SERVER_URL', 'http://localhost:1337/parse');
+  Parse.CoreManager.set('MASTER_KEY', 'notsosecret');
+});
+afterEach(async () => {
+  await Parse.User.logOut();
+  Parse.Storage._clear();
+  await suite.clear();
+});
+module.exports = { twitterAuthData: { id: '1506726799266430985', consumer_key: 'k', consumer_secret: 's', auth_token: 't', auth_token_secret: 'ts' } };
+`);
+
+const cloud = join(run, 'integration', 'test', 'cloud', 'main.js');
+const start = () => startServe({ cloud, port: 1337, appId: 'integration', masterKey: 'notsosecret' });
+let served = await start();
+globalThis.cloudfnSuite = {
+  async restart() { await served.stop(); served = await start(); },
+  async clear() { if (served.changed() || !served.running()) await this.restart(); },
+};
+process.env.TESTING = '1';
+
+const chosen = values.files?.split(',');
+const specFiles = readdirSync(tests).filter((file) => file.endsWith('Test.js'))
+  .filter((file) => (chosen ? chosen.includes(file) : values.all ? !notRunnable.includes(file) : !outOfScopeFiles.includes(file)));
+let ran = 0;
+const results = await runJasmine({
+  modulesDir: checkout, specDir: join(run, 'integration', 'test'), helpers: ['helper.js'], specFiles,
+  classify: (result) => result.failedExpectations.map((failure) => failure.message).find((message) => message.includes(notEmulated))?.split('\n')[0],
+  onSpec: (result, reason) => { ran += 1; process.stdout.write(reason ? 's' : result.status === 'passed' ? '.' : result.status === 'failed' ? 'F' : '-'); if (ran % 80 === 0) process.stdout.write('\n'); },
+});
+process.stdout.write('\n\n');
+await served.stop();
+rmSync(run, { recursive: true, force: true });
+const inScope = { ...results, files: new Map([...results.files].filter(([file]) => !outOfScopeFiles.includes(file))) };
+const { failed } = printResults(results);
+if (values.all || chosen) {
+  const scoped = printResults({ files: inScope.files, failures: [], outOfScope: [] }, () => {});
+  console.log(`\nwithin scope (without ${outOfScopeFiles.join(', ')}): ${scoped.passed} of ${scoped.passed + scoped.failed}`);
+}
+process.exit(failed ? 1 : 0);
