@@ -101,9 +101,13 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
   const stored = storedSchema(classes, className);
   const fields = { ...(stored ? stored.fields as Record<string, FieldType> : fieldsOf(classes, className)) };
   let added = !stored;
-  for (const [key, value] of Object.entries(data)) {
-    if (key.startsWith('_') || key in defaultFields || key.includes('.')) continue;
-    const type = typeOf(value);
+  for (const [fullKey, value] of Object.entries(data)) {
+    // A dotted key ("obj.a.b") writes inside an Object field: the field's type is Object.
+    const key = fullKey.split('.')[0]!;
+    if (key.startsWith('_') || key in defaultFields) continue;
+    // Parse Server's invalidColumns: a field may not be named `length`.
+    if (key === 'length') throw new ParseFailure(ParseCode.invalidKeyName, 'Invalid field name: length.');
+    const type = fullKey.includes('.') ? { type: 'Object' } : typeOf(value);
     if (!type) continue;
     const known = fields[key];
     if (!known) { fields[key] = type; added = true; continue; }
@@ -114,6 +118,32 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
   if (!added) return;
   if (stored) classes.update(schemaClass, className, { fields });
   else classes.create(schemaClass, { className, fields, classLevelPermissions: defaultPermissions() }, className);
+}
+
+/**
+ * The `defaultValue` and `required` of a class's schema fields applied to a write (Parse Server's
+ * setRequiredFieldsIfNeeded, after beforeSave): a create gets the default of each field it leaves out or
+ * deletes, an update the default of each field it deletes; a required field left empty is 142. Returns the
+ * keys given a default (the save response shows them, as Parse does).
+ */
+export function applyFieldDefaults(classes: ParseClasses, className: string, data: Json, create: boolean): string[] {
+  const stored = storedSchema(classes, className);
+  if (!stored) return [];
+  const fields = stored.fields as Record<string, FieldType & { required?: boolean; defaultValue?: unknown }>;
+  const defaulted: string[] = [];
+  for (const name of create ? Object.keys(fields) : Object.keys(data).filter((key) => key in fields)) {
+    const value = data[name];
+    const deleted = isObject(value) && value.__op === 'Delete';
+    if (value !== undefined && value !== null && value !== '' && !deleted) continue;
+    const { defaultValue, required } = fields[name]!;
+    if (create && defaultValue !== undefined && defaultValue !== null && (value === undefined || deleted)) {
+      data[name] = defaultValue;
+      defaulted.push(name);
+    } else if (required === true) {
+      throw new ParseFailure(ParseCode.validationError, `${name} is required`);
+    }
+  }
+  return defaulted;
 }
 
 /**
@@ -196,7 +226,9 @@ export function updateSchema(ctx: AppContext, request: ParseRequest, className: 
     fields[name] = spec;
   }
   const update: Json = { fields };
-  if (isObject(request.body.classLevelPermissions)) update.classLevelPermissions = givenPermissions(request.body.classLevelPermissions);
+  // CLPs that are not an object (`setCLP(1234)`) replace the stored ones with none, as on Parse Server.
+  const given = request.body.classLevelPermissions;
+  if (given !== undefined && given !== null) update.classLevelPermissions = givenPermissions(isObject(given) ? given : {});
   ctx.classes.update(schemaClass, className, update);
   return { status: 200, body: schemaView(ctx.classes, className) };
 }
@@ -206,5 +238,12 @@ export function deleteSchema(ctx: AppContext, request: ParseRequest, className: 
   requireMaster(request);
   if (ctx.classes.all(className).length > 0) throw new ParseFailure(ParseCode.classNotEmpty, `Class ${className} is not empty, contains ${ctx.classes.all(className).length} objects, cannot drop schema.`);
   if (storedSchema(ctx.classes, className)) ctx.classes.remove(schemaClass, className);
+  return { status: 200, body: {} };
+}
+
+/** DELETE purge/CLASS (master key): every object of the class removed, without triggers; the schema stays. */
+export function purgeClass(ctx: AppContext, request: ParseRequest, className: string): ParseResponse {
+  requireMaster(request);
+  for (const record of ctx.classes.all(className)) ctx.classes.remove(className, record.objectId);
   return { status: 200, body: {} };
 }

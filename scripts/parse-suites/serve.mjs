@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { setTimeout, clearTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 const cli = resolve(fileURLToPath(import.meta.url), '../../../bin/cloudfn.js');
@@ -20,6 +21,9 @@ export function startServe({ cloud, port = 1337, appId, masterKey, args = [] }) 
   const dir = mkdtempSync(join(tmpdir(), 'cloudfn-suite-'));
   const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--cloud', cloud, '--db', join(dir, 'local.db'),
     '--app-id', appId, '--master-key', masterKey, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The harness may end abruptly (a spec file that throws while jasmine loads it): serve must not outlive it.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
   let output = '';
   child.stdout.on('data', (chunk) => { output += chunk; });
   child.stderr.on('data', (chunk) => { output += chunk; });
@@ -39,6 +43,7 @@ export function startServe({ cloud, port = 1337, appId, masterKey, args = [] }) 
         changed: () => fingerprint() !== fresh,
         running: () => child.exitCode === null && child.signalCode === null,
         stop: () => new Promise((stopped) => {
+          process.off('exit', orphan);
           const end = () => { rmSync(dir, { recursive: true, force: true }); stopped(); };
           if (child.exitCode !== null || child.signalCode !== null) return end();
           const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
