@@ -101,6 +101,10 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
   const stored = storedSchema(classes, className);
   const fields = { ...(stored ? stored.fields as Record<string, FieldType> : fieldsOf(classes, className)) };
   let added = !stored;
+  // One GeoPoint field per class, and per write (Parse Server's validateObject and validateSchemaData).
+  if (Object.values(data).filter((value) => isObject(value) && value.__type === 'GeoPoint').length > 1) {
+    throw new ParseFailure(ParseCode.incorrectType, 'there can only be one geopoint field in a class');
+  }
   for (const [fullKey, value] of Object.entries(data)) {
     // A dotted key ("obj.a.b") writes inside an Object field: the field's type is Object.
     const key = fullKey.split('.')[0]!;
@@ -110,7 +114,13 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
     const type = fullKey.includes('.') ? { type: 'Object' } : typeOf(value);
     if (!type) continue;
     const known = fields[key];
-    if (!known) { fields[key] = type; added = true; continue; }
+    if (!known) {
+      const geoPoint = type.type === 'GeoPoint' ? Object.keys(fields).find((name) => fields[name]!.type === 'GeoPoint') : undefined;
+      if (geoPoint) throw new ParseFailure(ParseCode.incorrectType, `currently, only one GeoPoint field may exist in an object. Adding ${key} when ${geoPoint} already exists.`);
+      fields[key] = type;
+      added = true;
+      continue;
+    }
     if (known.type !== type.type || (known.targetClass && type.targetClass && known.targetClass !== type.targetClass)) {
       throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${className}.${key}; expected ${typeName(known)} but got ${typeName(type)}`);
     }
