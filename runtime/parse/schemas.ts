@@ -1,9 +1,10 @@
 // Class schemas (as Parse Server's SchemaController): each class's field types, kept as one `_SCHEMA` object
 // per class in parse_objects (objectId = the class name), learned from the first value written to a field
 // (or from the objects already stored, for a database written before schemas were kept) and enforced on
-// every write (111 "schema mismatch"); the class-level permissions (CLPs) they store (checked by permissions.ts); and
-// the `schemas` routes (master key): read one or all, create, update (fields added or deleted, CLPs) and
-// delete an empty class.
+// every write (111 "schema mismatch"; one GeoPoint field per class; fields' `defaultValue` and `required`);
+// the class-level permissions (CLPs) they store (checked by permissions.ts); and the `schemas` routes (master
+// key): read one or all, create, update (fields added or deleted, CLPs, indexes, which are recorded only) and
+// delete an empty class; `purge` empties one.
 
 import type { ParseClasses } from './classes';
 import type { AppContext } from './context';
@@ -174,11 +175,35 @@ export function classPermissions(classes: ParseClasses, className: string): Json
 
 /** A schema as the `schemas` routes answer it. */
 function schemaView(classes: ParseClasses, className: string): Json {
-  return {
+  const view: Json = {
     className,
     fields: { ...defaultFields, ...fieldsOf(classes, className) },
     classLevelPermissions: classPermissions(classes, className) ?? defaultPermissions(),
   };
+  const indexes = storedSchema(classes, className)?.indexes;
+  if (isObject(indexes)) view.indexes = indexes;
+  return view;
+}
+
+/**
+ * The indexes of a class after a `schemas` body's `indexes` (added, or deleted with `{"__op": "Delete"}`),
+ * checked as Parse Server on PostgreSQL checks them (102); undefined when the body names none. They are
+ * recorded and answered only: cloudfn's queries use no per-field indexes.
+ */
+function bodyIndexes(body: Json, existing: unknown, fields: Record<string, FieldType>): Json | undefined {
+  if (!isObject(body.indexes)) return undefined;
+  const indexes: Json = isObject(existing) && Object.keys(existing).length ? { ...existing } : { _id_: { _id: 1 } };
+  for (const [name, index] of Object.entries(body.indexes)) {
+    const deleting = isObject(index) && index.__op === 'Delete';
+    if (indexes[name] && !deleting) throw new ParseFailure(ParseCode.invalidQuery, `Index ${name} exists, cannot update.`);
+    if (!indexes[name] && deleting) throw new ParseFailure(ParseCode.invalidQuery, `Index ${name} does not exist, cannot delete.`);
+    if (deleting) { delete indexes[name]; continue; }
+    for (const key of Object.keys(isObject(index) ? index : {})) {
+      if (!(key in fields) && !(key in defaultFields)) throw new ParseFailure(ParseCode.invalidQuery, `Field ${key} does not exist, cannot add index.`);
+    }
+    indexes[name] = index;
+  }
+  return indexes;
 }
 
 /** The classes that have objects or a schema. */
@@ -220,7 +245,8 @@ export function createSchema(ctx: AppContext, request: ParseRequest, className: 
   if (classNames(ctx.classes).includes(className)) throw new ParseFailure(ParseCode.invalidClassName, `Class ${className} already exists.`);
   const fields = bodyFields(request.body) as Record<string, FieldType>;
   const permissions = isObject(request.body.classLevelPermissions) ? givenPermissions(request.body.classLevelPermissions) : defaultPermissions();
-  ctx.classes.create(schemaClass, { className, fields, classLevelPermissions: permissions }, className);
+  const indexes = bodyIndexes(request.body, undefined, fields);
+  ctx.classes.create(schemaClass, { className, fields, classLevelPermissions: permissions, ...(indexes ? { indexes } : {}) }, className);
   return { status: 200, body: schemaView(ctx.classes, className) };
 }
 
@@ -236,6 +262,8 @@ export function updateSchema(ctx: AppContext, request: ParseRequest, className: 
     fields[name] = spec;
   }
   const update: Json = { fields };
+  const indexes = bodyIndexes(request.body, storedSchema(ctx.classes, className)?.indexes, fields);
+  if (indexes) update.indexes = indexes;
   // CLPs that are not an object (`setCLP(1234)`) replace the stored ones with none, as on Parse Server.
   const given = request.body.classLevelPermissions;
   if (given !== undefined && given !== null) update.classLevelPermissions = givenPermissions(isObject(given) ? given : {});
