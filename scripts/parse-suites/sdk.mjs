@@ -3,7 +3,7 @@
 // `cloudfn serve`, as a new user would point it at it: a developer recipe, not part of `npm test` or CI.
 //
 //   node scripts/parse-suites/sdk.mjs /path/to/Parse-SDK-JS [--sdk DIR] [--all] [--files A.js,B.js]
-//                                     [--reference postgres://…]
+//                                     [--port 1337] [--reference postgres://…]
 //
 // The checkout needs `integration/test` and, in its node_modules, jasmine, uuid, ws and xmlhttprequest
 // (`npm install` there does it). The SDK under test is the checkout's built `node.js` + `lib/`, or
@@ -19,7 +19,8 @@
 // every failing spec with its first error line; exit 0 when all ran specs passed, 1 otherwise.
 // `--reference DATABASE_URI` runs the same specs, with the suite's own helper.js, against the reference
 // parse-server 9.10 of the peer suite (`.peer/parse-server`, scripts/install-parse-peer.sh) on that
-// PostgreSQL database instead: which failures are cloudfn's, and which the reference shares.
+// PostgreSQL database instead: which failures are cloudfn's, and which the reference shares. `--port` moves
+// the server (and the specs' `localhost:1337` URLs) elsewhere when 1337 is taken.
 
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,13 +35,14 @@ const notRunnable = ['ParseDistTest.js'];
 const notEmulated = 'cloudfn suite: not emulated';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: {
-  sdk: { type: 'string' }, reference: { type: 'string' }, all: { type: 'boolean', default: false }, files: { type: 'string' },
+  sdk: { type: 'string' }, reference: { type: 'string' }, port: { type: 'string', default: '1337' }, all: { type: 'boolean', default: false }, files: { type: 'string' },
 } });
 if (positionals.length !== 1) {
   console.error('usage: node scripts/parse-suites/sdk.mjs /path/to/Parse-SDK-JS [--sdk DIR] [--all] [--files A.js,B.js]');
   process.exit(2);
 }
 const checkout = resolve(positionals[0]);
+const port = Number(values.port);
 const sdk = resolve(values.sdk ?? checkout);
 const tests = join(checkout, 'integration', 'test');
 for (const [path, what] of [[tests, 'integration/test'], [join(sdk, 'node.js'), 'the SDK (node.js; build it or give --sdk)'],
@@ -60,6 +62,7 @@ if (values.reference) {
   // The suite's own helper, its in-process parse-server taken from the peer install and pointed at PostgreSQL.
   const helper = join(run, 'integration', 'test', 'helper.js');
   writeFileSync(helper, readFileSync(helper, 'utf8').replaceAll("require('parse-server')", `require(${JSON.stringify(peer)})`)
+    .replace('const port = 1337;', `const port = ${port};`).replaceAll('localhost:1337', `localhost:${port}`)
     .replace("'mongodb://localhost:27017/integration'", JSON.stringify(values.reference))
     // parse-server 9 refuses the suite's Android push settings without a Firebase account; push is out of scope.
     .replace(/\n {2}push: \{[\s\S]*?\n {2}\},/, '')
@@ -89,7 +92,7 @@ global.reconfigureServer = async (changed = {}) => {
 };
 beforeAll(() => {
   Parse.initialize('integration');
-  Parse.CoreManager.set('SERVER_URL', 'http://localhost:1337/parse');
+  Parse.CoreManager.set('SERVER_URL', 'http://localhost:${port}/parse');
   Parse.CoreManager.set('MASTER_KEY', 'notsosecret');
 });
 afterEach(async () => {
@@ -104,13 +107,13 @@ module.exports = { twitterAuthData: { id: '1506726799266430985', consumer_key: '
 // each is wrapped so that the throw becomes one out-of-scope spec naming the file.
 for (const file of readdirSync(tests).filter((name) => name.endsWith('Test.js'))) {
   const path = join(run, 'integration', 'test', file);
-  const source = readFileSync(path, 'utf8');
+  const source = readFileSync(path, 'utf8').replaceAll('localhost:1337', `localhost:${port}`);
   const strict = /^'use strict';/.test(source) ? "'use strict';\n" : '';
   writeFileSync(path, `${strict}try {\n${source}\n} catch (error) {\n  describe(${JSON.stringify(file)}, () => it('loads', () => { throw new Error(${JSON.stringify(notEmulated)} + ': the file does not load with this SDK: ' + error.message); }));\n}\n`);
 }
 
 const cloud = join(run, 'integration', 'test', 'cloud', 'main.js');
-const start = () => startServe({ cloud, port: 1337, appId: 'integration', masterKey: 'notsosecret' });
+const start = () => startServe({ cloud, port, appId: 'integration', masterKey: 'notsosecret' });
 let served = values.reference ? { stop: async () => {} } : await start();
 globalThis.cloudfnSuite = {
   async restart() { await served.stop(); served = await start(); },
@@ -124,7 +127,13 @@ const specFiles = readdirSync(tests).filter((file) => file.endsWith('Test.js'))
 let ran = 0;
 const results = await runJasmine({
   modulesDir: checkout, specDir: join(run, 'integration', 'test'), helpers: ['helper.js'], specFiles,
-  classify: (result) => result.failedExpectations.map((failure) => failure.message).find((message) => message.includes(notEmulated))?.split('\n')[0],
+  classify: (result) => {
+    const messages = result.failedExpectations.map((failure) => failure.message);
+    if (!values.reference && messages.some((message) => message.includes('File upload by public is disabled.'))) {
+      return `${notEmulated}: the suite's fileUpload.enableForPublic (public uploads are refused, Parse Server 9's default)`;
+    }
+    return messages.find((message) => message.includes(notEmulated))?.split('\n')[0];
+  },
   onSpec: (result, reason) => { ran += 1; process.stdout.write(reason ? 's' : result.status === 'passed' ? '.' : result.status === 'failed' ? 'F' : '-'); if (ran % 80 === 0) process.stdout.write('\n'); },
 });
 process.stdout.write('\n\n');
