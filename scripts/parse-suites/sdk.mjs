@@ -22,7 +22,7 @@
 // PostgreSQL database instead: which failures are cloudfn's, and which the reference shares. `--port` moves
 // the server (and the specs' `localhost:1337` URLs) elsewhere when 1337 is taken.
 
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,12 @@ writeFileSync(join(run, 'react-native.js'), `module.exports = require(${JSON.str
 symlinkSync(join(sdk, 'lib'), join(run, 'lib'));
 symlinkSync(join(checkout, 'node_modules'), join(run, 'node_modules'));
 const peer = resolve(fileURLToPath(import.meta.url), '../../../.peer/parse-server/node_modules/parse-server');
+if (values.reference && realpathSync(sdk).startsWith(realpathSync(resolve(peer, '..')))) {
+  // One module would serve both sides: the client's current user and keys would be the server's.
+  console.error('sdk.mjs: with --reference, --sdk must be a copy of the SDK, not parse-server\'s own parse package');
+  rmSync(run, { recursive: true, force: true });
+  process.exit(2);
+}
 if (values.reference) {
   // The suite's own helper, its in-process parse-server taken from the peer install and pointed at PostgreSQL.
   const helper = join(run, 'integration', 'test', 'helper.js');
