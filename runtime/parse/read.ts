@@ -42,7 +42,9 @@ export async function findObjects(ctx: AppContext, className: string, request: P
     include: body.includeAll !== undefined && body.includeAll !== false ? '*' : text(body.include), limit: number(body.limit), skip: number(body.skip),
     count: body.count === 1 || body.count === true || body.count === '1' || body.count === 'true',
   }, false);
-  return { status: 200, body: target ? { ...found, results: found.results.map((result) => ({ ...result, className: target })) } : found };
+  if (body.redirectClassNameForKey === undefined) return { status: 200, body: found };
+  // Each result names its class once a redirect was asked for, even when the key named no relation (Parse Server 9.10).
+  return { status: 200, body: { ...found, results: found.results.map((result) => ({ ...result, className: target ?? className })) } };
 }
 
 /** An `order` with the database's names of the dates (`_created_at`, `-_updated_at`) read as Parse Server reads them. */

@@ -1,7 +1,7 @@
 // Class schemas (as Parse Server's SchemaController): each class's field types, kept as one `_SCHEMA` object
 // per class in parse_objects (objectId = the class name), learned from the first value written to a field
 // (or from the objects already stored, for a database written before schemas were kept) and enforced on
-// every write (111 "schema mismatch"; one GeoPoint field per class; fields' `defaultValue` and `required`);
+// every write (111 "schema mismatch"; one GeoPoint value per write; fields' `defaultValue` and `required`);
 // the class-level permissions (CLPs) they store (checked by permissions.ts); and the `schemas` routes (master
 // key): read one or all, create, update (fields added or deleted, CLPs, indexes, which are recorded only) and
 // delete an empty class; `purge` empties one.
@@ -102,7 +102,7 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
   const stored = storedSchema(classes, className);
   const fields = { ...(stored ? stored.fields as Record<string, FieldType> : fieldsOf(classes, className)) };
   let added = !stored;
-  // One GeoPoint field per class, and per write (Parse Server's validateObject and validateSchemaData).
+  // One GeoPoint value per write (Parse Server's validateObject; a later write may add another GeoPoint field).
   if (Object.values(data).filter((value) => isObject(value) && value.__type === 'GeoPoint').length > 1) {
     throw new ParseFailure(ParseCode.incorrectType, 'there can only be one geopoint field in a class');
   }
@@ -115,13 +115,7 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
     const type = fullKey.includes('.') ? { type: 'Object' } : typeOf(value);
     if (!type) continue;
     const known = fields[key];
-    if (!known) {
-      const geoPoint = type.type === 'GeoPoint' ? Object.keys(fields).find((name) => fields[name]!.type === 'GeoPoint') : undefined;
-      if (geoPoint) throw new ParseFailure(ParseCode.incorrectType, `currently, only one GeoPoint field may exist in an object. Adding ${key} when ${geoPoint} already exists.`);
-      fields[key] = type;
-      added = true;
-      continue;
-    }
+    if (!known) { fields[key] = type; added = true; continue; }
     if (known.type !== type.type || (known.targetClass && type.targetClass && known.targetClass !== type.targetClass)) {
       throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${className}.${key}; expected ${typeName(known)} but got ${typeName(type)}`);
     }
@@ -190,9 +184,10 @@ function schemaView(classes: ParseClasses, className: string): Json {
  * checked as Parse Server on PostgreSQL checks them (102); undefined when the body names none. They are
  * recorded and answered only: cloudfn's queries use no per-field indexes.
  */
-function bodyIndexes(body: Json, existing: unknown, fields: Record<string, FieldType>): Json | undefined {
+function bodyIndexes(body: Json, existing: Json | undefined, fields: Record<string, FieldType>): Json | undefined {
   if (!isObject(body.indexes)) return undefined;
-  const indexes: Json = isObject(existing) && Object.keys(existing).length ? { ...existing } : { _id_: { _id: 1 } };
+  // A class's first indexes come with the objectId's own (`_id_`); without `existing`, the given ones alone.
+  const indexes: Json = !existing ? {} : Object.keys(existing).length ? { ...existing } : { _id_: { _id: 1 } };
   for (const [name, index] of Object.entries(body.indexes)) {
     const deleting = isObject(index) && index.__op === 'Delete';
     if (indexes[name] && !deleting) throw new ParseFailure(ParseCode.invalidQuery, `Index ${name} exists, cannot update.`);
@@ -245,9 +240,11 @@ export function createSchema(ctx: AppContext, request: ParseRequest, className: 
   if (classNames(ctx.classes).includes(className)) throw new ParseFailure(ParseCode.invalidClassName, `Class ${className} already exists.`);
   const fields = bodyFields(request.body) as Record<string, FieldType>;
   const permissions = isObject(request.body.classLevelPermissions) ? givenPermissions(request.body.classLevelPermissions) : defaultPermissions();
-  const indexes = bodyIndexes(request.body, undefined, fields);
+  // Stored with the objectId's own index (`_id_`), answered without it, as Parse Server on PostgreSQL does.
+  const indexes = bodyIndexes(request.body, {}, fields);
   ctx.classes.create(schemaClass, { className, fields, classLevelPermissions: permissions, ...(indexes ? { indexes } : {}) }, className);
-  return { status: 200, body: schemaView(ctx.classes, className) };
+  const view = schemaView(ctx.classes, className);
+  return { status: 200, body: indexes ? { ...view, indexes: bodyIndexes(request.body, undefined, fields) } : view };
 }
 
 /** PUT schemas/CLASS: fields added or deleted (`{"__op": "Delete"}`), CLPs replaced. */
@@ -262,7 +259,8 @@ export function updateSchema(ctx: AppContext, request: ParseRequest, className: 
     fields[name] = spec;
   }
   const update: Json = { fields };
-  const indexes = bodyIndexes(request.body, storedSchema(ctx.classes, className)?.indexes, fields);
+  const stored = storedSchema(ctx.classes, className)?.indexes;
+  const indexes = bodyIndexes(request.body, isObject(stored) ? stored : {}, fields);
   if (indexes) update.indexes = indexes;
   // CLPs that are not an object (`setCLP(1234)`) replace the stored ones with none, as on Parse Server.
   const given = request.body.classLevelPermissions;

@@ -14,6 +14,7 @@ interface Step {
   path: string;
   body?: Record<string, unknown>;
   as?: string;
+  installationId?: string;
   expect: { status: number; body?: unknown };
 }
 interface Scenario { name: string; specs: string[]; steps: Step[] }
@@ -43,6 +44,7 @@ for (const scenario of fixture.scenarios) {
     const saved = new Map<string, Record<string, unknown>>();
     for (const [index, step] of scenario.steps.entries()) {
       const who = step.as === 'master' ? { masterKey: 'masterKey' } : step.as ? { sessionToken: saved.get(step.as)?.sessionToken as string } : {};
+      Object.assign(who, step.installationId ? { installationId: step.installationId } : {});
       const answer = await rest(served.url, step.method, fill(step.path, saved) as string, fill(step.body ?? {}, saved) as Record<string, unknown>, who);
       const where = `step ${index + 1} (${step.method} ${step.path})`;
       assertMatches(answer.status, step.expect.status, `${where} status, body ${JSON.stringify(answer.body)}`);
