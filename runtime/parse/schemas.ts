@@ -95,11 +95,13 @@ export function fieldsOf(classes: ParseClasses, className: string): Record<strin
 
 /**
  * Checks the values of a write against the class's schema (111 on a type change) and records the types of
- * new fields; a class without a stored schema gets one.
+ * new fields; a class without a stored schema gets one. The fields' defaults and `required` apply first
+ * (`create` for a create); returns the keys given a default.
  */
-export function enforceSchema(classes: ParseClasses, className: string, data: Json): void {
-  if (className.startsWith('_Join:') || className === schemaClass) return;
+export function enforceSchema(classes: ParseClasses, className: string, data: Json, create = false): string[] {
+  if (className.startsWith('_Join:') || className === schemaClass) return [];
   const stored = storedSchema(classes, className);
+  const defaulted = applyFieldDefaults(stored, data, create);
   const fields = { ...(stored ? stored.fields as Record<string, FieldType> : fieldsOf(classes, className)) };
   let added = !stored;
   // One GeoPoint value per write (Parse Server's validateObject; a later write may add another GeoPoint field).
@@ -120,9 +122,9 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
       throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${className}.${key}; expected ${typeName(known)} but got ${typeName(type)}`);
     }
   }
-  if (!added) return;
-  if (stored) classes.update(schemaClass, className, { fields });
-  else classes.create(schemaClass, { className, fields, classLevelPermissions: defaultPermissions() }, className);
+  if (added && stored) classes.update(schemaClass, className, { fields });
+  else if (added) classes.create(schemaClass, { className, fields, classLevelPermissions: defaultPermissions() }, className);
+  return defaulted;
 }
 
 /**
@@ -131,8 +133,7 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
  * deletes, an update the default of each field it deletes; a required field left empty is 142. Returns the
  * keys given a default (the save response shows them, as Parse does).
  */
-export function applyFieldDefaults(classes: ParseClasses, className: string, data: Json, create: boolean): string[] {
-  const stored = storedSchema(classes, className);
+function applyFieldDefaults(stored: ParseRecord | undefined, data: Json, create: boolean): string[] {
   if (!stored) return [];
   const fields = stored.fields as Record<string, FieldType & { required?: boolean; defaultValue?: unknown }>;
   const defaulted: string[] = [];

@@ -15,7 +15,7 @@ import { checkFileValue } from './files';
 import { takeRelationOps } from './relations';
 import { classAccess, type ClassAccess } from './permissions';
 import { matchesWhere } from './query';
-import { applyFieldDefaults, enforceSchema, newFieldKeys } from './schemas';
+import { enforceSchema, newFieldKeys } from './schemas';
 import { maybeRunTrigger } from './triggers';
 import { isObject, isOp, jsonCopy, jsonText, publicView, type ParseRecord } from './values';
 
@@ -59,8 +59,7 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
     const adding = classAccess(ctx, request, className, 'addField', original ? 'update' : 'create');
     if (original && !mayWrite(original, adding)) throw objectNotFound();
   }
-  for (const key of applyFieldDefaults(ctx.classes, className, data, !objectId)) if (!changedByTrigger.includes(key)) changedByTrigger.push(key);
-  enforceSchema(ctx.classes, className, data);
+  for (const key of enforceSchema(ctx.classes, className, data, !objectId)) if (!changedByTrigger.includes(key)) changedByTrigger.push(key);
   const newId = objectId ?? newObjectId();
   // A user may always read and write itself: a signup's ACL (by default no one else's) gets the new user's
   // entry, and so does an ACL a user sets on itself (Parse Server keeps users from locking themselves out).
