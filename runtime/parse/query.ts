@@ -211,7 +211,8 @@ export function selectKeys(record: Json, keys: string): Json {
   const wanted = new Set(keys.split(',').map((key) => key.trim().split('.')[0]!));
   const selected: Json = {};
   for (const [key, value] of Object.entries(record)) {
-    if (wanted.has(key) || key === 'objectId' || key === 'createdAt' || key === 'updatedAt' || key === 'ACL') selected[key] = value;
+    // Relation fields come with every object, whatever `keys` says (Parse Server adds them from the schema).
+    if (wanted.has(key) || key === 'objectId' || key === 'createdAt' || key === 'updatedAt' || key === 'ACL' || (isObject(value) && value.__type === 'Relation')) selected[key] = value;
   }
   return selected;
 }
