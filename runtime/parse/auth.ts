@@ -96,7 +96,13 @@ export function createSession(classes: ParseClasses, userId: string, createdWith
     createdWith,
     expiresAt: { __type: 'Date', iso: new Date(Date.now() + sessionLengthMs).toISOString() },
   };
-  if (installationId) data.installationId = installationId;
+  if (installationId) {
+    data.installationId = installationId;
+    // One session per user and installation: a new one ends the others (Parse Server's destroyDuplicatedSessions).
+    for (const old of classes.findRecords('_Session', { installationId })) {
+      if ((old.user as { objectId?: string } | undefined)?.objectId === userId) classes.remove('_Session', old.objectId);
+    }
+  }
   return classes.create('_Session', data).record;
 }
 

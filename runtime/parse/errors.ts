@@ -28,6 +28,7 @@ export const ParseCode = {
   invalidFileName: 122,
   fileDeleteError: 153,
   operationForbidden: 119,
+  invalidValue: 162,
   otherCause: -1,
 } as const;
 

@@ -235,7 +235,8 @@ export function selectKeys(record: Json, keys: string): Json {
   const wanted = new Set(keys.split(',').map((key) => key.trim().split('.')[0]!));
   const selected: Json = {};
   for (const [key, value] of Object.entries(record)) {
-    if (wanted.has(key) || key === 'objectId' || key === 'createdAt' || key === 'updatedAt' || key === 'ACL') selected[key] = value;
+    // Relation fields come with every object, whatever `keys` says (Parse Server adds them from the schema).
+    if (wanted.has(key) || key === 'objectId' || key === 'createdAt' || key === 'updatedAt' || key === 'ACL' || (isObject(value) && value.__type === 'Relation')) selected[key] = value;
   }
   return selected;
 }
@@ -271,7 +272,10 @@ function withinShape(value: unknown, shape: unknown): boolean {
   if (Array.isArray(shape.$box)) {
     const [sw, ne] = shape.$box as unknown[];
     if (!isGeoPoint(sw) || !isGeoPoint(ne)) throw new ParseFailure(ParseCode.invalidJson, 'bad $box: two GeoPoints are needed');
-    return value.latitude >= sw.latitude && value.latitude <= ne.latitude && value.longitude >= sw.longitude && value.longitude <= ne.longitude;
+    // Corners in either order: the box is the one they span (PostgreSQL's box, as Parse Server uses it).
+    const [south, north] = [Math.min(sw.latitude, ne.latitude), Math.max(sw.latitude, ne.latitude)];
+    const [west, east] = [Math.min(sw.longitude, ne.longitude), Math.max(sw.longitude, ne.longitude)];
+    return value.latitude >= south && value.latitude <= north && value.longitude >= west && value.longitude <= east;
   }
   if (Array.isArray(shape.$centerSphere)) {
     const [center, radius] = shape.$centerSphere as unknown[];
@@ -280,18 +284,48 @@ function withinShape(value: unknown, shape: unknown): boolean {
     if (distance === undefined || typeof radius !== 'number') throw new ParseFailure(ParseCode.invalidJson, 'bad $geoWithin value; $centerSphere should be [[longitude, latitude], radius]');
     return distance <= radius;
   }
-  const polygon = shape.$polygon;
-  if (Array.isArray(polygon)) {
-    const points = polygon.map((p) => (isGeoPoint(p) ? [p.latitude, p.longitude] : p as number[]));
+  if (shape.$polygon !== undefined) {
+    const points = polygonPoints(shape.$polygon);
     let inside = false;
     for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
       const [yi, xi] = points[i]!;
       const [yj, xj] = points[j]!;
-      if ((yi! > value.latitude) !== (yj! > value.latitude) && value.longitude < ((xj! - xi!) * (value.latitude - yi!)) / (yj! - yi!) + xi!) inside = !inside;
+      if (onSegment(value.latitude, value.longitude, yi, xi, yj, xj)) return true;
+      if ((yi > value.latitude) !== (yj > value.latitude) && value.longitude < ((xj - xi) * (value.latitude - yi)) / (yj - yi) + xi) inside = !inside;
     }
     return inside;
   }
   throw unsupported('this $within/$geoWithin shape');
+}
+
+/**
+ * The [latitude, longitude] corners of a `$geoWithin` `$polygon`, checked as Parse Server on PostgreSQL checks
+ * them (107): a Polygon or an array of at least 3 GeoPoints or [longitude, latitude] pairs.
+ */
+function polygonPoints(polygon: unknown): [number, number][] {
+  const bad = (detail = ''): ParseFailure => new ParseFailure(ParseCode.invalidJson, `bad $geoWithin value${detail}`);
+  let points: unknown[];
+  if (isObject(polygon) && polygon.__type === 'Polygon') {
+    if (!Array.isArray(polygon.coordinates) || polygon.coordinates.length < 3) throw bad('; Polygon.coordinates should contain at least 3 lon/lat pairs');
+    // Read as [longitude, latitude] pairs, as Parse Server's adapters read them here.
+    points = polygon.coordinates as unknown[];
+  } else if (Array.isArray(polygon)) {
+    if (polygon.length < 3) throw bad('; $polygon should contain at least 3 GeoPoints');
+    points = polygon;
+  } else {
+    throw bad("; $polygon should be Polygon object or Array of Parse.GeoPoint's");
+  }
+  return points.map((point) => {
+    if (Array.isArray(point) && point.length === 2 && typeof point[0] === 'number' && typeof point[1] === 'number') return [point[1], point[0]];
+    if (!isGeoPoint(point)) throw bad();
+    return [point.latitude, point.longitude];
+  });
+}
+
+/** Whether (y, x) lies on the segment from (y1, x1) to (y2, x2): a polygon's border is inside it. */
+function onSegment(y: number, x: number, y1: number, x1: number, y2: number, x2: number): boolean {
+  const cross = (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1);
+  return Math.abs(cross) < 1e-12 && x >= Math.min(x1, x2) && x <= Math.max(x1, x2) && y >= Math.min(y1, y2) && y <= Math.max(y1, y2);
 }
 
 /**

@@ -14,24 +14,20 @@ import { ParseCode, ParseFailure, objectNotFound, resolveError } from './errors'
 import { withFileUrls } from './files';
 import { includeObjects } from './include';
 import type { Registered } from './registry';
-import { relatedIds } from './relations';
+import { owningIds, relatedIds } from './relations';
+import { fieldsOf, type FieldType } from './schemas';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { runValidator, skipsWithMasterKey } from './validators';
 import { parseUserJson } from '../jsonLimits';
 import { classAccess } from './permissions';
-import { fieldsOf } from './schemas';
 import { isObject, isPointer, type ParseRecord } from './values';
 
-const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain', 'redirectClassNameForKey'];
+const queryParameters = ['where', 'order', 'keys', 'include', 'limit', 'skip', 'count', 'excludeKeys', 'readPreference', 'includeReadPreference', 'subqueryReadPreference', 'hint', 'explain',
+  'redirectClassNameForKey', 'includeAll', 'comment'];
 
 /** GET classes/CLASS: the objects matching the query in the request's body. */
-export async function findObjects(ctx: AppContext, queriedClass: string, request: ParseRequest): Promise<ParseResponse> {
+export async function findObjects(ctx: AppContext, className: string, request: ParseRequest): Promise<ParseResponse> {
   const body = request.body;
-  checkClassName(queriedClass);
-  // redirectClassNameForKey (the SDK's query of a relation whose class it does not know): the query runs on
-  // the class the relation field holds, and each result names that class, as on Parse Server.
-  const redirect = typeof body.redirectClassNameForKey === 'string' ? fieldsOf(ctx.classes, queriedClass)[body.redirectClassNameForKey] : undefined;
-  const className = redirect?.type === 'Relation' && redirect.targetClass ? redirect.targetClass : queriedClass;
   for (const key of Object.keys(body)) {
     if (!queryParameters.includes(key)) throw new ParseFailure(ParseCode.invalidQuery, `Invalid parameter for query: ${key}`);
   }
@@ -40,13 +36,28 @@ export async function findObjects(ctx: AppContext, queriedClass: string, request
   if (where !== undefined && (where === null || typeof where !== 'object' || Array.isArray(where))) throw new ParseFailure(ParseCode.invalidQuery, 'where must be an object');
   const number = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  const found = await runQuery(ctx, className, request, {
-    where: where as Json | undefined, order: text(body.order), keys: text(body.keys), excludeKeys: text(body.excludeKeys),
-    include: text(body.include), limit: number(body.limit), skip: number(body.skip),
+  checkClassName(className);
+  // The SDK's relation query (`parent.relation(key).query()`) asks for the relation's target class this way.
+  const target = typeof body.redirectClassNameForKey === 'string' ? redirectedClass(ctx, className, body.redirectClassNameForKey) : undefined;
+  const found = await runQuery(ctx, target ?? className, request, {
+    where: where as Json | undefined, order: storedNames(text(body.order)), keys: text(body.keys), excludeKeys: text(body.excludeKeys),
+    include: body.includeAll !== undefined && body.includeAll !== false ? '*' : text(body.include), limit: number(body.limit), skip: number(body.skip),
     count: body.count === 1 || body.count === true || body.count === '1' || body.count === 'true',
   }, false);
-  if (className !== queriedClass) found.results = found.results.map((result) => ({ ...result, className }));
-  return { status: 200, body: found };
+  if (body.redirectClassNameForKey === undefined) return { status: 200, body: found };
+  // Each result names its class once a redirect was asked for, even when the key named no relation (Parse Server 9.10).
+  return { status: 200, body: { ...found, results: found.results.map((result) => ({ ...result, className: target ?? className })) } };
+}
+
+/** An `order` with the database's names of the dates (`_created_at`, `-_updated_at`) read as Parse Server reads them. */
+function storedNames(order: string | undefined): string | undefined {
+  return order?.replace(/(^|,)(\s*-?)_(created|updated)_at\b/g, (_match, start: string, sign: string, which: string) => `${start}${sign}${which}At`);
+}
+
+/** The target class of `key` when it is a Relation field of `className` (as Parse Server's redirectClassNameForKey), else undefined. */
+function redirectedClass(ctx: AppContext, className: string, key: string): string | undefined {
+  const type = fieldsOf(ctx.classes, className)[key];
+  return type?.type === 'Relation' ? type.targetClass : undefined;
 }
 
 /** GET classes/CLASS/ID: one object (with `include` and `keys`); 101 when there is none or it may not be read. */
@@ -68,7 +79,7 @@ async function runQuery(ctx: AppContext, className: string, request: ParseReques
   // count is then its empty list of results (`"count": []`, peer suite), and so it is here; a get is 101.
   if (pointerWhere === null && isGet) throw objectNotFound();
   if (pointerWhere === null) return options.count ? { results: [], count: [] } : { results: [] };
-  const resolved = resolveWhere(ctx, query.where ?? {}, auth);
+  const resolved = resolveWhere(ctx, className, query.where ?? {}, auth);
   const where = pointerWhere ? { $and: [resolved, pointerWhere] } : resolved;
   const ownSessions = className === '_Session' && !auth.master;
   const found = ctx.classes.find(className, {
@@ -176,25 +187,30 @@ function withObjects(ctx: AppContext, object: unknown, className: string): Json 
  * `$select`/`$dontSelect` by `$in`/`$nin` of the values of a key in a subquery's results. Subqueries read
  * only what the request may read.
  */
-function resolveWhere(ctx: AppContext, where: Json, auth: Auth): Json {
+function resolveWhere(ctx: AppContext, className: string, where: Json, auth: Auth): Json {
   const resolved: Json = {};
   const and: Json[] = [];
-  const sub = (className: unknown, subWhere: unknown): ParseRecord[] => {
-    if (typeof className !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad subquery: no className');
-    const inner = resolveWhere(ctx, isObject(subWhere) ? subWhere : {}, auth);
-    return ctx.classes.find(className, { where: inner, limit: 1_000_000, readableBy: auth.master ? undefined : aclEntries(auth) }).results as ParseRecord[];
+  const sub = (subClass: unknown, subWhere: unknown): ParseRecord[] => {
+    if (typeof subClass !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad subquery: no className');
+    const inner = resolveWhere(ctx, subClass, isObject(subWhere) ? subWhere : {}, auth);
+    return ctx.classes.find(subClass, { where: inner, limit: 1_000_000, readableBy: auth.master ? undefined : aclEntries(auth) }).results as ParseRecord[];
   };
+  let fields: Record<string, FieldType> | undefined;
   for (const [key, condition] of Object.entries(where)) {
     if (key === '$relatedTo') {
-      const { object, key: relationKey } = (isObject(condition) ? condition : {}) as { object?: unknown; key?: unknown };
-      if (!isPointer(object) || typeof relationKey !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad $relatedTo value');
-      and.push({ objectId: { $in: relatedIds(ctx.classes, object.className, relationKey, object.objectId) } });
+      const { object, key: relationKey } = (isObject(condition) ? condition : {}) as { object?: Json; key?: unknown };
+      if (!isObject(object) || typeof object.className !== 'string' || typeof relationKey !== 'string') throw new ParseFailure(ParseCode.invalidQuery, 'bad $relatedTo value');
+      // An object not saved yet (a clone, say) holds no links: nothing is related, as on Parse Server.
+      const ids = isPointer(object) ? relatedIds(ctx.classes, object.className, relationKey, object.objectId) : [];
+      and.push({ objectId: { $in: ids } });
       continue;
     }
     if ((key === '$or' || key === '$and' || key === '$nor') && Array.isArray(condition)) {
-      resolved[key] = condition.map((item) => resolveWhere(ctx, isObject(item) ? item : {}, auth));
+      resolved[key] = condition.map((item) => resolveWhere(ctx, className, isObject(item) ? item : {}, auth));
       continue;
     }
+    // Only a pointer constraint can name a relation's objects; the class's fields are read for those alone.
+    if (namesPointers(condition) && (fields ??= fieldsOf(ctx.classes, className))[key]?.type === 'Relation') { and.push(...relationConstraint(ctx, className, key, condition)); continue; }
     if (!isObject(condition) || condition.__type !== undefined) { resolved[key] = condition; continue; }
     const plain: Json = {};
     for (const [op, operand] of Object.entries(condition)) {
@@ -215,6 +231,29 @@ function resolveWhere(ctx: AppContext, where: Json, auth: Auth): Json {
   }
   if (and.length) resolved.$and = [...(Array.isArray(resolved.$and) ? resolved.$and as Json[] : []), ...and];
   return resolved;
+}
+
+/** Whether a constraint is a pointer, or `$in`/`$nin`/`$ne` of pointers. */
+function namesPointers(condition: unknown): boolean {
+  if (!isObject(condition)) return false;
+  if (condition.__type === 'Pointer') return true;
+  return [condition.$in, condition.$nin, condition.$ne].some((operand) => (Array.isArray(operand) ? operand : [operand]).some(isPointer));
+}
+
+/**
+ * A constraint on a Relation field as Parse Server's reduceInRelation reads it: a pointer, `$in`, `$nin` or
+ * `$ne` of pointers become `objectId` `$in`/`$nin` of the objects whose relation links to them.
+ */
+function relationConstraint(ctx: AppContext, className: string, key: string, condition: unknown): Json[] {
+  const owners = (pointers: unknown): string[] => (Array.isArray(pointers) ? pointers : [pointers])
+    .flatMap((pointer) => (isObject(pointer) && typeof pointer.objectId === 'string' ? owningIds(ctx.classes, className, key, pointer.objectId) : []));
+  if (!isObject(condition)) return [];
+  if (condition.__type === 'Pointer') return [{ objectId: { $in: owners(condition) } }];
+  const constraints: Json[] = [];
+  if (condition.$in !== undefined) constraints.push({ objectId: { $in: owners(condition.$in) } });
+  if (condition.$nin !== undefined) constraints.push({ objectId: { $nin: owners(condition.$nin) } });
+  if (condition.$ne !== undefined) constraints.push({ objectId: { $nin: owners(condition.$ne) } });
+  return constraints;
 }
 
 /** A query parameter sent as JSON text (in a GET's query string) decoded; other values as they are. */

@@ -9,8 +9,8 @@ import { deleteFile, downloadFile, uploadFile } from './files';
 import { callFunction, jobsData, startJob } from './functions';
 import { findObjects, getObject } from './read';
 import type { Route } from './router';
-import { createSchema, deleteSchema, readSchemas, updateSchema } from './schemas';
-import { checkPassword, currentSession, currentUser, getUser, login, logout, signUp } from './users';
+import { createSchema, deleteSchema, purgeClass, readSchemas, updateSchema } from './schemas';
+import { checkPassword, currentSession, currentUser, getUser, login, loginAs, logout, signUp } from './users';
 import { deleteObject, saveObject } from './write';
 
 export function functionsRoutes(ctx: AppContext): Route[] {
@@ -58,6 +58,7 @@ export function usersRoutes(ctx: AppContext): Route[] {
   return [
     { method: 'GET', path: 'login', handler: (request) => login(ctx, request) },
     { method: 'POST', path: 'login', handler: (request) => login(ctx, request) },
+    { method: 'POST', path: 'loginAs', handler: (request) => loginAs(ctx, request) },
     { method: 'POST', path: 'logout', handler: (request) => logout(ctx, request) },
     { method: 'GET', path: 'verifyPassword', handler: (request) => checkPassword(ctx, request) },
     { method: 'POST', path: 'verifyPassword', handler: (request) => checkPassword(ctx, request) },
@@ -74,7 +75,7 @@ export function batchRoutes(ctx: AppContext): Route[] {
   return [{ method: 'POST', path: 'batch', handler: (request) => runBatch(ctx, request) }];
 }
 
-/** schemas[/CLASS] (master key) and config. */
+/** schemas[/CLASS] and purge/CLASS (master key) and config. */
 export function schemaRoutes(ctx: AppContext): Route[] {
   return [
     { method: 'GET', path: 'schemas', handler: (request) => readSchemas(ctx, request) },
@@ -82,6 +83,7 @@ export function schemaRoutes(ctx: AppContext): Route[] {
     { method: 'POST', path: 'schemas/:className', handler: (request, { className }) => createSchema(ctx, request, className!) },
     { method: 'PUT', path: 'schemas/:className', handler: (request, { className }) => updateSchema(ctx, request, className!) },
     { method: 'DELETE', path: 'schemas/:className', handler: (request, { className }) => deleteSchema(ctx, request, className!) },
+    { method: 'DELETE', path: 'purge/:className', handler: (request, { className }) => purgeClass(ctx, request, className!) },
     { method: 'GET', path: 'config', handler: (request) => readConfig(ctx, request) },
     { method: 'PUT', path: 'config', handler: (request) => updateConfig(ctx, request) },
   ];

@@ -1,9 +1,10 @@
 // Class schemas (as Parse Server's SchemaController): each class's field types, kept as one `_SCHEMA` object
 // per class in parse_objects (objectId = the class name), learned from the first value written to a field
 // (or from the objects already stored, for a database written before schemas were kept) and enforced on
-// every write (111 "schema mismatch"); the class-level permissions (CLPs) they store (checked by permissions.ts); and
-// the `schemas` routes (master key): read one or all, create, update (fields added or deleted, CLPs) and
-// delete an empty class.
+// every write (111 "schema mismatch"; one GeoPoint value per write; fields' `defaultValue` and `required`);
+// the class-level permissions (CLPs) they store (checked by permissions.ts); and the `schemas` routes (master
+// key): read one or all, create, update (fields added or deleted, CLPs, indexes, which are recorded only) and
+// delete an empty class; `purge` empties one.
 
 import type { ParseClasses } from './classes';
 import type { AppContext } from './context';
@@ -94,16 +95,26 @@ export function fieldsOf(classes: ParseClasses, className: string): Record<strin
 
 /**
  * Checks the values of a write against the class's schema (111 on a type change) and records the types of
- * new fields; a class without a stored schema gets one.
+ * new fields; a class without a stored schema gets one. The fields' defaults and `required` apply first
+ * (`create` for a create); returns the keys given a default.
  */
-export function enforceSchema(classes: ParseClasses, className: string, data: Json): void {
-  if (className.startsWith('_Join:') || className === schemaClass) return;
+export function enforceSchema(classes: ParseClasses, className: string, data: Json, create = false): string[] {
+  if (className.startsWith('_Join:') || className === schemaClass) return [];
   const stored = storedSchema(classes, className);
+  const defaulted = applyFieldDefaults(stored, data, create);
   const fields = { ...(stored ? stored.fields as Record<string, FieldType> : fieldsOf(classes, className)) };
   let added = !stored;
-  for (const [key, value] of Object.entries(data)) {
-    if (key.startsWith('_') || key in defaultFields || key.includes('.')) continue;
-    const type = typeOf(value);
+  // One GeoPoint value per write (Parse Server's validateObject; a later write may add another GeoPoint field).
+  if (Object.values(data).filter((value) => isObject(value) && value.__type === 'GeoPoint').length > 1) {
+    throw new ParseFailure(ParseCode.incorrectType, 'there can only be one geopoint field in a class');
+  }
+  for (const [fullKey, value] of Object.entries(data)) {
+    // A dotted key ("obj.a.b") writes inside an Object field: the field's type is Object.
+    const key = fullKey.split('.')[0]!;
+    if (key.startsWith('_') || key in defaultFields) continue;
+    // Parse Server's invalidColumns: a field may not be named `length`.
+    if (key === 'length') throw new ParseFailure(ParseCode.invalidKeyName, 'Invalid field name: length.');
+    const type = fullKey.includes('.') ? { type: 'Object' } : typeOf(value);
     if (!type) continue;
     const known = fields[key];
     if (!known) {
@@ -115,9 +126,34 @@ export function enforceSchema(classes: ParseClasses, className: string, data: Js
       throw new ParseFailure(ParseCode.incorrectType, `schema mismatch for ${className}.${key}; expected ${typeName(known)} but got ${typeName(type)}`);
     }
   }
-  if (!added) return;
-  if (stored) classes.update(schemaClass, className, { fields });
-  else classes.create(schemaClass, { className, fields, classLevelPermissions: defaultPermissions() }, className);
+  if (added && stored) classes.update(schemaClass, className, { fields });
+  else if (added) classes.create(schemaClass, { className, fields, classLevelPermissions: defaultPermissions() }, className);
+  return defaulted;
+}
+
+/**
+ * The `defaultValue` and `required` of a class's schema fields applied to a write (Parse Server's
+ * setRequiredFieldsIfNeeded, after beforeSave): a create gets the default of each field it leaves out or
+ * deletes, an update the default of each field it deletes; a required field left empty is 142. Returns the
+ * keys given a default (the save response shows them, as Parse does).
+ */
+function applyFieldDefaults(stored: ParseRecord | undefined, data: Json, create: boolean): string[] {
+  if (!stored) return [];
+  const fields = stored.fields as Record<string, FieldType & { required?: boolean; defaultValue?: unknown }>;
+  const defaulted: string[] = [];
+  for (const name of create ? Object.keys(fields) : Object.keys(data).filter((key) => key in fields)) {
+    const value = data[name];
+    const deleted = isObject(value) && value.__op === 'Delete';
+    if (value !== undefined && value !== null && value !== '' && !deleted) continue;
+    const { defaultValue, required } = fields[name]!;
+    if (create && defaultValue !== undefined && defaultValue !== null && (value === undefined || deleted)) {
+      data[name] = defaultValue;
+      defaulted.push(name);
+    } else if (required === true) {
+      throw new ParseFailure(ParseCode.validationError, `${name} is required`);
+    }
+  }
+  return defaulted;
 }
 
 /**
@@ -138,11 +174,36 @@ export function classPermissions(classes: ParseClasses, className: string): Json
 
 /** A schema as the `schemas` routes answer it. */
 function schemaView(classes: ParseClasses, className: string): Json {
-  return {
+  const view: Json = {
     className,
     fields: { ...defaultFields, ...fieldsOf(classes, className) },
     classLevelPermissions: classPermissions(classes, className) ?? defaultPermissions(),
   };
+  const indexes = storedSchema(classes, className)?.indexes;
+  if (isObject(indexes)) view.indexes = indexes;
+  return view;
+}
+
+/**
+ * The indexes of a class after a `schemas` body's `indexes` (added, or deleted with `{"__op": "Delete"}`),
+ * checked as Parse Server on PostgreSQL checks them (102); undefined when the body names none. They are
+ * recorded and answered only: cloudfn's queries use no per-field indexes.
+ */
+function bodyIndexes(body: Json, existing: Json | undefined, fields: Record<string, FieldType>): Json | undefined {
+  if (!isObject(body.indexes)) return undefined;
+  // A class's first indexes come with the objectId's own (`_id_`); without `existing`, the given ones alone.
+  const indexes: Json = !existing ? {} : Object.keys(existing).length ? { ...existing } : { _id_: { _id: 1 } };
+  for (const [name, index] of Object.entries(body.indexes)) {
+    const deleting = isObject(index) && index.__op === 'Delete';
+    if (indexes[name] && !deleting) throw new ParseFailure(ParseCode.invalidQuery, `Index ${name} exists, cannot update.`);
+    if (!indexes[name] && deleting) throw new ParseFailure(ParseCode.invalidQuery, `Index ${name} does not exist, cannot delete.`);
+    if (deleting) { delete indexes[name]; continue; }
+    for (const key of Object.keys(isObject(index) ? index : {})) {
+      if (!(key in fields) && !(key in defaultFields)) throw new ParseFailure(ParseCode.invalidQuery, `Field ${key} does not exist, cannot add index.`);
+    }
+    indexes[name] = index;
+  }
+  return indexes;
 }
 
 /** The classes that have objects or a schema. */
@@ -184,8 +245,11 @@ export function createSchema(ctx: AppContext, request: ParseRequest, className: 
   if (classNames(ctx.classes).includes(className)) throw new ParseFailure(ParseCode.invalidClassName, `Class ${className} already exists.`);
   const fields = bodyFields(request.body) as Record<string, FieldType>;
   const permissions = isObject(request.body.classLevelPermissions) ? givenPermissions(request.body.classLevelPermissions) : defaultPermissions();
-  ctx.classes.create(schemaClass, { className, fields, classLevelPermissions: permissions }, className);
-  return { status: 200, body: schemaView(ctx.classes, className) };
+  // Stored with the objectId's own index (`_id_`), answered without it, as Parse Server on PostgreSQL does.
+  const indexes = bodyIndexes(request.body, {}, fields);
+  ctx.classes.create(schemaClass, { className, fields, classLevelPermissions: permissions, ...(indexes ? { indexes } : {}) }, className);
+  const view = schemaView(ctx.classes, className);
+  return { status: 200, body: indexes ? { ...view, indexes: bodyIndexes(request.body, undefined, fields) } : view };
 }
 
 /** PUT schemas/CLASS: fields added or deleted (`{"__op": "Delete"}`), CLPs replaced. */
@@ -200,7 +264,12 @@ export function updateSchema(ctx: AppContext, request: ParseRequest, className: 
     fields[name] = spec;
   }
   const update: Json = { fields };
-  if (isObject(request.body.classLevelPermissions)) update.classLevelPermissions = givenPermissions(request.body.classLevelPermissions);
+  const stored = storedSchema(ctx.classes, className)?.indexes;
+  const indexes = bodyIndexes(request.body, isObject(stored) ? stored : {}, fields);
+  if (indexes) update.indexes = indexes;
+  // CLPs that are not an object (`setCLP(1234)`) replace the stored ones with none, as on Parse Server.
+  const given = request.body.classLevelPermissions;
+  if (given !== undefined && given !== null) update.classLevelPermissions = givenPermissions(isObject(given) ? given : {});
   ctx.classes.update(schemaClass, className, update);
   return { status: 200, body: schemaView(ctx.classes, className) };
 }
@@ -210,5 +279,12 @@ export function deleteSchema(ctx: AppContext, request: ParseRequest, className: 
   requireMaster(request);
   if (ctx.classes.all(className).length > 0) throw new ParseFailure(ParseCode.classNotEmpty, `Class ${className} is not empty, contains ${ctx.classes.all(className).length} objects, cannot drop schema.`);
   if (storedSchema(ctx.classes, className)) ctx.classes.remove(schemaClass, className);
+  return { status: 200, body: {} };
+}
+
+/** DELETE purge/CLASS (master key): every object of the class removed, without triggers; the schema stays. */
+export function purgeClass(ctx: AppContext, request: ParseRequest, className: string): ParseResponse {
+  requireMaster(request);
+  for (const record of ctx.classes.all(className)) ctx.classes.remove(className, record.objectId);
   return { status: 200, body: {} };
 }

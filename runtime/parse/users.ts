@@ -73,6 +73,20 @@ export async function login(ctx: AppContext, request: ParseRequest): Promise<Par
   return { ...response, body: { ...await asItselfSees(ctx, loginRequest, user), sessionToken: (response.body as Json).sessionToken } };
 }
 
+/**
+ * POST loginAs (master key): a session for the user `userId` names, without its password and without the
+ * login triggers, as Parse Server's handleLogInAs.
+ */
+export function loginAs(ctx: AppContext, request: ParseRequest): ParseResponse {
+  if (!authOf(ctx.classes, request).master) throw new ParseFailure(ParseCode.operationForbidden, 'Permission denied');
+  const userId = request.body.userId;
+  if (typeof userId !== 'string' || !userId) throw new ParseFailure(ParseCode.invalidValue, 'userId must not be empty, null, or undefined');
+  const user = ctx.classes.get('_User', userId);
+  if (!user) throw new ParseFailure(ParseCode.objectNotFound, 'user not found');
+  const session = createSession(ctx.classes, userId, { action: 'login', authProvider: 'masterkey' }, request.installationId);
+  return { status: 200, body: userView(user, session.sessionToken as string) };
+}
+
 /** GET verifyPassword: the user, without a session. */
 export async function checkPassword(ctx: AppContext, request: ParseRequest): Promise<ParseResponse> {
   return { status: 200, body: await asItselfSees(ctx, request, checkCredentials(ctx, request.body)) };

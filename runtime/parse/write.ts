@@ -4,7 +4,7 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { hashPassword } from '../store/passwords';
-import { allows, createSession } from './auth';
+import { allows, createSession, type Auth } from './auth';
 import { checkClassName, newObjectId, type ParseClasses } from './classes';
 import { baseRequest, inflate, type ParseObject } from './cloudRequests';
 import type { AppContext } from './context';
@@ -26,9 +26,9 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
   const access = classAccess(ctx, request, className, objectId ? 'update' : 'create');
   const { auth } = access;
   const original = objectId ? ctx.classes.get(className, objectId) : undefined;
-  if (objectId && !original) throw objectNotFound();
+  if (objectId && !original) throw notFound(className, auth);
   if (original && className === '_User' && !auth.master && auth.user?.objectId !== objectId) throw new ParseFailure(ParseCode.sessionMissing, 'Permission denied');
-  if (original && !mayWrite(original, access)) throw objectNotFound();
+  if (original && !mayWrite(original, access)) throw notFound(className, auth);
   const relations = takeRelationOps(request.body, original);
   for (const value of Object.values(relations.body)) checkFileValue(value);
   let data = className === '_User' ? prepareUser(ctx.classes, relations.body, original, auth.master) : { ...relations.body };
@@ -65,7 +65,7 @@ export async function saveObject(ctx: AppContext, className: string, objectId: s
     const adding = classAccess(ctx, request, className, 'addField', original ? 'update' : 'create');
     if (original && !mayWrite(original, adding)) throw objectNotFound();
   }
-  enforceSchema(ctx.classes, className, data);
+  for (const key of enforceSchema(ctx.classes, className, data, !objectId)) if (!changedByTrigger.includes(key)) changedByTrigger.push(key);
   const newId = objectId ?? newObjectId();
   // A user may always read and write itself: a signup's ACL (by default no one else's) gets the new user's
   // entry, and so does an ACL a user sets on itself (Parse Server keeps users from locking themselves out).
@@ -135,14 +135,23 @@ function withTriggerChanges(json: Json, shape: ResponseShape): Json {
   return response;
 }
 
+/**
+ * The failure for an object that is not there or may not be written: 101, but for a _User written without
+ * the master key 206 "Permission denied" (Parse Server's handleSessionMissingError, sanitized).
+ */
+function notFound(className: string, auth: Auth): ParseFailure {
+  return className === '_User' && !auth.master ? new ParseFailure(ParseCode.sessionMissing, 'Permission denied') : objectNotFound();
+}
+
 /** Deletes an object, with beforeDelete/afterDelete. */
 export async function deleteObject(ctx: AppContext, className: string, objectId: string, request: ParseRequest): Promise<ParseResponse> {
   checkClassName(className);
   const existing = ctx.classes.get(className, objectId);
-  if (!existing) throw objectNotFound();
+  if (!existing && className !== '_User') throw objectNotFound();
   const access = classAccess(ctx, request, className, 'delete');
   const { auth } = access;
-  if (!mayWrite(existing, access)) throw objectNotFound();
+  if (className === '_User' && !auth.master && !auth.user) throw new ParseFailure(ParseCode.sessionMissing, 'Insufficient auth to delete user');
+  if (!existing || !mayWrite(existing, access)) throw notFound(className, auth);
   if (className === '_Session' && !auth.master && (existing.user as { objectId?: string } | undefined)?.objectId !== auth.user?.objectId) throw objectNotFound();
   const base = baseRequest(ctx, request);
   await maybeRunTrigger(ctx, 'beforeDelete', { className, record: existing }, base);
@@ -185,6 +194,15 @@ function prepareUser(classes: ParseClasses, body: Json, original: ParseRecord | 
   if (typeof prepared.username === 'string') {
     const taken = classes.find('_User', { where: { username: prepared.username }, limit: 1 }).results[0];
     if (taken && taken.objectId !== original?.objectId) throw new ParseFailure(ParseCode.usernameTaken, 'Account already exists for this username.');
+  }
+  // authData is merged into the user's providers; a provider set to null is unlinked (an anonymous user that
+  // signs up with a username and password), and a user left with none has no authData, as on Parse Server.
+  if (isObject(prepared.authData)) {
+    const merged = { ...(isObject(original?.authData) ? original.authData : {}), ...prepared.authData };
+    for (const [provider, data] of Object.entries(merged)) if (data === null) delete merged[provider];
+    if (Object.keys(merged).length) prepared.authData = merged;
+    else if (original?.authData !== undefined) prepared.authData = { __op: 'Delete' };
+    else delete prepared.authData;
   }
   if (typeof prepared.password === 'string') {
     prepared._hashed_password = hashPassword(prepared.password, passwordCost);

@@ -49,6 +49,8 @@ export interface RestOptions {
   appId?: string | null;
   masterKey?: string;
   sessionToken?: string;
+  /** The X-Parse-Installation-Id header. */
+  installationId?: string;
   /** `appId:key` sent as HTTP Basic auth. */
   basic?: string;
   /** A raw body with its Content-Type (a file upload) instead of JSON. */
@@ -61,6 +63,7 @@ export async function rest(url: string, method: string, path: string, body: Reco
   if (options.appId !== null) headers['X-Parse-Application-Id'] = options.appId ?? 'appId';
   if (options.masterKey) headers['X-Parse-Master-Key'] = options.masterKey;
   if (options.sessionToken) headers['X-Parse-Session-Token'] = options.sessionToken;
+  if (options.installationId) headers['X-Parse-Installation-Id'] = options.installationId;
   if (options.basic) headers.Authorization = `Basic ${Buffer.from(options.basic).toString('base64')}`;
   let target = `${url}/${path}`;
   let payload: string | undefined = options.raw ? options.raw.text : JSON.stringify(body);
