@@ -236,16 +236,21 @@ async function main(): Promise<void> {
   process.env.TZ = 'UTC';
   // The machine is shared: its load at the start and the end of the run goes beside the figures.
   const loadAtStart = os.loadavg()[0]!;
-  // `--only-queries`: the filtered-query rows alone (a partial run never writes bench/results.md).
+  // `--only-queries`, `--only-inserts`: the filtered-query rows, the insert rows alone (a partial run never
+  // writes bench/results.md).
   const onlyQueries = process.argv.includes('--only-queries');
-  if (!onlyQueries) {
+  const onlyInserts = process.argv.includes('--only-inserts');
+  const partial = onlyQueries || onlyInserts;
+  if (!partial) {
     await coldStart();
     await warmRuns();
-    await inserts();
   }
-  await filteredQueries();
-  rows.push(...await scaleRows(quick));
-  if (!onlyQueries) rows.push(...await serveRows(quick));
+  if (!onlyQueries) await inserts();
+  if (!onlyInserts) {
+    await filteredQueries();
+    rows.push(...await scaleRows(quick));
+  }
+  if (!partial) rows.push(...await serveRows(quick));
   const table = [
     '| Figure | Goal | Measured | Met | Notes |',
     '| --- | --- | --- | --- | --- |',
@@ -254,7 +259,7 @@ async function main(): Promise<void> {
   const load = `load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`;
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}, ${load}${quick ? ' (quick mode: smaller sizes)' : ''}`;
   const report = `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts). Machine: ${machine}.\n\n${table}\n`;
-  if (!onlyQueries) fs.writeFileSync(path.join(root, 'bench', 'results.md'), report);
+  if (!partial) fs.writeFileSync(path.join(root, 'bench', 'results.md'), report);
   process.stdout.write(report);
   fs.rmSync(work, { recursive: true, force: true });
   process.exit(0);
