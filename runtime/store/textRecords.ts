@@ -1,10 +1,10 @@
 // Runs one prepared statement per record of a text of records (records and their fields split by control
 // characters), binding each record's fields as text. sql.js's own bind copies every value through a
 // JavaScript array into an allocation of its own, freed at the next reset: for create_document's batches
-// that was about a fifth of each insert. Here the whole text is copied once into SQLite's memory, as UTF-8,
-// and each field is bound where it lies there (SQLITE_STATIC), through sql.js's exported C functions. Where
-// this sql.js does not export them, each record goes through Statement.run as before; both ways bind the same
-// text and fail the same way.
+// that was about a fifth of each insert. Here the text is copied once into SQLite's memory (as UTF-8, 4 Mi
+// characters at most at a time) and each field is bound where it lies there (SQLITE_STATIC), through
+// sql.js's exported C functions. Where this sql.js does not export them, each record goes through
+// Statement.run as before; both ways bind the same text and fail the same way.
 
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 
@@ -30,6 +30,8 @@ interface SqliteExports {
 }
 
 const sqliteDone = 101;
+/** Characters of the text copied into SQLite's memory at a time (more when one record is longer). */
+const chunkCharacters = 4 * 2 ** 20;
 /** sqlite3_bind_text's destructor for text that stays where it is until the statement is reset. */
 const sqliteStatic = 0;
 
@@ -48,7 +50,16 @@ export function runForEachRecord(sql: SqlJsStatic, database: Database, statement
   // A lone surrogate has no UTF-8 form: Buffer writes U+FFFD where sql.js writes its 3 bytes (never the case
   // for create_document's records, which are ASCII); that text keeps sql.js's way.
   const bound = exports && pointer && (text as string & { isWellFormed(): boolean }).isWellFormed();
-  return bound ? runBound(exports, database, pointer, text, format) : runEach(statement, text, format);
+  if (!bound) return runEach(statement, text, format);
+  // A few MB at a time, cut between records: a batch of large documents is not held in SQLite's memory whole.
+  let count = 0;
+  for (let start = 0; ; ) {
+    const cut = text.length - start > chunkCharacters ? text.indexOf(format.record, start + chunkCharacters) : -1;
+    const end = cut < 0 ? text.length : cut;
+    count += runBound(exports, database, pointer, text.slice(start, end), format, count);
+    if (end === text.length) return count;
+    start = end + 1;
+  }
 }
 
 /** The same through sql.js's Statement.run, one record at a time. */
@@ -63,7 +74,8 @@ function runEach(statement: Statement, text: string, format: RecordFormat): numb
   return count;
 }
 
-function runBound(exports: SqliteExports, database: Database, pointer: number, text: string, format: RecordFormat): number {
+/** Runs the records of `text` bound in place; `before` records ran before it (for the error's record number). */
+function runBound(exports: SqliteExports, database: Database, pointer: number, text: string, format: RecordFormat, before: number): number {
   const bytes = Buffer.from(text, 'utf8');
   const recordByte = format.record.charCodeAt(0);
   const fieldByte = format.field.charCodeAt(0);
@@ -80,7 +92,7 @@ function runBound(exports: SqliteExports, database: Database, pointer: number, t
       for (let index = 1; index <= format.fields; index++) {
         let fieldEnd = bytes.indexOf(fieldByte, fieldStart);
         if (fieldEnd < 0 || fieldEnd > end) {
-          if (index < format.fields) throw missingFields(count, format);
+          if (index < format.fields) throw missingFields(before + count, format);
           fieldEnd = end;
         }
         check(database, exports._sqlite3_bind_text(pointer, index, base + fieldStart, fieldEnd - fieldStart, sqliteStatic));

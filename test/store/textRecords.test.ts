@@ -63,6 +63,10 @@ const cases: [string, string][] = [
   ['a constraint failing at the second record', ['1\x1fa\x1fb', '1\x1fa\x1fb'].join('\x1e')],
   ['a trailing record separator', '1\x1fa\x1fb\x1e'],
   ['a lone surrogate (no UTF-8 form: stored as sql.js stores it)', '1\x1fa\ud800b\x1fc'],
+  // Beyond 4 Mi characters the text is copied a part at a time, cut between records.
+  ['records beyond the first part of a long text', [`1\x1f${'a'.repeat(3e6)}\x1fx`, `2\x1fé\x1f${'c'.repeat(3e6)}`, '3\x1fc\x1fd'].join('\x1e')],
+  ['a record with too few fields in a later part', [`1\x1f${'a'.repeat(5e6)}\x1fx`, '2\x1fb\x1fc', '3\x1fonly'].join('\x1e')],
+  ['a trailing record separator after a long record', `1\x1f${'a'.repeat(5e6)}\x1fx\x1e`],
 ];
 
 for (const [what, text] of cases) {
