@@ -162,26 +162,20 @@ export class DataService {
    * Inserts the documents the Python side batched for create_document (ids, timestamps and collection ids,
    * from `ensureCollection`, are its own); returns how many. Records are separated by \x1e, fields (id,
    * collection_id, data JSON, timestamp) by \x1f — raw control characters never occur in JSON text — and go
-   * through one cached prepared statement, so the data text reaches SQLite untouched. All or nothing.
+   * through one cached prepared statement, bound where they lie in one copy of the text in SQLite's memory
+   * (Store.runForEachRecord), so the data text reaches SQLite untouched. All or nothing.
    */
   insertDocumentRecords(records: string): number {
     if (records === '') return 0;
     // The records the change list can still show (it lists the first maxChangeItems changes of a run).
-    const listed: string[][] = [];
     const room = this.changes.wantsItems ? maxChangeItems : 0;
-    // The timestamp is bound once for both columns.
-    const insert = this.store.prepare('INSERT INTO documents (id, collection_id, data, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)');
-    let inserted = 0;
+    const listed = room > 0 ? records.split(recordSeparator, room).map((record) => record.split(fieldSeparator)) : [];
+    let inserted: number;
     this.store.run('SAVEPOINT cloudfn_bulk_insert');
     try {
-      for (const record of records.split(recordSeparator)) {
-        const fields = record.split(fieldSeparator);
-        const [id, collectionId, data, timestamp] = fields;
-        if (timestamp === undefined) throw new Error(`record ${inserted} has fewer than 4 fields`);
-        insert.run([id!, collectionId!, data!, timestamp]);
-        if (inserted < room) listed.push(fields);
-        inserted++;
-      }
+      // The timestamp is bound once for both columns.
+      inserted = this.store.runForEachRecord('INSERT INTO documents (id, collection_id, data, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)',
+        records, { record: recordSeparator, field: fieldSeparator, fields: 4 });
       this.store.run('RELEASE cloudfn_bulk_insert');
     } catch (error) {
       this.store.run('ROLLBACK TO cloudfn_bulk_insert');

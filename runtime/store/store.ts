@@ -20,6 +20,7 @@ import {
 import { DatabaseLockedError, FileLock, lockTimeoutMs } from './fileLock';
 import { appendFrame, frameEntry, scanJournal, type JournalEntry } from './journal';
 import { RowCapture } from './rowCapture';
+import { runForEachRecord, type RecordFormat } from './textRecords';
 import { storeConfined, type SaveHandOff } from './storeConfinement';
 import { describeFileError, makeFolders } from '../userFiles';
 import { errorMessage } from '../errorMessage';
@@ -356,6 +357,14 @@ export class Store {
       statement.reset();
     }
     return this.db.getRowsModified();
+  }
+
+  /**
+   * Runs the writing statement `sql` once per record of `records`, each record's fields bound as text to
+   * ?1…?n (textRecords.ts); returns how many ran. Stops at the first record that fails, throwing its error.
+   */
+  runForEachRecord(sql: string, records: string, format: RecordFormat): number {
+    return runForEachRecord(this.sql, this.db, this.prepare(sql), records, format);
   }
 
   /** All result rows, as arrays of column values. */

@@ -34,7 +34,9 @@ def _encode_data(data):
     """The compact JSON text of `data`, exactly as json.dumps(data, default=json_default, allow_nan=False,
     separators=(",", ":")) writes it, with the same errors."""
     try:
-        return "".join(_c_encode_data(data, 0))
+        # The C encoder gives the whole text as its one chunk (CPython 3.13 and later); join() what it gives.
+        chunks = _c_encode_data(data, 0)
+        return chunks[0] if len(chunks) == 1 else "".join(chunks)
     except BaseException:
         _encoding.clear()
         raise
@@ -50,24 +52,21 @@ def _raise_bridge_error(answer):
     raise _ERROR_TYPES.get(error.get("type"), RuntimeError)(error.get("message"))
 
 
-_last_millisecond = None
-_last_second = None
-_last_second_text = ""
-_last_timestamp = ""
+# The clock's last millisecond and second, each with its text, kept between calls: a loop of create_document
+# calls reads the clock once a call, and formats a time only when its millisecond (its second) changed.
+_clock = [None, "", None, ""]
+_time_ns = time.time_ns
 
 
-def _now_iso():
-    """The current time as the store writes it: ISO 8601 UTC with milliseconds and a Z."""
-    global _last_millisecond, _last_second, _last_second_text, _last_timestamp
-    millisecond = int(time.time() * 1000)
-    if millisecond != _last_millisecond:
-        _last_millisecond = millisecond
-        second = millisecond // 1000
-        if second != _last_second:
-            _last_second = second
-            _last_second_text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        _last_timestamp = f"{_last_second_text}.{millisecond % 1000:03d}Z"
-    return _last_timestamp
+def _timestamp(millisecond):
+    """The millisecond (since the epoch) as the store writes times: ISO 8601 UTC with milliseconds and a Z."""
+    second = millisecond // 1000
+    if second != _clock[2]:
+        _clock[2] = second
+        _clock[3] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+    _clock[0] = millisecond
+    _clock[1] = f"{_clock[3]}.{millisecond % 1000:03d}Z"
+    return _clock[1]
 
 
 # Ids for create_document, handed out by the store in batches that grow up to INSERT_BATCH (a run that
@@ -87,6 +86,9 @@ def _new_id():
         _fresh_ids.extend(_loads(answer))
         _id_batch = min(_id_batch * 4, INSERT_BATCH)
     return _fresh_ids.pop()
+
+
+_pop_id = _fresh_ids.pop
 
 
 class _DatabaseBase:
@@ -125,8 +127,11 @@ class _DatabaseBase:
         if collection_id is None:
             collection_id = self._call("ensure_collection", {"name": collection})
             self._collection_ids[collection] = collection_id
-        document_id = _new_id()
-        now = _now_iso()
+        # The id and the time (the store's Date.now() millisecond), their common cases written out: a loop's every
+        # call takes these steps.
+        document_id = _pop_id() if _fresh_ids else _new_id()
+        millisecond = _time_ns() // 1_000_000
+        now = _clock[1] if millisecond == _clock[0] else _timestamp(millisecond)
         data_json = _encode_data(data)
         self._pending.append(f"{document_id}\x1f{collection_id}\x1f{data_json}\x1f{now}")
         if len(self._pending) >= INSERT_BATCH:
