@@ -9,15 +9,18 @@ import { HttpFailure, ParseCode, ParseFailure } from './errors';
 import { matchesWhere, sortRecords, valuesEqual } from './query';
 import type { Json, ParseRequest, ParseResponse } from './rest';
 import { isObject, publicView } from './values';
+import { parseUserJson } from '../jsonLimits';
 
-/** A JSON parameter that came as text in a query string, decoded. */
+/**
+ * A JSON parameter that came as text in a query string, decoded (text that is not JSON stays text, and fails
+ * as the wrong type where it is used); JSON nested deeper than any request may be is refused (107).
+ */
 function decoded(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
+  const read = parseUserJson(value);
+  if ('invalid' in read) return value;
+  if (read.tooDeep) throw new ParseFailure(ParseCode.invalidJson, `invalid JSON: ${read.tooDeep}`);
+  return read.value;
 }
 
 /** The value of an expression: `$field` (dotted paths too) reads the record, anything else is itself. */

@@ -185,7 +185,7 @@ test('a body over 20 MB is 413 as on Parse Server, whether declared or streamed;
   assert.equal((await rest(served.url, 'GET', 'health')).status, 200);
 });
 
-test('JSON nested 300,000 deep is a clean 400 (body, where, context); bad JSON and bad escapes too', bounded, async () => {
+test('JSON nested 300,000 deep is a clean 400 (body, where, an aggregate pipeline, context); bad JSON and bad escapes too', bounded, async () => {
   const deep = '['.repeat(300_000) + ']'.repeat(300_000);
   const body = await fetch(`${served.url}/classes/Deep`, { method: 'POST', headers: { 'X-Parse-Application-Id': 'appId' }, body: `{"a":${deep}}` });
   assert.equal(body.status, 400);
@@ -194,6 +194,11 @@ test('JSON nested 300,000 deep is a clean 400 (body, where, context); bad JSON a
   const where = await fetch(`${served.url}/classes/Deep?where=${encodeURIComponent(whereDeep)}`, { headers: { 'X-Parse-Application-Id': 'appId' } });
   assert.equal(where.status, 400);
   assert.equal(((await where.json()) as { code: number }).code, 107);
+  const pipeline = await fetch(`${served.url}/aggregate/Deep?pipeline=${encodeURIComponent(`[{"$match":${whereDeep}}]`)}`, {
+    headers: { 'X-Parse-Application-Id': 'appId', 'X-Parse-Master-Key': 'masterKey' },
+  });
+  assert.equal(pipeline.status, 400);
+  assert.deepEqual(await pipeline.json(), { code: 107, error: 'invalid JSON: it nests deeper than 1000 levels' });
   const context = await raw({ headers: { 'X-Parse-Cloud-Context': '['.repeat(5000) + ']'.repeat(5000) } });
   assert.equal(context.status, 400);
   const broken = await fetch(`${served.url}/classes/Deep`, { method: 'POST', headers: { 'X-Parse-Application-Id': 'appId' }, body: '{"a":' });
