@@ -109,8 +109,8 @@ const scenario: Step[] = [
   { name: 'deleted Post', method: 'GET', path: 'classes/Post/${post}' },
   // Jobs.
   { name: 'job without the master key', method: 'POST', path: 'jobs/myJob' },
-  { name: 'job with the master key', method: 'POST', path: 'jobs/myJob', body: { waitMs: 300 }, master: true, captureHeader: { job: 'x-parse-job-status-id' } },
-  { name: 'job status while running', method: 'GET', path: 'classes/_JobStatus/${job}', master: true },
+  { name: 'job with the master key', method: 'POST', path: 'jobs/myJob', body: { waitMs: 2000 }, master: true, captureHeader: { job: 'x-parse-job-status-id' } },
+  { name: 'job status while running', method: 'GET', path: 'classes/_JobStatus/${job}', master: true, waitForFields: { status: 'running', message: 'I just started' } },
   { name: 'job status when done', method: 'GET', path: 'classes/_JobStatus/${job}', master: true, waitFor: 'succeeded' },
   { name: 'failing job', method: 'POST', path: 'jobs/failingJob', master: true, captureHeader: { failed: 'x-parse-job-status-id' } },
   { name: 'failed job status', method: 'GET', path: 'classes/_JobStatus/${failed}', master: true, waitFor: 'failed' },
@@ -192,7 +192,9 @@ async function send(side: Side, raw: Step): Promise<{ status: number; body: unkn
     sessionToken: step.session ? side.vars[step.session] ?? step.session : undefined, basic: step.basic, raw: step.raw,
   };
   let response = await rest(side.url(), step.method, step.path, step.body ?? {}, options);
-  for (let tries = 0; step.waitFor && (response.body as { status?: string }).status !== step.waitFor && tries < 400; tries++) {
+  const waited = { ...step.waitForFields, ...(step.waitFor ? { status: step.waitFor } : {}) };
+  const reached = (body: unknown): boolean => Object.entries(waited).every(([key, value]) => (body as Record<string, unknown> | null)?.[key] === value);
+  for (let tries = 0; !reached(response.body) && tries < 400; tries++) {
     await new Promise((r) => setTimeout(r, 25));
     response = await rest(side.url(), step.method, step.path, step.body ?? {}, options);
   }

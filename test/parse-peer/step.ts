@@ -23,6 +23,11 @@ export interface Step {
   headers?: string[];
   /** Polls (GET) until the body's `status` is this. */
   waitFor?: string;
+  /**
+   * Polls (GET) until each of these fields of the body has its value: for what a server writes after it
+   * answered (parse-server saves a job's `message` asynchronously, so a read at once may not see it yet).
+   */
+  waitForFields?: Record<string, string>;
 }
 
 export const pointer = (className: string, id: string): Record<string, string> => ({ __type: 'Pointer', className, objectId: id });
