@@ -2,8 +2,9 @@
 // updatedAt, the update operators (Increment, Add, AddUnique, Remove, Delete) and queries (query.ts). No
 // triggers here: the write pipeline (write.ts) runs them around these calls.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { FirstUseIndexes } from '../store/firstUseIndexes';
 import type { Store } from '../store/store';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
 import { checkWhere, excludeKeys, fieldValue, matchesWhere, nearSphereOf, orderKeys, selectKeys, sortByDistance, sortRecords, sqlOrderable, type OrderKey } from './query';
@@ -85,11 +86,12 @@ export class ParseClasses {
   /** What the requests since the last `changes.take()` created, updated and deleted (for the run panel). */
   readonly changes = new ChangeTracker();
 
+  /** The indexes made for orders, on first use. */
+  private readonly orderIndexes: FirstUseIndexes;
+
   constructor(private readonly store: Store) {
-    store.onInvalidate(() => {
-      this.classIndexChecked = false;
-      this.orderIndexes.clear();
-    });
+    store.onInvalidate(() => { this.classIndexChecked = false; });
+    this.orderIndexes = new FirstUseIndexes(store, orderIndexPrefix, maxOrderIndexes);
   }
 
   /**
@@ -187,9 +189,6 @@ export class ParseClasses {
     return matches;
   }
 
-  /** Order indexes known to exist (or not to be made: the cap was reached) in the current database. */
-  private orderIndexes = new Set<string>();
-
   /**
    * The ORDER BY of Parse's order keys in SQL, ties in creation order, or undefined for a dotted key (values
    * nested in objects may be of any type). A field's SQL value is its JSON value, a Date's its ISO text: as
@@ -207,15 +206,8 @@ export class ParseClasses {
   }
 
   private ensureOrderIndex(className: string, expression: string): void {
-    const name = `${orderIndexPrefix}${createHash('sha256').update(`${className}\n${expression}`).digest('hex').slice(0, 16)}`;
-    if (this.orderIndexes.has(name)) return;
-    const exists = this.store.value("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [name]) !== undefined;
-    const made = Number(this.store.value("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name GLOB ?", [`${orderIndexPrefix}*`]));
-    if (!exists && made < maxOrderIndexes) {
-      this.store.run(`CREATE INDEX ${name} ON parse_objects(class_name, ${expression}) WHERE class_name = ${sqlText(className)}`);
-      this.store.markDirty();
-    }
-    this.orderIndexes.add(name);
+    this.orderIndexes.ensure(`${className}\n${expression}`,
+      (name) => `CREATE INDEX ${name} ON parse_objects(class_name, ${expression}) WHERE class_name = ${sqlText(className)}`);
   }
 
   /**

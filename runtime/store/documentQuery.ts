@@ -2,10 +2,10 @@
 // terms that keep JSON types apart (True is not 1, None matches null or missing), search terms, and the
 // automatic expression indexes that make filtered queries fast.
 
-import { createHash } from 'node:crypto';
 import type { SqlValue } from 'sql.js';
 import { pyRepr, pyTypeName, type PyErrorType } from './callArguments';
 import type { JsonObject } from '../jsonValues';
+import { FirstUseIndexes } from './firstUseIndexes';
 import type { Store } from './store';
 
 /** A piece of a WHERE clause and the values its `?` placeholders bind. */
@@ -134,30 +134,18 @@ export function icontains(text: SqlValue, needle: SqlValue): number {
  * collection first. Up to `maxAutoIndexes` of them exist; every index slows inserts a little.
  */
 export class AutoIndexes {
-  /** Paths known to be indexed, or known not to get an index because the cap was reached. */
-  private settled = new Set<string>();
+  private readonly indexes: FirstUseIndexes;
 
-  constructor(private readonly store: Store) {
-    store.onInvalidate(() => this.settled.clear());
+  constructor(store: Store) {
+    this.indexes = new FirstUseIndexes(store, autoIndexPrefix, maxAutoIndexes);
   }
 
   /** The name of the index of a path (derived from a hash, so any field name is safe). */
   static indexName(path: string): string {
-    return autoIndexPrefix + createHash('sha256').update(path).digest('hex').slice(0, 16);
+    return FirstUseIndexes.nameOf(autoIndexPrefix, path);
   }
 
   ensure(path: string): void {
-    if (this.settled.has(path)) return;
-    const name = AutoIndexes.indexName(path);
-    const exists = this.store.value("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [name]) !== undefined;
-    if (!exists && this.count() < maxAutoIndexes) {
-      this.store.run(`CREATE INDEX IF NOT EXISTS ${name} ON documents(collection_id, ${fieldExpression(path)})`);
-      this.store.markDirty();
-    }
-    this.settled.add(path);
-  }
-
-  private count(): number {
-    return Number(this.store.value("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name GLOB ?", [`${autoIndexPrefix}*`]));
+    this.indexes.ensure(path, (name) => `CREATE INDEX IF NOT EXISTS ${name} ON documents(collection_id, ${fieldExpression(path)})`);
   }
 }
