@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { sqlString } from '../store/documentQuery';
 import { FirstUseIndexes } from '../store/firstUseIndexes';
 import type { Store } from '../store/store';
 import { ParseCode, ParseFailure, objectNotFound } from './errors';
@@ -207,7 +208,7 @@ export class ParseClasses {
 
   private ensureOrderIndex(className: string, expression: string): void {
     this.orderIndexes.ensure(`${className}\n${expression}`,
-      (name) => `CREATE INDEX ${name} ON parse_objects(class_name, ${expression}) WHERE class_name = ${sqlText(className)}`);
+      (name) => `CREATE INDEX ${name} ON parse_objects(class_name, ${expression}) WHERE class_name = ${sqlString(className)}`);
   }
 
   /**
@@ -220,7 +221,7 @@ export class ParseClasses {
     this.ensureClassIndex();
     // An ordered read names its class as a literal: SQLite uses an index partial to a class only then.
     const params: string[] = orderBy ? [] : [className];
-    let sql = `SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ${orderBy ? sqlText(className) : '?'}`;
+    let sql = `SELECT object_id, created_at, updated_at, data FROM parse_objects WHERE class_name = ${orderBy ? sqlString(className) : '?'}`;
     if (typeof where.objectId === 'string') {
       sql += ' AND object_id = ?';
       params.push(where.objectId);
@@ -290,9 +291,6 @@ export class ParseClasses {
   }
 
 }
-
-/** A string as an SQL literal. */
-const sqlText = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 function toRecord(row: unknown[]): ParseRecord {
   const fields = JSON.parse(row[3] as string) as Json;
