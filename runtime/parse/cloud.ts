@@ -7,7 +7,6 @@ import { withSyncLimit } from './deadlines';
 import { httpRequest, type HttpRequestOptions } from './httpRequest';
 import { fileClassName } from './files';
 import { checkValidator } from './validators';
-import { rememberResponseUse } from './invoke';
 import type { AppLog } from './logs';
 import { configClassName } from './triggers';
 import { triggerClassName, type CloudRegistry, type Handler, type TriggerType, type Validator } from './registry';
@@ -34,13 +33,8 @@ export function installCloudApi(Parse: ParseSdk, host: () => CloudHost): void {
     if (typeof handler !== 'function') throw new TypeError(`Parse.Cloud.${kind}: the handler must be a function`);
     if (kind !== 'trigger' && (typeof name !== 'string' || !name)) throw new TypeError(`Parse.Cloud.${kind}: the name must be a non-empty string`);
   };
-  // Handlers are called within the current app's time limit when it has one; whether one uses a second
-  // (legacy response) parameter is read from its own source, as the wrapper's says nothing.
-  const limited = (handler: Handler): Handler => {
-    const wrapped = withSyncLimit(handler, () => host().syncTimeoutMs);
-    rememberResponseUse(wrapped, handler);
-    return wrapped;
-  };
+  // Handlers are called within the current app's time limit when it has one.
+  const limited = (handler: Handler): Handler => withSyncLimit(handler, () => host().syncTimeoutMs);
   cloud.define = (name: string, handler: Handler, validator?: Validator) => {
     check('define', name, handler);
     checkValidator(validator);

@@ -7,23 +7,23 @@
 // Only a plain function that returns nothing is waited for, and only while the work it started (its queries
 // and saves) runs; after that it answers with nothing, as Parse Server 9 would.
 
+import { unwrapped } from './deadlines';
 import type { Handler } from './registry';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-/** What each registered handler's source says (cloud.ts registers wrappers, whose own source says nothing). */
+/** What each handler's source says, read once: registered handlers are wrappers whose own source says nothing. */
 const responseUse = new WeakMap<Handler, boolean>();
-
-/** Records whether `original` uses a second parameter, for the handler registered in its place. */
-export function rememberResponseUse(registered: Handler, original: Handler): void {
-  responseUse.set(registered, usesSecondParameter(original));
-}
 
 /**
  * A trigger or job that declares a second (`response`/`status`) parameter and uses it: it may answer through
  * it. One that declares it but never mentions it (or only as `typeof status`) is called as Parse Server 9
  * calls triggers and jobs, with the request alone. (Functions always get Parse 9's response object.)
  */
-export const takesResponse = (handler: Handler): boolean => responseUse.get(handler) ?? usesSecondParameter(handler);
+export function takesResponse(handler: Handler): boolean {
+  let uses = responseUse.get(handler);
+  if (uses === undefined) responseUse.set(handler, uses = usesSecondParameter(unwrapped(handler) as Handler));
+  return uses;
+}
 
 /**
  * Whether a function's source mentions its second parameter in its body, other than after `typeof` (strings and
