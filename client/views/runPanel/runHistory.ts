@@ -128,8 +128,7 @@ export class RunHistory {
 
   start(file: string, label: string, payloadName: string, spec: RequestInput, sent: SentRequest): RunRecord {
     const run: RunRecord = { id: this.nextId++, file, label, payloadName, spec, user: spec.user, sent, startedAt: Date.now(), endedAt: null, status: 'running', failure: null, output: [], result: null };
-    this.runs = [run, ...this.runs].slice(0, maxHistory);
-    return run;
+    return this.push(run);
   }
 
   /** Starts a Parse run: `payloadName` is the chosen params' name, `spec` is unused (empty). */
@@ -139,8 +138,7 @@ export class RunHistory {
       id: this.nextId++, file, label, payloadName: paramsName, spec: emptyRequestInput(), sent,
       user, startedAt: Date.now(), endedAt: null, status: 'running', failure: null, output: [], result: null, parse: { ...parse, response: null, error: null },
     };
-    this.runs = [run, ...this.runs].slice(0, maxHistory);
-    return run;
+    return this.push(run);
   }
 
   /**
@@ -170,12 +168,11 @@ export class RunHistory {
     const startedAt = Date.parse(record.started_at);
     const run: RunRecord = {
       id: this.nextId++, file, label, payloadName: as.label, spec, user: null, sent, as, execution: { id: record.id, parentId: record.parent_id },
-      startedAt, endedAt: startedAt + record.duration_ms, status: 'running', failure: null, output: [], result: null,
+      startedAt, endedAt: null, status: 'running', failure: null, output: [], result: null,
     };
     this.finish(run, executionResult(record));
     run.endedAt = startedAt + record.duration_ms;
-    this.runs = [run, ...this.runs].slice(0, maxHistory);
-    return run;
+    return this.push(run);
   }
 
   /**
@@ -190,6 +187,11 @@ export class RunHistory {
       startedAt: now - result.execution_time, endedAt: null, status: 'running', failure: null, output: [], result: null,
     };
     this.finish(run, result);
+    return this.push(run);
+  }
+
+  /** Puts a new run first in the history, which keeps the newest `maxHistory`. */
+  private push(run: RunRecord): RunRecord {
     this.runs = [run, ...this.runs].slice(0, maxHistory);
     return run;
   }
