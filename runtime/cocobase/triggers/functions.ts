@@ -77,8 +77,9 @@ export function scheduleTarget(functionName: string, exists: (id: string) => boo
  * through a `main` appended after the file's text, so line numbers are kept. Undefined when neither file exists.
  */
 export function loadScheduledFunction(root: string, functionName: string): FunctionCode | undefined {
-  const target = scheduleTarget(functionName, (id) => loadFunction(root, id) !== undefined);
-  const code = target && loadFunction(root, target.id);
+  // The file found is the target's (scheduleTarget answers with the last id `exists` found): it is read once.
+  let code: FunctionCode | undefined;
+  const target = scheduleTarget(functionName, (id) => (code = loadFunction(root, id)) !== undefined);
   if (!target || !code) return undefined;
   return target.entry === null ? code : { ...code, id: functionName, source: scheduledSource(code.source, target.entry) };
 }
