@@ -4,9 +4,13 @@
 import { CliUsageError } from './argv';
 import { DatabaseFileError, DatabaseWriteError } from '../runtime/store/store';
 import { UnreadableFileError } from '../runtime/userFiles';
+import { UsageError } from '../runtime/usageError';
 
-/** Errors about the user's inputs (flags, files, paths): one line on stderr and exit 2, never a stack. */
-const usageErrors = [CliUsageError, DatabaseFileError, DatabaseWriteError, UnreadableFileError];
+/**
+ * Errors about the user's inputs (flags, files, paths, and the runtime's UsageError: an unknown user, a project
+ * naming a function it does not have): one line on stderr and exit 2, never a stack.
+ */
+const usageErrors = [CliUsageError, UsageError, DatabaseFileError, DatabaseWriteError, UnreadableFileError];
 
 /** Exits once stdout has been written: process.exit() alone can cut a piped stdout short. */
 function exit(code: number): void {

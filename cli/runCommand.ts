@@ -11,7 +11,6 @@ import { CliUsageError, defaultDbPath, parseFlags, parseJsonObjectFlag, parsePai
 import { PythonSupervisor } from '../runtime/cocobase/supervisor';
 import { buildRunRequest, type RunRecording, type RunRequest, type RunResult } from '../runtime/cocobase/run';
 import { loadRunContext } from '../runtime/cocobase/project';
-import { UsageError } from '../runtime/usageError';
 import { indentJsonText, runResultJson } from '../runtime/cocobase/resultText';
 import { finishManualRun, openTriggerSession, withManualRecord } from '../runtime/cocobase/triggers/session';
 import { version } from './version';
@@ -48,21 +47,13 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const supervisor = new PythonSupervisor({ dbPath, memoryLimitMb });
   if (!json) process.stdout.write(`▶ ${file}  (database ${dbPath})\n`);
-  let result: RunResult;
-  let recording: RunRecording | undefined;
-  let run: RunRequest;
-  try {
-    const context = loadRunContext(file, values['allow-network'] === true);
-    for (const warning of context.warnings) process.stderr.write(`cloudfn: warning: ${warning}\n`);
-    const startedAt = new Date();
-    const request = buildRunRequest({ source, filename: file!, timeoutMs: timeoutSeconds * 1000 },
-      { payload, query, headers, method, user: values.user ?? null }, `cloudfn/${version}`, startedAt);
-    run = withManualRecord({ ...request, functionPath: file, context }, method === 'GET' ? query : payload, `cloudfn run ${file}`, startedAt);
-    ({ result, recording } = await supervisor.runRecorded(run, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`)));
-  } catch (error) {
-    if (error instanceof UsageError) throw new CliUsageError(error.message);
-    throw error;
-  }
+  const context = loadRunContext(file, values['allow-network'] === true);
+  for (const warning of context.warnings) process.stderr.write(`cloudfn: warning: ${warning}\n`);
+  const startedAt = new Date();
+  const request = buildRunRequest({ source, filename: file!, timeoutMs: timeoutSeconds * 1000 },
+    { payload, query, headers, method, user: values.user ?? null }, `cloudfn/${version}`, startedAt);
+  const run = withManualRecord({ ...request, functionPath: file, context }, method === 'GET' ? query : payload, `cloudfn run ${file}`, startedAt);
+  const { result, recording } = await supervisor.runRecorded(run, json ? undefined : (line) => process.stdout.write(`│ ${line}\n`));
   process.stdout.write(json ? runResultJson(result) + '\n' : formatReport(result));
   await finishRun(run, result, recording, dbPath, timeoutSeconds * 1000, memoryLimitMb, values['allow-network'] === true);
   return result.success ? 0 : 1;

@@ -290,6 +290,17 @@ test('the executions log: status, trigger, payload, logs and duration of each ru
   assert.match(text.stdout, /failed\s+http\s+boom/);
 });
 
+test('cloudfn schedule run: a schedule naming a function the project does not have is a usage error (exit 2, one line)', () => {
+  const project = fs.mkdtempSync(path.join(dir, 'missing-'));
+  fs.writeFileSync(path.join(project, 'cloudfn.json'), JSON.stringify({
+    schedules: [{ name: 'orphan', function_name: 'jobs/nope.daily', cron_expression: '30 2 * * *' }],
+  }));
+  const ran = runCli(['schedule', 'run', 'orphan', '--project', project, '--db', path.join(project, 'local.db'), '--json']);
+  assert.equal(ran.code, 2, ran.stderr);
+  assert.equal(ran.stdout, '');
+  assert.equal(ran.stderr, `cloudfn: schedule 'orphan': no function 'jobs/nope.daily' in ${project}\n`);
+});
+
 test('cloudfn schedule run: the schedule\'s function entry with its payload, recorded as a schedule execution', () => {
   const ran = runCli(['schedule', 'run', 'nightly', '--project', dir, '--db', db, '--json']);
   assert.equal(ran.code, 0, ran.stderr);

@@ -4,6 +4,7 @@
 // the schedule's run record and totals); and a `manual` run made outside the pool (the CLI's, the editor's):
 // the record its own runtime writes, and the hooks and webhooks of its writes, for which alone a session opens.
 
+import { UsageError } from '../../usageError';
 import path from 'node:path';
 import { Store } from '../../store/store';
 import type { RunRecording, RunRequest, RunResult } from '../run';
@@ -89,7 +90,8 @@ export async function runSchedule(session: TriggerSession, schedule: ScheduleCon
     const error = `schedule '${schedule.name}': no function '${schedule.function_name}' in ${session.project().root}`;
     runner.log.addScheduleRun({ schedule_name: schedule.name, execution_id: null, ran_at: at.toISOString(), duration_ms: 0, status: 'failed', result: null, error });
     runner.flush();
-    throw new Error(error);
+    // The project names a function it does not have: a problem with the inputs (exit 2 in the CLI), not a crash.
+    throw new UsageError(error);
   }
   const execution = await runner.execute(code, { payload: schedule.payload, query: {}, headers: {}, method: 'POST', user: null },
     { by: 'schedule', detail: `schedule ${schedule.name}${frozen ? ` at ${at.toISOString()} (clock set)` : ''}` }, undefined,
