@@ -59,6 +59,12 @@ export function positiveNumberFlag(flag: string, value: string | undefined, fall
   return number;
 }
 
+/** A time flag's value (`--now`, `--since`): an ISO 8601 time, as Date.parse reads it; else a usage error. */
+export function isoTimeFlag(flag: string, value: string): Date {
+  if (Number.isNaN(Date.parse(value))) throw new CliUsageError(`--${flag} must be an ISO 8601 time, got '${value}'`);
+  return new Date(value);
+}
+
 /** Reads a source file named on the command line. */
 export function readSourceFile(file: string | undefined, command: string): string {
   if (!file) throw new CliUsageError(`${command}: missing FILE argument`);

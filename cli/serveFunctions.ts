@@ -4,7 +4,7 @@
 // editor's runtime host on the same database does not run it too.
 
 import type http from 'node:http';
-import { CliUsageError, positiveNumberFlag } from './argv';
+import { CliUsageError, isoTimeFlag, positiveNumberFlag } from './argv';
 import { answerFunction } from '../serve/cocobaseRoutes';
 import { answerAuth, authMount } from '../serve/authRoutes';
 import type { ParseResponse } from '../runtime/parse/rest';
@@ -35,7 +35,7 @@ export interface ServedFunctions {
 
 export async function serveFunctions(values: { project?: string; pool?: string; memory?: string; 'allow-network'?: boolean; now?: string },
   dbPath: string, timeoutMs: number, print: (line: string) => void): Promise<ServedFunctions> {
-  if (values.now !== undefined && Number.isNaN(Date.parse(values.now))) throw new CliUsageError(`--now must be an ISO 8601 time, got '${values.now}'`);
+  const now = values.now === undefined ? undefined : isoTimeFlag('now', values.now);
   let session: TriggerSession;
   try {
     session = await openTriggerSession({
@@ -49,7 +49,7 @@ export async function serveFunctions(values: { project?: string; pool?: string; 
     throw error;
   }
   const schedules = new SessionSchedules(session, {
-    clock: values.now === undefined ? systemClock : clockFrom(new Date(values.now)), owner: `cloudfn serve (pid ${process.pid})`, onLog: print,
+    clock: now === undefined ? systemClock : clockFrom(now), owner: `cloudfn serve (pid ${process.pid})`, onLog: print,
   });
   return {
     session,

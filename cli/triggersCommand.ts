@@ -2,7 +2,7 @@
 // is stored), `cloudfn logs` (the executions log) and `cloudfn schedule list|run` (next fire times in the job's
 // zone and in UTC, on the real clock or `--now`; a run now, recorded as the schedule's, seeing `--now` as its time).
 
-import { CliUsageError, defaultDbPath, parseFlags, positiveNumberFlag } from './argv';
+import { CliUsageError, defaultDbPath, isoTimeFlag, parseFlags, positiveNumberFlag } from './argv';
 import { Store } from '../runtime/store/store';
 import { ExecutionLog } from '../runtime/cocobase/triggers/executions';
 import { readProjectFile, ProjectFileError } from '../runtime/cocobase/triggers/projectConfig';
@@ -45,8 +45,7 @@ export async function logsCommand(args: string[]): Promise<number> {
   });
   if (positionals.length) throw new CliUsageError(logsUsage);
   if (values.status !== undefined && !['success', 'failed', 'timeout'].includes(values.status)) throw new CliUsageError('--status must be success, failed or timeout');
-  if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new CliUsageError(`--since must be an ISO 8601 time, got '${values.since}'`);
-  const since = values.since === undefined ? undefined : new Date(values.since).toISOString();
+  const since = values.since === undefined ? undefined : isoTimeFlag('since', values.since).toISOString();
   const store = await Store.open(values.db ?? defaultDbPath);
   const log = new ExecutionLog(store);
   const filter = { functionName: values.function, status: values.status, since, limit: positiveNumberFlag('limit', values.limit, 50) };
@@ -77,11 +76,6 @@ export async function logsCommand(args: string[]): Promise<number> {
 }
 
 /** The time of a `--now` flag. */
-function nowFlag(text: string): Date {
-  if (Number.isNaN(Date.parse(text))) throw new CliUsageError(`--now must be an ISO 8601 time, got '${text}'`);
-  return new Date(text);
-}
-
 export async function scheduleCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     project: { type: 'string' }, db: { type: 'string' }, now: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' },
@@ -95,7 +89,7 @@ export async function scheduleCommand(args: string[]): Promise<number> {
     throw error;
   }
   if (action === 'list' && positionals.length === 1) {
-    const now = values.now === undefined ? systemClock.now() : clockFrom(nowFlag(values.now)).now();
+    const now = values.now === undefined ? systemClock.now() : clockFrom(isoTimeFlag('now', values.now)).now();
     const listed = project.schedules.map((schedule) => {
       const cron = scheduleCron(schedule);
       const next = cron instanceof Error ? [] : nextFireTimes(cron, 5, now);
@@ -118,7 +112,7 @@ export async function scheduleCommand(args: string[]): Promise<number> {
     });
     try {
       // With --now the function sees that time, frozen, as the schedule fired on a set clock would.
-      const { record } = await runSchedule(session, schedule, values.now === undefined ? new Date() : nowFlag(values.now), values.now !== undefined);
+      const { record } = await runSchedule(session, schedule, values.now === undefined ? new Date() : isoTimeFlag('now', values.now), values.now !== undefined);
       process.stdout.write(values.json ? JSON.stringify(record) + '\n'
         : `${record.status === 'success' ? '✔' : '✘'} schedule ${schedule.name}: ${record.status} in ${record.duration_ms.toFixed(1)} ms\n${record.logs}${record.error ? record.error + '\n' : `${record.result}\n`}`);
       return record.status === 'success' ? 0 : 1;
