@@ -51,8 +51,7 @@ async function answerDb(request: DbRequest): Promise<unknown> {
     browsing = undefined;
     // The trigger sessions used that handle: the next run opens them again.
     schedules.stop();
-    for (const session of sessions.values()) void session.then((opened) => opened.pool.dispose()).catch(() => undefined);
-    sessions.clear();
+    void closeSessions();
     parseApps.reset();
     void schedules.rearm();
     return null;
@@ -83,6 +82,13 @@ async function answerDb(request: DbRequest): Promise<unknown> {
 
 /** The trigger session of each project folder the editor ran a function of (opened on its first run). */
 const sessions = new Map<string, Promise<TriggerSession>>();
+
+/** Ends every trigger session's runtime pool and forgets the sessions (the next run opens them again). */
+function closeSessions(): Promise<void> {
+  const closing = [...sessions.values()].map((session) => session.then((opened) => opened.pool.dispose()).catch(() => undefined));
+  sessions.clear();
+  return Promise.all(closing).then(() => undefined);
+}
 
 /** The trigger session of project folder `root` (its runtime starts when a hook or schedule first runs). */
 function sessionOf(root: string, timeoutMs: number): Promise<TriggerSession> {
@@ -155,8 +161,7 @@ function outputOf(id: number): LineBatcher {
 // The client going away (editor closed, extension host crashed) ends this process and its worker.
 process.on('disconnect', () => {
   schedules.stop();
-  const closing = [...sessions.values()].map((session) => session.then((opened) => opened.pool.dispose()).catch(() => undefined));
-  void Promise.all([supervisor.dispose(), ...closing]).finally(() => process.exit(0));
+  void Promise.all([supervisor.dispose(), closeSessions()]).finally(() => process.exit(0));
 });
 
 // Cloud Code runs on this thread, so a loop that never yields also blocks the 'disconnect' above: a small
